@@ -1,0 +1,52 @@
+# Attention Lab. `make run` serves the app; `make test` runs every test (browser tests included).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint format checkpoints bench-train clean chromium
+
+# The venv is rebuilt when a requirements file changes (the stamp records the last install).
+$(BIN)/.installed-run: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/.installed-run
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(BIN)/.installed-run
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Browser tests drive Debian's Chromium (Playwright's own download cannot work offline),
+# with a CJK font so Chinese renders; installed here when missing and apt is available.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "chromium is missing and apt-get is not available: browser tests will fail"; fi; }
+
+test: $(BIN)/.installed-dev chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rebuild the shipped models deterministically (fixed steps, fixed seeds).
+checkpoints: $(BIN)/.installed-run
+	$(BIN)/python -m seq2seq.zoo --out checkpoints
+
+bench-train: $(BIN)/.installed-run
+	$(BIN)/python benchmarks/train_reverse.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/output

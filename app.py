@@ -1,0 +1,20 @@
+"""Attention Lab: the entry point (`streamlit run app.py`).
+
+Declares the pages and the shared sidebar; each page lives in pages/ and stays thin.
+"""
+
+import streamlit as st
+
+import seq2seq  # noqa: F401  (configures torch before anything else imports it)
+from seq2seq.ui import sidebar
+
+st.set_page_config(page_title="Attention Lab", page_icon="🔎", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/translate.py", title="Translate", icon=":material/translate:", url_path="translate"),
+]
+
+page = st.navigation(PAGES)
+sidebar.render()
+page.run()

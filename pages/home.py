@@ -1,0 +1,21 @@
+"""Landing page: the lecture's story in four sentences, and where to see each one."""
+
+import streamlit as st
+
+st.title("Attention Lab")
+st.markdown(
+    """
+Watch a sequence-to-sequence model work, one decoding step at a time.
+
+1. **Encoder–decoder.** The encoder reads x₁…x_T and squeezes it into one fixed vector
+   **c = h_T**; the decoder unrolls the output y₁…y_T′ from it.
+2. **Training and inference.** Training feeds the true y_{t−1} (teacher forcing);
+   at inference the model feeds back its own prediction.
+3. **The bottleneck.** c has the same size however long the input is, so long inputs lose
+   information.
+4. **Attention** gives the decoder a fresh context at every step,
+   c_t = Σᵢ α_{t,i} hᵢ, looking back at the encoder states where it needs to.
+"""
+)
+st.page_link("pages/translate.py", label="Open Translate: decode an input and see α step by step", icon="➡️")
+st.caption("Pick a model in the sidebar. Every view's state is in its link, so a link on a slide reopens it.")

@@ -1,0 +1,184 @@
+"""One self-contained ``.safetensors`` file per model.
+
+Tensors: the model's weights. Metadata (strings only, by the format's rules): a format tag
+and version, and JSON for the model config, tokenizer, task, training config, metrics and
+history. Loading never unpickles anything (safetensors cannot carry code), validates every
+piece of metadata before building a model, checks every tensor's name and shape against
+that model before reading any data, and turns every problem into a ``CheckpointError`` with
+a sentence a user can act on.
+
+Writes are atomic: the file is written to a hidden temporary name in the same folder,
+flushed to disk, then renamed over the target, so a crash mid-save leaves the previous file
+intact and no partial file that the model picker would list.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import save as safetensors_bytes
+
+from .errors import CheckpointError
+from .model import ModelConfig, Seq2Seq
+from .tasks import ReverseTask, task_from_dict
+from .tokenizers import CharTokenizer, tokenizer_from_dict
+
+FORMAT = "attention-lab"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any model this app trains (~1-4 MB)
+MAX_METADATA_CHARS = 20_000_000  # JSON metadata (history with attention snapshots included)
+SUFFIX = ".safetensors"
+
+
+@dataclass
+class Checkpoint:
+    """A loaded model with everything needed to use and describe it."""
+
+    model: Seq2Seq
+    tokenizer: CharTokenizer
+    task: ReverseTask | None
+    card: dict = field(default_factory=dict)  # metrics, training config and time, history, notes
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path else "(unsaved)"
+
+
+def save(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
+    """Write ``ckpt`` to ``path`` atomically; returns the path."""
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        raise CheckpointError(f"checkpoint files end in {SUFFIX}: {path.name}")
+    metadata = {
+        "format": FORMAT,
+        "format_version": str(FORMAT_VERSION),
+        "config": json.dumps(ckpt.model.cfg.to_dict()),
+        "tokenizer": json.dumps(ckpt.tokenizer.to_dict(), ensure_ascii=False),
+        "task": json.dumps(ckpt.task.to_dict() if ckpt.task else None, ensure_ascii=False),
+        "card": json.dumps(ckpt.card, ensure_ascii=False),
+    }
+    state = {k: v.detach().cpu().contiguous() for k, v in ckpt.model.state_dict().items()}
+    data = safetensors_bytes(state, metadata=metadata)
+    write_atomic(path, data)
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temp file in the same folder (a rename is only atomic within one file system), fsync,
+    rename. The temp name starts with '.' and ends in '.tmp', so listings never show it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_field(metadata: dict, key: str):
+    raw = metadata.get(key)
+    if raw is None:
+        raise CheckpointError(f"not an Attention Lab checkpoint: metadata has no '{key}'")
+    if len(raw) > MAX_METADATA_CHARS:
+        raise CheckpointError(f"metadata field '{key}' is implausibly large ({len(raw):,} characters)")
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        raise CheckpointError(f"metadata field '{key}' is not valid JSON") from None
+
+
+def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpoint:
+    """Load and validate a checkpoint; any problem raises ``CheckpointError``."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no such checkpoint file: {path}")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise CheckpointError(
+            f"{path.name} is {size / 2**20:.0f} MB; checkpoints are at most {MAX_FILE_BYTES // 2**20} MB"
+        )
+    try:
+        with safe_open(str(path), framework="pt", device="cpu") as f:
+            metadata = f.metadata() or {}
+            if metadata.get("format") != FORMAT:
+                raise CheckpointError(f"{path.name} is a safetensors file but not an Attention Lab checkpoint")
+            version = metadata.get("format_version", "")
+            if not version.isdigit() or int(version) > FORMAT_VERSION:
+                raise CheckpointError(
+                    f"{path.name} has checkpoint format version {version!r}; this app reads up to {FORMAT_VERSION}"
+                    " (update the app)"
+                )
+            cfg = ModelConfig.from_dict(_json_field(metadata, "config"))
+            tokenizer = tokenizer_from_dict(_json_field(metadata, "tokenizer"))
+            task_data = _json_field(metadata, "task")
+            task = task_from_dict(task_data) if task_data is not None else None
+            card = _json_field(metadata, "card")
+            if not isinstance(card, dict):
+                raise CheckpointError("metadata field 'card' must be an object")
+            if tokenizer.vocab_size != cfg.vocab_size:
+                raise CheckpointError(
+                    f"tokenizer has {tokenizer.vocab_size} tokens but the model config says {cfg.vocab_size}"
+                )
+            model = Seq2Seq(cfg)
+            expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+            found = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+            if expected.keys() != found.keys():
+                missing = sorted(expected.keys() - found.keys())
+                extra = sorted(found.keys() - expected.keys())
+                raise CheckpointError(
+                    f"weights do not match the model config (missing: {', '.join(missing[:3]) or '-'};"
+                    f" unexpected: {', '.join(extra[:3]) or '-'})"
+                )
+            for key, shape in expected.items():
+                if found[key] != shape:
+                    raise CheckpointError(f"weight {key} has shape {found[key]}, the config needs {shape}")
+            state = {k: f.get_tensor(k) for k in f.keys()}
+    except CheckpointError:
+        raise
+    except (SafetensorError, OSError, ValueError, RuntimeError, UnicodeDecodeError) as exc:
+        if _looks_like_pickle(path):
+            raise CheckpointError(
+                f"{path.name} is a pickle / torch.save file; only .safetensors checkpoints are loaded"
+                " (a pickle can run code when loaded, so it is never opened)"
+            ) from None
+        raise CheckpointError(f"{path.name} is not a readable safetensors file ({first_line(exc)})") from None
+    for key, tensor in state.items():
+        if not tensor.is_floating_point():
+            raise CheckpointError(f"weight {key} is not a floating-point tensor")
+        if not torch.isfinite(tensor).all():
+            raise CheckpointError(f"weight {key} contains NaN or infinite values")
+    model.load_state_dict(state, strict=True)
+    model.to(device).eval()
+    return Checkpoint(model, tokenizer, task, card, path)
+
+
+def _looks_like_pickle(path: Path) -> bool:
+    """Only used to word the error for a file safetensors already refused: a raw pickle starts
+    with PROTO (0x80, version 2-5), a torch.save file is a zip archive."""
+    with path.open("rb") as f:
+        head = f.read(4)
+    return (len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5) or head == b"PK\x03\x04"
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+def list_checkpoints(folder: str | os.PathLike) -> list[Path]:
+    """The checkpoint files in ``folder`` (hidden and temporary files excluded), sorted by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"*{SUFFIX}") if not p.name.startswith(".") and p.is_file())

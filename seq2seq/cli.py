@@ -1,0 +1,203 @@
+"""``python -m seq2seq``: train, evaluate and translate from a terminal.
+
+Machine-readable results go to stdout as JSON (the last line for ``train``); progress and
+errors go to stderr. A user's mistake (bad argument, missing or corrupt file, unusable
+input) prints one line starting with ``error:`` and exits with status 1 (2 for bad usage);
+set SEQ2SEQ_DEBUG=1 to see the traceback of an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import checkpoint
+from .attention import SCORES
+from .errors import InputError, Seq2SeqError
+from .model import CELLS, DECODERS
+from .pipeline import DataConfig, heldout, train_on_task
+from .search import trace
+from .tasks import TASKS, make_task
+from .training import TrainConfig, TrainEvent, evaluate
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr (not usage text + message)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="python -m seq2seq", description="Train, evaluate and run seq2seq models.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    t = sub.add_parser("train", help="train a model on a task and save it as a .safetensors checkpoint")
+    t.add_argument("--task", choices=sorted(TASKS), default="reverse")
+    t.add_argument("--decoder", choices=DECODERS, default="attention")
+    t.add_argument("--score", choices=SCORES, default="additive", help="attention score function")
+    t.add_argument("--cell", choices=sorted(CELLS), default="gru")
+    t.add_argument("--bidirectional", action=argparse.BooleanOptionalAction, default=True)
+    t.add_argument("--hidden", type=positive_int, default=64, help="encoder state size per direction")
+    t.add_argument("--emb", type=positive_int, default=32, help="token embedding size")
+    t.add_argument("--layers", type=int, choices=(1, 2), default=1)
+    t.add_argument("--min-len", type=positive_int, default=3)
+    t.add_argument("--max-len", type=positive_int, default=12)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--batch-size", type=positive_int, default=128)
+    t.add_argument("--lr", type=positive_float, default=3e-3)
+    t.add_argument("--teacher-forcing", type=fraction, default=1.0)
+    t.add_argument("--max-seconds", type=positive_float, default=120.0)
+    t.add_argument("--max-steps", type=positive_int, default=100_000)
+    t.add_argument("--target-accuracy", type=fraction, default=0.99, help="stop at this held-out exact match")
+    t.add_argument("--eval-every", type=positive_int, default=25, help="steps between validations")
+    t.add_argument("--n-train", type=positive_int, default=20_000)
+    t.add_argument("--n-valid", type=positive_int, default=500)
+    t.add_argument("--out", type=Path, required=True, help="where to write the .safetensors checkpoint")
+
+    e = sub.add_parser("eval", help="score a checkpoint on fresh held-out data of its task")
+    e.add_argument("path", type=Path)
+    e.add_argument("--n", type=positive_int, default=1000, help="number of held-out examples")
+    e.add_argument("--seed", type=int, default=12345)
+
+    tr = sub.add_parser("translate", help="decode one input with a checkpoint")
+    tr.add_argument("path", type=Path)
+    tr.add_argument("text")
+    tr.add_argument("--json", action="store_true", help="print tokens and attention as JSON")
+    tr.add_argument("--top-k", type=positive_int, default=5)
+    return parser
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    if args.out.suffix != checkpoint.SUFFIX:
+        raise InputError(f"--out must end in {checkpoint.SUFFIX}: {args.out}")
+    if args.min_len > args.max_len:
+        raise InputError(f"--min-len {args.min_len} is larger than --max-len {args.max_len}")
+    task = make_task(args.task, min_len=args.min_len, max_len=args.max_len)
+    model_options = {
+        "cell": args.cell,
+        "emb_dim": args.emb,
+        "hidden": args.hidden,
+        "layers": args.layers,
+        "bidirectional": args.bidirectional,
+        "decoder": args.decoder,
+        "score": args.score,
+    }
+    train_cfg = TrainConfig(
+        batch_size=args.batch_size,
+        lr=args.lr,
+        teacher_forcing=args.teacher_forcing,
+        max_steps=args.max_steps,
+        max_seconds=args.max_seconds,
+        target_accuracy=args.target_accuracy,
+        eval_every=args.eval_every,
+        seed=args.seed,
+    )
+
+    def progress(event: TrainEvent) -> None:
+        if event.valid:
+            print(
+                f"step {event.step:5d}  epoch {event.epoch:3d}  {event.seconds:6.1f}s  loss {event.loss:.4f}"
+                f"  held-out exact match {event.valid['exact_match']:.3f}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    data_cfg = DataConfig(n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)
+    ckpt, result = train_on_task(task, model_options, train_cfg, data_cfg, [progress])
+    path = checkpoint.save(ckpt, args.out)
+    summary = {
+        "exact_match": result.metrics["exact_match"],
+        "token_accuracy": result.metrics["token_accuracy"],
+        "by_length": result.metrics["by_length"],
+        "seconds": round(result.seconds, 2),
+        "steps": result.steps,
+        "stopped_because": result.stopped_because,
+        "checkpoint": str(path),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    ckpt = checkpoint.load(args.path)
+    result = evaluate(ckpt.model, ckpt.tokenizer, heldout(ckpt, args.n, args.seed))
+    out = {"task": ckpt.card.get("task"), "decoder": ckpt.model.cfg.decoder} | result
+    print(json.dumps(out))
+    return 0
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    ckpt = checkpoint.load(args.path)
+    result = trace(ckpt.model, ckpt.tokenizer, args.text, top_k=args.top_k)
+    if args.json:
+        matrix = result.attention_matrix()
+        print(
+            json.dumps(
+                {
+                    "source_tokens": result.source_tokens,
+                    "output_tokens": result.output_tokens,
+                    "output": result.output,
+                    "attention": None if matrix is None else matrix.round(6).tolist(),
+                    "unknown": result.unknown,
+                    "finished": result.finished,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(result.output)
+    if result.unknown:
+        print(f"note: not in this model's vocabulary (read as <unk>): {' '.join(result.unknown)}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {"train": cmd_train, "eval": cmd_eval, "translate": cmd_translate}
+    try:
+        return commands[args.command](args)
+    except Seq2SeqError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, unless the user asks for the traceback
+        if os.environ.get("SEQ2SEQ_DEBUG"):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (set SEQ2SEQ_DEBUG=1 for details)", file=sys.stderr)
+        return 1

@@ -1,0 +1,250 @@
+"""The encoder-decoder of the lecture notes, with a vanilla or an attention decoder.
+
+    encoder   h_t = RNN(x_t, h_{t-1})              t = 1..n  (+ </s>)
+              c   = h_T                            the one fixed-size summary of the input
+    decoder   s_0 = tanh(W_init c)
+              s_t = RNN([y_{t-1}; ctx_t], s_{t-1})
+              y_t = softmax(W_y [s_t; ctx_t] + b_y)
+
+where ctx_t is the *same* c at every step for the vanilla decoder (Cho et al. 2014) and a
+fresh c_t = Σ_i α_{t,i} h_i for the attention decoder (Bahdanau et al. 2015; see
+``attention.py``). Everything else is shared, so comparing the two isolates exactly the
+bottleneck the notes talk about.
+
+``Seq2Seq.encode`` runs once per input; ``Seq2Seq.decode_step`` advances every search
+(greedy, beam, forced scoring) and the training loop by one step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from .attention import SCORES, Attention
+from .data import Batch
+from .errors import CheckpointError
+
+CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+DECODERS = ("vanilla", "attention")
+
+# Upper bounds that a checkpoint's config must respect before any tensor is allocated
+# (a hostile file could otherwise ask for a 10^12-parameter model).
+LIMITS = {"vocab_size": 100_000, "emb_dim": 1024, "hidden": 1024, "layers": 2, "max_src_len": 10_000}
+
+
+@dataclass
+class ModelConfig:
+    vocab_size: int  # shared by source and target (one tokenizer per model)
+    cell: str = "gru"  # rnn | gru | lstm, for the encoder and the decoder
+    emb_dim: int = 64  # size of a token embedding
+    hidden: int = 128  # encoder state size per direction
+    layers: int = 1  # 1 or 2 stacked RNN layers (encoder and decoder)
+    bidirectional: bool = True  # encoder reads left-to-right and right-to-left
+    decoder: str = "attention"  # vanilla (fixed c) | attention (c_t per step)
+    score: str = "additive"  # attention score: dot | general | additive | scaled-dot
+    max_src_len: int = 200  # longest input (tokens, incl. </s>) the model accepts
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"unknown cell {self.cell!r}; choose from {', '.join(CELLS)}")
+        if self.decoder not in DECODERS:
+            raise ValueError(f"unknown decoder {self.decoder!r}; choose from {', '.join(DECODERS)}")
+        if self.score not in SCORES:
+            raise ValueError(f"unknown score {self.score!r}; choose from {', '.join(SCORES)}")
+        for name, top in LIMITS.items():
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
+                raise ValueError(f"{name} must be an integer in 1..{top}, got {value!r}")
+
+    @property
+    def enc_dim(self) -> int:
+        """Size of one encoder state h_i (both directions concatenated)."""
+        return self.hidden * (2 if self.bidirectional else 1)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelConfig:
+        """Build from checkpoint metadata; unknown keys and bad values raise CheckpointError."""
+        if not isinstance(data, dict):
+            raise CheckpointError("model config is not an object")
+        known = {f.name for f in fields(cls)}
+        extra = set(data) - known
+        if extra:
+            raise CheckpointError(f"model config has unknown fields: {', '.join(sorted(extra))}")
+        try:
+            return cls(**data)
+        except (TypeError, ValueError) as exc:
+            raise CheckpointError(f"model config is invalid: {exc}") from None
+
+
+@dataclass
+class EncoderOutput:
+    """Everything the decoder needs about the source, computed once per input.
+
+    h (B, S, D) encoder states h_i; mask (B, S); c (B, D) = h_T; keys: attention keys
+    projected once (None for the vanilla decoder).
+    """
+
+    h: torch.Tensor
+    mask: torch.Tensor
+    c: torch.Tensor
+    keys: torch.Tensor | None
+
+    def index_select(self, index: torch.Tensor) -> EncoderOutput:
+        """Rows ``index`` of every tensor (e.g. to follow beam hypotheses)."""
+        pick = lambda t: None if t is None else t.index_select(0, index)  # noqa: E731
+        return EncoderOutput(pick(self.h), pick(self.mask), pick(self.c), pick(self.keys))
+
+
+@dataclass
+class StepOutput:
+    """One decoder step for a batch: logits (B, V), new state, ctx_t (B, D), s_t (B, D),
+    and for the attention decoder α_t (B, S) and e_t (B, S) (None for vanilla)."""
+
+    logits: torch.Tensor
+    state: torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+    context: torch.Tensor
+    s: torch.Tensor
+    alpha: torch.Tensor | None
+    energies: torch.Tensor | None
+
+
+DecoderState = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+
+
+def select_state(state: DecoderState, index: torch.Tensor) -> DecoderState:
+    """Rows ``index`` (batch dimension 1) of a GRU/RNN state or an LSTM (h, c) pair."""
+    if isinstance(state, tuple):
+        return tuple(s.index_select(1, index) for s in state)
+    return state.index_select(1, index)
+
+
+class Encoder(nn.Module):
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(cfg.vocab_size, cfg.emb_dim, padding_idx=0)
+        self.rnn = CELLS[cfg.cell](
+            cfg.emb_dim, cfg.hidden, num_layers=cfg.layers, batch_first=True, bidirectional=cfg.bidirectional
+        )
+        self.bidirectional = cfg.bidirectional
+
+    def forward(self, src: torch.Tensor, src_len: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """h_t = RNN(x_t, h_{t-1}) over the real tokens only (packed: padding never enters a state).
+
+        :param src: (B, S) token ids
+        :param src_len: (B,) real lengths
+        :return: h (B, S, D) with zeros on padding, c = h_T (B, D)
+        """
+        packed = pack_padded_sequence(self.embed(src), src_len.cpu(), batch_first=True, enforce_sorted=False)
+        out, final = self.rnn(packed)
+        h, _ = pad_packed_sequence(out, batch_first=True, total_length=src.size(1))
+        final = final[0] if isinstance(final, tuple) else final  # LSTM: (h_n, c_n)
+        if self.bidirectional:
+            # top layer: forward state after x_n, backward state after x_1
+            c = torch.cat([final[-2], final[-1]], dim=1)
+        else:
+            c = final[-1]
+        return h, c
+
+
+class Decoder(nn.Module):
+    """Vanilla (``attention`` is None) or attention decoder; one step at a time."""
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        d = cfg.enc_dim  # s_t has the size of h_i, so every score (dot included) applies
+        self.cell = cfg.cell
+        self.layers = cfg.layers
+        self.embed = nn.Embedding(cfg.vocab_size, cfg.emb_dim, padding_idx=0)
+        self.init = nn.Linear(d, d * cfg.layers)  # s_0 = tanh(W_init c), one per layer
+        self.rnn = CELLS[cfg.cell](cfg.emb_dim + d, d, num_layers=cfg.layers, batch_first=True)
+        self.out = nn.Linear(2 * d, cfg.vocab_size)  # y_t = softmax(W_y [s_t; ctx_t] + b_y)
+        self.attention = Attention(cfg.score, d, d) if cfg.decoder == "attention" else None
+
+    def init_state(self, c: torch.Tensor) -> DecoderState:
+        """s_0 from c: (layers, B, D); an LSTM's memory cell starts at zero."""
+        s0 = torch.tanh(self.init(c)).view(c.size(0), self.layers, -1).transpose(0, 1).contiguous()
+        return (s0, torch.zeros_like(s0)) if self.cell == "lstm" else s0
+
+    def advance(self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput):
+        """Everything of one step but the output layer (training batches that over all steps).
+
+        :param y_prev: y_{t-1} (B,) token ids
+        :return: s_t (B, D), new state, ctx_t (B, D), α_t (B, S) | None, e_t (B, S) | None
+        """
+        s_prev = (state[0] if isinstance(state, tuple) else state)[-1]  # top layer of s_{t-1}
+        if self.attention is not None:
+            context, alpha, energies = self.attention(s_prev, enc.keys, enc.h, enc.mask)
+        else:
+            context, alpha, energies = enc.c, None, None  # the same c at every step
+        x = torch.cat([self.embed(y_prev), context], dim=1).unsqueeze(1)
+        out, state = self.rnn(x, state)  # s_t = RNN([y_{t-1}; ctx_t], s_{t-1})
+        return out[:, 0], state, context, alpha, energies
+
+    def logits(self, s: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
+        """W_y [s_t; ctx_t] + b_y; works on (B, D) or (B, T, D)."""
+        return self.out(torch.cat([s, context], dim=-1))
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.encoder = Encoder(cfg)
+        self.decoder = Decoder(cfg)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.parameters()).device
+
+    def encode(self, src: torch.Tensor, src_len: torch.Tensor) -> tuple[EncoderOutput, DecoderState]:
+        """Run the encoder once: (what the decoder reads, s_0)."""
+        h, c = self.encoder(src, src_len)
+        mask = torch.arange(src.size(1), device=src.device)[None, :] < src_len.to(src.device)[:, None]
+        att = self.decoder.attention
+        keys = att.project_keys(h) if att is not None else None
+        return EncoderOutput(h, mask, c, keys), self.decoder.init_state(c)
+
+    def decode_step(self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput) -> StepOutput:
+        """One decoder step for a batch of hypotheses; every search is built on this."""
+        s, state, context, alpha, energies = self.decoder.advance(y_prev, state, enc)
+        return StepOutput(self.decoder.logits(s, context), state, context, s, alpha, energies)
+
+    def forward(
+        self, batch: Batch, teacher_forcing: float = 1.0, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Training pass over a batch.
+
+        With probability ``teacher_forcing`` (per step and sequence) the decoder is fed the
+        true y_{t-1}; otherwise its own previous argmax, as at inference time.
+
+        :return: logits (B, T, V) and α (B, T, S) (None for the vanilla decoder)
+        """
+        enc, state = self.encode(batch.src, batch.src_len)
+        tgt_in = batch.tgt_in
+        y_prev = tgt_in[:, 0]
+        s_all, ctx_all, alphas = [], [], []
+        for t in range(tgt_in.size(1)):
+            s, state, context, alpha, _ = self.decoder.advance(y_prev, state, enc)
+            s_all.append(s)
+            ctx_all.append(context)
+            if alpha is not None:
+                alphas.append(alpha)
+            if t + 1 < tgt_in.size(1):
+                y_prev = tgt_in[:, t + 1]
+                if teacher_forcing < 1.0:
+                    own = self.decoder.logits(s, context).argmax(-1)
+                    use_own = torch.rand(y_prev.shape, generator=generator) >= teacher_forcing
+                    y_prev = torch.where(use_own.to(y_prev.device), own, y_prev)
+        # the output layer once for all steps: one large matmul instead of T small ones
+        logits = self.decoder.logits(torch.stack(s_all, 1), torch.stack(ctx_all, 1))
+        return logits, (torch.stack(alphas, 1) if alphas else None)
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,70 @@
+"""Plain result objects: the contract between the core and everything that draws.
+
+Only lists, numbers and strings inside, so ``to_dict()`` is JSON as is and a figure builder
+never needs torch.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Candidate:
+    """A possible next token and its probability p(y_t = token | y_<t, x)."""
+
+    token: str
+    token_id: int
+    prob: float
+
+
+@dataclass
+class TraceStep:
+    """Decoder step t (1-based in the UI, index t-1 here).
+
+    ``alpha`` and ``energies`` are α_{t,·} and e_{t,·} over the source tokens (None for a
+    vanilla decoder); ``context`` is ctx_t (c_t for attention, the fixed c for vanilla);
+    ``state`` is s_t, the decoder's top-layer state after the step.
+    """
+
+    token: str
+    token_id: int
+    prob: float
+    top_k: list[Candidate]
+    alpha: list[float] | None
+    energies: list[float] | None
+    context: list[float]
+    state: list[float]
+
+
+@dataclass
+class DecodeTrace:
+    """A whole greedy decode of one input, step by step."""
+
+    source: str
+    source_tokens: list[str]  # what the encoder read, </s> included
+    output: str  # the decoded text (specials stripped)
+    output_tokens: list[str]  # one per step, the final </s> included when emitted
+    decoder: str  # "vanilla" | "attention"
+    steps: list[TraceStep] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # input units the vocabulary lacks (read as <unk>)
+    finished: bool = True  # False when the length limit stopped decoding before </s>
+
+    @property
+    def has_attention(self) -> bool:
+        return self.decoder == "attention"
+
+    def attention_matrix(self) -> np.ndarray | None:
+        """α as a (T, S) array: row t = output step, column i = source token; None for vanilla."""
+        if not self.has_attention:
+            return None
+        return np.array([step.alpha for step in self.steps], dtype=float).reshape(len(self.steps), -1)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)

@@ -1,0 +1,124 @@
+"""Decoding: feed the model's own predictions back in (no teacher forcing).
+
+``greedy`` decodes a batch (used by evaluation); ``trace`` decodes one input and records
+everything a page wants to show about each step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from .data import source_batch
+from .errors import InputError
+from .model import Seq2Seq
+from .results import Candidate, DecodeTrace, TraceStep
+from .tokenizers import BOS, EOS, CharTokenizer
+
+
+def max_output_len(src_len: int, model: Seq2Seq) -> int:
+    """How long decoding may run: generous for every built-in task (outputs are at most about
+    as long as inputs), bounded so an untrained model that never says </s> still stops."""
+    return min(2 * src_len + 10, 2 * model.cfg.max_src_len + 10)
+
+
+def check_sources(sources: Sequence[str], model: Seq2Seq, tokenizer: CharTokenizer) -> None:
+    """Refuse inputs the model cannot take, with a message a user can act on."""
+    for text in sources:
+        if not text:
+            raise InputError("the input is empty: type something to translate")
+        n = len(tokenizer.tokenize(text)) + 1  # + </s>
+        if n > model.cfg.max_src_len:
+            raise InputError(f"the input has {n - 1} tokens; this model accepts at most {model.cfg.max_src_len - 1}")
+
+
+@dataclass
+class GreedyResult:
+    ids: list[list[int]]  # per input, the output ids up to and including </s> (if reached)
+    finished: list[bool]
+
+
+@torch.no_grad()
+def greedy(model: Seq2Seq, tokenizer: CharTokenizer, sources: Sequence[str]) -> GreedyResult:
+    """Greedy decoding of a batch: y_t = argmax p(y | y_<t, x), until </s> or the length limit."""
+    check_sources(sources, model, tokenizer)
+    was_training = model.training
+    model.eval()
+    batch = source_batch(sources, tokenizer).to(model.device)
+    enc, state = model.encode(batch.src, batch.src_len)
+    n = len(sources)
+    y = torch.full((n,), BOS, dtype=torch.long, device=model.device)
+    done = torch.zeros(n, dtype=torch.bool, device=model.device)
+    out = []
+    for _ in range(max_output_len(int(batch.src_len.max()), model)):
+        step = model.decode_step(y, state, enc)
+        y, state = step.logits.argmax(-1), step.state
+        out.append(y)
+        done |= y == EOS
+        if bool(done.all()):
+            break
+    model.train(was_training)
+    ids = torch.stack(out, 1).tolist()
+    result, finished = [], []
+    for row in ids:
+        cut = row.index(EOS) + 1 if EOS in row else len(row)
+        result.append(row[:cut])
+        finished.append(EOS in row)
+    return GreedyResult(result, finished)
+
+
+def translate(model: Seq2Seq, tokenizer: CharTokenizer, sources: Sequence[str]) -> list[str]:
+    """Greedy outputs as text."""
+    return [tokenizer.decode(ids) for ids in greedy(model, tokenizer, sources).ids]
+
+
+@torch.no_grad()
+def trace(model: Seq2Seq, tokenizer: CharTokenizer, source: str, top_k: int = 5) -> DecodeTrace:
+    """Greedy decoding of one input, recording at every step the chosen token and its
+    probability, the ``top_k`` candidates, α_t and e_t (attention only), ctx_t and s_t."""
+    check_sources([source], model, tokenizer)
+    was_training = model.training
+    model.eval()
+    batch = source_batch([source], tokenizer).to(model.device)
+    enc, state = model.encode(batch.src, batch.src_len)
+    y = torch.tensor([BOS], device=model.device)
+    steps: list[TraceStep] = []
+    out_ids: list[int] = []
+    k = max(1, min(top_k, model.cfg.vocab_size))
+    for _ in range(max_output_len(int(batch.src_len[0]), model)):
+        step = model.decode_step(y, state, enc)
+        probs = torch.softmax(step.logits[0], -1)
+        top_p, top_i = probs.topk(k)
+        y, state = top_i[:1], step.state
+        token_id = int(top_i[0])
+        out_ids.append(token_id)
+        steps.append(
+            TraceStep(
+                token=tokenizer.id_to_token(token_id),
+                token_id=token_id,
+                prob=float(top_p[0]),
+                top_k=[
+                    Candidate(tokenizer.id_to_token(int(i)), int(i), float(p))
+                    for p, i in zip(top_p.tolist(), top_i.tolist(), strict=True)
+                ],
+                alpha=None if step.alpha is None else step.alpha[0].tolist(),
+                energies=None if step.energies is None else step.energies[0].tolist(),
+                context=step.context[0].tolist(),
+                state=step.s[0].tolist(),
+            )
+        )
+        if token_id == EOS:
+            break
+    model.train(was_training)
+    return DecodeTrace(
+        source=source,
+        source_tokens=[*tokenizer.tokenize(source), "</s>"],
+        output=tokenizer.decode(out_ids),
+        output_tokens=[s.token for s in steps],
+        decoder=model.cfg.decoder,
+        steps=steps,
+        unknown=tokenizer.unknown(source),
+        finished=bool(out_ids) and out_ids[-1] == EOS,
+    )

@@ -1,0 +1,172 @@
+"""Teacher-forced training with cross-entropy, validation and stopping rules.
+
+    loss = -1/N Σ_t log p(y_t | y_<t, x)     (over real target tokens; padding ignored)
+
+The trainer is a plain function with callbacks (nanoGPT/minGPT style): a CLI progress line,
+a Streamlit progress bar or a test can each watch or stop a run without the trainer knowing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import torch
+from torch import nn
+
+from . import metrics
+from .data import batches
+from .model import Seq2Seq
+from .runtime import limit_threads
+from .search import translate
+from .tasks import Example
+from .tokenizers import PAD, CharTokenizer
+
+
+@dataclass
+class TrainConfig:
+    batch_size: int = 128  # examples per step
+    lr: float = 2e-3  # Adam learning rate
+    clip: float = 1.0  # max gradient norm
+    lr_decay: bool = False  # decay the learning rate linearly to 0 over max_steps (settles the weights)
+    teacher_forcing: float = 1.0  # probability of feeding the true y_{t-1}
+    max_steps: int = 100_000  # hard cap on optimizer steps
+    max_seconds: float = 60.0  # wall-clock budget
+    target_accuracy: float | None = 0.99  # stop when held-out exact match reaches it (None = never)
+    eval_every: int = 50  # optimizer steps between held-out evaluations
+    seed: int = 0  # seeds weights, batch order and teacher-forcing coin flips
+    threads: int | None = None  # intra-op threads while training (None = leave as is)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class TrainingHistory:
+    """What happened during training, stored in the checkpoint for the app to replay."""
+
+    loss: list[tuple[int, float]] = field(default_factory=list)  # (step, training loss)
+    valid: list[dict] = field(default_factory=list)  # {step, epoch, seconds, exact_match, token_accuracy}
+
+    def to_dict(self) -> dict:
+        return {"loss": [list(x) for x in self.loss], "valid": list(self.valid)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TrainingHistory:
+        return cls(loss=[(int(s), float(v)) for s, v in data.get("loss", [])], valid=list(data.get("valid", [])))
+
+
+@dataclass
+class TrainEvent:
+    """Passed to callbacks after every step (``valid`` set after an evaluation)."""
+
+    step: int
+    epoch: int
+    seconds: float
+    loss: float
+    valid: dict | None = None
+
+
+@dataclass
+class TrainResult:
+    history: TrainingHistory
+    metrics: dict  # the last held-out evaluation
+    steps: int
+    seconds: float
+    stopped_because: str  # "target" | "time" | "steps" | "callback"
+
+
+def evaluate(model: Seq2Seq, tokenizer: CharTokenizer, examples: Sequence[Example], batch_size: int = 500) -> dict:
+    """Greedy-decode ``examples`` and score them: exact match, token accuracy, by length."""
+    sources = [ex.source for ex in examples]
+    refs = [ex.target for ex in examples]
+    preds: list[str] = []
+    for i in range(0, len(sources), batch_size):
+        preds += translate(model, tokenizer, sources[i : i + batch_size])
+    return {
+        "exact_match": metrics.exact_match(preds, refs),
+        "token_accuracy": metrics.token_accuracy(
+            [tokenizer.tokenize(p) for p in preds], [tokenizer.tokenize(r) for r in refs]
+        ),
+        "by_length": metrics.exact_match_by_length(sources, preds, refs),
+        "n": len(examples),
+    }
+
+
+def train(
+    model: Seq2Seq,
+    tokenizer: CharTokenizer,
+    train_set: Sequence[Example],
+    valid_set: Sequence[Example],
+    cfg: TrainConfig,
+    callbacks: Sequence[Callable[[TrainEvent], bool | None]] = (),
+) -> TrainResult:
+    """Train ``model`` in place until the target accuracy, the time budget or the step cap.
+
+    A callback returning True stops training after the current step (what has been learned
+    so far is kept).
+    """
+    if not train_set or not valid_set:
+        raise ValueError("training needs a non-empty training set and validation set")
+    previous_threads = limit_threads(cfg.threads) if cfg.threads else None
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    coin = torch.Generator().manual_seed(cfg.seed)
+    device = model.device
+    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+    decay = (lambda step: max(0.0, 1.0 - step / cfg.max_steps)) if cfg.lr_decay else (lambda step: 1.0)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, decay)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=PAD)
+    history = TrainingHistory()
+    start = time.perf_counter()
+
+    def validate(step: int, epoch: int) -> dict:
+        result = evaluate(model, tokenizer, valid_set)
+        row = {"step": step, "epoch": epoch, "seconds": round(time.perf_counter() - start, 3)}
+        row |= {k: result[k] for k in ("exact_match", "token_accuracy")}
+        history.valid.append(row)
+        return row | {"by_length": result["by_length"]}
+
+    last_valid: dict = {}
+    step, epoch, stopped = 0, 0, None
+    try:
+        while stopped is None:
+            epoch += 1
+            for batch in batches(train_set, tokenizer, cfg.batch_size, rng):
+                model.train()
+                batch = batch.to(device)
+                logits, _ = model(batch, cfg.teacher_forcing, coin)
+                loss = loss_fn(logits.reshape(-1, logits.size(-1)), batch.tgt_out.reshape(-1))
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+                optimizer.step()
+                schedule.step()
+                step += 1
+                seconds = time.perf_counter() - start
+                history.loss.append((step, round(loss.item(), 5)))
+                event = TrainEvent(step, epoch, seconds, history.loss[-1][1])
+                out_of_time = seconds >= cfg.max_seconds
+                if step % cfg.eval_every == 0 or out_of_time or step >= cfg.max_steps:
+                    event.valid = last_valid = validate(step, epoch)
+                stop_requested = any([bool(cb(event)) for cb in callbacks])  # every callback sees every event
+                target = cfg.target_accuracy
+                if event.valid and target is not None and event.valid["exact_match"] >= target:
+                    stopped = "target"
+                elif stop_requested:
+                    stopped = "callback"
+                elif out_of_time:
+                    stopped = "time"
+                elif step >= cfg.max_steps:
+                    stopped = "steps"
+                if stopped:
+                    break
+    finally:
+        if previous_threads is not None:
+            limit_threads(previous_threads)
+        model.eval()
+    if last_valid.get("step") != step:  # stopped by a callback between two evaluations
+        last_valid = validate(step, epoch)
+    return TrainResult(history, last_valid, step, time.perf_counter() - start, stopped)

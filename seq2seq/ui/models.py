@@ -1,0 +1,48 @@
+"""Finding and loading checkpoints for the app (read-only, cached, bounded)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from .. import checkpoint
+from ..checkpoint import Checkpoint
+from ..errors import CheckpointError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# ATTENTION_LAB_CHECKPOINTS points the app at another folder (tests use it).
+CHECKPOINT_DIR = Path(os.environ.get("ATTENTION_LAB_CHECKPOINTS", REPO_ROOT / "checkpoints"))
+
+
+def available() -> dict[str, Path]:
+    """Checkpoint file stem -> path, for the model picker."""
+    return {p.stem: p for p in checkpoint.list_checkpoints(CHECKPOINT_DIR)}
+
+
+@st.cache_resource(max_entries=32, show_spinner="Loading model…")
+def _load(path: str, mtime_ns: int) -> Checkpoint:
+    # mtime in the key: a checkpoint rebuilt on disk is reloaded, not served stale
+    return checkpoint.load(path)
+
+
+def load(path: Path) -> Checkpoint:
+    """A shared, read-only model (never train or modify what this returns)."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        raise CheckpointError(f"checkpoint {path.name} is no longer there") from None
+    return _load(str(path), mtime)
+
+
+def describe(ckpt: Checkpoint) -> str:
+    """One line for the sidebar: task, decoder and how good it is."""
+    cfg = ckpt.model.cfg
+    decoder = f"attention ({cfg.score})" if cfg.decoder == "attention" else "vanilla (fixed c)"
+    task = ckpt.card.get("task", "custom")
+    if ckpt.task is not None and hasattr(ckpt.task, "min_len"):
+        task += f" {ckpt.task.min_len}–{ckpt.task.max_len}"
+    em = (ckpt.card.get("metrics") or {}).get("exact_match")
+    quality = f" · held-out exact match {em:.1%}" if isinstance(em, float) else ""
+    return f"Task **{task}** · decoder **{decoder}** · {cfg.cell.upper()} {cfg.hidden}{quality}"

@@ -1,0 +1,48 @@
+"""The sidebar every page shares; pages read its choice through ``current_model``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..checkpoint import Checkpoint
+from ..errors import CheckpointError
+from . import models
+
+MODEL_KEY = "model"  # also the query parameter: ?model=<checkpoint file stem>
+PREFERRED = "reverse-attention"  # the default model when it exists
+
+
+def render() -> None:
+    """Draw the model picker (called by app.py before the page runs)."""
+    found = models.available()
+    with st.sidebar:
+        st.header("Model")
+        if not found:
+            st.error(f"No checkpoints in {models.CHECKPOINT_DIR}. Rebuild them with `make checkpoints`.")
+            return
+        names = list(found)
+        st.selectbox(
+            "Checkpoint",
+            names,
+            index=names.index(PREFERRED) if PREFERRED in names else 0,
+            key=MODEL_KEY,
+            bind="query-params",
+            help="Pretrained models shipped in checkpoints/. The name goes into the page's link (?model=…).",
+        )
+        ckpt, problem = current_model()
+        if problem:
+            st.error(problem)
+        else:
+            st.markdown(models.describe(ckpt))
+
+
+def current_model() -> tuple[Checkpoint | None, str | None]:
+    """(the model picked in the sidebar, None) or (None, why there is none)."""
+    found = models.available()
+    name = st.session_state.get(MODEL_KEY)
+    if name not in found:
+        return None, "No model is selected: pick one in the sidebar."
+    try:
+        return models.load(found[name]), None
+    except CheckpointError as exc:
+        return None, f"Could not load {name}: {exc}"

@@ -1,0 +1,136 @@
+"""Shared fixtures: the shipped checkpoints and small untrained models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import seq2seq  # noqa: F401  (configures torch first)
+from seq2seq import checkpoint
+from seq2seq.model import ModelConfig, Seq2Seq
+from seq2seq.tasks import ReverseTask
+from seq2seq.tokenizers import CharTokenizer
+
+REPO = Path(__file__).resolve().parents[1]
+CHECKPOINTS = REPO / "checkpoints"
+OUTPUT = REPO / "tests" / "output"  # screenshots and other artefacts a person should look at
+
+
+@pytest.fixture(scope="session")
+def attention_ckpt() -> checkpoint.Checkpoint:
+    return checkpoint.load(CHECKPOINTS / "reverse-attention.safetensors")
+
+
+@pytest.fixture(scope="session")
+def vanilla_ckpt() -> checkpoint.Checkpoint:
+    return checkpoint.load(CHECKPOINTS / "reverse-vanilla.safetensors")
+
+
+@pytest.fixture
+def tokenizer() -> CharTokenizer:
+    return CharTokenizer.build([ReverseTask().alphabet])
+
+
+def small_model(tokenizer: CharTokenizer, **options) -> Seq2Seq:
+    """An untrained model small enough to build by the hundred in property tests."""
+    cfg = ModelConfig(vocab_size=tokenizer.vocab_size, **({"emb_dim": 8, "hidden": 8} | options))
+    return Seq2Seq(cfg).eval()
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    return OUTPUT
+
+
+# --- real browser: one streamlit server and one headless Chromium per test session -------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # no network here: without these Chromium keeps trying to reach Google's services
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A real `streamlit run app.py` on a free loopback port, stopped after the session."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    log = (OUTPUT / "streamlit-server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=os.environ | {"PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {OUTPUT / 'streamlit-server.log'}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed (make test installs it); browser tests cannot run")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def wait_idle(pg) -> None:
+    """Until the script has run to the end (Streamlit marks the app root when it is idle)."""
+    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+    pg.wait_for_timeout(300)  # let charts finish their first draw

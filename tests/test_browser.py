@@ -1,0 +1,59 @@
+"""Flows a person clicks through, in real headless Chromium against `streamlit run app.py`.
+
+Screenshots land in tests/output/ — look at them.
+"""
+
+import pytest
+
+from .conftest import wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def assert_no_exception(pg):
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator(
+        '[data-testid="stException"]'
+    ).inner_text()
+
+
+def test_translate_link_opens_the_heatmap(page, app_url, output_dir):
+    page.goto(f"{app_url}/translate?model=reverse-attention&src=encoderdecoder")
+    wait_idle(page)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", state="attached")
+    assert_no_exception(page)
+    assert page.get_by_text("redocedredocne", exact=True).first.is_visible()
+    assert page.get_by_text("The model's output is correct.").is_visible()
+    # the heatmap labels every source token, </s> included
+    ticks = page.locator(".js-plotly-plot .xtick text").all_inner_texts()
+    assert "</s>" in ticks and ticks.count("e") >= 3
+    page.screenshot(path=str(output_dir / "translate-attention.png"), full_page=True)
+
+
+def test_step_slider_moves_the_highlight(page, app_url, output_dir):
+    page.goto(f"{app_url}/translate?model=reverse-attention&src=lecture&step=3")
+    wait_idle(page)
+    assert page.get_by_text("the decoder emits").first.is_visible()
+    assert "t = 3" in page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").inner_text()
+    slider = page.get_by_role("slider")
+    slider.focus()
+    slider.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_function("() => window.location.search.includes('step=4')")
+    assert "t = 4" in page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").inner_text()
+    page.screenshot(path=str(output_dir / "translate-step4.png"), full_page=True)
+
+
+def test_vanilla_model_says_there_is_no_attention(page, app_url, output_dir):
+    page.goto(f"{app_url}/translate?model=reverse-vanilla&src=abcdefghijklmnop")
+    wait_idle(page)
+    assert_no_exception(page)
+    assert page.get_by_text("it has no attention").is_visible()
+    page.screenshot(path=str(output_dir / "translate-vanilla.png"), full_page=True)
+
+
+def test_bad_input_gets_a_message_not_a_traceback(page, app_url, output_dir):
+    page.goto(f"{app_url}/translate?model=reverse-attention&src=h%C3%A9llo%20w%C3%B6rld%F0%9F%99%82")
+    wait_idle(page)
+    assert_no_exception(page)
+    assert page.get_by_text("Not in this model's vocabulary").is_visible()
+    page.screenshot(path=str(output_dir / "translate-unknown.png"), full_page=True)

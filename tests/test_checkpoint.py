@@ -1,0 +1,178 @@
+import json
+import os
+import pickle
+import struct
+import subprocess
+import sys
+
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from seq2seq import checkpoint
+from seq2seq.checkpoint import Checkpoint
+from seq2seq.errors import CheckpointError
+from seq2seq.search import trace
+from seq2seq.tasks import ReverseTask
+
+from .conftest import small_model
+
+
+@pytest.fixture
+def saved(tmp_path, tokenizer):
+    torch.manual_seed(0)
+    model = small_model(tokenizer, cell="lstm", layers=2)
+    ckpt = Checkpoint(model, tokenizer, ReverseTask(min_len=2, max_len=9), {"metrics": {"exact_match": 0.5}})
+    return ckpt, checkpoint.save(ckpt, tmp_path / "m.safetensors")
+
+
+def test_round_trip_is_exact(saved):
+    ckpt, path = saved
+    loaded = checkpoint.load(path)
+    for key, value in ckpt.model.state_dict().items():
+        assert torch.equal(value, loaded.model.state_dict()[key])
+    assert loaded.model.cfg == ckpt.model.cfg
+    assert loaded.tokenizer.chars == ckpt.tokenizer.chars
+    assert loaded.task == ckpt.task and loaded.card == ckpt.card and loaded.name == "m"
+    assert trace(loaded.model, loaded.tokenizer, "abc").to_dict() == trace(ckpt.model, ckpt.tokenizer, "abc").to_dict()
+
+
+def test_save_leaves_no_temporary_files(saved, tmp_path):
+    assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
+    assert checkpoint.list_checkpoints(tmp_path) == [tmp_path / "m.safetensors"]
+
+
+def test_listing_ignores_hidden_and_temporary_files(tmp_path, saved):
+    (tmp_path / ".m.safetensors.abc.tmp").write_bytes(b"partial")
+    (tmp_path / ".hidden.safetensors").write_bytes(b"x")
+    (tmp_path / "notes.txt").write_text("hi")
+    assert [p.name for p in checkpoint.list_checkpoints(tmp_path)] == ["m.safetensors"]
+
+
+def test_only_safetensors_names(saved, tmp_path):
+    with pytest.raises(CheckpointError):
+        checkpoint.save(saved[0], tmp_path / "m.pt")
+
+
+def rewrite(path, tensors=None, **metadata_changes):
+    """Copy of a saved checkpoint with its metadata (and optionally tensors) edited."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), "pt") as f:
+        meta = dict(f.metadata())
+        state = {k: f.get_tensor(k) for k in f.keys()}
+    for key, value in metadata_changes.items():
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+    save_file(tensors if tensors is not None else state, str(path), metadata=meta)
+    return state, meta
+
+
+BAD_FILES = {
+    "random bytes": lambda p, _: p.write_bytes(os.urandom(2048)),
+    "empty": lambda p, _: p.write_bytes(b""),
+    "truncated": lambda p, good: p.write_bytes(good.read_bytes()[: good.stat().st_size // 2]),
+    "header too big": lambda p, _: p.write_bytes(struct.pack("<Q", 2**40) + b"{}"),
+    "json header garbage": lambda p, _: p.write_bytes(struct.pack("<Q", 5) + b"nope!"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_corrupt_files_are_refused(case, saved, tmp_path):
+    bad = tmp_path / "bad.safetensors"
+    BAD_FILES[case](bad, saved[1])
+    with pytest.raises(CheckpointError):
+        checkpoint.load(bad)
+
+
+class Payload:
+    def __reduce__(self):
+        return (os.system, (f"touch {MARKER}",))
+
+
+MARKER = "/tmp/attention-lab-pickle-ran"
+
+
+@pytest.mark.parametrize("name", ["evil.safetensors", "evil.pt"])
+def test_pickles_are_never_unpickled(tmp_path, name):
+    if os.path.exists(MARKER):
+        os.remove(MARKER)
+    evil = tmp_path / name
+    evil.write_bytes(pickle.dumps(Payload(), protocol=2))
+    with pytest.raises(CheckpointError, match="pickle"):
+        checkpoint.load(evil)
+    torch.save({"x": Payload()}, str(tmp_path / "zipped.safetensors"))
+    with pytest.raises(CheckpointError, match="pickle"):
+        checkpoint.load(tmp_path / "zipped.safetensors")
+    assert not os.path.exists(MARKER)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"format": "something-else"}, "not an Attention Lab checkpoint"),
+        ({"format": None}, "not an Attention Lab checkpoint"),
+        ({"format_version": "99"}, "format version"),
+        ({"format_version": "x"}, "format version"),
+        ({"config": "{not json"}, "not valid JSON"),
+        ({"config": None}, "no 'config'"),
+        ({"config": json.dumps({"vocab_size": 30, "hidden": 10**7})}, "hidden"),
+        ({"config": json.dumps({"vocab_size": 30, "hidden": 32})}, "shape"),
+        ({"tokenizer": json.dumps({"kind": "char", "chars": ["a"]})}, "tokens"),
+        ({"task": json.dumps({"name": "exec"})}, "unknown task"),
+        ({"card": "[]"}, "card"),
+    ],
+)
+def test_inconsistent_metadata_is_refused(saved, change, message):
+    _, path = saved
+    rewrite(path, **change)
+    with pytest.raises(CheckpointError, match=message):
+        checkpoint.load(path)
+
+
+def test_tensors_that_do_not_match_the_config_are_refused(saved):
+    _, path = saved
+    from safetensors import safe_open
+
+    with safe_open(str(path), "pt") as f:
+        state = {k: f.get_tensor(k) for k in f.keys()}
+    missing = dict(state)
+    missing.pop(next(iter(missing)))
+    rewrite(path, tensors=missing)
+    with pytest.raises(CheckpointError, match="do not match"):
+        checkpoint.load(path)
+    nan = dict(state)
+    key = next(iter(nan))
+    nan[key] = torch.full_like(nan[key], float("nan"))
+    rewrite(path, tensors=nan)
+    with pytest.raises(CheckpointError, match="NaN"):
+        checkpoint.load(path)
+
+
+def test_missing_file():
+    with pytest.raises(CheckpointError, match="no such"):
+        checkpoint.load("/nonexistent/m.safetensors")
+
+
+def test_kill_during_save_keeps_the_previous_file(saved, tmp_path):
+    """SIGKILL in the middle of writing: the old file stays intact, no partial file is listed."""
+    _, path = saved
+    before = path.read_bytes()
+    script = f"""
+import os, signal, sys
+sys.path.insert(0, {str(checkpoint.__file__.rsplit("/seq2seq/", 1)[0])!r})
+from seq2seq import checkpoint
+ck = checkpoint.load({str(path)!r})
+real_fsync = os.fsync
+def die(fd):
+    os.kill(os.getpid(), signal.SIGKILL)  # data written, not yet renamed
+os.fsync = die
+checkpoint.save(ck, {str(path)!r})
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert proc.returncode == -9
+    assert path.read_bytes() == before
+    assert checkpoint.list_checkpoints(tmp_path) == [path]
+    checkpoint.load(path)

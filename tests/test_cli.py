@@ -1,0 +1,129 @@
+"""The CLI as a user runs it: a subprocess, JSON on stdout, one readable line on errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import CHECKPOINTS, REPO
+
+ATTENTION = str(CHECKPOINTS / "reverse-attention.safetensors")
+VANILLA = str(CHECKPOINTS / "reverse-vanilla.safetensors")
+
+
+def cli(*args, timeout=300):
+    env = os.environ | {"PYTHONPATH": str(REPO)}
+    env.pop("SEQ2SEQ_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "seq2seq", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env
+    )
+
+
+def assert_one_line_error(proc):
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in proc.stderr
+
+
+def test_translate_prints_the_output():
+    proc = cli("translate", ATTENTION, "attention")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "noitnetta"
+
+
+def test_translate_json_has_tokens_and_attention():
+    proc = cli("translate", ATTENTION, "lecture", "--json")
+    data = json.loads(proc.stdout)
+    assert data["source_tokens"] == [*"lecture", "</s>"]
+    assert data["output"] == "erutcel" and data["output_tokens"][-1] == "</s>"
+    assert len(data["attention"]) == len(data["output_tokens"])
+    assert all(len(row) == len(data["source_tokens"]) for row in data["attention"])
+    assert all(abs(sum(row) - 1) < 1e-4 for row in data["attention"])
+
+
+def test_translate_json_vanilla_has_null_attention():
+    data = json.loads(cli("translate", VANILLA, "abc", "--json").stdout)
+    assert data["attention"] is None and data["output_tokens"]
+
+
+def test_unknown_characters_are_noted_on_stderr():
+    proc = cli("translate", ATTENTION, "ab🙂c")
+    assert proc.returncode == 0
+    assert "🙂" in proc.stderr and "<unk>" in proc.stderr
+
+
+def test_eval_reports_accuracy_by_length():
+    proc = cli("eval", ATTENTION, "--n", "300")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["exact_match"] >= 0.98 and data["token_accuracy"] >= 0.98
+    assert data["task"] == "reverse" and data["decoder"] == "attention"
+    assert sum(b["n"] for b in data["by_length"].values()) == 300
+
+
+def test_train_writes_a_checkpoint_and_ends_with_json(tmp_path):
+    out = tmp_path / "tiny.safetensors"
+    proc = cli(
+        "train",
+        "--max-len",
+        "5",
+        "--hidden",
+        "8",
+        "--emb",
+        "8",
+        "--max-steps",
+        "4",
+        "--eval-every",
+        "2",
+        "--n-train",
+        "200",
+        "--n-valid",
+        "20",
+        "--decoder",
+        "vanilla",
+        "--cell",
+        "lstm",
+        "--out",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert summary["steps"] == 4 and summary["checkpoint"] == str(out) and "exact_match" in summary
+    assert "seconds" in summary and "held-out exact match" in proc.stderr
+    assert json.loads(cli("translate", str(out), "abc", "--json").stdout)["attention"] is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["fly"],
+        ["translate"],
+        ["translate", "/nonexistent.safetensors", "abc"],
+        ["translate", ATTENTION, ""],
+        ["translate", ATTENTION, "a" * 10_000],
+        ["eval", ATTENTION, "--n", "0"],
+        ["eval", ATTENTION, "--n", "many"],
+        ["train", "--out", "x.safetensors", "--hidden", "0"],
+        ["train", "--out", "x.safetensors", "--score", "cosine"],
+        ["train", "--out", "x.safetensors", "--teacher-forcing", "2"],
+        ["train", "--out", "x.safetensors", "--lr", "nan"],
+        ["train", "--out", "x.pt"],
+        ["train", "--out", "x.safetensors", "--min-len", "9", "--max-len", "3"],
+    ],
+)
+def test_bad_usage_is_one_readable_line(args, tmp_path):
+    proc = cli(*args)
+    assert_one_line_error(proc)
+    assert not (REPO / "x.safetensors").exists()
+
+
+def test_corrupt_checkpoint_is_one_readable_line(tmp_path):
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"\x00" * 100)
+    assert_one_line_error(cli("translate", str(bad), "abc"))
+    assert_one_line_error(cli("eval", str(bad)))

@@ -1,0 +1,81 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from seq2seq.errors import InputError
+from seq2seq.pipeline import heldout
+from seq2seq.search import greedy, trace, translate
+
+from .conftest import small_model
+
+
+def test_trace_agrees_with_batched_greedy(tokenizer):
+    torch.manual_seed(3)
+    model = small_model(tokenizer)
+    sources = ["abc", "hello", "z"]
+    batch = greedy(model, tokenizer, sources)
+    for src, ids in zip(sources, batch.ids, strict=True):
+        t = trace(model, tokenizer, src)
+        assert [s.token_id for s in t.steps] == ids
+        assert t.output == tokenizer.decode(ids)
+
+
+def test_trace_records_every_step(tokenizer):
+    torch.manual_seed(4)
+    model = small_model(tokenizer, decoder="attention")
+    t = trace(model, tokenizer, "abcab", top_k=3)
+    assert t.source_tokens == ["a", "b", "c", "a", "b", "</s>"]
+    assert len(t.output_tokens) == len(t.steps) >= 1
+    for step in t.steps:
+        assert len(step.top_k) == 3 and step.top_k[0].token_id == step.token_id
+        assert step.prob == pytest.approx(step.top_k[0].prob)
+        assert [c.prob for c in step.top_k] == sorted((c.prob for c in step.top_k), reverse=True)
+        assert sum(step.alpha) == pytest.approx(1.0, abs=1e-5) and len(step.alpha) == 6
+        assert len(step.context) == len(step.state) == model.cfg.enc_dim
+    assert t.attention_matrix().shape == (len(t.steps), 6)
+    json.loads(t.to_json())  # the trace is JSON as is
+
+
+def test_vanilla_trace_has_no_alpha_and_a_fixed_context(tokenizer):
+    torch.manual_seed(5)
+    model = small_model(tokenizer, decoder="vanilla")
+    t = trace(model, tokenizer, "abcdef")
+    assert t.attention_matrix() is None
+    assert all(s.alpha is None and s.energies is None for s in t.steps)
+    assert all(s.context == t.steps[0].context for s in t.steps)
+
+
+def test_untrained_model_stops_at_the_length_limit(tokenizer):
+    torch.manual_seed(6)
+    model = small_model(tokenizer)
+    t = trace(model, tokenizer, "abc")
+    assert len(t.steps) <= 2 * 4 + 10
+    assert t.finished == (t.steps[-1].token == "</s>")
+
+
+def test_bad_inputs_get_clear_errors(tokenizer):
+    model = small_model(tokenizer)
+    with pytest.raises(InputError, match="empty"):
+        trace(model, tokenizer, "")
+    with pytest.raises(InputError, match="at most"):
+        trace(model, tokenizer, "a" * 10_000)
+    t = trace(model, tokenizer, "a🙂b\x00")
+    assert t.unknown == ["🙂", "\x00"]
+
+
+def test_shipped_attention_model_reverses_fresh_heldout_strings(attention_ckpt):
+    examples = heldout(attention_ckpt, 300, seed=2026)
+    outputs = translate(attention_ckpt.model, attention_ckpt.tokenizer, [ex.source for ex in examples])
+    accuracy = np.mean([o == ex.target for o, ex in zip(outputs, examples, strict=True)])
+    assert accuracy >= 0.98
+
+
+def test_shipped_attention_looks_at_the_mirrored_position(attention_ckpt):
+    src = "attentionmodel"
+    t = trace(attention_ckpt.model, attention_ckpt.tokenizer, src)
+    assert t.output == src[::-1]
+    argmax = t.attention_matrix()[: len(src)].argmax(axis=1)
+    # reversal: output j should attend to source n-1-j (allow a neighbour: bidirectional states blur)
+    assert np.mean(np.abs(argmax - (len(src) - 1 - np.arange(len(src)))) <= 1) >= 0.9

@@ -1,0 +1,68 @@
+import pytest
+
+from seq2seq.pipeline import DataConfig, train_on_task
+from seq2seq.tasks import ReverseTask
+from seq2seq.training import TrainConfig, TrainingHistory
+
+TINY = {"emb_dim": 8, "hidden": 16}
+DATA = DataConfig(n_train=256, n_valid=32, seed=0)
+
+
+def run(steps=6, **cfg):
+    task = ReverseTask(min_len=2, max_len=5)
+    options = {"max_steps": steps, "eval_every": 3, "batch_size": 32, "target_accuracy": None} | cfg
+    return train_on_task(task, TINY, TrainConfig(**options), DATA)
+
+
+def test_loss_falls_and_history_is_recorded():
+    ckpt, result = run(steps=40, lr=1e-2)
+    losses = [loss for _, loss in result.history.loss]
+    assert len(losses) == 40 and result.steps == 40
+    assert sum(losses[-5:]) / 5 < 0.8 * sum(losses[:5]) / 5
+    assert [v["step"] for v in result.history.valid][:2] == [3, 6]
+    assert result.stopped_because == "steps"
+    assert ckpt.card["metrics"]["exact_match"] == result.metrics["exact_match"]
+    again = TrainingHistory.from_dict(result.history.to_dict())
+    assert again.loss == result.history.loss
+
+
+def test_same_seed_same_run():
+    _, a = run(seed=3)
+    _, b = run(seed=3)
+    _, c = run(seed=4)
+    assert a.history.loss == b.history.loss
+    assert a.history.loss != c.history.loss
+
+
+def test_callback_can_stop_and_sees_every_step():
+    seen = []
+
+    def stop_at_4(event):
+        seen.append(event.step)
+        return event.step == 4
+
+    task = ReverseTask(min_len=2, max_len=5)
+    cfg = TrainConfig(max_steps=100, eval_every=50, batch_size=32)
+    _, result = train_on_task(task, TINY, cfg, DATA, callbacks=[stop_at_4])
+    assert seen == [1, 2, 3, 4]
+    assert result.stopped_because == "callback"
+    assert result.history.valid[-1]["step"] == 4  # evaluated at the stop, not at a stale step
+
+
+def test_time_budget_and_target_stop_training():
+    _, result = run(steps=10_000, max_seconds=0.5)
+    assert result.stopped_because == "time" and result.seconds < 10
+    _, result = run(steps=10_000, target_accuracy=0.0)
+    assert result.stopped_because == "target" and result.steps == 3
+
+
+def test_teacher_forcing_below_one_and_lr_decay_train():
+    _, result = run(steps=6, teacher_forcing=0.5, lr_decay=True)
+    assert result.steps == 6
+
+
+def test_empty_data_is_refused():
+    from seq2seq.training import train
+
+    with pytest.raises(ValueError):
+        train(None, None, [], [], TrainConfig())
