@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from seq2seq.ui import frame
+
+frame.ensure()
+
 st.title("Attention Lab")
 st.markdown(
     """

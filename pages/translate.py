@@ -8,7 +8,10 @@ import streamlit as st
 from seq2seq import figures
 from seq2seq.errors import InputError
 from seq2seq.search import trace
-from seq2seq.ui import sidebar
+from seq2seq.ui import frame, sidebar
+from seq2seq.ui.text import md_token
+
+frame.ensure()
 
 st.title("Translate")
 ckpt, problem = sidebar.current_model()
@@ -40,9 +43,7 @@ except InputError as exc:
     st.stop()
 
 if result.unknown:
-    names = ", ".join(
-        f"“{figures.display_token(ch)}” (U+{ord(ch):04X})" if len(ch) == 1 else ch for ch in result.unknown
-    )
+    names = ", ".join(f"“{md_token(ch)}” (U+{ord(ch):04X})" if len(ch) == 1 else ch for ch in result.unknown)
     st.warning(f"Not in this model's vocabulary, read as ⟨unk⟩: {names}. The output for them is a guess.")
 if task is not None and hasattr(task, "min_len") and not task.min_len <= len(source) <= task.max_len:
     st.info(
@@ -83,17 +84,17 @@ else:
     step = 1
 chosen = result.steps[step - 1]
 st.markdown(
-    f"Step **t = {step}** of {n_steps}: the decoder emits **{figures.display_token(chosen.token)}** "
+    f"Step **t = {step}** of {n_steps}: the decoder emits **{md_token(chosen.token)}** "
     f"with probability **{chosen.prob:.3f}**."
 )
 
 if result.has_attention:
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(figures.attention_heatmap(result, step), key="heatmap")
+        st.plotly_chart(figures.attention_heatmap(result, step), key="heatmap", theme=None)
     with right:
-        st.plotly_chart(figures.alpha_bars(result, step), key="alpha_bars")
-        st.plotly_chart(figures.topk_bars(result, step), key="topk")
+        st.plotly_chart(figures.alpha_bars(result, step), key="alpha_bars", theme=None)
+        st.plotly_chart(figures.topk_bars(result, step), key="topk", theme=None)
 else:
     st.info(
         "This is a **vanilla** decoder: it has no attention, so there is no α to draw. "
@@ -102,6 +103,6 @@ else:
     )
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(figures.context_strip(result, list(range(1, n_steps + 1))), key="context")
+        st.plotly_chart(figures.context_strip(result, list(range(1, n_steps + 1))), key="context", theme=None)
     with right:
-        st.plotly_chart(figures.topk_bars(result, step), key="topk")
+        st.plotly_chart(figures.topk_bars(result, step), key="topk", theme=None)

@@ -9,12 +9,15 @@ Sizes are chosen for a projector at the back of a lecture room.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
 from .results import DecodeTrace
 
 FONT_SIZE = 16  # tick labels; titles are larger
+FONT_FAMILY = '"Source Sans Pro", "Noto Sans CJK SC", "Noto Sans", sans-serif'  # Streamlit's face, then CJK
 TITLE_SIZE = 20
 ALPHA_SCALE = "Blues"  # sequential, white = 0: padding and ignored positions vanish
 HIGHLIGHT = "#d62728"  # the current step, in every figure
@@ -25,8 +28,8 @@ OTHER = "#9ecae1"
 _VISIBLE = {" ": "␣", "\t": "⇥", "\n": "↵"}
 
 
-def display_token(token: str) -> str:
-    """A token as a figure should label it (spaces and control characters made visible)."""
+def visible_token(token: str) -> str:
+    """A token with spaces and control characters made visible (plain text)."""
     if token in _VISIBLE:
         return _VISIBLE[token]
     if len(token) == 1 and (ord(token) < 32 or 0x7F <= ord(token) < 0xA0):
@@ -34,14 +37,24 @@ def display_token(token: str) -> str:
     return token.replace(" ", "␣")
 
 
+def display_token(token: str) -> str:
+    """A token as a Plotly label: visible, and HTML-escaped, because Plotly reads labels as
+    HTML ("</s>" would close a strike-through tag and wreck the layout; "<b>" would turn bold)."""
+    return html.escape(visible_token(token), quote=False)
+
+
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "font": {"size": TITLE_SIZE}},
-        font={"size": FONT_SIZE},
+        title={"text": title, "font": {"size": TITLE_SIZE}, "y": 0.985, "yanchor": "top", "yref": "container"},
+        font={"size": FONT_SIZE, "family": FONT_FAMILY},
+        template="plotly_white",
         height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        margin={"l": 60, "r": 20, "t": 70, "b": 50},
         plot_bgcolor="white",
     )
+    # explicit sizes (the pages also pass theme=None: Streamlit's chart theme shrinks ticks to ~11 px)
+    fig.update_xaxes(tickfont={"size": FONT_SIZE}, title_font={"size": FONT_SIZE})
+    fig.update_yaxes(tickfont={"size": FONT_SIZE}, title_font={"size": FONT_SIZE})
     return fig
 
 
@@ -94,11 +107,12 @@ def attention_heatmap(trace: DecodeTrace, step: int | None = None) -> go.Figure:
             line={"color": HIGHLIGHT, "width": 3},
             fillcolor="rgba(0,0,0,0)",
         )
-    fig.update_xaxes(title_text="source x<sub>i</sub>", side="top", **_token_axis(src))
+    fig.update_xaxes(side="top", **_token_axis(src))
     fig.update_yaxes(title_text="output y<sub>t</sub>", autorange="reversed", **_token_axis(out))
-    height = int(np.clip(110 + 32 * len(out), 300, 1400))
-    fig = _layout(fig, "Attention α<sub>t,i</sub>: where each output step looks", height)
-    fig.update_layout(margin={"t": 110})
+    height = int(np.clip(150 + 34 * len(out), 320, 1500))
+    title = "Attention α<sub>t,i</sub> — columns: source x<sub>i</sub>, rows: output y<sub>t</sub>"
+    fig = _layout(fig, title, height)
+    fig.update_layout(margin={"t": 100})  # room for the title above the top axis
     return fig
 
 

@@ -49,10 +49,11 @@ def greedy(model: Seq2Seq, tokenizer: CharTokenizer, sources: Sequence[str]) -> 
     batch = source_batch(sources, tokenizer).to(model.device)
     enc, state = model.encode(batch.src, batch.src_len)
     n = len(sources)
+    limits = [max_output_len(int(length), model) for length in batch.src_len]  # per input, as in ``trace``
     y = torch.full((n,), BOS, dtype=torch.long, device=model.device)
     done = torch.zeros(n, dtype=torch.bool, device=model.device)
     out = []
-    for _ in range(max_output_len(int(batch.src_len.max()), model)):
+    for _ in range(max(limits)):
         step = model.decode_step(y, state, enc)
         y, state = step.logits.argmax(-1), step.state
         out.append(y)
@@ -60,12 +61,11 @@ def greedy(model: Seq2Seq, tokenizer: CharTokenizer, sources: Sequence[str]) -> 
         if bool(done.all()):
             break
     model.train(was_training)
-    ids = torch.stack(out, 1).tolist()
     result, finished = [], []
-    for row in ids:
-        cut = row.index(EOS) + 1 if EOS in row else len(row)
-        result.append(row[:cut])
+    for row, limit in zip(torch.stack(out, 1).tolist(), limits, strict=True):
+        row = row[:limit]
         finished.append(EOS in row)
+        result.append(row[: row.index(EOS) + 1] if EOS in row else row)
     return GreedyResult(result, finished)
 
 

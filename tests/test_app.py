@@ -93,5 +93,6 @@ def test_bad_input_gets_a_clear_message(src, message):
 
 
 def test_unknown_model_in_the_link_falls_back_to_the_default():
-    at = open_translate(model="no-such-model")
-    assert at.sidebar.selectbox(key="model").value == "reverse-attention"
+    at = open_translate(model="no-such-model", src="abc")
+    assert at.session_state["model"] == "reverse-attention"
+    assert "cba" in texts(at)

@@ -119,7 +119,7 @@ def test_pickles_are_never_unpickled(tmp_path, name):
         ({"config": "{not json"}, "not valid JSON"),
         ({"config": None}, "no 'config'"),
         ({"config": json.dumps({"vocab_size": 30, "hidden": 10**7})}, "hidden"),
-        ({"config": json.dumps({"vocab_size": 30, "hidden": 32})}, "shape"),
+        ({"config": json.dumps({"vocab_size": 30, "hidden": 32})}, "do not match"),
         ({"tokenizer": json.dumps({"kind": "char", "chars": ["a"]})}, "tokens"),
         ({"task": json.dumps({"name": "exec"})}, "unknown task"),
         ({"card": "[]"}, "card"),
@@ -129,6 +129,13 @@ def test_inconsistent_metadata_is_refused(saved, change, message):
     _, path = saved
     rewrite(path, **change)
     with pytest.raises(CheckpointError, match=message):
+        checkpoint.load(path)
+
+
+def test_config_that_changes_a_size_is_refused(saved):
+    ckpt, path = saved
+    rewrite(path, config=json.dumps(ckpt.model.cfg.to_dict() | {"emb_dim": 12}))
+    with pytest.raises(CheckpointError, match="shape"):
         checkpoint.load(path)
 
 

@@ -34,7 +34,7 @@ def test_heatmap_keeps_repeated_tokens_apart(attention_trace):
     assert isinstance(fig, go.Figure)
     heat = fig.data[0]
     assert heat.z.shape == (len(attention_trace.steps), 7)  # b a n a n a </s>
-    assert list(fig.layout.xaxis.ticktext) == ["b", "a", "n", "a", "n", "a", "</s>"]
+    assert list(fig.layout.xaxis.ticktext) == ["b", "a", "n", "a", "n", "a", "&lt;/s&gt;"]
     assert heat.zmin == 0 and heat.zmax == 1
     (outline,) = fig.layout.shapes
     assert (outline.y0, outline.y1) == (0.5, 1.5)  # row of step 2
@@ -61,3 +61,5 @@ def test_invisible_tokens_get_visible_labels():
     assert figures.display_token(" ") == "␣"
     assert figures.display_token("\x00") == "U+0000"
     assert figures.display_token("日") == "日"
+    assert figures.display_token("</s>") == "&lt;/s&gt;"  # Plotly reads labels as HTML
+    assert figures.display_token("<b>&") == "&lt;b&gt;&amp;"

@@ -1,0 +1,20 @@
+"""Showing user-controlled text (inputs, tokens) inside Streamlit markdown safely."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..figures import visible_token
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+
+
+def md_escape(text: str) -> str:
+    """Literal text inside st.markdown: no markdown, no HTML, no LaTeX ($) from user input."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def md_token(token: str) -> str:
+    """A token for markdown: visible (␣, U+0000) and escaped."""
+    return md_escape(visible_token(token))
