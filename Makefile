@@ -20,13 +20,15 @@ run: $(BIN)/.installed-run
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 # Browser tests drive Debian's Chromium (Playwright's own download cannot work offline),
-# with a CJK font so Chinese renders; installed here when missing and apt is available.
+# with CJK and emoji fonts so every script renders; installed here when missing.
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "chromium is missing and apt-get is not available: browser tests will fail"; fi; }
+	@if command -v dpkg >/dev/null 2>&1 && dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $(BROWSER_PACKAGES) for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	elif command -v chromium >/dev/null 2>&1; then :; \
+	else echo "chromium is missing and apt-get is not available: browser tests will fail"; fi
 
 test: $(BIN)/.installed-dev chromium
 	$(BIN)/ruff check .

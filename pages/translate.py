@@ -9,7 +9,7 @@ from seq2seq import figures
 from seq2seq.errors import InputError
 from seq2seq.search import trace
 from seq2seq.ui import frame, sidebar
-from seq2seq.ui.text import md_token
+from seq2seq.ui.text import md_token, md_token_with_codepoint
 
 frame.ensure()
 
@@ -43,7 +43,7 @@ except InputError as exc:
     st.stop()
 
 if result.unknown:
-    names = ", ".join(f"“{md_token(ch)}” (U+{ord(ch):04X})" if len(ch) == 1 else ch for ch in result.unknown)
+    names = ", ".join(md_token_with_codepoint(ch) for ch in result.unknown)
     st.warning(f"Not in this model's vocabulary, read as ⟨unk⟩: {names}. The output for them is a guess.")
 if task is not None and hasattr(task, "min_len") and not task.min_len <= len(source) <= task.max_len:
     st.info(

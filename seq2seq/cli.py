@@ -31,14 +31,22 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+def int_between(low: int, high: int):
+    """An argparse type: a whole number in [low, high] (caps keep a typo from hanging the machine)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a number from {low} to {high:,}, got {value}")
+        return value
+
+    return parse
+
+
+positive_int = int_between(1, 1_000_000)
 
 
 def fraction(text: str) -> float:
@@ -71,13 +79,13 @@ def build_parser() -> Parser:
     t.add_argument("--score", choices=SCORES, default="additive", help="attention score function")
     t.add_argument("--cell", choices=sorted(CELLS), default="gru")
     t.add_argument("--bidirectional", action=argparse.BooleanOptionalAction, default=True)
-    t.add_argument("--hidden", type=positive_int, default=64, help="encoder state size per direction")
-    t.add_argument("--emb", type=positive_int, default=32, help="token embedding size")
+    t.add_argument("--hidden", type=int_between(1, 1024), default=64, help="encoder state size per direction")
+    t.add_argument("--emb", type=int_between(1, 1024), default=32, help="token embedding size")
     t.add_argument("--layers", type=int, choices=(1, 2), default=1)
-    t.add_argument("--min-len", type=positive_int, default=3)
-    t.add_argument("--max-len", type=positive_int, default=12)
+    t.add_argument("--min-len", type=int_between(1, 1000), default=3)
+    t.add_argument("--max-len", type=int_between(1, 1000), default=12)
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--batch-size", type=positive_int, default=128)
+    t.add_argument("--batch-size", type=int_between(1, 4096), default=128)
     t.add_argument("--lr", type=positive_float, default=3e-3)
     t.add_argument("--teacher-forcing", type=fraction, default=1.0)
     t.add_argument("--max-seconds", type=positive_float, default=120.0)
@@ -85,19 +93,19 @@ def build_parser() -> Parser:
     t.add_argument("--target-accuracy", type=fraction, default=0.99, help="stop at this held-out exact match")
     t.add_argument("--eval-every", type=positive_int, default=25, help="steps between validations")
     t.add_argument("--n-train", type=positive_int, default=20_000)
-    t.add_argument("--n-valid", type=positive_int, default=500)
+    t.add_argument("--n-valid", type=int_between(1, 50_000), default=500)
     t.add_argument("--out", type=Path, required=True, help="where to write the .safetensors checkpoint")
 
     e = sub.add_parser("eval", help="score a checkpoint on fresh held-out data of its task")
     e.add_argument("path", type=Path)
-    e.add_argument("--n", type=positive_int, default=1000, help="number of held-out examples")
+    e.add_argument("--n", type=int_between(1, 100_000), default=1000, help="number of held-out examples")
     e.add_argument("--seed", type=int, default=12345)
 
     tr = sub.add_parser("translate", help="decode one input with a checkpoint")
     tr.add_argument("path", type=Path)
     tr.add_argument("text")
     tr.add_argument("--json", action="store_true", help="print tokens and attention as JSON")
-    tr.add_argument("--top-k", type=positive_int, default=5)
+    tr.add_argument("--top-k", type=int_between(1, 100), default=5)
     return parser
 
 

@@ -123,7 +123,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
+    context = browser.new_context(viewport={"width": 1600, "height": 1800}, device_scale_factor=1)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     yield pg

@@ -24,7 +24,7 @@ def test_translate_link_opens_the_heatmap(page, app_url, output_dir):
     assert page.get_by_text("redocedredocne", exact=True).first.is_visible()
     assert page.get_by_text("The model's output is correct.").is_visible()
     # the heatmap labels every source token, </s> included
-    ticks = page.locator(".js-plotly-plot .xtick text").all_inner_texts()
+    ticks = page.locator(".js-plotly-plot .xtick text").evaluate_all("els => els.map(e => e.textContent)")
     assert "</s>" in ticks and ticks.count("e") >= 3
     page.screenshot(path=str(output_dir / "translate-attention.png"), full_page=True)
 

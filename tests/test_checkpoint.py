@@ -183,3 +183,8 @@ checkpoint.save(ck, {str(path)!r})
     assert path.read_bytes() == before
     assert checkpoint.list_checkpoints(tmp_path) == [path]
     checkpoint.load(path)
+
+
+def test_saved_files_are_readable_by_others(saved):
+    _, path = saved
+    assert path.stat().st_mode & 0o777 == 0o644

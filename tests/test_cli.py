@@ -108,6 +108,8 @@ def test_train_writes_a_checkpoint_and_ends_with_json(tmp_path):
         ["translate", ATTENTION, "a" * 10_000],
         ["eval", ATTENTION, "--n", "0"],
         ["eval", ATTENTION, "--n", "many"],
+        ["eval", ATTENTION, "--n", "1000000000"],
+        ["translate", ATTENTION, "abc", "--top-k", "0"],
         ["train", "--out", "x.safetensors", "--hidden", "0"],
         ["train", "--out", "x.safetensors", "--score", "cosine"],
         ["train", "--out", "x.safetensors", "--teacher-forcing", "2"],

@@ -18,3 +18,11 @@ def md_escape(text: str) -> str:
 def md_token(token: str) -> str:
     """A token for markdown: visible (␣, U+0000) and escaped."""
     return md_escape(visible_token(token))
+
+
+def md_token_with_codepoint(token: str) -> str:
+    """“é” (U+00E9): the code point says exactly which character a lecturer is looking at."""
+    shown = visible_token(token)
+    if len(token) == 1 and shown == token:
+        return f"“{md_escape(token)}” (U+{ord(token):04X})"
+    return f"“{md_escape(shown)}”"
