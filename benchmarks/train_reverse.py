@@ -38,13 +38,13 @@ def main() -> int:
         torch.set_num_threads(args.threads)
     task = ReverseTask(min_len=3, max_len=args.max_len)
     print(
-        f"reverse 3-{args.max_len}, {MODEL}, batch 128, Adam 3e-3; {platform.processor() or platform.machine()}, "
+        f"reverse 3-{args.max_len}, {MODEL}, batch 128, Adam 5e-3; {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores, {torch.get_num_threads()} threads, torch {torch.__version__}, "
         f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}"
     )
     times = []
     for seed in range(args.repeats):
-        cfg = TrainConfig(seed=seed, target_accuracy=0.99, max_seconds=300, eval_every=25)
+        cfg = TrainConfig(seed=seed, lr=5e-3, target_accuracy=0.99, max_seconds=300, eval_every=25)
         _, result = train_on_task(task, MODEL, cfg, DataConfig(seed=seed))
         reached = result.stopped_because == "target"
         times.append(result.seconds if reached else float("inf"))

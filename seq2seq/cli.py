@@ -86,7 +86,7 @@ def build_parser() -> Parser:
     t.add_argument("--max-len", type=int_between(1, 1000), default=12)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--batch-size", type=int_between(1, 4096), default=128)
-    t.add_argument("--lr", type=positive_float, default=3e-3)
+    t.add_argument("--lr", type=positive_float, default=5e-3)
     t.add_argument("--teacher-forcing", type=fraction, default=1.0)
     t.add_argument("--max-seconds", type=positive_float, default=120.0)
     t.add_argument("--max-steps", type=positive_int, default=100_000)
