@@ -7,7 +7,9 @@ import re
 
 from ..figures import visible_token
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+# Inline markdown, LaTeX and HTML; "+", "-" and "." only matter at the start of a line, and
+# this text always sits inside a sentence.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#!|~>$])")
 
 
 def md_escape(text: str) -> str:
