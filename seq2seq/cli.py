@@ -21,7 +21,7 @@ from .model import CELLS, DECODERS
 from .pipeline import DataConfig, heldout, train_on_task
 from .search import trace
 from .tasks import TASKS, make_task
-from .training import TrainConfig, TrainEvent, evaluate
+from .training import TrainConfig, evaluate, print_progress
 
 
 class Parser(argparse.ArgumentParser):
@@ -135,17 +135,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
 
-    def progress(event: TrainEvent) -> None:
-        if event.valid:
-            print(
-                f"step {event.step:5d}  epoch {event.epoch:3d}  {event.seconds:6.1f}s  loss {event.loss:.4f}"
-                f"  held-out exact match {event.valid['exact_match']:.3f}",
-                file=sys.stderr,
-                flush=True,
-            )
-
     data_cfg = DataConfig(n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)
-    ckpt, result = train_on_task(task, model_options, train_cfg, data_cfg, [progress])
+    ckpt, result = train_on_task(task, model_options, train_cfg, data_cfg, [print_progress()])
     path = checkpoint.save(ckpt, args.out)
     summary = {
         "exact_match": result.metrics["exact_match"],

@@ -9,6 +9,7 @@ a Streamlit progress bar or a test can each watch or stop a run without the trai
 from __future__ import annotations
 
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -67,6 +68,21 @@ class TrainEvent:
     seconds: float
     loss: float
     valid: dict | None = None
+
+
+def print_progress(label: str = "") -> Callable[[TrainEvent], None]:
+    """A callback that prints one line to stderr after every held-out evaluation."""
+
+    def progress(event: TrainEvent) -> None:
+        if event.valid:
+            print(
+                f"{label}step {event.step:5d}  epoch {event.epoch:3d}  {event.seconds:6.1f}s  loss {event.loss:.4f}"
+                f"  held-out exact match {event.valid['exact_match']:.3f}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return progress
 
 
 @dataclass

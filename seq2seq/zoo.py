@@ -19,7 +19,7 @@ from pathlib import Path
 from . import checkpoint
 from .pipeline import DataConfig, train_on_task
 from .tasks import make_task
-from .training import TrainConfig, TrainEvent
+from .training import TrainConfig, print_progress
 
 # The encoder every zoo model shares: a bidirectional GRU, 64 units per direction.
 ENCODER = {"cell": "gru", "emb_dim": 32, "hidden": 64, "layers": 1, "bidirectional": True}
@@ -54,16 +54,9 @@ def build(recipe: Recipe, out_dir: Path) -> dict:
         seed=0,
     )
 
-    def progress(event: TrainEvent) -> None:
-        if event.valid:
-            print(
-                f"  {recipe.name}: step {event.step}/{recipe.steps}  {event.seconds:5.0f}s"
-                f"  exact match {event.valid['exact_match']:.3f}",
-                file=sys.stderr,
-                flush=True,
-            )
-
-    ckpt, result = train_on_task(task, ENCODER | recipe.model, train_cfg, recipe.data, [progress])
+    ckpt, result = train_on_task(
+        task, ENCODER | recipe.model, train_cfg, recipe.data, [print_progress(f"{recipe.name}: ")]
+    )
     ckpt.card["recipe"] = recipe.name
     path = checkpoint.save(ckpt, out_dir / f"{recipe.name}{checkpoint.SUFFIX}")
     return {
