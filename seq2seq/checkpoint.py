@@ -26,14 +26,15 @@ from safetensors.torch import save as safetensors_bytes
 
 from .errors import CheckpointError
 from .model import ModelConfig, Seq2Seq
-from .tasks import ReverseTask, task_from_dict
-from .tokenizers import CharTokenizer, tokenizer_from_dict
+from .tasks import Task, task_from_dict
+from .tokenizers import SENTENCEPIECE_TENSOR, Tokenizer, tokenizer_from_dict
 
 FORMAT = "attention-lab"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any model this app trains (~1-4 MB)
 MAX_METADATA_CHARS = 20_000_000  # JSON metadata (history with attention snapshots included)
 SUFFIX = ".safetensors"
+MAX_TOKENIZER_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -41,8 +42,8 @@ class Checkpoint:
     """A loaded model with everything needed to use and describe it."""
 
     model: Seq2Seq
-    tokenizer: CharTokenizer
-    task: ReverseTask | None
+    tokenizer: Tokenizer
+    task: Task | None
     card: dict = field(default_factory=dict)  # metrics, training config and time, history, notes
     path: Path | None = None
 
@@ -65,6 +66,7 @@ def save(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
         "card": json.dumps(ckpt.card, ensure_ascii=False),
     }
     state = {k: v.detach().cpu().contiguous() for k, v in ckpt.model.state_dict().items()}
+    state |= ckpt.tokenizer.tensors()  # e.g. the sentencepiece model, as uint8
     data = safetensors_bytes(state, metadata=metadata)
     write_atomic(path, data)
     return path
@@ -121,7 +123,12 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
                     " (update the app)"
                 )
             cfg = ModelConfig.from_dict(_json_field(metadata, "config"))
-            tokenizer = tokenizer_from_dict(_json_field(metadata, "tokenizer"))
+            tokenizer_tensors = {}
+            if SENTENCEPIECE_TENSOR in f.keys():
+                if f.get_slice(SENTENCEPIECE_TENSOR).get_shape()[0] > MAX_TOKENIZER_BYTES:
+                    raise CheckpointError("the tokenizer model stored in the file is implausibly large")
+                tokenizer_tensors[SENTENCEPIECE_TENSOR] = f.get_tensor(SENTENCEPIECE_TENSOR)
+            tokenizer = tokenizer_from_dict(_json_field(metadata, "tokenizer"), tokenizer_tensors)
             task_data = _json_field(metadata, "task")
             task = task_from_dict(task_data) if task_data is not None else None
             card = _json_field(metadata, "card")
@@ -133,7 +140,7 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
                 )
             model = Seq2Seq(cfg)
             expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-            found = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+            found = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys() if k not in tokenizer_tensors}
             if expected.keys() != found.keys():
                 missing = sorted(expected.keys() - found.keys())
                 extra = sorted(found.keys() - expected.keys())
@@ -144,7 +151,7 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
             for key, shape in expected.items():
                 if found[key] != shape:
                     raise CheckpointError(f"weight {key} has shape {found[key]}, the config needs {shape}")
-            state = {k: f.get_tensor(k) for k in f.keys()}
+            state = {k: f.get_tensor(k) for k in expected}
     except CheckpointError:
         raise
     except (SafetensorError, OSError, ValueError, RuntimeError, UnicodeDecodeError) as exc:

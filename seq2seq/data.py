@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import torch
 
 from .tasks import Example
-from .tokenizers import BOS, EOS, PAD, CharTokenizer
+from .tokenizers import BOS, EOS, PAD, Tokenizer
 
 
 @dataclass
@@ -43,7 +43,7 @@ def pad(seqs: Sequence[Sequence[int]], value: int = PAD) -> torch.Tensor:
     return out
 
 
-def source_batch(sources: Sequence[str], tokenizer: CharTokenizer) -> Batch:
+def source_batch(sources: Sequence[str], tokenizer: Tokenizer) -> Batch:
     """A batch of sources only (for decoding): each gets </s> appended."""
     ids = [[*tokenizer.encode(s), EOS] for s in sources]
     src = pad(ids)
@@ -51,7 +51,7 @@ def source_batch(sources: Sequence[str], tokenizer: CharTokenizer) -> Batch:
     return Batch(src, src_len, src != PAD)
 
 
-def make_batch(examples: Sequence[Example], tokenizer: CharTokenizer) -> Batch:
+def make_batch(examples: Sequence[Example], tokenizer: Tokenizer) -> Batch:
     """A training batch: sources as in ``source_batch`` plus shifted targets."""
     batch = source_batch([ex.source for ex in examples], tokenizer)
     tgt = [tokenizer.encode(ex.target) for ex in examples]
@@ -61,7 +61,7 @@ def make_batch(examples: Sequence[Example], tokenizer: CharTokenizer) -> Batch:
 
 
 def batches(
-    examples: Sequence[Example], tokenizer: CharTokenizer, batch_size: int, rng: random.Random | None = None
+    examples: Sequence[Example], tokenizer: Tokenizer, batch_size: int, rng: random.Random | None = None
 ) -> list[Batch]:
     """Split ``examples`` into batches, in an order shuffled by ``rng`` when given.
 

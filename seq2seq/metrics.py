@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 
 def exact_match(predictions: Sequence[str], references: Sequence[str]) -> float:
     """Fraction of outputs equal to their reference."""
@@ -52,3 +54,48 @@ def exact_match_by_length(
                 "n": len(idx),
             }
     return out
+
+
+def bleu(predictions: Sequence[str], references: Sequence[str], char_level: bool = False) -> float:
+    """Corpus BLEU (0-100) via sacrebleu; over characters for character-level tasks, where
+    13a word tokenisation would see "2026-11-26" as a handful of tokens."""
+    import sacrebleu
+
+    tokenize = "char" if char_level else "13a"
+    return float(sacrebleu.corpus_bleu(list(predictions), [list(references)], tokenize=tokenize).score)
+
+
+def chrf(predictions: Sequence[str], references: Sequence[str]) -> float:
+    """Corpus chrF (0-100) via sacrebleu."""
+    import sacrebleu
+
+    return float(sacrebleu.corpus_chrf(list(predictions), [list(references)]).score)
+
+
+def attention_entropy(alphas: Sequence) -> float:
+    """Mean entropy (nats) of the rows α_t: 0 = every step looks at one token; log S = a blur."""
+    total = rows = 0.0
+    for alpha in alphas:
+        a = np.asarray(alpha, dtype=float)
+        total += float(-(a * np.log(np.where(a > 0, a, 1.0))).sum())
+        rows += a.shape[0]
+    return total / rows if rows else 0.0
+
+
+def alignment_links(alpha, n_target: int, n_source: int) -> set[tuple[int, int]]:
+    """The argmax-α alignment: output unit t links to source unit argmax_i α_{t,i}, unless the
+    argmax is </s> (column ``n_source``), which links it to nothing."""
+    a = np.asarray(alpha)
+    links = set()
+    for t in range(min(n_target, a.shape[0])):
+        i = int(a[t].argmax())
+        if i < n_source:
+            links.add((t, i))
+    return links
+
+
+def alignment_error_rate(predicted: Sequence[set], gold: Sequence[set]) -> float:
+    """AER (Och & Ney 2003) with sure links only: 1 - 2|A∩S| / (|A| + |S|), over the corpus."""
+    hits = sum(len(a & s) for a, s in zip(predicted, gold, strict=True))
+    size = sum(len(a) + len(s) for a, s in zip(predicted, gold, strict=True))
+    return 1.0 - 2.0 * hits / size if size else 0.0

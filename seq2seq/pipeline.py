@@ -1,16 +1,17 @@
-"""Task -> data -> model -> training -> checkpoint, in one call.
+"""Task -> data -> tokenizer -> model -> training -> checkpoint, in one call.
 
 The CLI, the zoo rebuild and the app's Train page all train through ``train_on_task``, so a
-model trained anywhere carries the same card, and ``heldout`` rebuilds the exact evaluation
-data of a card (disjoint from that model's training data).
+model trained anywhere carries the same card, and ``heldout`` rebuilds evaluation data for a
+card (disjoint from that model's training data).
 """
 
 from __future__ import annotations
 
 import platform
+import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import torch
 
@@ -18,9 +19,11 @@ from .checkpoint import Checkpoint
 from .errors import InputError
 from .model import ModelConfig, Seq2Seq, count_parameters
 from .runtime import default_device
-from .tasks import Example, ReverseTask, generate, split
-from .tokenizers import CharTokenizer
-from .training import TrainConfig, TrainEvent, TrainResult, train
+from .tasks import CharTask, Example, PairsTask, Task, generate, split
+from .tokenizers import Tokenizer, build_tokenizer
+from .training import TrainConfig, TrainEvent, TrainResult, evaluate, train
+
+N_PROBES = 3  # fixed held-out pairs whose attention is recorded at every validation
 
 
 @dataclass
@@ -30,62 +33,109 @@ class DataConfig:
     seed: int = 0  # seeds the data; the held-out set excludes every training source
 
     def to_dict(self) -> dict:
-        return {"n_train": self.n_train, "n_valid": self.n_valid, "seed": self.seed}
+        return asdict(self)
 
 
-def build_tokenizer(task: ReverseTask, examples: Sequence[Example]) -> CharTokenizer:
-    """Characters of the task's alphabet and of every training pair."""
-    return CharTokenizer.build([task.alphabet] + [ex.source + ex.target for ex in examples])
+@dataclass
+class TokenizerConfig:
+    kind: str | None = None  # char | word | sentencepiece; None = the task's natural unit
+    vocab_size: int = 200  # sentencepiece only
+    model_type: str = "unigram"  # sentencepiece only: unigram | bpe
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def prepare_data(
+    task: Task,
+    data_cfg: DataConfig,
+    pairs: Sequence[Example] | None = None,
+    valid_pairs: Sequence[Example] | None = None,
+) -> tuple[list[Example], list[Example]]:
+    """Training and held-out sets: generated for built-in tasks; for user pairs, a seeded
+    shuffle split (``n_valid`` pairs, at most a fifth of the file) unless ``valid_pairs`` is given."""
+    if task.generative:
+        return split(task, data_cfg.n_train, data_cfg.n_valid, data_cfg.seed)
+    if not pairs:
+        raise InputError("training on your own pairs needs a pair file")
+    pairs = list(pairs)
+    if valid_pairs:
+        return pairs, list(valid_pairs)
+    if len(pairs) < 2:
+        raise InputError("a pair file needs at least 2 pairs (one to train on, one to check on)")
+    random.Random(data_cfg.seed).shuffle(pairs)
+    n_valid = max(1, min(data_cfg.n_valid, len(pairs) // 5))
+    return pairs[n_valid:], pairs[:n_valid]
+
+
+def make_tokenizer(task: Task, train_set: Sequence[Example], options: TokenizerConfig) -> Tokenizer:
+    texts = [t for ex in train_set for t in (ex.source, ex.target)]
+    kind = options.kind or task.tokenizer_kind
+    if kind == "char" and isinstance(task, CharTask):
+        texts.append(task.alphabet)  # every letter of the task, even if the sample missed one
+    return build_tokenizer(kind, texts, options.vocab_size, options.model_type)
 
 
 def train_on_task(
-    task: ReverseTask,
+    task: Task,
     model_options: dict,
     train_cfg: TrainConfig,
     data_cfg: DataConfig | None = None,
     callbacks: Sequence[Callable[[TrainEvent], bool | None]] = (),
     device: torch.device | None = None,
+    tokenizer_options: TokenizerConfig | None = None,
+    pairs: Sequence[Example] | None = None,
+    valid_pairs: Sequence[Example] | None = None,
 ) -> tuple[Checkpoint, TrainResult]:
-    """Generate data for ``task``, build a model from ``model_options`` (ModelConfig fields
-    other than the vocabulary size), train it and return it as an unsaved checkpoint."""
+    """Make data for ``task``, build a tokenizer and a model from ``model_options``
+    (ModelConfig fields other than the vocabulary size), train it, score it fully on the
+    held-out set, and return it as an unsaved checkpoint with its card."""
     data_cfg = data_cfg or DataConfig()
-    train_set, valid_set = split(task, data_cfg.n_train, data_cfg.n_valid, data_cfg.seed)
-    tokenizer = build_tokenizer(task, train_set)
-    longest = max(len(tokenizer.tokenize(ex.source)) for ex in train_set)
-    options = {"max_src_len": max(200, 2 * longest)} | dict(model_options)
+    tokenizer_options = tokenizer_options or TokenizerConfig()
+    train_set, valid_set = prepare_data(task, data_cfg, pairs, valid_pairs)
+    tokenizer = make_tokenizer(task, train_set, tokenizer_options)
+    lengths = [len(tokenizer.tokenize(ex.source)) for ex in train_set]
+    options = {"max_src_len": min(10_000, max(200, 2 * max(lengths) + 2))} | dict(model_options)
     try:
         cfg = ModelConfig(vocab_size=tokenizer.vocab_size, **options)
     except (TypeError, ValueError) as exc:
         raise InputError(f"invalid model settings: {exc}") from None
     torch.manual_seed(train_cfg.seed)  # the weights' initialisation
     model = Seq2Seq(cfg).to(device or default_device())
-    result = train(model, tokenizer, train_set, valid_set, train_cfg, callbacks)
+    result = train(model, tokenizer, train_set, valid_set, train_cfg, callbacks, probes=valid_set[:N_PROBES])
+    final = evaluate(model, tokenizer, valid_set, task)
     model.cpu().eval()
+    chars = [len(ex.source) for ex in train_set]
     card = {
         "task": task.name,
         "task_description": task.description,
         "decoder": cfg.decoder,
         "score": cfg.score if cfg.decoder == "attention" else None,
+        "tokenizer": tokenizer.to_dict() | {"vocab_size": tokenizer.vocab_size},
         "parameters": count_parameters(model),
         "train_config": train_cfg.to_dict(),
-        "data": data_cfg.to_dict(),
+        "data": data_cfg.to_dict() | {"n_train_used": len(train_set), "n_valid_used": len(valid_set)},
+        "source_chars": [min(chars), max(chars)],
+        "source_tokens": [min(lengths), max(lengths)],
         "train_seconds": round(result.seconds, 2),
         "steps": result.steps,
         "stopped_because": result.stopped_because,
-        "metrics": result.metrics,
+        "metrics": final,
         "history": result.history.to_dict(),
         "created": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
     }
+    card["tokenizer"].pop("units", None)  # the vocabulary itself lives in the tokenizer metadata
     return Checkpoint(model, tokenizer, task, card), result
 
 
 def heldout(ckpt: Checkpoint, n: int, seed: int) -> list[Example]:
     """``n`` fresh examples of the checkpoint's task whose sources the model never trained on."""
-    if ckpt.task is None:
-        raise InputError("this checkpoint has no task to generate evaluation data from")
+    task = ckpt.task
+    if task is None or isinstance(task, PairsTask) or not task.generative:
+        raise InputError("this model was trained on your own pairs: evaluate it with --pairs FILE")
     data = ckpt.card.get("data") or {}
     exclude: set[str] = set()
     if "n_train" in data and "seed" in data:
-        exclude = {ex.source for ex in generate(ckpt.task, int(data["n_train"]), int(data["seed"]))}
-    return generate(ckpt.task, n, seed, exclude=exclude)
+        exclude = {ex.source for ex in generate(task, int(data["n_train"]), int(data["seed"]))}
+    return generate(task, n, seed, exclude=exclude)

@@ -68,3 +68,18 @@ class DecodeTrace:
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+@dataclass
+class ForcedScore:
+    """A given target scored with teacher forcing: how likely the model finds each of its
+    tokens, and where it looks while producing them ("why not this answer?")."""
+
+    source_tokens: list[str]  # </s> included
+    target_tokens: list[str]  # </s> included
+    probs: list[float]  # p(y_t = target token | y_<t = target prefix, x)
+    alpha: list[list[float]] | None  # (T, S); None for a vanilla decoder
+    log_prob: float  # Σ_t log p(y_t | ...)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import torch
 
-from .data import source_batch
+from .data import make_batch, source_batch
 from .errors import InputError
 from .model import Seq2Seq
-from .results import Candidate, DecodeTrace, TraceStep
-from .tokenizers import BOS, EOS, CharTokenizer
+from .results import Candidate, DecodeTrace, ForcedScore, TraceStep
+from .tasks import Example
+from .tokenizers import BOS, EOS, Tokenizer
 
 
 def max_output_len(src_len: int, model: Seq2Seq) -> int:
@@ -24,7 +25,7 @@ def max_output_len(src_len: int, model: Seq2Seq) -> int:
     return min(2 * src_len + 10, 2 * model.cfg.max_src_len + 10)
 
 
-def check_sources(sources: Sequence[str], model: Seq2Seq, tokenizer: CharTokenizer) -> None:
+def check_sources(sources: Sequence[str], model: Seq2Seq, tokenizer: Tokenizer) -> None:
     """Refuse inputs the model cannot take, with a message a user can act on."""
     for text in sources:
         if not text:
@@ -41,7 +42,7 @@ class GreedyResult:
 
 
 @torch.no_grad()
-def greedy(model: Seq2Seq, tokenizer: CharTokenizer, sources: Sequence[str]) -> GreedyResult:
+def greedy(model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str]) -> GreedyResult:
     """Greedy decoding of a batch: y_t = argmax p(y | y_<t, x), until </s> or the length limit."""
     check_sources(sources, model, tokenizer)
     was_training = model.training
@@ -69,13 +70,13 @@ def greedy(model: Seq2Seq, tokenizer: CharTokenizer, sources: Sequence[str]) -> 
     return GreedyResult(result, finished)
 
 
-def translate(model: Seq2Seq, tokenizer: CharTokenizer, sources: Sequence[str]) -> list[str]:
+def translate(model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str]) -> list[str]:
     """Greedy outputs as text."""
     return [tokenizer.decode(ids) for ids in greedy(model, tokenizer, sources).ids]
 
 
 @torch.no_grad()
-def trace(model: Seq2Seq, tokenizer: CharTokenizer, source: str, top_k: int = 5) -> DecodeTrace:
+def trace(model: Seq2Seq, tokenizer: Tokenizer, source: str, top_k: int = 5) -> DecodeTrace:
     """Greedy decoding of one input, recording at every step the chosen token and its
     probability, the ``top_k`` candidates, α_t and e_t (attention only), ctx_t and s_t."""
     check_sources([source], model, tokenizer)
@@ -122,3 +123,41 @@ def trace(model: Seq2Seq, tokenizer: CharTokenizer, source: str, top_k: int = 5)
         unknown=tokenizer.unknown(source),
         finished=bool(out_ids) and out_ids[-1] == EOS,
     )
+
+
+@torch.no_grad()
+def score_targets(
+    model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str], targets: Sequence[str], batch_size: int = 256
+) -> list[ForcedScore]:
+    """Teacher-forced scoring of given targets (batched): per-token probabilities and α."""
+    check_sources(sources, model, tokenizer)
+    limit = max_output_len(model.cfg.max_src_len, model)
+    for target in targets:
+        if len(tokenizer.tokenize(target)) + 1 > limit:
+            raise InputError(f"the target has more than {limit - 1} tokens, more than this model can produce")
+    was_training = model.training
+    model.eval()
+    out: list[ForcedScore] = []
+    for start in range(0, len(sources), batch_size):
+        chunk = [
+            Example(s, t)
+            for s, t in zip(sources[start : start + batch_size], targets[start : start + batch_size], strict=True)
+        ]
+        batch = make_batch(chunk, tokenizer).to(model.device)
+        logits, alphas = model(batch)
+        logp = torch.log_softmax(logits, -1).gather(2, batch.tgt_out.unsqueeze(2)).squeeze(2)
+        for row, ex in enumerate(chunk):
+            n_src, n_tgt = int(batch.src_len[row]), len(tokenizer.encode(ex.target)) + 1
+            ids = batch.tgt_out[row, :n_tgt].tolist()
+            lp = logp[row, :n_tgt]
+            out.append(
+                ForcedScore(
+                    source_tokens=[*tokenizer.tokenize(ex.source), "</s>"],
+                    target_tokens=[tokenizer.id_to_token(i) for i in ids],
+                    probs=lp.exp().tolist(),
+                    alpha=None if alphas is None else alphas[row, :n_tgt, :n_src].tolist(),
+                    log_prob=float(lp.sum()),
+                )
+            )
+    model.train(was_training)
+    return out

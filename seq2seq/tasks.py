@@ -1,74 +1,97 @@
-"""Toy tasks: seeded generators of (source, target) pairs with gold alignments.
+"""Tasks: seeded generators of (source, target) pairs, with gold alignments where defined.
 
-A task knows its own right answer (``answer``), so pages can mark wrong output tokens, and
-which source positions each output token comes from (``alignment``), so the attention a
-model learned can be compared with the truth.
+A task knows its own right answer where it can (``answer``), so pages can mark wrong output
+tokens, and which source units each output unit comes from (``Example.alignment``), so the
+attention a model learned can be scored against the truth (AER, ``metrics.py``).
+
+    copy       "abc"                          -> "abc"          alignment: diagonal
+    reverse    "abc"                          -> "cba"          alignment: anti-diagonal
+    sort       "cab"                          -> "abc"          alignment: a permutation
+    dates      "Thursday, November 26, 2026"  -> "2026-11-26"   CLDR formats of six locales (babel)
+    numbers    "vierundsiebzig"               -> "74"           number words in en/de/fr (num2words)
+    translate  "the big dog sees a cat"       -> "ta vak grao ga na mira wo mirak"
+               a toy language: SOV word order, adjective after the noun, case particles
+    pairs      your own TSV/CSV file (see ``pairs.py``)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import string
-from dataclasses import asdict, dataclass
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 from .errors import CheckpointError, InputError
 
 
 @dataclass(frozen=True)
 class Example:
-    """One training pair.
-
-    ``alignment`` lists (target position, source position) pairs over the tokenized strings,
-    without the </s> tokens; None when the task defines no alignment.
-    """
+    """One pair. ``alignment`` lists (target position, source position) links over the task's
+    units (``Task.alignment_unit``), </s> excluded; None where the task defines none."""
 
     source: str
     target: str
     alignment: tuple[tuple[int, int], ...] | None = None
 
 
+class Task(ABC):
+    """What every task offers (generators and user pairs alike)."""
+
+    name: str = ""
+    tokenizer_kind: str = "char"  # the natural unit of this task's text
+    alignment_unit: str | None = None  # unit of Example.alignment ("char" | "word"), None if no alignment
+    generative: bool = True  # False for user pairs: there is nothing to sample
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """One paragraph for the UI: what the task is and what its attention should look like."""
+
+    def answer(self, source: str) -> str | None:
+        """The correct output for ``source``, when the task can compute it."""
+        return None
+
+    def sample(self, rng: random.Random, length: int | None = None) -> Example:
+        raise InputError(f"the {self.name} task cannot generate examples")
+
+    def demo(self) -> str:
+        """A friendly first input for the pages."""
+        return self.sample(random.Random(0)).source
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+# --- character tasks ------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class ReverseTask:
-    """Reverse a random string: "abcde" -> "edcba".
-
-    The output's j-th character is the source's (n-1-j)-th, so the gold alignment is the
-    anti-diagonal. A vanilla encoder-decoder must squeeze the whole string into c before it
-    can emit the *last* character first, which makes reversal the simplest task on which the
-    fixed-vector bottleneck shows.
-    """
-
+class CharTask(Task):
     alphabet: str = string.ascii_lowercase  # characters the strings are drawn from
     min_len: int = 3  # shortest training string
     max_len: int = 24  # longest training string
-    name: str = "reverse"
+    alignment_unit = "char"
 
     def __post_init__(self) -> None:
         if not self.alphabet or len(set(self.alphabet)) != len(self.alphabet):
-            raise InputError("reverse task: the alphabet must be non-empty, without repeats")
+            raise InputError(f"{self.name} task: the alphabet must be non-empty, without repeats")
         if not 1 <= self.min_len <= self.max_len <= 1000:
-            raise InputError(f"reverse task: need 1 <= min_len <= max_len <= 1000, got {self.min_len}..{self.max_len}")
+            raise InputError(
+                f"{self.name} task: need 1 <= min_len <= max_len <= 1000, got {self.min_len}..{self.max_len}"
+            )
 
-    @property
-    def description(self) -> str:
-        return (
-            f"Reverse a random string of {self.min_len}-{self.max_len} characters drawn from "
-            f"'{self.alphabet}'. Output token j comes from source token n-1-j, so the correct "
-            "attention is the anti-diagonal."
-        )
+    @abstractmethod
+    def order(self, source: str) -> list[int]:
+        """Source position of each output character (the gold alignment)."""
 
     def answer(self, source: str) -> str:
-        return source[::-1]
-
-    def demo(self) -> str:
-        """A friendly first input for the pages: a word if the alphabet allows, else a sample."""
-        for word in ("attention", "encoder", "lecture", "abc"):
-            if self.min_len <= len(word) <= self.max_len and set(word) <= set(self.alphabet):
-                return word
-        return self.sample(random.Random(0)).source
+        return "".join(source[i] for i in self.order(source))
 
     def alignment(self, source: str) -> tuple[tuple[int, int], ...]:
-        n = len(source)
-        return tuple((j, n - 1 - j) for j in range(n))
+        return tuple(enumerate(self.order(source)))
 
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         """One example; ``length`` fixes the source length (e.g. for length sweeps)."""
@@ -76,11 +99,309 @@ class ReverseTask:
         source = "".join(rng.choice(self.alphabet) for _ in range(n))
         return Example(source, self.answer(source), self.alignment(source))
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def demo(self) -> str:
+        for word in ("attention", "encoder", "lecture", "abc"):
+            if self.min_len <= len(word) <= self.max_len and set(word) <= set(self.alphabet):
+                return word
+        return super().demo()
+
+    def _describe(self, what: str) -> str:
+        return f"{what} a random string of {self.min_len}-{self.max_len} characters drawn from '{self.alphabet}'."
 
 
-def generate(task: ReverseTask, n: int, seed: int, exclude: set[str] | None = None) -> list[Example]:
+@dataclass(frozen=True)
+class CopyTask(CharTask):
+    name: str = "copy"
+
+    @property
+    def description(self) -> str:
+        return self._describe("Copy") + " Output token j comes from source token j: the gold attention is the diagonal."
+
+    def order(self, source: str) -> list[int]:
+        return list(range(len(source)))
+
+
+@dataclass(frozen=True)
+class ReverseTask(CharTask):
+    """Reversal: a vanilla decoder must squeeze the whole string into c before it can emit
+    the *last* character first, so the fixed-vector bottleneck shows on the simplest task."""
+
+    name: str = "reverse"
+
+    @property
+    def description(self) -> str:
+        return (
+            self._describe("Reverse")
+            + " Output token j comes from source token n-1-j, so the correct attention is the anti-diagonal."
+        )
+
+    def order(self, source: str) -> list[int]:
+        return list(range(len(source) - 1, -1, -1))
+
+
+@dataclass(frozen=True)
+class SortTask(CharTask):
+    name: str = "sort"
+
+    @property
+    def description(self) -> str:
+        return (
+            self._describe("Sort the characters of")
+            + " Each output character comes from wherever that character sits in the source: the attention"
+            " must search, not sweep."
+        )
+
+    def order(self, source: str) -> list[int]:
+        return sorted(range(len(source)), key=lambda i: source[i])  # stable: equal letters keep their order
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+DATE_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "zh_CN")
+DATE_FORMATS = ("short", "medium", "long", "full")
+
+
+@dataclass(frozen=True)
+class DateTask(Task):
+    """A date as people write it, in real CLDR formats (babel), to ISO 8601."""
+
+    locales: tuple[str, ...] = DATE_LOCALES  # CLDR locales whose formats are drawn
+    formats: tuple[str, ...] = DATE_FORMATS  # CLDR format lengths
+    min_year: int = 1950  # a 100-year window makes two-digit years unambiguous
+    max_year: int = 2049
+    name: str = "dates"
+
+    def __post_init__(self) -> None:
+        from babel import Locale, UnknownLocaleError
+
+        object.__setattr__(self, "locales", tuple(self.locales))
+        object.__setattr__(self, "formats", tuple(self.formats))
+        if not self.locales or not self.formats:
+            raise InputError("dates task: need at least one locale and one format")
+        for loc in self.locales:
+            try:
+                Locale.parse(loc)
+            except (UnknownLocaleError, ValueError, TypeError):
+                raise InputError(f"dates task: unknown locale {loc!r}") from None
+        if bad := set(self.formats) - set(DATE_FORMATS):
+            raise InputError(f"dates task: unknown formats {sorted(bad)}; choose from {', '.join(DATE_FORMATS)}")
+        if not 1 <= self.min_year <= self.max_year <= 9999 or self.max_year - self.min_year >= 100:
+            raise InputError("dates task: years must lie in a window of at most 100 years within 1..9999")
+
+    @property
+    def description(self) -> str:
+        return (
+            f"Read a date written the way people write it — {len(self.formats)} CLDR format lengths "
+            f"({', '.join(self.formats)}) of {', '.join(self.locales)}, years {self.min_year}-{self.max_year} — "
+            "and write it as ISO 8601 (YYYY-MM-DD). The attention has to find the year, month and day "
+            "wherever each locale puts them."
+        )
+
+    def sample(self, rng: random.Random, length: int | None = None) -> Example:
+        from babel.dates import format_date
+
+        first, last = dt.date(self.min_year, 1, 1).toordinal(), dt.date(self.max_year, 12, 31).toordinal()
+        date = dt.date.fromordinal(rng.randint(first, last))
+        locale, style = rng.choice(self.locales), rng.choice(self.formats)
+        return Example(format_date(date, format=style, locale=locale), date.isoformat())
+
+    def demo(self) -> str:
+        from babel.dates import format_date
+
+        return format_date(dt.date(2026, 11, 26), format="full", locale=self.locales[0])
+
+
+# --- number words --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberWordsTask(Task):
+    """Number words to digits (num2words): "vierundsiebzig" -> "74", "soixante-quatorze" -> "74"."""
+
+    languages: tuple[str, ...] = ("en", "de", "fr")  # num2words language codes
+    min_value: int = 0
+    max_value: int = 9999
+    name: str = "numbers"
+
+    def __post_init__(self) -> None:
+        from num2words import CONVERTER_CLASSES
+
+        object.__setattr__(self, "languages", tuple(self.languages))
+        if not self.languages:
+            raise InputError("numbers task: need at least one language")
+        if bad := [lang for lang in self.languages if lang not in CONVERTER_CLASSES]:
+            raise InputError(f"numbers task: num2words has no language {bad[0]!r}")
+        if not 0 <= self.min_value <= self.max_value <= 10**9:
+            raise InputError("numbers task: need 0 <= min_value <= max_value <= 10^9")
+
+    @property
+    def description(self) -> str:
+        return (
+            f"Turn number words ({', '.join(self.languages)}; {self.min_value}-{self.max_value}) into digits. "
+            "German says the units before the tens (vierundsiebzig = 4 + 70, so the alignment crosses); "
+            "French 'soixante-quatorze' is 60 + 14 = 74, not compositional digit by digit."
+        )
+
+    def words(self, n: int, lang: str) -> str:
+        from num2words import num2words
+
+        return num2words(n, lang=lang)
+
+    def sample(self, rng: random.Random, length: int | None = None) -> Example:
+        n = rng.randint(self.min_value, self.max_value)
+        return Example(self.words(n, rng.choice(self.languages)), str(n))
+
+    @cached_property
+    def _lookup(self) -> dict[str, str]:
+        return {
+            self.words(n, lang): str(n) for lang in self.languages for n in range(self.min_value, self.max_value + 1)
+        }
+
+    def answer(self, source: str) -> str | None:
+        if self.max_value - self.min_value > 100_000:  # too many to tabulate
+            return None
+        return self._lookup.get(source.strip())
+
+    def demo(self) -> str:
+        lang = "de" if "de" in self.languages else self.languages[0]
+        return self.words(min(max(74, self.min_value), self.max_value), lang)
+
+
+# --- toy translation -----------------------------------------------------------------------
+
+# source word -> target word; the target language is made up (no real language is implied)
+NOUNS = {
+    "dog": "vak", "cat": "mira", "bird": "tosu", "child": "keni", "teacher": "salo", "farmer": "dolu",
+    "ball": "bemo", "book": "lira", "apple": "zapa", "garden": "hova", "house": "tema", "river": "nuvi",
+}  # fmt: skip
+ADJECTIVES = {"big": "grao", "small": "tiki", "red": "rusa", "old": "vela", "happy": "bela", "green": "verdo"}
+VERBS = {"sees": "mirak", "likes": "amak", "finds": "trovak", "carries": "portak", "follows": "sekak"}
+DETERMINERS = {"the": "ta", "a": "na"}
+PREPOSITIONS = {"in": "ni", "near": "pres", "behind": "dopo"}  # become postpositions
+SUBJECT, OBJECT = "ga", "wo"  # case particles: inserted, aligned to no source word
+
+
+@dataclass(frozen=True)
+class ToyTranslationTask(Task):
+    """English-like SVO sentences to a made-up SOV language with word-level gold alignments.
+
+        the big dog sees a red ball near the river
+        ta vak grao ga ta nuvi pres na bemo rusa wo mirak
+
+    Subject, then the place phrase, then the object, then the verb; adjectives follow their
+    noun; prepositions become postpositions; particles mark subject (ga) and object (wo).
+    """
+
+    adjective_rate: float = 0.5  # chance that a noun phrase has an adjective
+    place_rate: float = 0.5  # chance of a "near the river" phrase
+    name: str = "translate"
+    tokenizer_kind = "word"
+    alignment_unit = "word"
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.adjective_rate <= 1 and 0 <= self.place_rate <= 1):
+            raise InputError("translate task: rates must lie between 0 and 1")
+
+    @property
+    def description(self) -> str:
+        return (
+            "Translate English-like sentences (subject, verb, object, place) into a made-up language with "
+            "subject-object-verb order, adjectives after nouns, postpositions, and case particles (ga = "
+            "subject, wo = object) that no source word produces. The gold alignment crosses."
+        )
+
+    def _noun_phrase(self, rng: random.Random) -> list[str]:
+        words = [rng.choice(list(DETERMINERS))]
+        if rng.random() < self.adjective_rate:
+            words.append(rng.choice(list(ADJECTIVES)))
+        return [*words, rng.choice(list(NOUNS))]
+
+    def sample(self, rng: random.Random, length: int | None = None) -> Example:
+        subject, obj = self._noun_phrase(rng), self._noun_phrase(rng)
+        verb = rng.choice(list(VERBS))
+        place = [rng.choice(list(PREPOSITIONS)), *self._noun_phrase(rng)] if rng.random() < self.place_rate else []
+        return self.translate_words([*subject, verb, *obj, *place])
+
+    def translate_words(self, source_words: list[str]) -> Example:
+        """Parse a sentence of this grammar and translate it with its alignment."""
+        words, i = source_words, 0
+
+        def noun_phrase() -> list[tuple[str, int]]:
+            nonlocal i
+            det = i
+            i += 1
+            adj = None
+            if i < len(words) and words[i] in ADJECTIVES:
+                adj, i = i, i + 1
+            noun = i
+            i += 1
+            out = [(DETERMINERS[words[det]], det), (NOUNS[words[noun]], noun)]
+            return out + ([(ADJECTIVES[words[adj]], adj)] if adj is not None else [])
+
+        try:
+            subject = noun_phrase()
+            verb = i
+            i += 1
+            obj = noun_phrase()
+            place: list[tuple[str, int]] = []
+            if i < len(words):
+                prep = i
+                i += 1
+                place = [*noun_phrase(), (PREPOSITIONS[words[prep]], prep)]
+            if i != len(words) or words[verb] not in VERBS:
+                raise KeyError(words[verb])
+        except (KeyError, IndexError):
+            raise InputError("not a sentence of the toy grammar") from None
+        target = [*subject, (SUBJECT, None), *place, *obj, (OBJECT, None), (VERBS[words[verb]], verb)]
+        alignment = tuple((t, s) for t, (_, s) in enumerate(target) if s is not None)
+        return Example(" ".join(words), " ".join(w for w, _ in target), alignment)
+
+    def answer(self, source: str) -> str | None:
+        try:
+            return self.translate_words(source.split()).target
+        except InputError:
+            return None
+
+    def demo(self) -> str:
+        return "the big dog sees a red ball near the river"
+
+
+# --- your own pairs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairsTask(Task):
+    """Pairs from a user's file (see ``pairs.py``); nothing to generate, no known answers."""
+
+    source_name: str = "pairs"  # the file the pairs came from
+    n_pairs: int = 0
+    examples: tuple[str, ...] = field(default=(), compare=False)  # a few sources for the pages' demo
+    name: str = "pairs"
+    generative = False
+
+    @property
+    def description(self) -> str:
+        return f"Your own {self.n_pairs:,} source/target pairs from {self.source_name}."
+
+    def demo(self) -> str:
+        return self.examples[0] if self.examples else ""
+
+
+# --- generation ------------------------------------------------------------------------------
+
+TASKS: dict[str, type[Task]] = {
+    "copy": CopyTask,
+    "reverse": ReverseTask,
+    "sort": SortTask,
+    "dates": DateTask,
+    "numbers": NumberWordsTask,
+    "translate": ToyTranslationTask,
+    "pairs": PairsTask,
+}
+BUILT_IN = ("copy", "reverse", "sort", "dates", "numbers", "translate")
+
+
+def generate(task: Task, n: int, seed: int, exclude: set[str] | None = None) -> list[Example]:
     """``n`` examples from ``random.Random(seed)``, skipping sources in ``exclude``.
 
     The same (task, n, seed) always gives the same list. ``exclude`` keeps a held-out set
@@ -101,30 +422,30 @@ def generate(task: ReverseTask, n: int, seed: int, exclude: set[str] | None = No
     return out
 
 
-def split(task: ReverseTask, n_train: int, n_valid: int, seed: int) -> tuple[list[Example], list[Example]]:
+def split(task: Task, n_train: int, n_valid: int, seed: int) -> tuple[list[Example], list[Example]]:
     """A training set and a held-out set whose sources never occur in the training set."""
     train = generate(task, n_train, seed)
     valid = generate(task, n_valid, seed + 1_000_003, exclude={ex.source for ex in train})
     return train, valid
 
 
-TASKS = {"reverse": ReverseTask}
-
-
-def make_task(name: str, **params) -> ReverseTask:
+def make_task(name: str, **params) -> Task:
     if name not in TASKS:
         raise InputError(f"unknown task {name!r}; choose from {', '.join(sorted(TASKS))}")
-    return TASKS[name](**params)
+    try:
+        return TASKS[name](**params)
+    except TypeError as exc:
+        raise InputError(f"{name} task: {exc}") from None
 
 
-def task_from_dict(data: dict) -> ReverseTask:
+def task_from_dict(data: dict) -> Task:
     """Rebuild a task from checkpoint metadata, refusing unknown names and fields."""
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise CheckpointError("task metadata must be an object with a 'name'")
-    params = {k: v for k, v in data.items() if k != "name"}
     cls = TASKS.get(data["name"])
     if cls is None:
         raise CheckpointError(f"unknown task {data['name']!r}")
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k != "name"}
     try:
         return cls(**params)
     except (TypeError, InputError) as exc:

@@ -21,9 +21,9 @@ from . import metrics
 from .data import batches
 from .model import Seq2Seq
 from .runtime import limit_threads
-from .search import translate
-from .tasks import Example
-from .tokenizers import PAD, CharTokenizer
+from .search import score_targets, translate
+from .tasks import Example, Task
+from .tokenizers import PAD, Tokenizer
 
 
 @dataclass
@@ -46,17 +46,34 @@ class TrainConfig:
 
 @dataclass
 class TrainingHistory:
-    """What happened during training, stored in the checkpoint for the app to replay."""
+    """What happened during training, stored in the checkpoint for the app to replay.
+
+    ``attention`` holds, for every validation, the teacher-forced α of a few fixed probe
+    pairs (attention models only): {"step", "epoch", "alpha": [one (T, S) matrix per probe]},
+    so a page can replay the attention sharpening from a blur into the alignment.
+    """
 
     loss: list[tuple[int, float]] = field(default_factory=list)  # (step, training loss)
     valid: list[dict] = field(default_factory=list)  # {step, epoch, seconds, exact_match, token_accuracy}
+    probes: list[dict] = field(default_factory=list)  # {"source", "target", "source_tokens", "target_tokens"}
+    attention: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"loss": [list(x) for x in self.loss], "valid": list(self.valid)}
+        return {
+            "loss": [list(x) for x in self.loss],
+            "valid": list(self.valid),
+            "probes": list(self.probes),
+            "attention": list(self.attention),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> TrainingHistory:
-        return cls(loss=[(int(s), float(v)) for s, v in data.get("loss", [])], valid=list(data.get("valid", [])))
+        return cls(
+            loss=[(int(s), float(v)) for s, v in data.get("loss", [])],
+            valid=list(data.get("valid", [])),
+            probes=list(data.get("probes", [])),
+            attention=list(data.get("attention", [])),
+        )
 
 
 @dataclass
@@ -94,14 +111,28 @@ class TrainResult:
     stopped_because: str  # "target" | "time" | "steps" | "callback"
 
 
-def evaluate(model: Seq2Seq, tokenizer: CharTokenizer, examples: Sequence[Example], batch_size: int = 500) -> dict:
-    """Greedy-decode ``examples`` and score them: exact match, token accuracy, by length."""
+def evaluate(
+    model: Seq2Seq,
+    tokenizer: Tokenizer,
+    examples: Sequence[Example],
+    task: Task | None = None,
+    batch_size: int = 500,
+    full: bool = True,
+) -> dict:
+    """Greedy-decode ``examples`` and score them.
+
+    Always: exact match, token accuracy (over the tokenizer's units), exact match by source
+    length. With ``full``: BLEU and chrF (sacrebleu); for attention models the mean entropy
+    of α and, where ``task`` gives gold alignments in the tokenizer's units, the AER of the
+    argmax-α alignment — both from teacher-forced α on the reference pairs, so every row
+    belongs to a known target token.
+    """
     sources = [ex.source for ex in examples]
     refs = [ex.target for ex in examples]
     preds: list[str] = []
     for i in range(0, len(sources), batch_size):
         preds += translate(model, tokenizer, sources[i : i + batch_size])
-    return {
+    result = {
         "exact_match": metrics.exact_match(preds, refs),
         "token_accuracy": metrics.token_accuracy(
             [tokenizer.tokenize(p) for p in preds], [tokenizer.tokenize(r) for r in refs]
@@ -109,20 +140,35 @@ def evaluate(model: Seq2Seq, tokenizer: CharTokenizer, examples: Sequence[Exampl
         "by_length": metrics.exact_match_by_length(sources, preds, refs),
         "n": len(examples),
     }
+    if not full:
+        return result
+    result["bleu"] = metrics.bleu(preds, refs, char_level=tokenizer.kind == "char")
+    result["chrf"] = metrics.chrf(preds, refs)
+    if model.cfg.decoder == "attention":
+        scored = score_targets(model, tokenizer, sources, refs)
+        result["attention_entropy"] = metrics.attention_entropy([s.alpha for s in scored])
+        gold = [ex.alignment for ex in examples]
+        if task is not None and task.alignment_unit == tokenizer.kind and all(g is not None for g in gold):
+            predicted = [
+                metrics.alignment_links(s.alpha, len(s.target_tokens) - 1, len(s.source_tokens) - 1) for s in scored
+            ]
+            result["aer"] = metrics.alignment_error_rate(predicted, [set(g) for g in gold])
+    return result
 
 
 def train(
     model: Seq2Seq,
-    tokenizer: CharTokenizer,
+    tokenizer: Tokenizer,
     train_set: Sequence[Example],
     valid_set: Sequence[Example],
     cfg: TrainConfig,
     callbacks: Sequence[Callable[[TrainEvent], bool | None]] = (),
+    probes: Sequence[Example] = (),
 ) -> TrainResult:
     """Train ``model`` in place until the target accuracy, the time budget or the step cap.
 
     A callback returning True stops training after the current step (what has been learned
-    so far is kept).
+    so far is kept). At every validation the α of the ``probes`` is recorded in the history.
     """
     if not train_set or not valid_set:
         raise ValueError("training needs a non-empty training set and validation set")
@@ -136,13 +182,28 @@ def train(
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, decay)
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD)
     history = TrainingHistory()
+    attends = model.cfg.decoder == "attention"
+    if attends:
+        history.probes = [
+            {
+                "source": ex.source,
+                "target": ex.target,
+                "source_tokens": [*tokenizer.tokenize(ex.source), "</s>"],
+                "target_tokens": [*tokenizer.tokenize(ex.target), "</s>"],
+            }
+            for ex in probes
+        ]
     start = time.perf_counter()
 
     def validate(step: int, epoch: int) -> dict:
-        result = evaluate(model, tokenizer, valid_set)
+        result = evaluate(model, tokenizer, valid_set, full=False)
         row = {"step": step, "epoch": epoch, "seconds": round(time.perf_counter() - start, 3)}
         row |= {k: result[k] for k in ("exact_match", "token_accuracy")}
         history.valid.append(row)
+        if attends and probes:
+            scored = score_targets(model, tokenizer, [p.source for p in probes], [p.target for p in probes])
+            alpha = [[[round(a, 3) for a in r] for r in s.alpha] for s in scored]
+            history.attention.append({"step": step, "epoch": epoch, "alpha": alpha})
         return row | {"by_length": result["by_length"]}
 
     last_valid: dict = {}

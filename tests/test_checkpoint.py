@@ -32,7 +32,7 @@ def test_round_trip_is_exact(saved):
     for key, value in ckpt.model.state_dict().items():
         assert torch.equal(value, loaded.model.state_dict()[key])
     assert loaded.model.cfg == ckpt.model.cfg
-    assert loaded.tokenizer.chars == ckpt.tokenizer.chars
+    assert loaded.tokenizer.units == ckpt.tokenizer.units
     assert loaded.task == ckpt.task and loaded.card == ckpt.card and loaded.name == "m"
     assert trace(loaded.model, loaded.tokenizer, "abc").to_dict() == trace(ckpt.model, ckpt.tokenizer, "abc").to_dict()
 

@@ -42,12 +42,12 @@ def test_decode_stops_at_eos_and_skips_specials():
 
 
 def test_build_is_deterministic():
-    assert CharTokenizer.build(["cba", "b"]).chars == ["a", "b", "c"]
+    assert CharTokenizer.build(["cba", "b"]).units == ["a", "b", "c"]
 
 
 def test_dict_round_trip():
     again = tokenizer_from_dict(tok.to_dict())
-    assert again.chars == tok.chars and again.encode("hello") == tok.encode("hello")
+    assert again.units == tok.units and again.encode("hello") == tok.encode("hello")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,123 @@
+"""Your own pairs: reading a TSV or CSV file of source/target pairs, defensively.
+
+Accepted: UTF-8 (with or without BOM) or UTF-16 with BOM; tab-separated (the format of
+the PyTorch translation tutorial and the Tatoeba/Anki downloads, ``source<TAB>target<TAB>
+attribution``, read as is: columns after the second are ignored) or comma-separated with
+standard CSV quoting; CRLF or LF line ends. Lines that cannot be used (one column, an empty
+side, a field over the length cap) are skipped and named in ``notes``; a file that cannot be
+used at all (empty, binary, not UTF-8, too big, too many rows, nothing usable) raises an
+``InputError`` whose message names the line and the problem. Nothing is ever written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .tasks import Example
+
+MAX_BYTES = 20 * 1024 * 1024  # a pair file of 200,000 short sentences is ~10 MB
+MAX_ROWS = 200_000
+MAX_FIELD_CHARS = 500  # per side; longer "sentences" are not what these models are for
+MAX_NOTES = 10
+_BREAKS = re.compile(r"[\r\n\t]+")  # a quoted CSV field may span lines: one line of text per side
+
+
+@dataclass
+class PairsFile:
+    examples: list[Example]
+    source_name: str
+    notes: list[str] = field(default_factory=list)  # one line each: "line 7: only one column"
+    skipped: int = 0  # unusable lines (empty lines not counted)
+
+    def summary(self) -> str:
+        text = f"{len(self.examples):,} pairs read from {self.source_name}"
+        return text + (f"; {self.skipped:,} lines skipped" if self.skipped else "")
+
+
+def load_pairs(path: str | os.PathLike) -> PairsFile:
+    """Read a pair file from disk (size checked before reading)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no such pair file: {path}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"{path.name} is {size / 2**20:.1f} MB; pair files are at most {MAX_BYTES // 2**20} MB")
+    return read_pairs(path.read_bytes(), path.name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{name} starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError(f"{name} looks binary (a NUL byte on line {line}); expected a text file of pairs")
+    try:
+        return data.decode("utf-8-sig")  # drops a UTF-8 BOM
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"{name}, line {line}, column {column}: byte 0x{data[exc.start]:02x} is not UTF-8; "
+            "save the file as UTF-8 (e.g. it may be Latin-1)"
+        ) from None
+
+
+def read_pairs(data: bytes, name: str = "pairs") -> PairsFile:
+    """Parse the bytes of a pair file; see the module docstring for what is accepted."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name} is {len(data) / 2**20:.1f} MB; pair files are at most {MAX_BYTES // 2**20} MB")
+    text = _decode(data, name)
+    if not text.strip():
+        raise InputError(f"{name} is empty")
+    lines = text.splitlines()
+    tab_separated = any("\t" in line for line in lines[:1000])
+    if tab_separated:
+        rows = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    else:
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=",")
+    result = PairsFile([], name)
+    extra_columns = False
+
+    def skip(line_no: int, problem: str) -> None:
+        result.skipped += 1
+        if len(result.notes) < MAX_NOTES:
+            result.notes.append(f"line {line_no}: {problem}")
+
+    try:
+        for row in rows:
+            line_no = rows.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) < 2:
+                sep = "a tab" if tab_separated else "a comma"
+                skip(line_no, f"only one column (expected source and target separated by {sep})")
+                continue
+            extra_columns |= len(row) > 2
+            source, target = (_BREAKS.sub(" ", cell).strip() for cell in row[:2])
+            if not source or not target:
+                skip(line_no, "the source is empty" if not source else "the target is empty")
+            elif max(len(source), len(target)) > MAX_FIELD_CHARS:
+                skip(line_no, f"{max(len(source), len(target)):,} characters (at most {MAX_FIELD_CHARS} per side)")
+            else:
+                result.examples.append(Example(source, target))
+                if len(result.examples) > MAX_ROWS:
+                    raise InputError(f"{name} has more than {MAX_ROWS:,} pairs; use a sample of at most that many")
+    except csv.Error as exc:
+        raise InputError(f"{name}, line {rows.line_num}: {exc}") from None
+    if result.skipped > MAX_NOTES:
+        result.notes.append(f"… and {result.skipped - MAX_NOTES:,} more lines skipped")
+    if extra_columns:
+        result.notes.append("columns after the second were ignored (e.g. Tatoeba's attribution)")
+    if not result.examples:
+        detail = f": {result.notes[0]}" if result.notes else ""
+        raise InputError(f"{name} has no usable source/target pairs{detail}")
+    return result
