@@ -18,9 +18,11 @@ from . import checkpoint
 from .attention import SCORES
 from .errors import InputError, Seq2SeqError
 from .model import CELLS, DECODERS
-from .pipeline import DataConfig, heldout, train_on_task
+from .pairs import load_pairs
+from .pipeline import DataConfig, TokenizerConfig, heldout, train_on_task
 from .search import trace
 from .tasks import TASKS, make_task
+from .tokenizers import KINDS
 from .training import TrainConfig, evaluate, print_progress
 
 
@@ -74,7 +76,12 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     t = sub.add_parser("train", help="train a model on a task and save it as a .safetensors checkpoint")
-    t.add_argument("--task", choices=sorted(TASKS), default="reverse")
+    t.add_argument("--task", choices=sorted(TASKS), default="reverse", help="built-in task, or 'pairs' with --pairs")
+    t.add_argument("--pairs", type=Path, help="your own TSV/CSV of source/target pairs (implies --task pairs)")
+    t.add_argument("--valid", type=Path, help="held-out pairs for --pairs (default: a split of --pairs)")
+    t.add_argument("--tokenizer", choices=KINDS, help="default: the task's natural unit (char, or word)")
+    t.add_argument("--vocab-size", type=int_between(8, 100_000), default=200, help="sentencepiece vocabulary size")
+    t.add_argument("--sp-model", choices=("unigram", "bpe"), default="unigram", help="sentencepiece model type")
     t.add_argument("--decoder", choices=DECODERS, default="attention")
     t.add_argument("--score", choices=SCORES, default="additive", help="attention score function")
     t.add_argument("--cell", choices=sorted(CELLS), default="gru")
@@ -82,8 +89,8 @@ def build_parser() -> Parser:
     t.add_argument("--hidden", type=int_between(1, 1024), default=64, help="encoder state size per direction")
     t.add_argument("--emb", type=int_between(1, 1024), default=32, help="token embedding size")
     t.add_argument("--layers", type=int, choices=(1, 2), default=1)
-    t.add_argument("--min-len", type=int_between(1, 1000), default=3)
-    t.add_argument("--max-len", type=int_between(1, 1000), default=12)
+    t.add_argument("--min-len", type=int_between(1, 1000), default=3, help="copy/reverse/sort: shortest string")
+    t.add_argument("--max-len", type=int_between(1, 1000), default=12, help="copy/reverse/sort: longest string")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--batch-size", type=int_between(1, 4096), default=128)
     t.add_argument("--lr", type=positive_float, default=5e-3)
@@ -100,6 +107,7 @@ def build_parser() -> Parser:
     e.add_argument("path", type=Path)
     e.add_argument("--n", type=int_between(1, 100_000), default=1000, help="number of held-out examples")
     e.add_argument("--seed", type=int, default=12345)
+    e.add_argument("--pairs", type=Path, help="score on these pairs (TSV/CSV) instead of generated ones")
 
     tr = sub.add_parser("translate", help="decode one input with a checkpoint")
     tr.add_argument("path", type=Path)
@@ -114,7 +122,21 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise InputError(f"--out must end in {checkpoint.SUFFIX}: {args.out}")
     if args.min_len > args.max_len:
         raise InputError(f"--min-len {args.min_len} is larger than --max-len {args.max_len}")
-    task = make_task(args.task, min_len=args.min_len, max_len=args.max_len)
+    pairs = valid_pairs = None
+    if args.pairs is not None:
+        loaded = load_pairs(args.pairs)
+        for note in loaded.notes:
+            print(f"note: {args.pairs.name}, {note}", file=sys.stderr)
+        pairs = loaded.examples
+        if args.valid is not None:
+            valid_pairs = load_pairs(args.valid).examples
+        task = make_task("pairs", source_name=args.pairs.name, n_pairs=len(pairs), examples=(pairs[0].source,))
+    elif args.task == "pairs":
+        raise InputError("--task pairs needs --pairs FILE")
+    elif args.task in ("copy", "reverse", "sort"):
+        task = make_task(args.task, min_len=args.min_len, max_len=args.max_len)
+    else:
+        task = make_task(args.task)
     model_options = {
         "cell": args.cell,
         "emb_dim": args.emb,
@@ -136,12 +158,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     )
 
     data_cfg = DataConfig(n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)
-    ckpt, result = train_on_task(task, model_options, train_cfg, data_cfg, [print_progress()])
+    tokenizer_cfg = TokenizerConfig(kind=args.tokenizer, vocab_size=args.vocab_size, model_type=args.sp_model)
+    ckpt, result = train_on_task(
+        task, model_options, train_cfg, data_cfg, [print_progress()], None, tokenizer_cfg, pairs, valid_pairs
+    )
     path = checkpoint.save(ckpt, args.out)
-    summary = {
-        "exact_match": result.metrics["exact_match"],
-        "token_accuracy": result.metrics["token_accuracy"],
-        "by_length": result.metrics["by_length"],
+    summary = ckpt.card["metrics"] | {
+        "task": task.name,
+        "decoder": args.decoder,
         "seconds": round(result.seconds, 2),
         "steps": result.steps,
         "stopped_because": result.stopped_because,
@@ -153,7 +177,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     ckpt = checkpoint.load(args.path)
-    result = evaluate(ckpt.model, ckpt.tokenizer, heldout(ckpt, args.n, args.seed))
+    if args.pairs is not None:
+        loaded = load_pairs(args.pairs)
+        for note in loaded.notes:
+            print(f"note: {args.pairs.name}, {note}", file=sys.stderr)
+        examples = loaded.examples
+    else:
+        examples = heldout(ckpt, args.n, args.seed)
+    result = evaluate(ckpt.model, ckpt.tokenizer, examples, ckpt.task)
     out = {"task": ckpt.card.get("task"), "decoder": ckpt.model.cfg.decoder} | result
     print(json.dumps(out))
     return 0

@@ -58,11 +58,12 @@ def exact_match_by_length(
 
 def bleu(predictions: Sequence[str], references: Sequence[str], char_level: bool = False) -> float:
     """Corpus BLEU (0-100) via sacrebleu; over characters for character-level tasks, where
-    13a word tokenisation would see "2026-11-26" as a handful of tokens."""
-    import sacrebleu
+    13a word tokenisation would see "2026-11-26" as a handful of tokens. Effective order:
+    outputs shorter than 4 tokens ("74") are scored on the n-grams they can have."""
+    from sacrebleu.metrics import BLEU
 
-    tokenize = "char" if char_level else "13a"
-    return float(sacrebleu.corpus_bleu(list(predictions), [list(references)], tokenize=tokenize).score)
+    scorer = BLEU(tokenize="char" if char_level else "13a", effective_order=True)
+    return float(scorer.corpus_score(list(predictions), [list(references)]).score)
 
 
 def chrf(predictions: Sequence[str], references: Sequence[str]) -> float:

@@ -225,7 +225,7 @@ class SentencePieceTokenizer:
 
     def unknown(self, text: str) -> list[str]:
         """Characters that only <unk> can cover (sentencepiece splits everything else)."""
-        return list(dict.fromkeys(ch for ch in text if not ch.isspace() and self._sp.encode(ch) == [UNK]))
+        return list(dict.fromkeys(ch for ch in text if not ch.isspace() and UNK in self._sp.encode(ch)))
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "model_type": self.model_type, "vocab_size": self.vocab_size}

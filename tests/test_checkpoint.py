@@ -188,3 +188,15 @@ checkpoint.save(ck, {str(path)!r})
 def test_saved_files_are_readable_by_others(saved):
     _, path = saved
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_sentencepiece_tokenizer_rides_inside_the_checkpoint(tmp_path):
+    from seq2seq.tokenizers import SentencePieceTokenizer
+
+    sp = SentencePieceTokenizer.train(["the big dog sees a cat", "a cat sees the dog"] * 20, vocab_size=30)
+    torch.manual_seed(0)
+    model = small_model(sp)
+    path = checkpoint.save(Checkpoint(model, sp, None, {}), tmp_path / "sp.safetensors")
+    loaded = checkpoint.load(path)
+    assert loaded.tokenizer.kind == "sentencepiece" and loaded.tokenizer.encode("the dog") == sp.encode("the dog")
+    assert trace(loaded.model, loaded.tokenizer, "the dog").to_dict() == trace(model, sp, "the dog").to_dict()

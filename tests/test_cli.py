@@ -129,3 +129,36 @@ def test_corrupt_checkpoint_is_one_readable_line(tmp_path):
     bad.write_bytes(b"\x00" * 100)
     assert_one_line_error(cli("translate", str(bad), "abc"))
     assert_one_line_error(cli("eval", str(bad)))
+
+
+def test_train_and_eval_on_your_own_pairs(tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    lines = [f"{w}\t{w[::-1]}\tattribution" for w in ["abc", "hello", "cat", "dog", "lecture", "abba", "xyz", "moon"]]
+    pairs.write_text("\n".join([*lines, "broken line"]) + "\n")
+    out = tmp_path / "mine.safetensors"
+    proc = cli("train", "--pairs", str(pairs), "--hidden", "8", "--emb", "8", "--max-steps", "3",
+               "--eval-every", "3", "--out", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "line 9: only one column" in proc.stderr
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert summary["task"] == "pairs" and {"bleu", "chrf"} <= set(summary)
+    data = json.loads(cli("eval", str(out), "--pairs", str(pairs)).stdout)
+    assert data["task"] == "pairs" and data["n"] == 8
+    assert_one_line_error(cli("eval", str(out)))  # no generator behind user pairs
+
+
+def test_eval_reports_bleu_chrf_and_aer_where_they_apply():
+    data = json.loads(cli("eval", ATTENTION, "--n", "100").stdout)
+    assert data["bleu"] > 95 and data["chrf"] > 95 and 0 <= data["aer"] < 0.5
+    assert "attention_entropy" in data
+    vanilla = json.loads(cli("eval", VANILLA, "--n", "100").stdout)
+    assert "aer" not in vanilla and "bleu" in vanilla
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02", "caf\xe9\tx\n".encode("latin-1"), b"one column only\n"])
+def test_bad_pair_files_are_one_readable_line(tmp_path, content):
+    bad = tmp_path / "bad.tsv"
+    bad.write_bytes(content)
+    out = tmp_path / "never.safetensors"
+    assert_one_line_error(cli("train", "--pairs", str(bad), "--out", str(out)))
+    assert not out.exists()

@@ -26,3 +26,29 @@ def test_by_length():
     out = exact_match_by_length(["ab", "abc", "abcdefgh"], ["ba", "xxx", "hgfedcba"], ["ba", "cba", "hgfedcba"])
     assert sum(b["n"] for b in out.values()) == 3
     assert out["2"]["exact_match"] == 1.0 and out["3"]["exact_match"] == 0.0
+
+
+from seq2seq.metrics import alignment_error_rate, alignment_links, attention_entropy, bleu, chrf  # noqa: E402
+
+
+def test_bleu_and_chrf():
+    assert bleu(["the cat sat"], ["the cat sat"]) == pytest.approx(100)
+    assert bleu(["2026-11-26"], ["2026-11-26"], char_level=True) == pytest.approx(100)
+    assert bleu(["2026-11-27"], ["2026-11-26"], char_level=True) < 100
+    assert chrf(["abc"], ["abc"]) == pytest.approx(100) and chrf(["xyz"], ["abc"]) < 10
+
+
+def test_attention_entropy():
+    sharp = [[[1.0, 0.0], [0.0, 1.0]]]
+    blur = [[[0.5, 0.5]]]
+    assert attention_entropy(sharp) == 0.0
+    assert attention_entropy(blur) == pytest.approx(0.6931, abs=1e-4)
+
+
+def test_alignment_links_and_aer():
+    alpha = [[0.9, 0.1, 0.0], [0.1, 0.2, 0.7], [0.0, 0.0, 1.0]]  # row 1 looks at </s> (column 2)
+    links = alignment_links(alpha, n_target=2, n_source=2)
+    assert links == {(0, 0)}
+    assert alignment_error_rate([{(0, 0), (1, 1)}], [{(0, 0), (1, 1)}]) == 0.0
+    assert alignment_error_rate([{(0, 1)}], [{(0, 0)}]) == 1.0
+    assert alignment_error_rate([links], [{(0, 0), (1, 1)}]) == pytest.approx(1 - 2 * 1 / 3)

@@ -79,3 +79,24 @@ def test_shipped_attention_looks_at_the_mirrored_position(attention_ckpt):
     argmax = t.attention_matrix()[: len(src)].argmax(axis=1)
     # reversal: output j should attend to source n-1-j (allow a neighbour: bidirectional states blur)
     assert np.mean(np.abs(argmax - (len(src) - 1 - np.arange(len(src)))) <= 1) >= 0.9
+
+
+def test_forced_scores_agree_with_the_greedy_trace(attention_ckpt):
+    from seq2seq.search import score_targets
+
+    t = trace(attention_ckpt.model, attention_ckpt.tokenizer, "lecture")
+    (scored,) = score_targets(attention_ckpt.model, attention_ckpt.tokenizer, ["lecture"], [t.output])
+    assert scored.target_tokens == t.output_tokens
+    assert scored.probs == pytest.approx([s.prob for s in t.steps], abs=1e-5)
+    assert np.allclose(np.array(scored.alpha), t.attention_matrix(), atol=1e-5)
+    assert scored.log_prob == pytest.approx(float(np.log(scored.probs).sum()), abs=1e-4)
+    # "why not this answer?": a wrong target is less likely
+    (wrong,) = score_targets(attention_ckpt.model, attention_ckpt.tokenizer, ["lecture"], ["lecture"])
+    assert wrong.log_prob < scored.log_prob - 5
+
+
+def test_forced_score_of_an_overlong_target_is_refused(tokenizer):
+    from seq2seq.search import score_targets
+
+    with pytest.raises(InputError, match="target"):
+        score_targets(small_model(tokenizer), tokenizer, ["abc"], ["a" * 100_000])

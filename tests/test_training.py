@@ -66,3 +66,23 @@ def test_empty_data_is_refused():
 
     with pytest.raises(ValueError):
         train(None, None, [], [], TrainConfig())
+
+
+def test_attention_of_probes_is_recorded_at_every_validation():
+    task = ReverseTask(min_len=2, max_len=5)
+    cfg = TrainConfig(max_steps=6, eval_every=3, batch_size=32, target_accuracy=None)
+    ckpt, result = train_on_task(task, TINY | {"decoder": "attention"}, cfg, DATA)
+    history = result.history
+    assert len(history.probes) == 3 and [a["step"] for a in history.attention] == [3, 6]
+    for probe, alpha in zip(history.probes, history.attention[0]["alpha"], strict=True):
+        assert len(alpha) == len(probe["target_tokens"]) and len(alpha[0]) == len(probe["source_tokens"])
+    card = ckpt.card
+    assert {"bleu", "chrf", "aer", "attention_entropy"} <= set(card["metrics"])
+    assert card["source_chars"][0] >= 2 and card["source_chars"][1] <= 5
+
+
+def test_vanilla_models_record_no_attention_and_no_aer():
+    task = ReverseTask(min_len=2, max_len=5)
+    cfg = TrainConfig(max_steps=3, eval_every=3, batch_size=32, target_accuracy=None)
+    ckpt, result = train_on_task(task, TINY | {"decoder": "vanilla"}, cfg, DATA)
+    assert result.history.attention == [] and "aer" not in ckpt.card["metrics"]
