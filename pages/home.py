@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from seq2seq.ui import frame
+from seq2seq.ui import frame, models
 
 frame.ensure()
 
@@ -23,3 +23,19 @@ Watch a sequence-to-sequence model work, one decoding step at a time.
 )
 st.page_link("pages/translate.py", label="Open Translate: decode an input and see α step by step", icon="➡️")
 st.caption("Pick a model in the sidebar. Every view's state is in its link, so a link on a slide reopens it.")
+
+st.subheader("The shipped models")
+st.caption(
+    "Each task has a vanilla and an attention model with the same encoder and training budget. "
+    "Exact match on 500 held-out pairs; AER = alignment error rate of the argmax-α alignment (lower is better)."
+)
+st.dataframe(
+    models.overview(),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "exact match": st.column_config.NumberColumn(format="percent"),
+        "BLEU": st.column_config.NumberColumn(format="%.1f"),
+        "AER": st.column_config.NumberColumn(format="%.2f"),
+    },
+)

@@ -45,9 +45,10 @@ except InputError as exc:
 if result.unknown:
     names = ", ".join(md_token_with_codepoint(ch) for ch in result.unknown)
     st.warning(f"Not in this model's vocabulary, read as ⟨unk⟩: {names}. The output for them is a guess.")
-if task is not None and hasattr(task, "min_len") and not task.min_len <= len(source) <= task.max_len:
+trained = ckpt.card.get("source_chars")
+if trained and not trained[0] <= len(source) <= trained[1]:
     st.info(
-        f"This model was trained on inputs of {task.min_len}–{task.max_len} characters; "
+        f"This model was trained on inputs of {trained[0]}–{trained[1]} characters; "
         f"yours has {len(source)}, so expect mistakes."
     )
 

@@ -46,3 +46,26 @@ def describe(ckpt: Checkpoint) -> str:
     em = (ckpt.card.get("metrics") or {}).get("exact_match")
     quality = f" · held-out exact match {em:.1%}" if isinstance(em, float) else ""
     return f"Task **{task}** · decoder **{decoder}** · {cfg.cell.upper()} {cfg.hidden}{quality}"
+
+
+def overview() -> list[dict]:
+    """One row per available checkpoint for the Home page's table (loads are cached)."""
+    rows = []
+    for name, path in available().items():
+        try:
+            ckpt = load(path)
+        except CheckpointError as exc:
+            rows.append({"model": name, "task": "—", "decoder": f"cannot load: {exc}"})
+            continue
+        cfg, metrics = ckpt.model.cfg, ckpt.card.get("metrics") or {}
+        rows.append(
+            {
+                "model": name,
+                "task": ckpt.card.get("task", "—"),
+                "decoder": f"attention ({cfg.score})" if cfg.decoder == "attention" else "vanilla (fixed c)",
+                "exact match": metrics.get("exact_match"),
+                "BLEU": metrics.get("bleu"),
+                "AER": metrics.get("aer"),
+            }
+        )
+    return rows
