@@ -22,6 +22,8 @@ TITLE_SIZE = 20
 ALPHA_SCALE = "Blues"  # sequential, white = 0: padding and ignored positions vanish
 HIGHLIGHT = "#d62728"  # the current step, in every figure
 CHOSEN = "#1f77b4"
+GOLD = "#ff7f0e"  # gold alignment outlines
+FORCED = "#9467bd"  # tokens imposed by a what-if
 OTHER = "#9ecae1"
 
 # Tokens that would be invisible or confusing as tick labels.
@@ -58,6 +60,12 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     return fig
 
 
+def tick_size(n_labels: int, room: int = 720) -> int:
+    """Font size at which ``n_labels`` token labels fit side by side in ``room`` pixels without
+    overlapping: FONT_SIZE for short inputs, smaller (down to 9 px) for long ones."""
+    return int(np.clip(room // max(n_labels, 1) - 6, 9, FONT_SIZE))
+
+
 def _token_axis(tokens: list[str]) -> dict:
     """Numeric axis labelled with tokens; every label shown (the figure widens instead)."""
     return {
@@ -70,15 +78,21 @@ def _token_axis(tokens: list[str]) -> dict:
     }
 
 
-def attention_heatmap(trace: DecodeTrace, step: int | None = None) -> go.Figure:
-    """The whole alignment: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
+def alignment_heatmap(
+    alpha,
+    source_tokens: list[str],
+    target_tokens: list[str],
+    step: int | None = None,
+    gold: set[tuple[int, int]] | None = None,
+    title: str = "Attention α<sub>t,i</sub> — columns: source x<sub>i</sub>, rows: output y<sub>t</sub>",
+) -> go.Figure:
+    """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
 
-    :param step: 1-based step to outline (the row the page is looking at), or None
+    :param step: 1-based step whose row is outlined, or None
+    :param gold: (t, i) cells of the gold alignment (0-based), outlined with dashes
     """
-    alpha = trace.attention_matrix()
-    if alpha is None:
-        raise ValueError("a vanilla decoder has no attention to draw")
-    src, out = trace.source_tokens, trace.output_tokens
+    alpha = np.asarray(alpha, dtype=float)
+    src, out = source_tokens, target_tokens
     hover = [[(display_token(y), t + 1, display_token(x), i + 1) for i, x in enumerate(src)] for t, y in enumerate(out)]
     fig = go.Figure(
         go.Heatmap(
@@ -97,6 +111,12 @@ def attention_heatmap(trace: DecodeTrace, step: int | None = None) -> go.Figure:
             ygap=1,
         )
     )
+    for t, i in sorted(gold or ()):
+        if t < len(out) and i < len(src):
+            fig.add_shape(
+                type="rect", x0=i - 0.45, x1=i + 0.45, y0=t - 0.45, y1=t + 0.45,
+                line={"color": GOLD, "width": 2, "dash": "dot"}, fillcolor="rgba(0,0,0,0)",
+            )  # fmt: skip
     if step is not None and 1 <= step <= len(out):
         fig.add_shape(
             type="rect",
@@ -110,10 +130,19 @@ def attention_heatmap(trace: DecodeTrace, step: int | None = None) -> go.Figure:
     fig.update_xaxes(side="top", **_token_axis(src))
     fig.update_yaxes(title_text="output y<sub>t</sub>", autorange="reversed", **_token_axis(out))
     height = int(np.clip(150 + 34 * len(out), 320, 1500))
-    title = "Attention α<sub>t,i</sub> — columns: source x<sub>i</sub>, rows: output y<sub>t</sub>"
     fig = _layout(fig, title, height)
     fig.update_layout(margin={"t": 100})  # room for the title above the top axis
+    fig.update_xaxes(tickfont={"size": tick_size(len(src))})
+    fig.update_yaxes(tickfont={"size": tick_size(len(out))})
     return fig
+
+
+def attention_heatmap(trace: DecodeTrace, step: int | None = None, gold: set[tuple[int, int]] | None = None):
+    """The whole alignment of a decode (see ``alignment_heatmap``)."""
+    alpha = trace.attention_matrix()
+    if alpha is None:
+        raise ValueError("a vanilla decoder has no attention to draw")
+    return alignment_heatmap(alpha, trace.source_tokens, trace.output_tokens, step, gold)
 
 
 def alpha_bars(trace: DecodeTrace, step: int) -> go.Figure:
@@ -134,6 +163,7 @@ def alpha_bars(trace: DecodeTrace, step: int) -> go.Figure:
         )
     )
     fig.update_xaxes(title_text="source x<sub>i</sub>", **_token_axis(src))
+    fig.update_xaxes(tickfont={"size": tick_size(len(src), room=480)})
     fig.update_yaxes(title_text="α", range=[0, 1.05])
     token = display_token(trace.steps[step - 1].token)
     return _layout(fig, f"α<sub>{step},i</sub> at step t = {step} (emitting “{token}”)", 320)
@@ -161,29 +191,124 @@ def topk_bars(trace: DecodeTrace, step: int) -> go.Figure:
     return _layout(fig, f"Top {len(labels)} candidates for y<sub>{step}</sub>", 320)
 
 
-def context_strip(trace: DecodeTrace, steps: int | list[int]) -> go.Figure:
-    """The context vector(s) the decoder read, one row per (1-based) step, one column per unit.
+def context_strip(trace: DecodeTrace, current: int | None = None) -> go.Figure:
+    """The context vector the decoder read at every step, one row per step, one column per unit.
 
-    For a vanilla decoder every row is the same fixed c = h_T; for attention each row is c_t.
+    For a vanilla decoder every row is the same fixed c = h_T (the sameness is the point); for
+    attention each row is that step's c_t. ``current`` (1-based) is outlined.
     """
-    steps = [steps] if isinstance(steps, int) else list(steps)
-    z = np.array([trace.steps[t - 1].context for t in steps])
+    z = np.array([s.context for s in trace.steps])
     limit = float(np.abs(z).max()) or 1.0
-    name = "c" if not trace.has_attention else "c<sub>t</sub>"
+    name = "c<sub>t</sub>" if trace.has_attention else "c"
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            y=list(range(len(steps))),
+            y=list(range(len(trace.steps))),
             zmin=-limit,
             zmax=limit,
             colorscale="RdBu",
             colorbar={"title": {"text": "value"}, "thickness": 14},
-            hovertemplate="unit %{x}: %{z:.3f}<extra></extra>",
+            hovertemplate="step %{y}, unit %{x}: %{z:.3f}<extra></extra>",
         )
     )
+    labels = [f"t={t} {display_token(s.token)}" for t, s in enumerate(trace.steps, start=1)]
     fig.update_yaxes(
-        tickmode="array", tickvals=list(range(len(steps))), ticktext=[f"t={t}" for t in steps], autorange="reversed"
-    )
+        tickmode="array", tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed",
+        tickfont={"size": tick_size(len(labels), room=500)},
+    )  # fmt: skip
+    if current is not None and 1 <= current <= len(trace.steps):
+        fig.add_shape(
+            type="rect", x0=-0.5, x1=z.shape[1] - 0.5, y0=current - 1.5, y1=current - 0.5,
+            line={"color": HIGHLIGHT, "width": 3}, fillcolor="rgba(0,0,0,0)",
+        )  # fmt: skip
+    same = not trace.has_attention or bool(np.allclose(z, z[0]))
+    note = " — identical at every step" if same else ""
     fig.update_xaxes(title_text=f"the {z.shape[1]} units of {name}", showgrid=False)
-    height = int(np.clip(140 + 26 * len(steps), 200, 900))
-    return _layout(fig, f"Context vector {name} read by the decoder", height)
+    height = int(np.clip(140 + 24 * len(trace.steps), 220, 900))
+    return _layout(fig, f"Context vector {name} read at each step{note}", height)
+
+
+def attention_flow(trace: DecodeTrace, step: int) -> go.Figure:
+    """The lecture notes' picture of attention at one (1-based) step.
+
+    Source tokens x_i in a row at the top, output tokens y_t in a row at the bottom, and a
+    line from every source token to the current output token whose width and opacity follow
+    α_{t,i}: bold where the decoder looks, faint where it does not. Tokens already emitted are
+    dark, the current one red, the ones still to come grey. For a vanilla decoder every source
+    token feeds the one vector c (the bottleneck), and c alone feeds the step.
+    """
+    src, out = trace.source_tokens, trace.output_tokens
+    width = max(len(src), len(out), 2) - 1
+    xs_src = np.linspace(0, width, len(src)) if len(src) > 1 else np.array([width / 2])
+    xs_out = np.linspace(0, width, len(out)) if len(out) > 1 else np.array([width / 2])
+    target = xs_out[step - 1]
+    fig = go.Figure()
+    alpha = trace.steps[step - 1].alpha
+
+    def line(x0, y0, x1, y1, weight, hover):
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1], y=[y0, y1], mode="lines", opacity=0.12 + 0.88 * weight,
+                line={"color": CHOSEN, "width": 0.8 + 11 * weight}, hoverinfo="text", hovertext=hover,
+                showlegend=False,
+            )
+        )  # fmt: skip
+
+    if alpha is not None:
+        for i, a in enumerate(alpha):
+            line(xs_src[i], 1, target, 0, a, f"α<sub>{step},{i + 1}</sub> = {a:.3f} ({display_token(src[i])})")
+    else:
+        c_x = width / 2
+        for i in range(len(src)):
+            line(xs_src[i], 1, c_x, 0.5, 0.15, "encoder state → c = h<sub>T</sub>")
+        line(c_x, 0.5, target, 0, 1.0, "the same c at every step")
+        fig.add_trace(
+            go.Scatter(
+                x=[c_x], y=[0.5], mode="markers+text", text=["c"], textposition="middle right",
+                marker={"size": 22, "color": "white", "line": {"color": CHOSEN, "width": 3}},
+                textfont={"size": TITLE_SIZE}, hoverinfo="skip", showlegend=False,
+            )
+        )  # fmt: skip
+    size = tick_size(max(len(src), len(out)), room=520) + 2
+    fig.add_trace(
+        go.Scatter(
+            x=xs_src, y=[1] * len(src), mode="markers+text", text=[display_token(t) for t in src],
+            textposition="top center", textfont={"size": size}, marker={"size": 9, "color": CHOSEN},
+            hoverinfo="skip", showlegend=False,
+        )
+    )  # fmt: skip
+    colours = [HIGHLIGHT if t == step - 1 else ("#222" if t < step - 1 else "#bbb") for t in range(len(out))]
+    fig.add_trace(
+        go.Scatter(
+            x=xs_out, y=[0] * len(out), mode="markers+text", text=[display_token(t) for t in out],
+            textposition="bottom center", textfont={"size": size, "color": colours},
+            marker={"size": 9, "color": colours}, hoverinfo="skip", showlegend=False,
+        )
+    )  # fmt: skip
+    fig.update_xaxes(visible=False, range=[-0.8, width + 0.8])
+    fig.update_yaxes(
+        range=[-0.45, 1.35], tickmode="array", tickvals=[0, 1], ticktext=["output y", "source x"], showgrid=False,
+        zeroline=False,
+    )  # fmt: skip
+    what = "α<sub>t,i</sub>" if alpha is not None else "the fixed c"
+    return _layout(fig, f"Step t = {step}: what y<sub>{step}</sub> reads ({what})", 340)
+
+
+def target_probabilities(tokens: list[str], probs: list[float], title: str) -> go.Figure:
+    """p(y_t | y_<t, x) of each token of a target scored with teacher forcing."""
+    fig = go.Figure(
+        go.Bar(
+            x=list(range(len(tokens))),
+            y=probs,
+            marker_color=[CHOSEN if p >= 0.5 else HIGHLIGHT for p in probs],
+            text=[f"{p:.2f}" for p in probs],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[display_token(t) for t in tokens],
+            hovertemplate="p(y<sub>t</sub> = %{customdata}) = %{y:.4f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="target y<sub>t</sub>", **_token_axis(tokens))
+    fig.update_xaxes(tickfont={"size": tick_size(len(tokens), room=700)})
+    fig.update_yaxes(title_text="probability", range=[0, 1.15])
+    return _layout(fig, title, 320)

@@ -38,6 +38,7 @@ class TraceStep:
     energies: list[float] | None
     context: list[float]
     state: list[float]
+    forced: bool = False  # the token was imposed (what-if), not the model's argmax
 
 
 @dataclass
@@ -63,6 +64,16 @@ class DecodeTrace:
             return None
         return np.array([step.alpha for step in self.steps], dtype=float).reshape(len(self.steps), -1)
 
+    @property
+    def log_prob(self) -> float:
+        """log p(y | x) of the decoded output: Σ_t log p(y_t | y_<t, x)."""
+        return float(sum(np.log(max(s.prob, 1e-30)) for s in self.steps))
+
+    @property
+    def forced_steps(self) -> dict[int, int]:
+        """1-based step -> token id of every forced step (feed back to ``trace`` to reproduce)."""
+        return {t: s.token_id for t, s in enumerate(self.steps, start=1) if s.forced}
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -83,3 +94,16 @@ class ForcedScore:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def alignment_csv(source_tokens: list[str], target_tokens: list[str], alpha) -> str:
+    """α as CSV: a header row of source tokens, then one row per target token."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["y \\ x", *source_tokens])
+    for token, row in zip(target_tokens, alpha, strict=True):
+        writer.writerow([token, *(f"{a:.6f}" for a in row)])
+    return buffer.getvalue()

@@ -76,10 +76,21 @@ def translate(model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str]) -> l
 
 
 @torch.no_grad()
-def trace(model: Seq2Seq, tokenizer: Tokenizer, source: str, top_k: int = 5) -> DecodeTrace:
+def trace(
+    model: Seq2Seq, tokenizer: Tokenizer, source: str, top_k: int = 5, forced: dict[int, int] | None = None
+) -> DecodeTrace:
     """Greedy decoding of one input, recording at every step the chosen token and its
-    probability, the ``top_k`` candidates, α_t and e_t (attention only), ctx_t and s_t."""
+    probability, the ``top_k`` candidates, α_t and e_t (attention only), ctx_t and s_t.
+
+    ``forced`` maps 1-based steps to token ids to emit there instead of the argmax (what-if):
+    decoding continues greedily from the forced prefix. A forced step past the end of the
+    output is refused with an InputError.
+    """
     check_sources([source], model, tokenizer)
+    forced = dict(forced or {})
+    for token_id in forced.values():
+        if not 0 <= int(token_id) < model.cfg.vocab_size:
+            raise InputError(f"cannot force token id {token_id}: the vocabulary has {model.cfg.vocab_size} tokens")
     was_training = model.training
     model.eval()
     batch = source_batch([source], tokenizer).to(model.device)
@@ -88,18 +99,19 @@ def trace(model: Seq2Seq, tokenizer: Tokenizer, source: str, top_k: int = 5) -> 
     steps: list[TraceStep] = []
     out_ids: list[int] = []
     k = max(1, min(top_k, model.cfg.vocab_size))
-    for _ in range(max_output_len(int(batch.src_len[0]), model)):
+    for t in range(1, max_output_len(int(batch.src_len[0]), model) + 1):
         step = model.decode_step(y, state, enc)
         probs = torch.softmax(step.logits[0], -1)
         top_p, top_i = probs.topk(k)
-        y, state = top_i[:1], step.state
-        token_id = int(top_i[0])
+        token_id = int(forced.pop(t, top_i[0]))
+        y, state = torch.tensor([token_id], device=model.device), step.state
         out_ids.append(token_id)
         steps.append(
             TraceStep(
                 token=tokenizer.id_to_token(token_id),
                 token_id=token_id,
-                prob=float(top_p[0]),
+                prob=float(probs[token_id]),
+                forced=token_id != int(top_i[0]),
                 top_k=[
                     Candidate(tokenizer.id_to_token(int(i)), int(i), float(p))
                     for p, i in zip(top_p.tolist(), top_i.tolist(), strict=True)
@@ -113,6 +125,8 @@ def trace(model: Seq2Seq, tokenizer: Tokenizer, source: str, top_k: int = 5) -> 
         if token_id == EOS:
             break
     model.train(was_training)
+    if forced:
+        raise InputError(f"cannot force step {min(forced)}: decoding ended after {len(steps)} steps")
     return DecodeTrace(
         source=source,
         source_tokens=[*tokenizer.tokenize(source), "</s>"],

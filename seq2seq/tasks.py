@@ -53,6 +53,11 @@ class Task(ABC):
         """The correct output for ``source``, when the task can compute it."""
         return None
 
+    def reference(self, source: str) -> Example | None:
+        """The correct pair for ``source`` with its gold alignment where the task has one."""
+        target = self.answer(source)
+        return None if target is None else Example(source, target)
+
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         raise InputError(f"the {self.name} task cannot generate examples")
 
@@ -93,11 +98,13 @@ class CharTask(Task):
     def alignment(self, source: str) -> tuple[tuple[int, int], ...]:
         return tuple(enumerate(self.order(source)))
 
+    def reference(self, source: str) -> Example:
+        return Example(source, self.answer(source), self.alignment(source))
+
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         """One example; ``length`` fixes the source length (e.g. for length sweeps)."""
         n = rng.randint(self.min_len, self.max_len) if length is None else length
-        source = "".join(rng.choice(self.alphabet) for _ in range(n))
-        return Example(source, self.answer(source), self.alignment(source))
+        return self.reference("".join(rng.choice(self.alphabet) for _ in range(n)))
 
     def demo(self) -> str:
         for word in ("attention", "encoder", "lecture", "abc"):
@@ -356,11 +363,15 @@ class ToyTranslationTask(Task):
         alignment = tuple((t, s) for t, (_, s) in enumerate(target) if s is not None)
         return Example(" ".join(words), " ".join(w for w, _ in target), alignment)
 
-    def answer(self, source: str) -> str | None:
+    def reference(self, source: str) -> Example | None:
         try:
-            return self.translate_words(source.split()).target
+            return self.translate_words(source.split())
         except InputError:
             return None
+
+    def answer(self, source: str) -> str | None:
+        ref = self.reference(source)
+        return None if ref is None else ref.target
 
     def demo(self) -> str:
         return "the big dog sees a red ball near the river"

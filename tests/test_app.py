@@ -25,7 +25,7 @@ def open_translate(**query) -> AppTest:
 
 
 def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.code]
+    parts = [m.value for m in at.markdown] + [c.value for c in at.code] + [c.value for c in at.caption]
     parts += [e.value for e in [*at.error, *at.warning, *at.info, *at.success]]
     return "\n".join(str(p) for p in parts)
 
@@ -46,8 +46,8 @@ def test_translate_decodes_the_default_input():
     assert at.text_input(key="src").value == "attention"
     assert "noitnetta" in texts(at)
     assert "The model's output is correct." in texts(at)
-    charts = at.get("plotly_chart")
-    assert len(charts) == 3  # heatmap, α bars, top-k
+    charts = {c.key for c in at.get("plotly_chart")}
+    assert {"heatmap", "flow", "alpha_bars", "topk", "context", "target_probs", "target_heatmap"} == charts
 
 
 def test_query_parameters_fill_the_page():
@@ -71,7 +71,7 @@ def test_moving_the_step_updates_the_view():
 def test_vanilla_model_explains_that_it_has_no_attention():
     at = open_translate(model="reverse-vanilla", src="abcdef")
     assert "no attention" in texts(at)
-    assert len(at.get("plotly_chart")) == 2  # the fixed-c strip and the top-k bars
+    assert {c.key for c in at.get("plotly_chart")} == {"flow", "topk", "context", "target_probs"}
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,67 @@ def test_unknown_model_in_the_link_falls_back_to_the_default():
     at = open_translate(model="no-such-model", src="abc")
     assert at.session_state["model"] == "reverse-attention"
     assert "cba" in texts(at)
+
+
+def test_previous_and_next_move_the_step():
+    at = open_translate(src="lecture", step="3")
+    at.button(key="next").click().run()
+    assert at.slider(key="step").value == 4 and "t = 4" in texts(at)
+    at.button(key="prev").click().run()
+    at.button(key="prev").click().run()
+    assert at.slider(key="step").value == 2
+    assert not at.exception
+
+
+def test_play_toggles_and_restarts_from_the_first_step_at_the_end():
+    at = open_translate(src="abc", step="4")
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is True and at.slider(key="step").value == 1
+    assert at.button(key="play").label.startswith("⏸")
+    at.button(key="play").click().run()
+    assert at.session_state["playing"] is False
+
+
+def test_forcing_an_alternative_changes_the_output_and_undo_restores_it():
+    at = open_translate(src="lecture", step="1")
+    assert "erutcel" in texts(at)
+    force = [b for b in at.button if b.key and b.key.startswith("force-1-") and not b.disabled][0]
+    force.click().run()
+    assert not at.exception
+    assert "forced" in texts(at)
+    assert "erutcel" not in [c.value for c in at.code][:1]
+    assert "force" in at.query_params
+    at.button(key="undo").click().run()
+    assert [c.value for c in at.code][0] == "erutcel"
+
+
+def test_a_bad_force_in_the_link_is_explained():
+    at = open_translate(src="abc", force="40:5")
+    assert "does not apply" in texts(at) and "cba" in texts(at)
+
+
+def test_scoring_a_typed_target():
+    at = open_translate(src="lecture")
+    at.text_input(key="target").set_value("lecture").run()
+    assert not at.exception
+    assert "log p(y | x)" in texts(at)
+    at.text_input(key="target").set_value("a" * 5000).run()
+    assert not at.exception and "more than" in texts(at)
+
+
+def test_gold_alignment_and_its_aer_are_shown():
+    at = open_translate(src="attention")
+    assert "AER of this example" in texts(at)
+
+
+def test_export_buttons():
+    at = open_translate(src="abc")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Alignment α (CSV)" in labels and "The whole trace (JSON)" in labels
+
+
+@pytest.mark.parametrize("model", ["translate-attention", "dates-attention", "numbers-vanilla", "sort-attention"])
+def test_every_kind_of_model_opens(model):
+    at = open_translate(model=model)
+    assert not at.exception
+    assert at.session_state["model"] == model
