@@ -107,9 +107,7 @@ else:
 playing = st.session_state.get("playing", False)
 b1, b2, b3, _ = st.columns([1, 1, 1, 5])
 b1.button("⏮ Previous", key="prev", on_click=move, args=(-1,), disabled=step <= 1, width="stretch")
-b2.button(
-    "⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play, disabled=n_steps <= 1, width="stretch"
-)
+b2.button("⏸ Pause" if playing else "▶ Play", key="play", on_click=toggle_play, disabled=n_steps <= 1, width="stretch")
 b3.button("Next ⏭", key="next", on_click=move, args=(1,), disabled=step >= n_steps, width="stretch")
 
 

@@ -178,7 +178,7 @@ def topk_bars(trace: DecodeTrace, step: int) -> go.Figure:
             x=[c.prob for c in s.top_k],
             y=list(range(len(labels))),
             orientation="h",
-            marker_color=[CHOSEN if c.token_id == s.token_id else OTHER for c in s.top_k],
+            marker_color=[(FORCED if s.forced else CHOSEN) if c.token_id == s.token_id else OTHER for c in s.top_k],
             text=[f"{c.prob:.3f}" for c in s.top_k],
             textposition="outside",
             cliponaxis=False,

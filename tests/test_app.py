@@ -120,14 +120,14 @@ def test_play_toggles_and_restarts_from_the_first_step_at_the_end():
 def test_forcing_an_alternative_changes_the_output_and_undo_restores_it():
     at = open_translate(src="lecture", step="1")
     assert "erutcel" in texts(at)
-    force = [b for b in at.button if b.key and b.key.startswith("force-1-") and not b.disabled][0]
+    force = next(b for b in at.button if b.key and b.key.startswith("force-1-") and not b.disabled)
     force.click().run()
     assert not at.exception
     assert "forced" in texts(at)
     assert "erutcel" not in [c.value for c in at.code][:1]
     assert "force" in at.query_params
     at.button(key="undo").click().run()
-    assert [c.value for c in at.code][0] == "erutcel"
+    assert next(c.value for c in at.code) == "erutcel"
 
 
 def test_a_bad_force_in_the_link_is_explained():

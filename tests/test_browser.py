@@ -57,3 +57,43 @@ def test_bad_input_gets_a_message_not_a_traceback(page, app_url, output_dir):
     assert_no_exception(page)
     assert page.get_by_text("Not in this model's vocabulary").is_visible()
     page.screenshot(path=str(output_dir / "translate-unknown.png"), full_page=True)
+
+
+def step_text(page) -> str:
+    return page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").inner_text()
+
+
+def test_step_through_next_play_and_what_if(page, app_url, output_dir):
+    page.goto(f"{app_url}/translate?model=reverse-attention&src=encoderdecoder&step=3")
+    wait_idle(page)
+    assert_no_exception(page)
+    assert "t = 3" in step_text(page)
+    for key in ("heatmap", "flow", "alpha_bars", "topk", "context"):
+        assert page.locator(f".st-key-{key} .js-plotly-plot").count() == 1, key
+    page.screenshot(path=str(output_dir / "step-3.png"), full_page=True)
+
+    page.locator(".st-key-next button").click()
+    page.wait_for_function("() => window.location.search.includes('step=4')")
+    wait_idle(page)
+    assert "t = 4" in step_text(page)
+
+    page.locator(".st-key-play button").click()  # plays on from step 4, one step per ~1.2 s
+    page.wait_for_function("() => /step=([6-9]|1[0-5])/.test(window.location.search)", timeout=30_000)
+    page.locator(".st-key-play button").click()  # pause
+    wait_idle(page)
+
+    page.locator(".st-key-prev button").click()
+    wait_idle(page)
+    before = page.locator('[data-testid="stCode"]').first.inner_text()
+    alternative = page.locator("[class*='st-key-force-'] button:not([disabled])").first
+    alternative.click()
+    page.wait_for_function("() => window.location.search.includes('force=')")
+    wait_idle(page)
+    after = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert after != before
+    assert page.get_by_text("forced", exact=False).first.is_visible()
+    page.screenshot(path=str(output_dir / "what-if.png"), full_page=True)
+    page.locator(".st-key-undo button").click()
+    wait_idle(page)
+    page.wait_for_function("() => !window.location.search.includes('force=')")
+    assert page.locator('[data-testid="stCode"]').first.inner_text() == before
