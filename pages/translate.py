@@ -230,11 +230,16 @@ with st.expander("Export"):
     if result.has_attention:
         e1.download_button(
             "Alignment α (CSV)",
-            alignment_csv(result.source_tokens, result.output_tokens, result.attention_matrix()),
+            lambda: alignment_csv(result.source_tokens, result.output_tokens, result.attention_matrix()),
             file_name=f"{name}-alignment.csv",
             mime="text/csv",
+            key="csv",
         )
-    e2.download_button(
-        "The whole trace (JSON)", result.to_json(indent=1), file_name=f"{name}-trace.json", mime="application/json"
+    e2.download_button(  # the files are made only when clicked (a callable), not on every rerun
+        "The whole trace (JSON)",
+        lambda: result.to_json(indent=1),
+        file_name=f"{name}-trace.json",
+        mime="application/json",
+        key="json",
     )
     st.caption("Every chart's camera icon (top right of the chart) saves it as a PNG at twice the screen resolution.")

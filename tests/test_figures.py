@@ -52,9 +52,52 @@ def test_vanilla_has_a_context_strip_but_no_heatmap(vanilla_trace):
     with pytest.raises(ValueError):
         figures.attention_heatmap(vanilla_trace)
     n = len(vanilla_trace.steps)
-    strip = figures.context_strip(vanilla_trace, list(range(1, n + 1)))
+    strip = figures.context_strip(vanilla_trace, current=2)
     z = strip.data[0].z
     assert z.shape[0] == n and (z == z[0]).all()  # the same c on every row
+    assert "identical at every step" in strip.layout.title.text
+    (outline,) = strip.layout.shapes
+    assert (outline.y0, outline.y1) == (0.5, 1.5)
+
+
+def test_attention_context_strip_varies(attention_trace):
+    assert "identical" not in figures.context_strip(attention_trace, 1).layout.title.text
+
+
+def test_flow_diagram_line_weights_follow_alpha(attention_trace):
+    fig = figures.attention_flow(attention_trace, 3)
+    alpha = attention_trace.steps[2].alpha
+    lines = [d for d in fig.data if d.mode == "lines"]
+    assert len(lines) == len(alpha)
+    widths = [d.line.width for d in lines]
+    assert int(np.argmax(widths)) == int(np.argmax(alpha))
+    assert all(d.x[1] == lines[0].x[1] for d in lines)  # every line ends at the current output token
+    tokens = fig.data[-1]
+    assert tokens.textfont.color[2] == figures.HIGHLIGHT and tokens.textfont.color[3] == "#bbb"
+
+
+def test_vanilla_flow_goes_through_one_c(vanilla_trace):
+    fig = figures.attention_flow(vanilla_trace, 2)
+    assert any(d.text == ("c",) for d in fig.data if d.mode == "markers+text")
+
+
+def test_gold_cells_are_outlined(attention_trace):
+    fig = figures.attention_heatmap(attention_trace, step=None, gold={(0, 5), (1, 4)})
+    assert len(fig.layout.shapes) == 2 and all(s.line.dash == "dot" for s in fig.layout.shapes)
+
+
+def test_target_probabilities_and_csv():
+    from seq2seq.results import alignment_csv
+
+    fig = figures.target_probabilities(["a", "</s>"], [0.9, 0.2], "t")
+    assert list(fig.data[0].y) == [0.9, 0.2]
+    text = alignment_csv(["x", "</s>"], ["y", "</s>"], [[0.75, 0.25], [0.0, 1.0]])
+    assert text.splitlines() == ["y \\ x,x,</s>", "y,0.750000,0.250000", "</s>,0.000000,1.000000"]
+
+
+def test_long_inputs_get_smaller_labels():
+    assert figures.tick_size(5) == figures.FONT_SIZE
+    assert 9 <= figures.tick_size(80) < figures.FONT_SIZE
 
 
 def test_invisible_tokens_get_visible_labels():

@@ -1,0 +1,66 @@
+"""Interaction speed of the Translate page (server side).
+
+    python benchmarks/page_speed.py [--repeats 30]
+
+Prints the median and 90th percentile of: a greedy trace of a 30-token input (the library
+call behind every rerun), and a full page rerun after moving the step control, timed around
+AppTest's script run (no browser, no network). Targets from issue 4: trace <= 10 ms, step
+rerun <= 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from seq2seq import checkpoint  # noqa: E402
+from seq2seq.search import trace  # noqa: E402
+
+
+def summary(name: str, seconds: list[float], target_ms: float) -> None:
+    ms = sorted(s * 1000 for s in seconds)
+    p90 = ms[int(0.9 * (len(ms) - 1))]
+    print(f"{name}: median {statistics.median(ms):.1f} ms, p90 {p90:.1f} ms over {len(ms)} (target <= {target_ms} ms)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    ckpt = checkpoint.load(ROOT / "checkpoints" / "reverse-attention.safetensors")
+    source = "attentionisallyouneedreallyok"[:29] + "x"  # 30 tokens (+ </s>)
+    trace(ckpt.model, ckpt.tokenizer, source)  # warm up
+    times = []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        trace(ckpt.model, ckpt.tokenizer, source)
+        times.append(time.perf_counter() - start)
+    summary("greedy trace, 30-token input", times, 10)
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["src"] = "encoderdecoderattention"
+    at.run()
+    at.switch_page("pages/translate.py")
+    at.run()
+    n = int(at.slider(key="step").max)
+    times = []
+    for i in range(args.repeats):
+        slider = at.slider(key="step")
+        start = time.perf_counter()
+        slider.set_value(1 + (i % n)).run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    summary("Translate page rerun after moving the step", times, 150)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
