@@ -20,7 +20,7 @@ from .errors import InputError, Seq2SeqError
 from .model import CELLS, DECODERS
 from .pairs import load_pairs
 from .pipeline import DataConfig, TokenizerConfig, heldout, train_on_task
-from .search import trace
+from .search import beam_search, trace
 from .tasks import TASKS, make_task
 from .tokenizers import KINDS
 from .training import TrainConfig, evaluate, print_progress
@@ -114,6 +114,8 @@ def build_parser() -> Parser:
     tr.add_argument("text")
     tr.add_argument("--json", action="store_true", help="print tokens and attention as JSON")
     tr.add_argument("--top-k", type=int_between(1, 100), default=5)
+    tr.add_argument("--beam", type=int_between(1, 64), help="beam search of this width (adds nbest and tree)")
+    tr.add_argument("--alpha", type=float, default=0.0, help="GNMT length penalty for --beam (0 = off)")
     return parser
 
 
@@ -193,23 +195,44 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_translate(args: argparse.Namespace) -> int:
     ckpt = checkpoint.load(args.path)
     result = trace(ckpt.model, ckpt.tokenizer, args.text, top_k=args.top_k)
+    tree = None
+    if args.beam is not None:
+        if not 0.0 <= args.alpha <= 5.0:
+            raise InputError(f"--alpha must lie between 0 and 5, got {args.alpha}")
+        tree = beam_search(ckpt.model, ckpt.tokenizer, args.text, width=args.beam, alpha=args.alpha)
+    output = tree.nbest[0].text if tree is not None and tree.nbest else result.output
     if args.json:
         matrix = result.attention_matrix()
-        print(
-            json.dumps(
+        data = {
+            "source_tokens": result.source_tokens,
+            "output_tokens": result.output_tokens,
+            "output": result.output,
+            "attention": None if matrix is None else matrix.round(6).tolist(),
+            "unknown": result.unknown,
+            "finished": result.finished,
+        }
+        if tree is not None:
+            data["beam"] = {"width": tree.width, "alpha": tree.length_penalty, "output": output}
+            data["nbest"] = [
                 {
-                    "source_tokens": result.source_tokens,
-                    "output_tokens": result.output_tokens,
-                    "output": result.output,
-                    "attention": None if matrix is None else matrix.round(6).tolist(),
-                    "unknown": result.unknown,
-                    "finished": result.finished,
-                },
-                ensure_ascii=False,
-            )
-        )
+                    "tokens": h.tokens,
+                    "text": h.text,
+                    "score": h.score,
+                    "norm_score": h.norm_score,
+                    "finished": h.finished,
+                }
+                for h in tree.nbest
+            ]
+            data["tree"] = {
+                "nodes": [
+                    {"id": n.id, "parent": n.parent, "step": n.step, "token": n.token, "logp": n.logp,
+                     "score": n.score, "norm_score": n.norm_score, "status": n.status}
+                    for n in tree.nodes
+                ]
+            }  # fmt: skip
+        print(json.dumps(data, ensure_ascii=False))
     else:
-        print(result.output)
+        print(output)
     if result.unknown:
         print(f"note: not in this model's vocabulary (read as <unk>): {' '.join(result.unknown)}", file=sys.stderr)
     return 0

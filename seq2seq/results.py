@@ -107,3 +107,61 @@ def alignment_csv(source_tokens: list[str], target_tokens: list[str], alpha) -> 
     for token, row in zip(target_tokens, alpha, strict=True):
         writer.writerow([token, *(f"{a:.6f}" for a in row)])
     return buffer.getvalue()
+
+
+@dataclass
+class BeamNode:
+    """One hypothesis prefix the beam ever considered.
+
+    ``logp`` = log p(token | parent prefix, x); ``score`` = Σ of logp along the path from the
+    root; ``norm_score`` = score / lp(length) (GNMT length penalty); ``alpha`` = α of the step
+    that produced the token (None for vanilla decoders and the root).
+    status: "kept" (in the beam), "pruned" (a top candidate that lost), "finished" (ended in
+    </s>), "winner" (the best finished hypothesis), "root".
+    """
+
+    id: int
+    parent: int | None
+    step: int
+    token: str
+    token_id: int
+    logp: float
+    score: float
+    norm_score: float
+    status: str
+    alpha: list[float] | None = None
+
+
+@dataclass
+class Hypothesis:
+    tokens: list[str]  # </s> included when finished
+    text: str
+    score: float
+    norm_score: float
+    node: int  # id of its last node in the tree
+    finished: bool
+
+
+@dataclass
+class BeamTree:
+    """A whole beam search: every node ever expanded, and the n-best list (best first)."""
+
+    source: str
+    source_tokens: list[str]
+    decoder: str
+    width: int
+    length_penalty: float
+    nodes: list[BeamNode] = field(default_factory=list)
+    nbest: list[Hypothesis] = field(default_factory=list)
+
+    def path(self, node_id: int) -> list[BeamNode]:
+        """The nodes from the first token to ``node_id`` (the root excluded)."""
+        out = []
+        node = self.nodes[node_id]
+        while node.parent is not None:
+            out.append(node)
+            node = self.nodes[node.parent]
+        return out[::-1]
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -13,8 +13,8 @@ import torch
 
 from .data import make_batch, source_batch
 from .errors import InputError
-from .model import Seq2Seq
-from .results import Candidate, DecodeTrace, ForcedScore, TraceStep
+from .model import Seq2Seq, select_state
+from .results import BeamNode, BeamTree, Candidate, DecodeTrace, ForcedScore, Hypothesis, TraceStep
 from .tasks import Example
 from .tokenizers import BOS, EOS, Tokenizer
 
@@ -175,3 +175,107 @@ def score_targets(
             )
     model.train(was_training)
     return out
+
+
+def length_penalty(length: int, alpha: float) -> float:
+    """GNMT's lp(Y) = ((5 + |Y|) / 6)^α; α = 0 turns it off (lp = 1)."""
+    return ((5.0 + length) / 6.0) ** alpha
+
+
+@torch.no_grad()
+def beam_search(
+    model: Seq2Seq, tokenizer: Tokenizer, source: str, width: int = 5, alpha: float = 0.0, max_len: int | None = None
+) -> BeamTree:
+    """Beam search that records its whole tree.
+
+    At every step all live hypotheses go through ``decode_step`` as one batch. Each proposes
+    its ``width`` most likely next tokens; the candidates are ranked by cumulative log-prob,
+    the best ``width`` that do not end in </s> stay in the beam, candidates ending in </s> that
+    rank above the last kept one are finished, and every other candidate is recorded as
+    pruned. Search stops when ``width`` hypotheses have finished, none is left, or at
+    ``max_len``. The n-best list is ranked by score / lp(length) (``length_penalty``).
+    With width 1 this is exactly greedy decoding.
+    """
+    check_sources([source], model, tokenizer)
+    if not 1 <= width <= model.cfg.vocab_size:
+        raise InputError(f"beam width must be between 1 and the vocabulary size ({model.cfg.vocab_size})")
+    was_training = model.training
+    model.eval()
+    batch = source_batch([source], tokenizer).to(model.device)
+    enc1, state = model.encode(batch.src, batch.src_len)
+    max_len = max_len or max_output_len(int(batch.src_len[0]), model)
+    tree = BeamTree(source, [*tokenizer.tokenize(source), "</s>"], model.cfg.decoder, width, alpha)
+    tree.nodes.append(BeamNode(0, None, 0, "<s>", BOS, 0.0, 0.0, 0.0, "root"))
+    live = [0]  # node ids of the hypotheses in the beam
+    finished: list[int] = []
+    enc = enc1
+    for t in range(1, max_len + 1):
+        if not live or len(finished) >= width:
+            break
+        y = torch.tensor([tree.nodes[n].token_id for n in live], device=model.device)
+        step = model.decode_step(y, state, enc)
+        logp = torch.log_softmax(step.logits, -1)
+        top_lp, top_id = logp.topk(width, dim=-1)  # (H, width): each hypothesis's best continuations
+        scores = torch.tensor([tree.nodes[n].score for n in live], device=model.device)[:, None] + top_lp
+        order = scores.flatten().argsort(descending=True).tolist()
+        # plain lists once per step: indexing tensors element by element costs microseconds each
+        lp_rows, id_rows, score_rows = top_lp.tolist(), top_id.tolist(), scores.tolist()
+        alpha_rows = None if step.alpha is None else step.alpha.tolist()
+        lp_norm = length_penalty(t, alpha)
+        keep_rows: list[int] = []
+        new_live: list[int] = []
+        for flat in order:
+            row, col = divmod(flat, width)
+            parent = tree.nodes[live[row]]
+            token_id = id_rows[row][col]
+            score = score_rows[row][col]
+            if len(new_live) < width and token_id == EOS:
+                status = "finished"
+            elif len(new_live) < width:
+                status = "kept"
+            else:
+                status = "pruned"
+            node = BeamNode(
+                id=len(tree.nodes),
+                parent=parent.id,
+                step=t,
+                token=tokenizer.id_to_token(token_id),
+                token_id=token_id,
+                logp=lp_rows[row][col],
+                score=score,
+                norm_score=score / lp_norm,
+                status=status,
+                alpha=None if alpha_rows is None else alpha_rows[row],
+            )
+            tree.nodes.append(node)
+            if status == "finished":
+                finished.append(node.id)
+            elif status == "kept":
+                new_live.append(node.id)
+                keep_rows.append(row)
+        live = new_live
+        if live:
+            index = torch.tensor(keep_rows, device=model.device)
+            enc = enc1.index_select(torch.zeros(len(keep_rows), dtype=torch.long, device=model.device))
+            state = select_state(step.state, index)
+    model.train(was_training)
+    ends = finished + ([] if len(finished) >= width else live)  # unfinished only when too few finished
+    hyps = []
+    for node_id in ends:
+        path = tree.path(node_id)
+        node = tree.nodes[node_id]
+        hyps.append(
+            Hypothesis(
+                tokens=[n.token for n in path],
+                text=tokenizer.decode([n.token_id for n in path]),
+                score=node.score,
+                norm_score=node.norm_score,
+                node=node_id,
+                finished=node.status == "finished",
+            )
+        )
+    hyps.sort(key=lambda h: h.norm_score, reverse=True)
+    tree.nbest = hyps
+    if hyps and hyps[0].finished:
+        tree.nodes[hyps[0].node].status = "winner"
+    return tree

@@ -162,3 +162,17 @@ def test_bad_pair_files_are_one_readable_line(tmp_path, content):
     out = tmp_path / "never.safetensors"
     assert_one_line_error(cli("train", "--pairs", str(bad), "--out", str(out)))
     assert not out.exists()
+
+
+def test_translate_with_beam_adds_nbest_and_the_tree():
+    data = json.loads(cli("translate", ATTENTION, "lecture", "--beam", "4", "--alpha", "0.6", "--json").stdout)
+    assert data["nbest"][0]["text"] == "erutcel" and len(data["nbest"]) >= 1
+    nodes = data["tree"]["nodes"]
+    assert {"id", "parent", "step", "token", "logp", "score", "status"} <= set(nodes[0])
+    assert any(n["status"] == "pruned" for n in nodes) and sum(n["status"] == "winner" for n in nodes) == 1
+    assert cli("translate", ATTENTION, "lecture", "--beam", "3").stdout.strip() == "erutcel"
+
+
+@pytest.mark.parametrize("args", [["--beam", "0"], ["--beam", "1000"], ["--beam", "3", "--alpha", "-1"]])
+def test_bad_beam_settings_are_one_line(args):
+    assert_one_line_error(cli("translate", ATTENTION, "abc", *args))
