@@ -13,6 +13,7 @@ st.set_page_config(page_title="Attention Lab", page_icon="🔎", layout="wide")
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True),
     st.Page("pages/translate.py", title="Translate", icon=":material/translate:", url_path="translate"),
+    st.Page("pages/beam.py", title="Beam search", icon=":material/account_tree:", url_path="beam"),
 ]
 
 page = st.navigation(PAGES)

@@ -19,7 +19,7 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from .results import DecodeTrace
+from .results import BeamNode, BeamTree, DecodeTrace
 
 FONT_SIZE = 16  # tick labels; titles are larger
 FONT_FAMILY = '"Source Sans Pro", "Noto Sans CJK SC", "Noto Sans", sans-serif'  # Streamlit's face, then CJK
@@ -329,3 +329,109 @@ def target_probabilities(tokens: list[str], probs: list[float], title: str) -> g
         yaxis={"title": {"text": "probability"}, "range": [0, 1.15]},
     )
     return go.Figure(data=[bars], layout=layout)
+
+
+def tree_layout(tree: BeamTree, show_pruned: bool = True) -> dict[int, float]:
+    """y position of every drawn node: leaves one unit apart, best-scoring children on top, a
+    parent centred on its children (a tidy tree, so labels of a wide beam do not collide)."""
+    children: dict[int, list[BeamNode]] = {}
+    for node in tree.nodes[1:]:
+        if show_pruned or node.status != "pruned":
+            children.setdefault(node.parent, []).append(node)
+    y: dict[int, float] = {}
+    next_leaf = 0.0
+    stack: list[tuple[BeamNode, bool]] = [(tree.nodes[0], False)]  # iterative post-order: trees can be deep
+    while stack:
+        node, expanded = stack.pop()
+        kids = sorted(children.get(node.id, []), key=lambda n: n.score, reverse=True)
+        if not kids:
+            y[node.id] = next_leaf
+            next_leaf += 1
+        elif expanded:
+            y[node.id] = float(np.mean([y[k.id] for k in kids]))
+        else:
+            stack.append((node, True))
+            stack.extend((k, False) for k in reversed(kids))  # best child popped (placed) first
+    return y
+
+
+def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = True) -> go.Figure:
+    """The beam search tree: x = decoding step, one marker per hypothesis prefix.
+
+    Marker colour = cumulative log-prob (colour bar); edge width = the step's probability;
+    pruned candidates faded; finished hypotheses as diamonds labelled with their normalised
+    score; the winning path in red; the selected node ringed. Every marker carries its node
+    id as customdata, so a click selects it (``st.plotly_chart(on_select=...)``).
+    """
+    y = tree_layout(tree, show_pruned)
+    nodes = [n for n in tree.nodes if n.id in y]
+    winner_path = set()
+    winners = [n for n in nodes if n.status == "winner"]
+    if winners:
+        winner_path = {n.id for n in tree.path(winners[0].id)} | {0}
+    edges: dict[str, dict] = {}
+    for node in nodes:
+        if node.parent is None:
+            continue
+        if node.id in winner_path:
+            style = ("winner", HIGHLIGHT, 4.0, 1.0)
+        elif node.status == "pruned":
+            style = ("pruned", "#cccccc", 1.0, 0.6)
+        else:
+            width = 1.0 + 2 * round(3 * float(np.exp(node.logp)))  # 4 widths by the step's probability
+            style = (f"kept{width}", "#7f7f7f", width, 0.9)
+        key, colour, width, opacity = style
+        e = edges.setdefault(key, {"x": [], "y": [], "colour": colour, "width": width, "opacity": opacity})
+        e["x"] += [node.step - 1, node.step, None]
+        e["y"] += [y[node.parent], y[node.id], None]
+    data = [
+        {"type": "scatter", "x": e["x"], "y": e["y"], "mode": "lines", "hoverinfo": "skip", "showlegend": False,
+         "line": {"color": e["colour"], "width": e["width"]}, "opacity": e["opacity"]}
+        for e in edges.values()
+    ]  # fmt: skip
+    many = len(nodes) > 160  # label only the beam's own nodes when the tree is large
+    symbols = {"finished": "diamond", "winner": "star", "root": "square"}
+    labels = []
+    for n in nodes:
+        text = display_token(n.token)
+        if n.status in ("finished", "winner"):
+            text += f"  {n.norm_score:.2f}"
+        labels.append("" if many and n.status == "pruned" else text)
+    scores = [n.score for n in nodes]
+    label_size = max(11, tick_size(int(max(y.values())) + 1, 900))
+    data.append({
+        "type": "scatter", "x": [n.step for n in nodes], "y": [y[n.id] for n in nodes], "mode": "markers+text",
+        "text": labels, "textposition": "top center", "textfont": {"size": label_size},
+        "customdata": [n.id for n in nodes],
+        "marker": {
+            "size": [16 if n.status in ("winner", "finished") else 11 for n in nodes],
+            "symbol": [symbols.get(n.status, "circle") for n in nodes],
+            "color": scores, "colorscale": "Viridis", "cmin": min(scores), "cmax": 0.0,
+            "colorbar": {"title": {"text": "cumulative<br>log p"}, "thickness": 14},
+            "opacity": [0.35 if n.status == "pruned" else 1.0 for n in nodes],
+            "line": {"color": [HIGHLIGHT if n.id in winner_path else "white" for n in nodes], "width": 1.5},
+        },
+        "hovertext": [
+            f"step {n.step}: {display_token(n.token)} ({n.status})<br>log p(token) = {n.logp:.3f}"
+            f"<br>cumulative = {n.score:.3f}<br>normalised = {n.norm_score:.3f}"
+            for n in nodes
+        ],
+        "hoverinfo": "text", "showlegend": False,
+    })  # fmt: skip
+    if selected in y:
+        data.append({
+            "type": "scatter", "x": [tree.nodes[selected].step], "y": [y[selected]], "mode": "markers",
+            "marker": {"size": 26, "color": "rgba(0,0,0,0)", "line": {"color": FORCED, "width": 3}},
+            "hoverinfo": "skip", "showlegend": False,
+        })  # fmt: skip
+    leaves = max(y.values()) + 1
+    layout = _layout(
+        f"Beam search, width {tree.width}: {sum(n.status == 'pruned' for n in tree.nodes)} candidates pruned"
+        f"{'' if show_pruned else ' (hidden)'}, {sum(n.status in ('finished', 'winner') for n in tree.nodes)} finished",
+        int(np.clip(160 + 22 * leaves, 360, 1600)),
+        xaxis={"title": {"text": "decoding step t"}, "dtick": 1, "range": [-0.5, max(n.step for n in nodes) + 1.5]},
+        yaxis={"visible": False, "autorange": "reversed"},
+        dragmode="pan",
+        clickmode="event+select",
+    )
+    return go.Figure(data=data, layout=layout)

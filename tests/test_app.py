@@ -160,3 +160,41 @@ def test_every_kind_of_model_opens(model):
     at = open_translate(model=model)
     assert not at.exception
     assert at.session_state["model"] == model
+
+
+def open_page(page: str, **query) -> AppTest:
+    at = app(**query)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_beam_page_shows_tree_nbest_and_the_winner():
+    at = open_page("pages/beam.py", src="lecture", beam="4")
+    assert at.number_input(key="beam").value == 4
+    assert {c.key for c in at.get("plotly_chart")} >= {"tree", "node_heatmap"}
+    assert "erutcel" in [c.value for c in at.code]
+    assert "Selected hypothesis" in texts(at) and "winner" in texts(at)
+    assert len(at.dataframe[0].value) >= 1
+
+
+@pytest.mark.parametrize(("beam", "used"), [("0", 1), ("1000", 16), ("-5", 1)])
+def test_beam_width_outside_the_range_is_clamped_with_a_note(beam, used):
+    at = open_page("pages/beam.py", src="abc", beam=beam)
+    assert at.number_input(key="beam").value == used
+    assert "outside 1–16" in texts(at)
+
+
+def test_beam_side_by_side_and_vanilla():
+    at = open_page("pages/beam.py", src="abcdef", model="reverse-vanilla")
+    assert "no α" in texts(at)
+    at.toggle(key="side_by_side").set_value(True).run()
+    assert not at.exception and "other_tree" in {c.key for c in at.get("plotly_chart")}
+
+
+def test_beam_bad_input():
+    at = open_page("pages/beam.py")
+    at.text_input(key="src").set_value("a" * 10_000).run()
+    assert not at.exception and "at most" in texts(at)

@@ -97,3 +97,31 @@ def test_step_through_next_play_and_what_if(page, app_url, output_dir):
     wait_idle(page)
     page.wait_for_function("() => !window.location.search.includes('force=')")
     assert page.locator('[data-testid="stCode"]').first.inner_text() == before
+
+
+def test_beam_tree_is_drawn_with_pruned_nodes_and_clickable(page, app_url, output_dir):
+    page.goto(f"{app_url}/beam?model=reverse-attention&src=lecture&beam=5")
+    wait_idle(page)
+    assert_no_exception(page)
+    tree = page.locator(".st-key-tree .js-plotly-plot")
+    tree.wait_for()
+    # the node markers: the scatter trace with the most points (edges are lines, the ring is one point)
+    centres = page.evaluate(
+        """() => {
+            const traces = [...document.querySelectorAll('.st-key-tree .scatterlayer .trace')];
+            const pts = traces.map(t => [...t.querySelectorAll('.points path')]).sort((a, b) => b.length - a.length)[0];
+            return pts.map(p => { const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
+        }"""
+    )
+    assert len(centres) > len("erutcel") + 1  # pruned candidates are drawn too
+    page.screenshot(path=str(output_dir / "beam-tree.png"), full_page=True)
+    # click a node that is not on the winning path: the selected hypothesis changes
+    before = page.get_by_text("Selected hypothesis").locator("..").inner_text()
+    x, y = centres[len(centres) // 2]
+    page.mouse.click(x, y)
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    after = page.get_by_text("Selected hypothesis").locator("..").inner_text()
+    assert after != before
+    assert page.locator(".st-key-node_heatmap .js-plotly-plot").count() == 1
+    page.screenshot(path=str(output_dir / "beam-node.png"), full_page=True)

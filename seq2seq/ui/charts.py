@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -13,14 +14,34 @@ def slug(text: str, limit: int = 40) -> str:
     return re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")[:limit] or "input"
 
 
-def show(fig: go.Figure, key: str, filename: str) -> None:
-    """A chart with our own theme and a toolbar camera that saves a PNG at 2× as ``filename``."""
-    st.plotly_chart(
+def show(fig: go.Figure, key: str, filename: str, on_select: Callable[[], None] | None = None):
+    """A chart with our own theme and a toolbar camera that saves a PNG at 2× as ``filename``.
+
+    ``on_select``: a callback run when the user clicks a marker (the click is then in
+    ``st.session_state[key]``; see ``selected_customdata``); such charts also zoom on scroll.
+    """
+    return st.plotly_chart(
         fig,
         key=key,
         theme=None,  # the figures set their own projector-sized fonts
+        on_select=on_select or "ignore",
+        selection_mode="points",
         config={
             "displaylogo": False,
+            "scrollZoom": on_select is not None,
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
         },
     )
+
+
+def selected_customdata(event) -> list:
+    """The customdata of the points a click selected (empty when nothing is selected)."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return []
+    out = []
+    for point in points:
+        data = point.get("customdata")
+        out.append(data[0] if isinstance(data, list) and data else data)
+    return [d for d in out if d is not None]

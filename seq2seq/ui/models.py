@@ -69,3 +69,14 @@ def overview() -> list[dict]:
             }
         )
     return rows
+
+
+def sibling(name: str) -> str | None:
+    """The other model of the same task in the zoo: reverse-attention <-> reverse-vanilla."""
+    found = available()
+    for a, b in (("-attention", "-vanilla"), ("-vanilla", "-attention")):
+        if a in name:
+            other = name.split(a)[0] + b
+            if other in found:
+                return other
+    return None
