@@ -14,6 +14,7 @@ PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True),
     st.Page("pages/translate.py", title="Translate", icon=":material/translate:", url_path="translate"),
     st.Page("pages/beam.py", title="Beam search", icon=":material/account_tree:", url_path="beam"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
 ]
 
 page = st.navigation(PAGES)

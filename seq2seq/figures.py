@@ -229,9 +229,9 @@ def context_strip(trace: DecodeTrace, current: int | None = None) -> go.Figure:
     if current is not None and 1 <= current <= len(trace.steps):
         shapes.append(_outline(-0.5, z.shape[1] - 0.5, current - 1.5, current - 0.5, HIGHLIGHT))
     same = not trace.has_attention or bool(np.allclose(z, z[0]))
-    note = " — identical at every step" if same else ""
+    note = ": identical rows" if same else ""
     layout = _layout(
-        f"Context vector {name} read at each step{note}",
+        f"Context {name} at each step{note}",
         int(np.clip(140 + 24 * len(trace.steps), 220, 900)),
         xaxis={"title": {"text": f"the {z.shape[1]} units of {name}"}, "showgrid": False},
         yaxis={
@@ -433,5 +433,72 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
         yaxis={"visible": False, "autorange": "reversed"},
         dragmode="pan",
         clickmode="event+select",
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+LINE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd")  # first = vanilla red, second = attention blue
+
+
+def length_curve(curves: dict[str, list[dict]], trained: tuple[int, int] | None = None) -> go.Figure:
+    """Exact match against source length, one line per model (Bahdanau et al. 2015, Fig. 2).
+
+    :param curves: model name -> [{"length", "exact_match", "n"}] (``analysis.accuracy_by_length``)
+    :param trained: the training length range, shaded
+    """
+    data = []
+    for (name, rows), colour in zip(curves.items(), LINE_COLOURS, strict=False):
+        label = html.escape(name)
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": label,
+            "x": [r["length"] for r in rows], "y": [100 * r["exact_match"] for r in rows],
+            "customdata": [r["n"] for r in rows], "line": {"color": colour, "width": 3}, "marker": {"size": 7},
+            "hovertemplate": f"{label}<br>length %{{x}}: %{{y:.1f}} % of %{{customdata}} inputs<extra></extra>",
+        })  # fmt: skip
+    shapes, annotations = [], []
+    if trained:
+        shapes.append({
+            "type": "rect", "xref": "x", "yref": "paper", "x0": trained[0] - 0.5, "x1": trained[1] + 0.5,
+            "y0": 0, "y1": 1, "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0}, "layer": "below",
+        })  # fmt: skip
+        annotations.append({
+            "x": (trained[0] + trained[1]) / 2, "y": 1.0, "yanchor": "bottom", "xref": "x", "yref": "paper",
+            "showarrow": False,
+            "text": f"training lengths {trained[0]}–{trained[1]}", "font": {"size": 14},
+        })  # fmt: skip
+    layout = _layout(
+        "Exact match vs input length: the fixed-vector bottleneck",
+        420,
+        xaxis={"title": {"text": "source length (characters)"}, "dtick": 2},
+        yaxis={"title": {"text": "exact match (%)"}, "range": [-3, 105]},
+        shapes=shapes,
+        annotations=annotations,
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def training_curves(histories: dict[str, dict], metric: str = "loss") -> go.Figure:
+    """Training histories overlaid: ``metric`` "loss" (per step, smoothed) or "exact_match"
+    (held-out, per validation)."""
+    data = []
+    for (name, history), colour in zip(histories.items(), LINE_COLOURS, strict=False):
+        if metric == "loss":
+            steps = [s for s, _ in history.get("loss", [])]
+            values = [v for _, v in history.get("loss", [])]
+            window = max(1, len(values) // 50)  # a running mean: raw per-batch losses are noisy
+            values = np.convolve(values, np.ones(window) / window, mode="same").tolist() if values else []
+        else:
+            steps = [v["step"] for v in history.get("valid", [])]
+            values = [100 * v["exact_match"] for v in history.get("valid", [])]
+        data.append({"type": "scatter", "mode": "lines", "name": html.escape(name), "x": steps, "y": values,
+                     "line": {"color": colour, "width": 3}})  # fmt: skip
+    title, axis = ("Training loss", "cross-entropy") if metric == "loss" else ("Held-out exact match", "%")
+    layout = _layout(
+        title,
+        340,
+        xaxis={"title": {"text": "optimizer step"}},
+        yaxis={"title": {"text": axis}} | ({"type": "log"} if metric == "loss" else {"range": [-3, 105]}),
+        legend={"orientation": "h", "y": -0.3},
     )
     return go.Figure(data=data, layout=layout)

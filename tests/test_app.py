@@ -198,3 +198,28 @@ def test_beam_bad_input():
     at = open_page("pages/beam.py")
     at.text_input(key="src").set_value("a" * 10_000).run()
     assert not at.exception and "at most" in texts(at)
+
+
+def test_compare_defaults_to_the_task_pair_and_draws_the_bottleneck():
+    at = open_page("pages/compare.py", src="abcdefghijklmnopqrst")
+    assert at.selectbox(key="left").value == "reverse-vanilla" and at.selectbox(key="right").value == "reverse-attention"
+    keys = {c.key for c in at.get("plotly_chart")}
+    assert {"context-reverse-vanilla", "context-reverse-attention", "length_curve", "loss_curves"} <= keys
+    assert "✅ correct" in texts(at) and "❌ wrong" in texts(at)  # attention right, vanilla wrong on 20 letters
+
+
+def test_compare_generates_an_input_of_a_chosen_length():
+    at = open_page("pages/compare.py")
+    at.slider(key="gen_len").set_value(30).run()
+    at.button[0].click().run()
+    assert not at.exception and len(at.text_input(key="src").value) == 30
+
+
+def test_compare_refuses_a_mismatched_pair():
+    at = open_page("pages/compare.py", left="reverse-vanilla", right="copy-attention")
+    assert "cannot be compared" in texts(at)
+
+
+def test_compare_any_pair_of_one_task():
+    at = open_page("pages/compare.py", left="reverse-attention-dot", right="reverse-attention", src="lecture")
+    assert "cannot be compared" not in texts(at)

@@ -109,8 +109,12 @@ def test_beam_tree_is_drawn_with_pruned_nodes_and_clickable(page, app_url, outpu
     centres = page.evaluate(
         """() => {
             const traces = [...document.querySelectorAll('.st-key-tree .scatterlayer .trace')];
-            const pts = traces.map(t => [...t.querySelectorAll('.points path')]).sort((a, b) => b.length - a.length)[0];
-            return pts.map(p => { const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
+            const pts = traces.map(t => [...t.querySelectorAll('.points path')])
+                .sort((a, b) => b.length - a.length)[0];
+            return pts.map(p => {
+                const r = p.getBoundingClientRect();
+                return [r.x + r.width / 2, r.y + r.height / 2];
+            });
         }"""
     )
     assert len(centres) > len("erutcel") + 1  # pruned candidates are drawn too
@@ -125,3 +129,19 @@ def test_beam_tree_is_drawn_with_pruned_nodes_and_clickable(page, app_url, outpu
     assert after != before
     assert page.locator(".st-key-node_heatmap .js-plotly-plot").count() == 1
     page.screenshot(path=str(output_dir / "beam-node.png"), full_page=True)
+
+
+def test_compare_shows_the_bottleneck(page, app_url, output_dir):
+    page.goto(f"{app_url}/compare?src=abcdefghijklmnopqrst")
+    wait_idle(page)
+    assert_no_exception(page)
+    for key in ("context-reverse-vanilla", "context-reverse-attention", "length_curve"):
+        page.locator(f".st-key-{key} .js-plotly-plot").wait_for()
+    curves = page.evaluate(
+        "() => document.querySelector('.st-key-length_curve .js-plotly-plot').data.map(t => [t.name, t.x, t.y])"
+    )
+    assert [name for name, _, _ in curves] == ["reverse-vanilla", "reverse-attention"]
+    (_, xs, vanilla), (_, _, attention) = curves
+    long = [i for i, x in enumerate(xs) if 14 <= x <= 24]
+    assert all(attention[i] > vanilla[i] for i in long)
+    page.screenshot(path=str(output_dir / "compare.png"), full_page=True)

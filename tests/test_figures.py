@@ -55,7 +55,7 @@ def test_vanilla_has_a_context_strip_but_no_heatmap(vanilla_trace):
     strip = figures.context_strip(vanilla_trace, current=2)
     z = strip.data[0].z
     assert z.shape[0] == n and (z == z[0]).all()  # the same c on every row
-    assert "identical at every step" in strip.layout.title.text
+    assert "identical rows" in strip.layout.title.text
     (outline,) = strip.layout.shapes
     assert (outline.y0, outline.y1) == (0.5, 1.5)
 

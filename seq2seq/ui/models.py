@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import checkpoint
+from .. import analysis, checkpoint
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError
 
@@ -80,3 +80,24 @@ def sibling(name: str) -> str | None:
             if other in found:
                 return other
     return None
+
+
+@st.cache_resource
+def _length_curves() -> dict:
+    """Shared store of computed length curves (results of read-only models; bounded below)."""
+    return {}
+
+
+def length_curve(name: str, n: int, progress=None) -> list[dict]:
+    """``analysis.accuracy_by_length`` of a shipped model, computed once per file version.
+
+    (Not st.cache_data: the first computation reports progress to a bar on the page.)
+    """
+    path = available()[name]
+    key = (str(path), path.stat().st_mtime_ns, n)
+    store = _length_curves()
+    if key not in store:
+        if len(store) >= 64:
+            store.pop(next(iter(store)))
+        store[key] = analysis.accuracy_by_length(load(path), n=n, progress=progress)
+    return store[key]

@@ -28,3 +28,15 @@ def md_token_with_codepoint(token: str) -> str:
     if len(token) == 1 and shown == token:
         return f"“{md_escape(token)}” (U+{ord(token):04X})"
     return f"“{md_escape(shown)}”"
+
+
+def md_marked(output_tokens: list[str], reference_tokens: list[str] | None) -> str:
+    """The output as markdown, tokens that differ from the reference (same position) in red."""
+    out = []
+    for i, token in enumerate(output_tokens):
+        shown = md_token(token)
+        wrong = reference_tokens is not None and (i >= len(reference_tokens) or reference_tokens[i] != token)
+        out.append(f":red[**{shown}**]" if wrong else shown)
+    if reference_tokens is not None and len(reference_tokens) > len(output_tokens):
+        out.append(f":red[(… {len(reference_tokens) - len(output_tokens)} missing)]")
+    return " ".join(out) or "(empty)"
