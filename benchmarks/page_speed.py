@@ -4,8 +4,9 @@
 
 Prints the median and 90th percentile of: a greedy trace of a 30-token input (the library
 call behind every rerun), and a full page rerun after moving the step control, timed around
-AppTest's script run (no browser, no network). Targets from issue 4: trace <= 10 ms, step
-rerun <= 150 ms.
+AppTest's script run (no browser, no network); beam search with its full tree; and the
+Compare page's length curve computed from scratch. Targets from issues 4-6: trace <= 10 ms,
+step rerun <= 150 ms, beam width 5 <= 50 ms and 16 <= 200 ms, length curve <= 5 s.
 """
 
 from __future__ import annotations
@@ -59,6 +60,24 @@ def main() -> int:
         times.append(time.perf_counter() - start)
         assert not at.exception, at.exception
     summary("Translate page rerun after moving the step", times, 150)
+
+    from seq2seq.analysis import accuracy_by_length
+    from seq2seq.search import beam_search
+
+    for width, target in ((5, 50), (16, 200)):
+        times = []
+        for _ in range(max(3, args.repeats // 3)):
+            start = time.perf_counter()
+            beam_search(ckpt.model, ckpt.tokenizer, source, width=width)
+            times.append(time.perf_counter() - start)
+        summary(f"beam search width {width} with the full tree, 30-token input", times, target)
+
+    vanilla = checkpoint.load(ROOT / "checkpoints" / "reverse-vanilla.safetensors")
+    start = time.perf_counter()
+    for model in (vanilla, ckpt):
+        accuracy_by_length(model, n=1000, seed=1)
+    seconds = time.perf_counter() - start
+    print(f"bottleneck figure, 1,000 held-out inputs per model, uncached: {seconds:.2f} s (target <= 5 s)")
     return 0
 
 

@@ -205,12 +205,27 @@ class DateTask(Task):
         )
 
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
+        """A random date in a random locale and format, never an ambiguous one: "4/6/23" is
+        April 6 in en_US and 4 June in es_ES, so no model could be right about it; such
+        renderings are drawn again."""
         from babel.dates import format_date
 
         first, last = dt.date(self.min_year, 1, 1).toordinal(), dt.date(self.max_year, 12, 31).toordinal()
-        date = dt.date.fromordinal(rng.randint(first, last))
-        locale, style = rng.choice(self.locales), rng.choice(self.formats)
-        return Example(format_date(date, format=style, locale=locale), date.isoformat())
+        while True:
+            date = dt.date.fromordinal(rng.randint(first, last))
+            locale, style = rng.choice(self.locales), rng.choice(self.formats)
+            source = format_date(date, format=style, locale=locale)
+            if not self._ambiguous(source, date):
+                return Example(source, date.isoformat())
+
+    def _ambiguous(self, source: str, date: dt.date) -> bool:
+        """Does another locale or format render the day/month-swapped date as the same text?"""
+        from babel.dates import format_date
+
+        if date.day > 12 or date.day == date.month or any(ch.isalpha() for ch in source):
+            return False
+        swapped = date.replace(day=date.month, month=date.day)
+        return any(format_date(swapped, format=f, locale=loc) == source for loc in self.locales for f in self.formats)
 
     def demo(self) -> str:
         from babel.dates import format_date

@@ -161,3 +161,14 @@ def test_toy_translation_reorders_and_inserts_particles():
     assert task.answer("dog the sees") is None
     with pytest.raises(InputError):
         task.translate_words(["the", "dog"])
+
+
+def test_dates_never_generate_ambiguous_renderings():
+    import datetime
+
+    task = DateTask()
+    assert task._ambiguous("4/6/23", datetime.date(2023, 4, 6))  # en_US April 6 = es_ES 4 June
+    assert not task._ambiguous("26/11/26", datetime.date(2026, 11, 26))
+    seen: dict[str, str] = {}
+    for ex in generate(task, 3000, seed=11):
+        assert seen.setdefault(ex.source, ex.target) == ex.target
