@@ -142,7 +142,7 @@ with right:
 
 other = models.sibling(ckpt.name)
 if other and st.toggle(f"Side by side with {other}", key="side_by_side"):
-    other_ckpt = models.load(models.available()[other])
+    other_ckpt = models.get(other)
     try:
         other_tree = beam_search(other_ckpt.model, other_ckpt.tokenizer, source, int(width), float(alpha))
     except InputError as exc:

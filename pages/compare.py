@@ -22,11 +22,10 @@ st.caption(
     "encoder, same training budget — the only difference is whether the decoder reads one fixed c or a "
     "fresh c_t at every step."
 )
-found = models.available()
-if not found:
+names = models.all_names()
+if not names:
     st.error("No checkpoints found. Rebuild them with `make checkpoints`.")
     st.stop()
-names = list(found)
 current, _ = sidebar.current_model()
 base = current.name if current is not None else names[0]
 pair = sorted({base, models.sibling(base) or base}, key=lambda n: "attention" in n)  # vanilla left
@@ -34,7 +33,7 @@ pair = sorted({base, models.sibling(base) or base}, key=lambda n: "attention" in
 c1, c2 = st.columns(2)
 left_name = c1.selectbox("Left model", names, index=names.index(pair[0]), key="left", bind="query-params")
 right_name = c2.selectbox("Right model", names, index=names.index(pair[-1]), key="right", bind="query-params")
-left, right = models.load(found[left_name]), models.load(found[right_name])
+left, right = models.get(left_name), models.get(right_name)
 problem = compatible(left, right)
 if problem:
     st.error(f"These two models cannot be compared on the same inputs: {problem}. Pick two models of one task.")

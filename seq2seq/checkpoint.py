@@ -46,10 +46,11 @@ class Checkpoint:
     task: Task | None
     card: dict = field(default_factory=dict)  # metrics, training config and time, history, notes
     path: Path | None = None
+    label: str | None = None  # the name of a model that lives only in an app session
 
     @property
     def name(self) -> str:
-        return self.path.stem if self.path else "(unsaved)"
+        return self.label or (self.path.stem if self.path else "(unsaved)")
 
 
 def save(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
@@ -57,6 +58,12 @@ def save(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
     path = Path(path)
     if path.suffix != SUFFIX:
         raise CheckpointError(f"checkpoint files end in {SUFFIX}: {path.name}")
+    write_atomic(path, to_bytes(ckpt))
+    return path
+
+
+def to_bytes(ckpt: Checkpoint) -> bytes:
+    """The checkpoint as the bytes of a .safetensors file (for downloads)."""
     metadata = {
         "format": FORMAT,
         "format_version": str(FORMAT_VERSION),
@@ -67,9 +74,22 @@ def save(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
     }
     state = {k: v.detach().cpu().contiguous() for k, v in ckpt.model.state_dict().items()}
     state |= ckpt.tokenizer.tensors()  # e.g. the sentencepiece model, as uint8
-    data = safetensors_bytes(state, metadata=metadata)
-    write_atomic(path, data)
-    return path
+    return safetensors_bytes(state, metadata=metadata)
+
+
+def load_bytes(data: bytes, name: str = "upload") -> Checkpoint:
+    """Load an uploaded checkpoint from memory, with every check ``load`` makes."""
+    if len(data) > MAX_FILE_BYTES:
+        raise CheckpointError(
+            f"{name} is {len(data) / 2**20:.0f} MB; checkpoints are at most {MAX_FILE_BYTES // 2**20} MB"
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{Path(name).stem or 'upload'}{SUFFIX}"
+        path.write_bytes(data)
+        ckpt = load(path)
+    ckpt.path = None
+    ckpt.card = ckpt.card | {"uploaded_as": name}
+    return ckpt
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -85,6 +85,7 @@ class TrainEvent:
     seconds: float
     loss: float
     valid: dict | None = None
+    probe_alpha: list | None = None  # α of the probe pairs at this validation (attention models)
 
 
 def print_progress(label: str = "") -> Callable[[TrainEvent], None]:
@@ -206,6 +207,10 @@ def train(
             history.attention.append({"step": step, "epoch": epoch, "alpha": alpha})
         return row | {"by_length": result["by_length"]}
 
+    def latest_probes(step: int) -> list | None:
+        last = history.attention[-1] if history.attention else None
+        return last["alpha"] if last and last["step"] == step else None
+
     last_valid: dict = {}
     step, epoch, stopped = 0, 0, None
     try:
@@ -228,6 +233,7 @@ def train(
                 out_of_time = seconds >= cfg.max_seconds
                 if step % cfg.eval_every == 0 or out_of_time or step >= cfg.max_steps:
                     event.valid = last_valid = validate(step, epoch)
+                    event.probe_alpha = latest_probes(step)
                 stop_requested = any([bool(cb(event)) for cb in callbacks])  # every callback sees every event
                 target = cfg.target_accuracy
                 if event.valid and target is not None and event.valid["exact_match"] >= target:

@@ -202,7 +202,8 @@ def test_beam_bad_input():
 
 def test_compare_defaults_to_the_task_pair_and_draws_the_bottleneck():
     at = open_page("pages/compare.py", src="abcdefghijklmnopqrst")
-    assert at.selectbox(key="left").value == "reverse-vanilla" and at.selectbox(key="right").value == "reverse-attention"
+    assert at.selectbox(key="left").value == "reverse-vanilla"
+    assert at.selectbox(key="right").value == "reverse-attention"
     keys = {c.key for c in at.get("plotly_chart")}
     assert {"context-reverse-vanilla", "context-reverse-attention", "length_curve", "loss_curves"} <= keys
     assert "✅ correct" in texts(at) and "❌ wrong" in texts(at)  # attention right, vanilla wrong on 20 letters

@@ -36,6 +36,27 @@ def load(path: Path) -> Checkpoint:
     return _load(str(path), mtime)
 
 
+SESSION_KEY = "session_models"
+SESSION_MARK = "★ "  # session models' names start with it, so they never collide with files
+
+
+def session_models() -> dict[str, Checkpoint]:
+    """Models trained or uploaded in this browser session (nobody else sees them)."""
+    return st.session_state.setdefault(SESSION_KEY, {})
+
+
+def add_session_model(ckpt: Checkpoint, base: str) -> str:
+    """Keep ``ckpt`` for this session under a fresh name ("★ reverse-attention 2"); returns it."""
+    models = session_models()
+    name, n = f"{SESSION_MARK}{base}", 1
+    while name in models:
+        n += 1
+        name = f"{SESSION_MARK}{base} {n}"
+    ckpt.label = name
+    models[name] = ckpt
+    return name
+
+
 def describe(ckpt: Checkpoint) -> str:
     """One line for the sidebar: task, decoder and how good it is."""
     cfg = ckpt.model.cfg
@@ -93,6 +114,8 @@ def length_curve(name: str, n: int, progress=None) -> list[dict]:
 
     (Not st.cache_data: the first computation reports progress to a bar on the page.)
     """
+    if name in session_models():  # a session's own model: computed for it, never shared
+        return analysis.accuracy_by_length(session_models()[name], n=n, progress=progress)
     path = available()[name]
     key = (str(path), path.stat().st_mtime_ns, n)
     store = _length_curves()
@@ -101,3 +124,18 @@ def length_curve(name: str, n: int, progress=None) -> list[dict]:
             store.pop(next(iter(store)))
         store[key] = analysis.accuracy_by_length(load(path), n=n, progress=progress)
     return store[key]
+
+
+def all_names() -> list[str]:
+    """Shipped checkpoints, then this session's models."""
+    return list(available()) + list(session_models())
+
+
+def get(name: str) -> Checkpoint:
+    """A shipped or session model by name (CheckpointError if it is gone)."""
+    if name in session_models():
+        return session_models()[name]
+    found = available()
+    if name not in found:
+        raise CheckpointError(f"there is no model named {name}")
+    return load(found[name])

@@ -17,17 +17,18 @@ def render() -> None:
     found = models.available()
     with st.sidebar:
         st.header("Model")
-        if not found:
+        names = list(found) + list(models.session_models())
+        if not names:
             st.error(f"No checkpoints in {models.CHECKPOINT_DIR}. Rebuild them with `make checkpoints`.")
             return
-        names = list(found)
         st.selectbox(
             "Checkpoint",
             names,
             index=names.index(PREFERRED) if PREFERRED in names else 0,
             key=MODEL_KEY,
             bind="query-params",
-            help="Pretrained models shipped in checkpoints/. The name goes into the page's link (?model=…).",
+            help="Pretrained models shipped in checkpoints/, and (★) the ones you trained or uploaded in this "
+            "session. The name goes into the page's link (?model=…).",
         )
         ckpt, problem = current_model()
         if problem:
@@ -40,6 +41,8 @@ def current_model() -> tuple[Checkpoint | None, str | None]:
     """(the model picked in the sidebar, None) or (None, why there is none)."""
     found = models.available()
     name = st.session_state.get(MODEL_KEY)
+    if name in models.session_models():
+        return models.session_models()[name], None
     if name not in found:
         return None, "No model is selected: pick one in the sidebar."
     try:
