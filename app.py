@@ -15,6 +15,7 @@ PAGES = [
     st.Page("pages/translate.py", title="Translate", icon=":material/translate:", url_path="translate"),
     st.Page("pages/beam.py", title="Beam search", icon=":material/account_tree:", url_path="beam"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
 ]
 
 page = st.navigation(PAGES)

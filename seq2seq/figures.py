@@ -498,7 +498,7 @@ def training_curves(histories: dict[str, dict], metric: str = "loss") -> go.Figu
         title,
         340,
         xaxis={"title": {"text": "optimizer step"}},
-        yaxis={"title": {"text": axis}} | ({"type": "log"} if metric == "loss" else {"range": [-3, 105]}),
+        yaxis={"title": {"text": axis}} | ({"type": "log", "dtick": 1} if metric == "loss" else {"range": [-3, 105]}),
         legend={"orientation": "h", "y": -0.3},
     )
     return go.Figure(data=data, layout=layout)

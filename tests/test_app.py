@@ -224,3 +224,43 @@ def test_compare_refuses_a_mismatched_pair():
 def test_compare_any_pair_of_one_task():
     at = open_page("pages/compare.py", left="reverse-attention-dot", right="reverse-attention", src="lecture")
     assert "cannot be compared" not in texts(at)
+
+
+def train_button(at: AppTest):
+    return next(b for b in at.button if b.label == "▶ Train")
+
+
+def finish_training(at: AppTest) -> AppTest:
+    job = at.session_state["train_job"]
+    job.beat()
+    job.join(120)
+    at.run()
+    assert not at.exception, at.exception
+    return job
+
+
+def test_train_page_trains_and_the_model_is_usable_everywhere():
+    at = open_page("pages/train.py")
+    assert at.selectbox(key="train_task").value == "reverse"
+    at.number_input(key="tr_hidden").set_value(16)
+    at.number_input(key="tr_seconds").set_value(5)
+    at.number_input(key="tr_n_train").set_value(2000)
+    train_button(at).click().run()
+    job = finish_training(at)
+    assert job.state == "done" and "attention" in job.results
+    assert "now in the sidebar" in texts(at)
+    name = next(iter(at.session_state["session_models"]))
+    assert name.startswith("★ reverse-attention")
+    at.button(key="use-attention").click().run()
+    at.switch_page("pages/translate.py")
+    at.run()
+    assert not at.exception and at.session_state["model"] == name
+
+
+def test_train_both_and_impossible_settings():
+    at = open_page("pages/train.py")
+    at.selectbox(key="tr_tokenizer").set_value("sentencepiece")
+    at.number_input(key="tr_vocab").set_value(10)
+    train_button(at).click().run()
+    assert "cannot train" in texts(at) and "at least" in texts(at)
+    assert "train_job" not in at.session_state
