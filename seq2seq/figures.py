@@ -437,7 +437,13 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
     return go.Figure(data=data, layout=layout)
 
 
-LINE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd")  # first = vanilla red, second = attention blue
+LINE_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2")  # for models that are neither of the two below
+
+
+def _colours(names) -> list[str]:
+    """Vanilla models red and attention models blue in every chart; others from LINE_COLOURS."""
+    others = iter(LINE_COLOURS * 4)
+    return ["#d62728" if "vanilla" in n else "#1f77b4" if "attention" in n else next(others) for n in names]
 
 
 def length_curve(curves: dict[str, list[dict]], trained: tuple[int, int] | None = None) -> go.Figure:
@@ -447,7 +453,7 @@ def length_curve(curves: dict[str, list[dict]], trained: tuple[int, int] | None 
     :param trained: the training length range, shaded
     """
     data = []
-    for (name, rows), colour in zip(curves.items(), LINE_COLOURS, strict=False):
+    for (name, rows), colour in zip(curves.items(), _colours(curves), strict=True):
         label = html.escape(name)
         data.append({
             "type": "scatter", "mode": "lines+markers", "name": label,
@@ -482,7 +488,7 @@ def training_curves(histories: dict[str, dict], metric: str = "loss") -> go.Figu
     """Training histories overlaid: ``metric`` "loss" (per step, smoothed) or "exact_match"
     (held-out, per validation)."""
     data = []
-    for (name, history), colour in zip(histories.items(), LINE_COLOURS, strict=False):
+    for (name, history), colour in zip(histories.items(), _colours(histories), strict=True):
         if metric == "loss":
             steps = [s for s, _ in history.get("loss", [])]
             values = [v for _, v in history.get("loss", [])]

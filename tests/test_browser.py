@@ -145,3 +145,33 @@ def test_compare_shows_the_bottleneck(page, app_url, output_dir):
     long = [i for i, x in enumerate(xs) if 14 <= x <= 24]
     assert all(attention[i] > vanilla[i] for i in long)
     page.screenshot(path=str(output_dir / "compare.png"), full_page=True)
+
+
+def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
+    page.goto(f"{app_url}/train")
+    wait_idle(page)
+    assert_no_exception(page)
+    page.get_by_role("button", name="▶ Train").click()
+    page.locator(".st-key-live_loss .js-plotly-plot").wait_for(timeout=60_000)
+    page.wait_for_timeout(3000)
+    page.screenshot(path=str(output_dir / "train-live.png"), full_page=True)
+    page.get_by_text("now in the sidebar").wait_for(timeout=150_000)
+    wait_idle(page)
+    summary = page.locator('[data-testid="stMarkdownContainer"]', has_text="now in the sidebar").inner_text()
+    accuracy = float(summary.split("held-out exact match")[1].split("%")[0])
+    assert accuracy >= 99.0, summary
+    page.screenshot(path=str(output_dir / "train-done.png"), full_page=True)
+    page.locator(".st-key-use-attention button").click()
+    wait_idle(page)
+    page.get_by_role("link", name="Translate").click()  # same session: the sidebar's own navigation
+    page.wait_for_url("**/translate**")
+    wait_idle(page)
+    assert_no_exception(page)
+    assert "model=%E2%98%85" in page.url  # ★ reverse-attention, the session's own model
+    assert "reverse 3–12" in page.locator('[data-testid="stSidebar"]').inner_text()
+    page.get_by_role("textbox", name="Input x").fill("lecture")
+    page.get_by_role("textbox", name="Input x").press("Enter")
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stCode"]').first.inner_text().strip() == "erutcel"
+    page.screenshot(path=str(output_dir / "train-then-translate.png"), full_page=True)
