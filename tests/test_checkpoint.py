@@ -200,3 +200,17 @@ def test_sentencepiece_tokenizer_rides_inside_the_checkpoint(tmp_path):
     loaded = checkpoint.load(path)
     assert loaded.tokenizer.kind == "sentencepiece" and loaded.tokenizer.encode("the dog") == sp.encode("the dog")
     assert trace(loaded.model, loaded.tokenizer, "the dog").to_dict() == trace(model, sp, "the dog").to_dict()
+
+
+def test_uploads_go_through_the_same_checks(saved):
+    ckpt, path = saved
+    loaded = checkpoint.load_bytes(path.read_bytes(), "mine.safetensors")
+    assert loaded.model.cfg == ckpt.model.cfg and loaded.card["uploaded_as"] == "mine.safetensors"
+    again = checkpoint.load_bytes(checkpoint.to_bytes(ckpt), "again.safetensors")  # the download button's bytes
+    assert all(torch.equal(v, again.model.state_dict()[k]) for k, v in ckpt.model.state_dict().items())
+    if os.path.exists(MARKER):
+        os.remove(MARKER)
+    for hostile in (pickle.dumps(Payload(), protocol=4), os.urandom(1000), b""):
+        with pytest.raises(CheckpointError):
+            checkpoint.load_bytes(hostile, "evil.safetensors")
+    assert not os.path.exists(MARKER)
