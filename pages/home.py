@@ -21,7 +21,12 @@ Watch a sequence-to-sequence model work, one decoding step at a time.
    c_t = Σᵢ α_{t,i} hᵢ, looking back at the encoder states where it needs to.
 """
 )
-st.page_link("pages/translate.py", label="Open Translate: decode an input and see α step by step", icon="➡️")
+st.page_link("pages/translate.py", label="Translate — step through a decode: α, the notes' picture, what-if", icon="➡️")
+st.page_link(
+    "pages/beam.py", label="Beam search — the whole tree: what the beam kept and what it dropped", icon="🌳"
+)
+st.page_link("pages/compare.py", label="Compare — vanilla vs attention, and the bottleneck by input length", icon="⚖️")
+st.page_link("pages/train.py", label="Train — watch the loss fall and attention learn to align, live", icon="🏋️")
 st.caption("Pick a model in the sidebar. Every view's state is in its link, so a link on a slide reopens it.")
 
 st.subheader("The shipped models")
