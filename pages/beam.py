@@ -10,7 +10,7 @@ from seq2seq import figures
 from seq2seq.errors import InputError
 from seq2seq.search import beam_search, trace
 from seq2seq.ui import charts, frame, models, sidebar
-from seq2seq.ui.text import md_escape, md_token_with_codepoint
+from seq2seq.ui.text import md_escape, md_token_with_codepoint, require_input
 
 frame.ensure()
 MAX_WIDTH = 16
@@ -60,9 +60,7 @@ alpha = c3.number_input(
     help="GNMT: score / ((5 + |y|) / 6)^α. 0 = off (raw log-probability, which favours short outputs).",
 )
 show_pruned = st.toggle("Show pruned candidates", value=True, key="show_pruned")
-if not source.strip():
-    st.info("Type an input above.")
-    st.stop()
+require_input(source)
 try:
     tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=int(width), alpha=float(alpha))
     greedy = trace(ckpt.model, ckpt.tokenizer, source)

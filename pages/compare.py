@@ -11,7 +11,7 @@ from seq2seq.errors import InputError
 from seq2seq.search import trace
 from seq2seq.tasks import CharTask
 from seq2seq.ui import charts, frame, models, sidebar
-from seq2seq.ui.text import md_marked, md_token_with_codepoint
+from seq2seq.ui.text import md_marked, md_token_with_codepoint, require_input
 
 frame.ensure()
 N_CURVE = 1000  # held-out inputs per model for the length curve
@@ -60,9 +60,7 @@ if isinstance(task, CharTask):
     )
     g2.button("Generate an input of this length", on_click=generate, width="stretch")
 
-if not source.strip():
-    st.info("Type an input above.")
-    st.stop()
+require_input(source)
 reference = task.reference(source) if task is not None else None
 cols = st.columns(2)
 for col, ckpt in zip(cols, (left, right), strict=True):

@@ -22,9 +22,7 @@ Watch a sequence-to-sequence model work, one decoding step at a time.
 """
 )
 st.page_link("pages/translate.py", label="Translate — step through a decode: α, the notes' picture, what-if", icon="➡️")
-st.page_link(
-    "pages/beam.py", label="Beam search — the whole tree: what the beam kept and what it dropped", icon="🌳"
-)
+st.page_link("pages/beam.py", label="Beam search — the whole tree: what the beam kept and what it dropped", icon="🌳")
 st.page_link("pages/compare.py", label="Compare — vanilla vs attention, and the bottleneck by input length", icon="⚖️")
 st.page_link("pages/train.py", label="Train — watch the loss fall and attention learn to align, live", icon="🏋️")
 st.caption("Pick a model in the sidebar. Every view's state is in its link, so a link on a slide reopens it.")

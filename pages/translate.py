@@ -11,7 +11,7 @@ from seq2seq.errors import InputError
 from seq2seq.results import alignment_csv
 from seq2seq.search import score_targets, trace
 from seq2seq.ui import charts, frame, sidebar, whatif
-from seq2seq.ui.text import md_escape, md_token, md_token_with_codepoint
+from seq2seq.ui.text import md_escape, md_token, md_token_with_codepoint, require_input
 
 frame.ensure()
 PLAY_SECONDS = 1.2  # per step while playing
@@ -33,9 +33,7 @@ source = st.text_input(
     bind="query-params",
     help="The source sequence. Press Enter to decode it.",
 )
-if not source.strip():
-    st.info("Type an input above to decode it.")
-    st.stop()
+require_input(source)
 
 forced = whatif.current(f"{ckpt.name}|{source}")
 try:

@@ -40,3 +40,17 @@ def md_marked(output_tokens: list[str], reference_tokens: list[str] | None) -> s
     if reference_tokens is not None and len(reference_tokens) > len(output_tokens):
         out.append(f":red[(… {len(reference_tokens) - len(output_tokens)} missing)]")
     return " ".join(out) or "(empty)"
+
+
+def require_input(source: str) -> None:
+    """Stop the page with a message for an empty or over-long input (``limits.MAX_INPUT_CHARS``)."""
+    import streamlit as st
+
+    from .. import limits
+
+    if not source.strip():
+        st.info("Type an input above.")
+        st.stop()
+    if len(source) > limits.MAX_INPUT_CHARS:
+        st.error(f"The input has {len(source):,} characters; this app accepts at most {limits.MAX_INPUT_CHARS:,}.")
+        st.stop()
