@@ -10,7 +10,7 @@ from seq2seq import figures
 from seq2seq.errors import InputError
 from seq2seq.search import beam_search, trace
 from seq2seq.ui import charts, frame, models, sidebar
-from seq2seq.ui.text import md_escape, md_token_with_codepoint, require_input
+from seq2seq.ui.text import md_escape, md_token, md_token_with_codepoint, require_input
 
 frame.ensure()
 MAX_WIDTH = 16
@@ -115,7 +115,7 @@ with right:
     if node_id is not None and 0 < node_id < len(tree.nodes):
         node = tree.nodes[node_id]
         path = tree.path(node_id)
-        prefix = " ".join(md_escape(figures.visible_token(n.token)) for n in path)
+        prefix = " ".join(md_token(n.token) for n in path)
         st.markdown(
             f"**Selected hypothesis** (step {node.step}, {node.status}): {prefix}  \n"
             f"log p(token) = {node.logp:.3f} · cumulative log p = {node.score:.3f} · "

@@ -10,6 +10,7 @@ from seq2seq import figures, metrics
 from seq2seq.errors import InputError
 from seq2seq.results import alignment_csv
 from seq2seq.search import score_targets, trace
+from seq2seq.tokenizers import visible_token
 from seq2seq.ui import charts, frame, sidebar, whatif
 from seq2seq.ui.text import md_escape, md_token, md_token_with_codepoint, require_input
 
@@ -172,7 +173,7 @@ with left:
     cands = st.columns(len(chosen.top_k))
     for col, cand in zip(cands, chosen.top_k, strict=True):
         col.button(
-            figures.visible_token(cand.token),
+            visible_token(cand.token),
             key=f"force-{step}-{cand.token_id}",
             on_click=whatif.force,
             args=(step, cand.token_id),

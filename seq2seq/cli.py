@@ -22,7 +22,7 @@ from .pairs import load_pairs
 from .pipeline import DataConfig, TokenizerConfig, heldout, train_on_task
 from .search import beam_search, trace
 from .tasks import TASKS, make_task
-from .tokenizers import KINDS
+from .tokenizers import KINDS, visible_token
 from .training import TrainConfig, evaluate, print_progress
 
 
@@ -234,7 +234,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     else:
         print(output)
     if result.unknown:
-        print(f"note: not in this model's vocabulary (read as <unk>): {' '.join(result.unknown)}", file=sys.stderr)
+        shown = " ".join(visible_token(u) for u in result.unknown)
+        print(f"note: not in this model's vocabulary (read as <unk>): {shown}", file=sys.stderr)
     return 0
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .results import BeamNode, BeamTree, DecodeTrace
+from .tokenizers import visible_token
 
 FONT_SIZE = 16  # tick labels; titles are larger
 FONT_FAMILY = '"Source Sans Pro", "Noto Sans CJK SC", "Noto Sans", sans-serif'  # Streamlit's face, then CJK
@@ -30,18 +31,6 @@ CHOSEN = "#1f77b4"
 GOLD = "#ff7f0e"  # gold alignment outlines
 FORCED = "#9467bd"  # tokens imposed by a what-if
 OTHER = "#9ecae1"
-
-# Tokens that would be invisible or confusing as tick labels.
-_VISIBLE = {" ": "␣", "\t": "⇥", "\n": "↵"}
-
-
-def visible_token(token: str) -> str:
-    """A token with spaces and control characters made visible (plain text)."""
-    if token in _VISIBLE:
-        return _VISIBLE[token]
-    if len(token) == 1 and (ord(token) < 32 or 0x7F <= ord(token) < 0xA0):
-        return f"U+{ord(token):04X}"
-    return token.replace(" ", "␣")
 
 
 def display_token(token: str) -> str:

@@ -28,7 +28,7 @@ def max_output_len(src_len: int, model: Seq2Seq) -> int:
 def check_sources(sources: Sequence[str], model: Seq2Seq, tokenizer: Tokenizer) -> None:
     """Refuse inputs the model cannot take, with a message a user can act on."""
     for text in sources:
-        if not text:
+        if not text.strip():
             raise InputError("the input is empty: type something to translate")
         n = len(tokenizer.tokenize(text)) + 1  # + </s>
         if n > model.cfg.max_src_len:

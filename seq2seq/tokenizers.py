@@ -37,6 +37,19 @@ SENTENCEPIECE_TENSOR = "tokenizer.sentencepiece_model"
 MAX_VOCAB = 100_000
 
 
+# Tokens that would be invisible or confusing when shown.
+_VISIBLE = {" ": "␣", "\t": "⇥", "\n": "↵"}
+
+
+def visible_token(token: str) -> str:
+    """A token with spaces and control characters made visible (plain text, for labels and messages)."""
+    if token in _VISIBLE:
+        return _VISIBLE[token]
+    if len(token) == 1 and (ord(token) < 32 or 0x7F <= ord(token) < 0xA0):
+        return f"U+{ord(token):04X}"
+    return token.replace(" ", "␣")
+
+
 class Tokenizer(Protocol):
     kind: str
 

@@ -175,3 +175,44 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stCode"]').first.inner_text().strip() == "erutcel"
     page.screenshot(path=str(output_dir / "train-then-translate.png"), full_page=True)
+
+
+def test_many_users_at_once(browser, app_url, output_dir):
+    """Eight people step through Translate and Beam while a ninth trains: no errors anywhere,
+    and nobody sees anybody else's unsaved model."""
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(9)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for pg in pages:
+            pg.set_default_timeout(90_000)
+        trainer, users = pages[0], pages[1:]
+        trainer.goto(f"{app_url}/train")
+        wait_idle(trainer)
+        trainer.get_by_role("button", name="▶ Train").click()
+        for i, pg in enumerate(users):
+            where = "translate" if i % 2 == 0 else "beam"
+            pg.goto(f"{app_url}/{where}?model=reverse-attention&src=lecture{'abcdefgh'[i]}")
+        for _ in range(3):  # three rounds of interaction on every page while the training runs
+            for i, pg in enumerate(users):
+                wait_idle(pg)
+                if i % 2 == 0:
+                    pg.locator(".st-key-next button").click()
+                else:
+                    pg.locator(".st-key-beam button[data-testid='stNumberInputStepUp']").click()
+        for pg in users:
+            wait_idle(pg)
+            assert_no_exception(pg)
+        trainer.get_by_text("now in the sidebar").wait_for(timeout=150_000)
+        assert_no_exception(trainer)
+        for pg in users:  # a fresh rerun of every other session: still only the shipped models
+            pg.reload()
+            wait_idle(pg)
+            assert_no_exception(pg)
+            pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
+            options = pg.locator('[role="option"]').all_inner_texts()
+            assert options and not any("★" in o for o in options)
+            pg.keyboard.press("Escape")
+        users[0].screenshot(path=str(output_dir / "many-users.png"), full_page=True)
+    finally:
+        for c in contexts:
+            c.close()

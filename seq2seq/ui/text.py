@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..figures import visible_token
+from ..tokenizers import visible_token
 
 # Inline markdown, LaTeX and HTML; "+", "-" and "." only matter at the start of a line, and
 # this text always sits inside a sentence.
