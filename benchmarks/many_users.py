@@ -1,0 +1,113 @@
+"""A class at once: rerun latency of people stepping through Translate, with and without a
+training running on the same server, and the server's memory per session.
+
+    python benchmarks/many_users.py [--users 8] [--rounds 5]
+
+Starts `streamlit run app.py` on a loopback port and drives headless Chromium (Debian's
+chromium, as the browser tests do). Latency is from the click on "Next" to the app being idle
+again, as a student sees it. Memory is the server's resident set size (VmRSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))]
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--port", type=int, default=8599)
+    args = parser.parse_args()
+    url = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(args.port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ | {"PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            first = browser.new_context().new_page()
+            first.goto(f"{url}/")
+            first.wait_for_selector(IDLE, state="attached", timeout=120_000)
+            print(f"server RSS with the Home page loaded (every shipped model): {rss_mb(server.pid):.0f} MB")
+            pages = []
+            before = rss_mb(server.pid)
+            for i in range(args.users):
+                page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+                page.goto(f"{url}/translate?model=reverse-attention&src=lectureabcdefg{'abcdefghij'[i % 10]}")
+                page.wait_for_selector(IDLE, state="attached", timeout=120_000)
+                pages.append(page)
+            after = rss_mb(server.pid)
+            print(
+                f"{args.users} Translate sessions: +{after - before:.0f} MB, {(after - before) / args.users:.1f} MB each"
+            )
+
+            def step_everyone() -> list[float]:
+                times = []
+                for _ in range(args.rounds):
+                    for page in pages:
+                        start = time.perf_counter()
+                        page.locator(".st-key-next button, .st-key-prev button").first.click()
+                        page.wait_for_timeout(50)
+                        page.wait_for_selector(IDLE, state="attached", timeout=120_000)
+                        times.append(time.perf_counter() - start)
+                return times
+
+            for label, training in (("alone", False), ("while one session trains", True)):
+                trainer = None
+                if training:
+                    trainer = browser.new_context().new_page()
+                    trainer.goto(f"{url}/train")
+                    trainer.wait_for_selector(IDLE, state="attached", timeout=120_000)
+                    trainer.get_by_role("button", name="▶ Train").click()
+                    trainer.wait_for_timeout(3000)
+                times = [t * 1000 for t in step_everyone()]
+                print(
+                    f"step rerun, {args.users} users, {label}: p50 {statistics.median(times):.0f} ms, "
+                    f"p95 {percentile(times, 0.95):.0f} ms over {len(times)} clicks"
+                )
+                if trainer is not None:
+                    trainer.get_by_text("now in the sidebar").wait_for(timeout=200_000)
+            print(f"server RSS at the end: {rss_mb(server.pid):.0f} MB")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
