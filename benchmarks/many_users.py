@@ -71,9 +71,8 @@ def main() -> int:
                 page.wait_for_selector(IDLE, state="attached", timeout=120_000)
                 pages.append(page)
             after = rss_mb(server.pid)
-            print(
-                f"{args.users} Translate sessions: +{after - before:.0f} MB, {(after - before) / args.users:.1f} MB each"
-            )
+            each = (after - before) / args.users
+            print(f"{args.users} Translate sessions: +{after - before:.0f} MB, {each:.1f} MB each")
 
             def step_everyone() -> list[float]:
                 times = []
