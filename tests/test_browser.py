@@ -69,7 +69,7 @@ def test_step_through_next_play_and_what_if(page, app_url, output_dir):
     assert_no_exception(page)
     assert "t = 3" in step_text(page)
     for key in ("heatmap", "flow", "alpha_bars", "topk", "context"):
-        assert page.locator(f".st-key-{key} .js-plotly-plot").count() == 1, key
+        page.locator(f".st-key-{key} .js-plotly-plot").wait_for()  # each chart is drawn
     page.screenshot(path=str(output_dir / "step-3.png"), full_page=True)
 
     page.locator(".st-key-next button").click()
