@@ -264,3 +264,17 @@ def test_train_both_and_impossible_settings():
     train_button(at).click().run()
     assert "cannot train" in texts(at) and "at least" in texts(at)
     assert "train_job" not in at.session_state
+
+
+def test_a_training_stays_alive_and_visible_from_other_pages():
+    at = open_page("pages/train.py")
+    train_button(at).click().run()
+    at.switch_page("pages/translate.py")
+    at.run()
+    job = at.session_state["train_job"]
+    try:
+        assert not at.exception
+        assert any("Training" in c.value for c in at.sidebar.caption)
+    finally:
+        job.stop()
+        job.join(60)

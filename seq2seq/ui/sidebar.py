@@ -35,6 +35,25 @@ def render() -> None:
             st.error(problem)
         else:
             st.markdown(models.describe(ckpt))
+        job = st.session_state.get("train_job")
+        if job is not None and not job.finished:
+            _training_status(job)
+
+
+@st.fragment(run_every=3.0)
+def _training_status(job) -> None:
+    """While this session trains, every page keeps the training alive (the heartbeat that tells
+    a closed tab from a visit to another page) and says how far it is."""
+    if job.finished:
+        st.caption(f"Training {job.state}: see the Train page.")
+        return
+    job.beat()
+    label = next((s.label for s in job.specs if s.label not in job.results), "")
+    st.caption(
+        f"⏳ Training the {label} model: {job.seconds.get(label, 0.0):.0f} s"
+        if job.state == "running"
+        else f"⏳ Training queued (position {job.queue_position})"
+    )
 
 
 def current_model() -> tuple[Checkpoint | None, str | None]:
