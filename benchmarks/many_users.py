@@ -79,7 +79,9 @@ def main() -> int:
                 for _ in range(args.rounds):
                     for page in pages:
                         start = time.perf_counter()
-                        page.locator(".st-key-next button, .st-key-prev button").first.click()
+                        page.locator(
+                            ".st-key-next button:not([disabled]), .st-key-prev button:not([disabled])"
+                        ).last.click()
                         page.wait_for_timeout(50)
                         page.wait_for_selector(IDLE, state="attached", timeout=120_000)
                         times.append(time.perf_counter() - start)
