@@ -8,17 +8,17 @@ frame.ensure()
 
 st.title("Attention Lab")
 st.markdown(
-    """
+    r"""
 Watch a sequence-to-sequence model work, one decoding step at a time.
 
-1. **Encoder–decoder.** The encoder reads x₁…x_T and squeezes it into one fixed vector
-   **c = h_T**; the decoder unrolls the output y₁…y_T′ from it.
-2. **Training and inference.** Training feeds the true y_{t−1} (teacher forcing);
-   at inference the model feeds back its own prediction.
-3. **The bottleneck.** c has the same size however long the input is, so long inputs lose
+1. **Encoder–decoder.** The encoder reads $x_1 \dots x_T$ and squeezes it into one fixed vector
+   $c = h_T$; the decoder unrolls the output $y_1 \dots y_{T'}$ from it.
+2. **Training and inference.** Training feeds the true $y_{t-1}$ (teacher forcing); at inference
+   the model feeds back its own prediction.
+3. **The bottleneck.** $c$ has the same size however long the input is, so long inputs lose
    information.
-4. **Attention** gives the decoder a fresh context at every step,
-   c_t = Σᵢ α_{t,i} hᵢ, looking back at the encoder states where it needs to.
+4. **Attention** gives the decoder a fresh context at every step, $c_t = \sum_i \alpha_{t,i} h_i$,
+   looking back at the encoder states where it needs to.
 """
 )
 st.page_link("pages/translate.py", label="Translate — step through a decode: α, the notes' picture, what-if", icon="➡️")
@@ -32,8 +32,10 @@ st.caption(
     "Each task has a vanilla and an attention model with the same encoder and training budget. "
     "Exact match on 500 held-out pairs; AER = alignment error rate of the argmax-α alignment (lower is better)."
 )
+rows = models.overview()
 st.dataframe(
-    models.overview(),
+    rows,
+    height=38 * (len(rows) + 1),
     hide_index=True,
     width="stretch",
     column_config={
