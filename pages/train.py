@@ -11,7 +11,7 @@ from seq2seq.attention import SCORES
 from seq2seq.errors import CheckpointError, InputError
 from seq2seq.jobs import RunSpec, TrainingJob
 from seq2seq.pairs import read_pairs
-from seq2seq.pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data, train_on_task
+from seq2seq.pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data
 from seq2seq.tasks import BUILT_IN, make_task
 from seq2seq.training import TrainConfig
 from seq2seq.ui import charts, frame, models
@@ -134,12 +134,22 @@ if st.session_state.pop("train_requested", False):
         )
         decoders = ["vanilla", "attention"] if both else [decoder]
 
-        def runner(dec):
-            return lambda callback: train_on_task(
-                task, model_options | {"decoder": dec}, train_cfg, data_cfg, [callback], None, tok_cfg, pairs
-            )
-
-        job = TrainingJob([RunSpec(dec, runner(dec)) for dec in decoders])
+        job = TrainingJob(
+            [
+                RunSpec(
+                    dec,
+                    kwargs={
+                        "task": task,
+                        "model_options": model_options | {"decoder": dec},
+                        "train_cfg": train_cfg,
+                        "data_cfg": data_cfg,
+                        "tokenizer_options": tok_cfg,
+                        "pairs": pairs,
+                    },
+                )
+                for dec in decoders
+            ]
+        )
         try:
             job.start()
         except InputError as exc:

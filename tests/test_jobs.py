@@ -10,21 +10,32 @@ from seq2seq.jobs import RunSpec, TrainingJob
 from seq2seq.training import TrainEvent
 
 
-def fake_run(steps: int, pause: float = 0.01):
-    """A stand-in for train_on_task: reports ``steps`` events unless the callback says stop."""
+def fake_training(callback, steps: int, pause: float = 0.01) -> str:
+    """A stand-in for a real training (runs in the worker process): ``steps`` events unless
+    the callback says stop."""
+    for step in range(1, steps + 1):
+        time.sleep(pause)
+        if callback(TrainEvent(step, 1, step * pause, 1.0 / step, {"exact_match": step / steps})):
+            break
+    return f"model after {step}"
 
-    def run(callback):
-        for step in range(1, steps + 1):
-            time.sleep(pause)
-            if callback(TrainEvent(step, 1, step * pause, 1.0 / step, {"exact_match": step / steps})):
-                break
-        return f"model after {step}", None
 
-    return run
+def broken_training(callback) -> str:
+    raise InputError("a vocabulary of 3 cannot hold the data")
+
+
+def crashing_training(callback) -> str:
+    import os
+
+    os._exit(3)
+
+
+def fake_run(steps: int, pause: float = 0.01) -> dict:
+    return {"fn": fake_training, "kwargs": {"steps": steps, "pause": pause}}
 
 
 def test_a_job_runs_and_publishes_progress():
-    job = TrainingJob([RunSpec("attention", fake_run(5))])
+    job = TrainingJob([RunSpec("attention", **fake_run(5))])
     job.start()
     job.join(10)
     assert job.state == "done" and job.results == {"attention": "model after 5"}
@@ -32,21 +43,23 @@ def test_a_job_runs_and_publishes_progress():
 
 
 def test_stop_keeps_what_was_learned():
-    job = TrainingJob([RunSpec("attention", fake_run(10_000))])
+    job = TrainingJob([RunSpec("attention", **fake_run(10_000))])
     job.start()
-    time.sleep(0.2)
+    deadline = time.time() + 30
+    while not job.losses and time.time() < deadline:  # the worker process has started training
+        time.sleep(0.05)
     job.stop()
     job.join(10)
     assert job.state == "stopped" and job.results["attention"].startswith("model after")
 
 
 def test_one_training_at_a_time_and_the_rest_wait():
-    first = TrainingJob([RunSpec("a", fake_run(40))])
-    second = TrainingJob([RunSpec("b", fake_run(3))])
+    first = TrainingJob([RunSpec("a", **fake_run(400))])
+    second = TrainingJob([RunSpec("b", **fake_run(3))])
     first.start()
-    time.sleep(0.05)
+    time.sleep(0.3)
     second.start()
-    time.sleep(0.1)
+    time.sleep(0.3)
     assert first.state == "running" and second.state == "queued" and second.queue_position == 1
     first.join(10)
     second.join(10)
@@ -56,24 +69,28 @@ def test_one_training_at_a_time_and_the_rest_wait():
 def test_the_queue_is_bounded(monkeypatch):
     monkeypatch.setattr(limits, "MAX_QUEUE", 0)
     with pytest.raises(InputError, match="waiting"):
-        TrainingJob([RunSpec("a", fake_run(1))]).start()
+        TrainingJob([RunSpec("a", **fake_run(1))]).start()
 
 
 def test_a_closed_tab_stops_its_training(monkeypatch):
     monkeypatch.setattr(limits, "HEARTBEAT_SECONDS", 0.2)
-    job = TrainingJob([RunSpec("a", fake_run(10_000))])
+    job = TrainingJob([RunSpec("a", **fake_run(10_000))])
     job.start()  # nobody calls job.beat() any more: the page is gone
     job.join(10)
     assert job.state == "stopped" and "closed" in job.message
 
 
 def test_failures_are_one_message():
-    def broken(callback):
-        raise InputError("a vocabulary of 3 cannot hold the data")
-
-    job = TrainingJob([RunSpec("a", broken)])
+    job = TrainingJob([RunSpec("a", broken_training)])
     job.start()
     job.join(10)
     assert job.state == "failed" and "vocabulary" in job.message
     assert jobs._slot.acquire(timeout=1)  # the slot was given back
     jobs._slot.release()
+
+
+def test_a_crashed_training_process_is_reported():
+    job = TrainingJob([RunSpec("a", crashing_training)])
+    job.start()
+    job.join(60)
+    assert job.state == "failed" and "exit code 3" in job.message
