@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format checkpoints bench-train bench-tasks clean chromium
+.PHONY: run test lint format checkpoints bench bench-train bench-tasks clean chromium
 
 # The venv is rebuilt when a requirements file changes (the stamp records the last install).
 $(BIN)/.installed-run: requirements.txt
@@ -46,6 +46,12 @@ format: $(BIN)/.installed-dev
 # Rebuild the shipped models deterministically (fixed steps, fixed seeds).
 checkpoints: $(BIN)/.installed-run
 	$(BIN)/python -m seq2seq.zoo --out checkpoints
+
+# Attention Lab against Joey NMT and the tutorial's loop, the machine's peak and the app's latencies
+# (~15 min; installs joeynmt 2.3.0 into its own venv under benchmarks/work the first time).
+# Prints a table and writes benchmarks/results/bench.{md,json}. Not part of make test.
+bench: $(BIN)/.installed-dev chromium
+	$(BIN)/python benchmarks/bench.py
 
 # Speed figures (not part of make test): time to 99 % on reverse 3-12, then on every task.
 bench-train: $(BIN)/.installed-run

@@ -1,21 +1,26 @@
 """Attention Lab: the entry point (`streamlit run app.py`).
 
-Declares the pages and the shared sidebar; each page lives in pages/ and stays thin.
+Declares the pages and the shared sidebar; each page lives in pages/ and stays thin. The
+reader's language (?lang=en|zh) and presentation mode (?present=1) are settled first, since
+the page titles in the navigation are in that language.
 """
 
 import streamlit as st
 
 import seq2seq  # noqa: F401  (configures torch before anything else imports it)
-from seq2seq.ui import sidebar
+from seq2seq.ui import lang, sidebar
+from seq2seq.ui.lang import t
 
 st.set_page_config(page_title="Attention Lab", page_icon="🔎", layout="wide")
+lang.sync()
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True),
-    st.Page("pages/translate.py", title="Translate", icon=":material/translate:", url_path="translate"),
-    st.Page("pages/beam.py", title="Beam search", icon=":material/account_tree:", url_path="beam"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
+    st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/lecture.py", title=t("nav.lecture"), icon=":material/school:", url_path="lecture"),
+    st.Page("pages/translate.py", title=t("nav.translate"), icon=":material/translate:", url_path="translate"),
+    st.Page("pages/beam.py", title=t("nav.beam"), icon=":material/account_tree:", url_path="beam"),
+    st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare:", url_path="compare"),
+    st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"),
 ]
 
 page = st.navigation(PAGES)

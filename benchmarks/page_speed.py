@@ -32,6 +32,42 @@ def summary(name: str, seconds: list[float], target_ms: float) -> None:
     print(f"{name}: median {statistics.median(ms):.1f} ms, p90 {p90:.1f} ms over {len(ms)} (target <= {target_ms} ms)")
 
 
+def step_reruns(repeats: int) -> list[float]:
+    """Seconds of a Translate page rerun after moving the step (AppTest: the server's side only)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["src"] = "encoderdecoderattention"
+    at.run()
+    at.switch_page("pages/translate.py")
+    at.run()
+    n = int(at.slider(key="step").max)
+    times = []
+    for i in range(repeats):
+        slider = at.slider(key="step")
+        start = time.perf_counter()
+        slider.set_value(1 + (i % n)).run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    return times
+
+
+def beam_reruns(repeats: int) -> list[float]:
+    """Seconds of a Beam page rerun at width 5: the search, its tree and the figures (AppTest)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["src"] = "encoderdecoderattention"
+    at.query_params["beam"] = "5"
+    at.run()
+    at.switch_page("pages/beam.py")
+    at.run()
+    times = []
+    for i in range(repeats):
+        toggle = at.toggle(key="show_pruned")
+        start = time.perf_counter()
+        toggle.set_value(i % 2 == 1).run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
@@ -46,20 +82,8 @@ def main() -> int:
         times.append(time.perf_counter() - start)
     summary("greedy trace, 30-token input", times, 10)
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["src"] = "encoderdecoderattention"
-    at.run()
-    at.switch_page("pages/translate.py")
-    at.run()
-    n = int(at.slider(key="step").max)
-    times = []
-    for i in range(args.repeats):
-        slider = at.slider(key="step")
-        start = time.perf_counter()
-        slider.set_value(1 + (i % n)).run()
-        times.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
-    summary("Translate page rerun after moving the step", times, 150)
+    summary("Translate page rerun after moving the step", step_reruns(args.repeats), 150)
+    summary("Beam page rerun at width 5 (toggling pruned candidates)", beam_reruns(args.repeats), 250)
 
     from seq2seq.analysis import accuracy_by_length
     from seq2seq.search import beam_search

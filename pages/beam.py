@@ -9,23 +9,17 @@ import streamlit as st
 from seq2seq import figures
 from seq2seq.errors import InputError
 from seq2seq.search import beam_search, trace
-from seq2seq.ui import charts, frame, models, sidebar
-from seq2seq.ui.text import md_escape, md_token, md_token_with_codepoint, require_input
+from seq2seq.ui import charts, frame, lang, models, sidebar
+from seq2seq.ui.lang import t
+from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
 
 frame.ensure()
 MAX_WIDTH = 16
 
-st.title("Beam search")
-st.caption(
-    "Greedy decoding keeps one candidate per step; beam search keeps the *width* most likely prefixes, "
-    "scored by their total log-probability, and finishes when enough of them have emitted </s>. "
-    "Faded nodes are candidates the beam threw away; diamonds are finished hypotheses with their "
-    "length-normalised score; the red path is the winner. Click a node to inspect it."
-)
-ckpt, problem = sidebar.current_model()
-if problem:
-    st.error(problem)
-    st.stop()
+look = lang.look()
+st.title(t("beam.title"))
+st.caption(t("beam.caption"))
+ckpt = sidebar.require_model()
 
 # A width in the link outside 1..16 is clamped with a note, not silently dropped.
 raw = st.query_params.get("beam")
@@ -36,49 +30,48 @@ if raw is not None and "beam" not in st.session_state:
         wanted = None
     if wanted is not None and not 1 <= wanted <= MAX_WIDTH:
         st.session_state["beam"] = min(max(wanted, 1), MAX_WIDTH)
-        st.info(f"Beam width {wanted} is outside 1–{MAX_WIDTH}; using {st.session_state['beam']}.")
+        st.info(t("beam.clamped", wanted=wanted, top=MAX_WIDTH, used=st.session_state["beam"]))
 
 c1, c2, c3 = st.columns([3, 1, 1])
 source = c1.text_input(
-    "Input x",
+    t("common.input_x"),
     value=ckpt.task.demo() if ckpt.task else "",
     key="src",
     bind="query-params",
-    help="Press Enter to search.",
+    help=t("beam.input_help"),
 )
 width = c2.number_input(
-    "Beam width", min_value=1, max_value=MAX_WIDTH, value=5, step=1, key="beam", bind="query-params"
+    t("beam.width"), min_value=1, max_value=MAX_WIDTH, value=5, step=1, key="beam", bind="query-params"
 )
-alpha = c3.number_input(
-    "Length penalty α",
+# an advanced control: folded away in presentation mode (still bound, so a link's α applies)
+alpha = (st.expander(t("beam.alpha")) if lang.presenting() else c3).number_input(
+    t("beam.alpha"),
     min_value=0.0,
     max_value=2.0,
     value=0.0,
     step=0.1,
     key="alpha",
     bind="query-params",
-    help="GNMT: score / ((5 + |y|) / 6)^α. 0 = off (raw log-probability, which favours short outputs).",
+    help=t("beam.alpha_help"),
 )
-show_pruned = st.toggle("Show pruned candidates", value=True, key="show_pruned")
+show_pruned = st.toggle(t("beam.show_pruned"), value=True, key="show_pruned", bind="query-params")
 require_input(source)
 try:
     tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=int(width), alpha=float(alpha))
     greedy = trace(ckpt.model, ckpt.tokenizer, source)
 except InputError as exc:
-    st.error(f"{exc}.")
+    st.error(str(exc))
     st.stop()
-if greedy.unknown:
-    names = ", ".join(md_token_with_codepoint(u) for u in greedy.unknown)
-    st.warning(f"Not in this model's vocabulary, read as ⟨unk⟩: {names}.")
+warn_unknown(greedy.unknown)
 
 best = tree.nbest[0] if tree.nbest else None
 g1, g2 = st.columns(2)
-g1.markdown("**Greedy output**")
+g1.markdown(t("beam.greedy_output"))
 g1.code(greedy.output or " ", language=None)
-g2.markdown(f"**Beam output (width {int(width)})**")
+g2.markdown(t("beam.beam_output", k=int(width)))
 g2.code(best.text if best else " ", language=None)
 if best is not None and best.text != greedy.output:
-    st.success("Beam search found a different output than greedy decoding.")
+    st.success(t("beam.differs"))
 
 # The selected node lives in this session (clicks on the tree), reset when the tree changes.
 tree_id = f"{ckpt.name}|{source}|{int(width)}|{float(alpha)}"
@@ -93,22 +86,23 @@ def remember_click() -> None:
         st.session_state["beam_node"] = int(picked[0])
 
 
-fig = figures.beam_tree(tree, st.session_state.get("beam_node"), show_pruned=show_pruned)
+fig = figures.beam_tree(tree, st.session_state.get("beam_node"), show_pruned=show_pruned, look=look)
 charts.show(fig, "tree", f"{ckpt.name}-beam-{charts.slug(source)}", on_select=remember_click)
 left, right = st.columns([2, 3])
 with left:
-    st.markdown("**n-best list**")
+    st.markdown(t("beam.nbest"))
     st.dataframe(
         pd.DataFrame(
             [
-                {"rank": r, "output": h.text, "finished": h.finished, "log p": h.score, "normalised": h.norm_score}
+                {t("beam.col_rank"): r, t("beam.col_output"): h.text, t("beam.col_finished"): h.finished,
+                 t("beam.col_logp"): h.score, t("beam.col_norm"): h.norm_score}
                 for r, h in enumerate(tree.nbest, start=1)
             ]
         ),
         hide_index=True,
         width="stretch",
-        column_config={"log p": st.column_config.NumberColumn(format="%.3f"),
-                       "normalised": st.column_config.NumberColumn(format="%.3f")},
+        column_config={t("beam.col_logp"): st.column_config.NumberColumn(format="%.3f"),
+                       t("beam.col_norm"): st.column_config.NumberColumn(format="%.3f")},
     )  # fmt: skip
 with right:
     node_id = st.session_state.get("beam_node")
@@ -117,10 +111,9 @@ with right:
         path = tree.path(node_id)
         prefix = " ".join(md_token(n.token) for n in path)
         st.markdown(
-            f"**Selected hypothesis** (step {node.step}, {node.status}): {prefix}  \n"
-            f"log p(token) = {node.logp:.3f} · cumulative log p = {node.score:.3f} · "
-            f"normalised = {node.norm_score:.3f}"
-        )
+            t("beam.selected", step=node.step, status=t(f"beam.status.{node.status}"), prefix=prefix,
+              logp=node.logp, score=node.score, norm=node.norm_score)
+        )  # fmt: skip
         if path[-1].alpha is not None:
             charts.show(
                 figures.alignment_heatmap(
@@ -128,23 +121,24 @@ with right:
                     tree.source_tokens,
                     [n.token for n in path],
                     step=len(path),
-                    title="α along this hypothesis",
+                    title=look.t("fig.node_alpha.title"),
+                    look=look,
                 ),
                 "node_heatmap",
                 f"{ckpt.name}-beam-node-{node_id}",
             )
         else:
-            st.info("A vanilla decoder has no α: every step of every hypothesis reads the same c.")
+            st.info(t("beam.vanilla_node"))
     else:
-        st.caption("Click a node of the tree to see its hypothesis, its scores and its attention.")
+        st.caption(t("beam.click_hint"))
 
 other = models.sibling(ckpt.name)
-if other and st.toggle(f"Side by side with {other}", key="side_by_side"):
+if other and not lang.presenting() and st.toggle(t("beam.side_by_side", other=other), key="side_by_side"):
     other_ckpt = models.get(other)
     try:
         other_tree = beam_search(other_ckpt.model, other_ckpt.tokenizer, source, int(width), float(alpha))
     except InputError as exc:
-        st.error(f"{other}: {exc}.")
+        st.error(f"{other}: {exc}")
     else:
         st.markdown(f"**{other}**: {md_escape(other_tree.nbest[0].text if other_tree.nbest else '')}")
-        charts.show(figures.beam_tree(other_tree, show_pruned=show_pruned), "other_tree", f"{other}-beam")
+        charts.show(figures.beam_tree(other_tree, show_pruned=show_pruned, look=look), "other_tree", f"{other}-beam")

@@ -14,38 +14,38 @@ from seq2seq.pairs import read_pairs
 from seq2seq.pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data
 from seq2seq.tasks import BUILT_IN, make_task
 from seq2seq.training import TrainConfig
-from seq2seq.ui import charts, frame, models
+from seq2seq.ui import charts, frame, lang, models
+from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape
 
 frame.ensure()
-OWN = "your own pairs (upload)"
+OWN = "pairs"  # the task select's value for an uploaded file
 
-st.title("Train")
-st.caption(
-    "Train a small encoder-decoder here and now. The defaults reach 99 % on reversing 3-12 letters in well "
-    "under a minute; tick *both* to train a vanilla and an attention model with the same budget and watch "
-    "the bottleneck appear live."
-)
+look = lang.look()
+st.title(t("train.title"))
+st.caption(t("train.caption"))
 
 # --- what to learn ---------------------------------------------------------------------------
-choice = st.selectbox("Task", [*BUILT_IN, OWN], index=BUILT_IN.index("reverse"), key="train_task")
+choice = st.selectbox(
+    t("train.task"),
+    [*BUILT_IN, OWN],
+    index=BUILT_IN.index("reverse"),
+    key="train_task",
+    format_func=lambda name: t("train.own_pairs") if name == OWN else name,
+)
 pairs = None
 if choice == OWN:
-    upload = st.file_uploader(
-        "Pairs file: TSV (source⇥target, extra columns ignored, e.g. Tatoeba's) or CSV; UTF-8 or UTF-16",
-        type=["tsv", "csv", "txt"],
-        key="pairs_file",
-    )
+    upload = st.file_uploader(t("train.pairs_file"), type=["tsv", "csv", "txt"], key="pairs_file")
     if upload is None:
-        st.info("Upload a file of source/target pairs to train on.")
+        st.info(t("train.upload_prompt"))
         st.stop()
     try:
         loaded = read_pairs(upload.getvalue(), upload.name)
     except InputError as exc:
-        st.error(f"{exc}.")
+        st.error(str(exc))
         st.stop()
     if len(loaded.examples) > limits.MAX_TRAIN_PAIRS:
-        st.warning(f"Using the first {limits.MAX_TRAIN_PAIRS:,} of {len(loaded.examples):,} pairs.")
+        st.warning(t("train.first_pairs", limit=limits.MAX_TRAIN_PAIRS, n=len(loaded.examples)))
     pairs = loaded.examples[: limits.MAX_TRAIN_PAIRS]
     st.success(loaded.summary())
     for note in loaded.notes:
@@ -54,66 +54,72 @@ if choice == OWN:
     sample = pairs[:5]
 else:
     if choice in ("copy", "reverse", "sort"):
-        lo, hi = st.slider("String lengths", 1, 40, (3, 12), key="train_lengths")
+        lo, hi = st.slider(t("train.lengths"), 1, 40, (3, 12), key="train_lengths")
         task = make_task(choice, min_len=lo, max_len=hi)
     else:
         task = make_task(choice)
-    st.caption(task.description)
+    st.caption(task.describe(lang.current()))
     rng = random.Random(0)
     sample = [task.sample(rng) for _ in range(5)]
 st.dataframe(
-    pd.DataFrame([{"source": ex.source, "target": ex.target} for ex in sample]), hide_index=True, width="stretch"
+    pd.DataFrame([{t("train.col_source"): ex.source, t("train.col_target"): ex.target} for ex in sample]),
+    hide_index=True,
+    width="stretch",
 )
 
 # --- how -------------------------------------------------------------------------------------
 with st.form("train_settings"):
     a, b, c = st.columns(3)
     kinds = ["char", "word", "sentencepiece"]
-    tokenizer_kind = a.selectbox("Tokenizer", kinds, index=kinds.index(task.tokenizer_kind), key="tr_tokenizer")
-    vocab_size = a.number_input(
-        "Sentencepiece vocabulary",
-        8,
-        limits.MAX_VOCAB,
-        200,
-        help="Only for the sentencepiece tokenizer.",
-        key="tr_vocab",
+    tokenizer_kind = a.selectbox(
+        t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind), key="tr_tokenizer"
     )
-    cell = a.selectbox("Encoder/decoder cell", ["gru", "lstm", "rnn"], key="tr_cell")
-    hidden = b.number_input("Hidden size (per direction)", 1, limits.MAX_HIDDEN, 64, key="tr_hidden")
-    layers = b.selectbox("Layers", [1, 2], key="tr_layers")
-    bidirectional = b.checkbox("Bidirectional encoder", value=True, key="tr_bidirectional")
-    decoder = c.selectbox("Decoder", ["attention", "vanilla"], key="tr_decoder")
-    score = c.selectbox("Attention score", SCORES, index=SCORES.index("additive"), key="tr_score")
-    both = c.checkbox("Train both: vanilla and attention, same budget", value=False, key="tr_both")
+    vocab_size = a.number_input(t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"), key="tr_vocab")
+    cell = a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell")
+    hidden = b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden")
+    layers = b.selectbox(t("train.layers"), [1, 2], key="tr_layers")
+    bidirectional = b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional")
+    decoder = c.selectbox(t("train.decoder"), ["attention", "vanilla"], key="tr_decoder")
+    score = c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score")
+    both = c.checkbox(t("train.both"), value=False, key="tr_both")
     d, e, f = st.columns(3)
-    teacher_forcing = d.slider("Teacher-forcing ratio", 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing")
-    lr = d.number_input("Learning rate", 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr")
-    batch_size = e.number_input("Batch size", 1, limits.MAX_BATCH, 128, key="tr_batch")
-    n_train = e.number_input(
-        "Training pairs (generated)", 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000, key="tr_n_train"
-    )
-    seconds = f.number_input("Time budget (s)", 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds")
-    target = f.slider("Stop at held-out exact match", 0.5, 1.0, 0.99, 0.01, key="tr_target")
+    teacher_forcing = d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing")
+    lr = d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr")
+    batch_size = e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch")
+    n_train = e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000, key="tr_n_train")
+    seconds = f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds")
+    target = f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target")
     # a callback, not the return value: it survives a rerun that happens before the page body runs
-    st.form_submit_button("▶ Train", type="primary", on_click=lambda: st.session_state.update(train_requested=True))
+    st.form_submit_button(
+        t("train.submit"), type="primary", on_click=lambda: st.session_state.update(train_requested=True)
+    )
 
-with st.expander("Load a checkpoint file (.safetensors) into this session"):
-    uploaded = st.file_uploader("Checkpoint", type=["safetensors"], key="ckpt_upload")
-    loaded_ids = st.session_state.setdefault("uploaded_ids", {})
-    if uploaded is not None and uploaded.file_id not in loaded_ids:
-        try:
-            ckpt = checkpoint.load_bytes(uploaded.getvalue(), uploaded.name)
-        except CheckpointError as exc:
-            st.error(f"This file was refused: {exc}.")
-        else:
-            loaded_ids[uploaded.file_id] = models.add_session_model(ckpt, uploaded.name.removesuffix(".safetensors"))
-    if uploaded is not None and uploaded.file_id in loaded_ids:
-        st.success(f"Loaded as {md_escape(loaded_ids[uploaded.file_id])}: pick it in the sidebar.")
+
+def checkpoint_loader() -> None:
+    """Upload a .safetensors into this session (validated like every checkpoint)."""
+    with st.expander(t("train.load_ckpt")):
+        uploaded = st.file_uploader(t("train.ckpt_label"), type=["safetensors"], key="ckpt_upload")
+        loaded_ids = st.session_state.setdefault("uploaded_ids", {})
+        if uploaded is not None and uploaded.file_id not in loaded_ids:
+            try:
+                ckpt = checkpoint.load_bytes(uploaded.getvalue(), uploaded.name)
+            except CheckpointError as exc:
+                st.error(t("train.refused", error=exc))
+            else:
+                loaded_ids[uploaded.file_id] = models.add_session_model(
+                    ckpt, uploaded.name.removesuffix(".safetensors")
+                )
+        if uploaded is not None and uploaded.file_id in loaded_ids:
+            st.success(t("train.loaded_as", name=md_escape(loaded_ids[uploaded.file_id])))
+
+
+if not lang.presenting():  # an advanced control
+    checkpoint_loader()
 
 job: TrainingJob | None = st.session_state.get("train_job")
 if st.session_state.pop("train_requested", False):
     if job is not None and not job.finished:
-        st.warning("Your previous training is still running: stop it first.")
+        st.warning(t("train.still_running"))
     else:
         model_options = {"cell": cell, "emb_dim": 32, "hidden": int(hidden), "layers": int(layers),
                          "bidirectional": bidirectional, "score": score}  # fmt: skip
@@ -125,7 +131,7 @@ if st.session_state.pop("train_requested", False):
             train_set, valid_set = prepare_data(task, data_cfg, pairs)
             tokenizer = make_tokenizer(task, train_set, tok_cfg)
         except InputError as exc:
-            st.error(f"These settings cannot train: {exc}.")
+            st.error(t("train.cannot", error=exc))
             st.stop()
         probe = valid_set[0]  # the first probe the trainer records (pipeline.N_PROBES)
         st.session_state["train_probe"] = (
@@ -153,7 +159,7 @@ if st.session_state.pop("train_requested", False):
         try:
             job.start()
         except InputError as exc:
-            st.error(f"{exc}.")
+            st.error(str(exc))
             st.stop()
         st.session_state["train_job"] = job
         st.session_state["train_published"] = False
@@ -169,18 +175,20 @@ def live() -> None:
     job.beat()
     budget = float(seconds)
     if job.state == "queued":
-        st.info(f"Waiting for the server's training slot (position {job.queue_position} in the queue)…")
+        st.info(t("train.queued", position=job.queue_position))
     elif job.state == "running":
         label = next((s.label for s in job.specs if s.label not in job.results), "")
         done = job.seconds.get(label, 0.0)
         last = job.events.get(label, [])
-        acc = f", held-out exact match {last[-1].valid['exact_match']:.1%}" if last else ""
-        st.progress(min(1.0, done / budget), text=f"Training the {label} model: {done:.0f} s of {budget:.0f}{acc}")
-        st.button("■ Stop (keep what it has learned)", on_click=job.stop, key="stop_training")
+        acc = t("train.progress_acc", acc=last[-1].valid["exact_match"]) if last else ""
+        st.progress(min(1.0, done / budget), text=t("train.progress", label=label, done=done, budget=budget, acc=acc))
+        st.button(t("train.stop"), on_click=job.stop, key="stop_training")
     elif job.state == "failed":
         st.error(job.message)
     else:
-        st.success(f"Training {job.state}{': ' + job.message if job.message else ''}.")
+        st.success(
+            t("train.done", state=t(f"train.state.{job.state}"), message=": " + job.message if job.message else "")
+        )
     histories = {
         label: {"loss": job.losses.get(label, []),
                 "valid": [{"step": e.step, "exact_match": e.valid["exact_match"]} for e in job.events.get(label, [])]}
@@ -188,9 +196,9 @@ def live() -> None:
     }  # fmt: skip
     h1, h2 = st.columns(2)
     with h1:
-        charts.show(figures.training_curves(histories, "loss"), "live_loss", "training-loss")
+        charts.show(figures.training_curves(histories, "loss", look), "live_loss", "training-loss")
     with h2:
-        charts.show(figures.training_curves(histories, "exact_match"), "live_accuracy", "training-accuracy")
+        charts.show(figures.training_curves(histories, "exact_match", look), "live_accuracy", "training-accuracy")
     attention_events = [e for e in job.events.get("attention", []) if e.probe_alpha]
     if attention_events and "train_probe" in st.session_state:
         latest = attention_events[-1]
@@ -200,7 +208,8 @@ def live() -> None:
                 latest.probe_alpha[0],
                 source_tokens,
                 target_tokens,
-                title=f"Attention of a held-out probe input at step {latest.step}",
+                title=look.t("train.probe_title", step=latest.step),
+                look=look,
             ),
             "live_probe",
             "probe-attention",
@@ -220,49 +229,50 @@ names = st.session_state.setdefault("train_names", {})
 for label, ckpt in job.results.items():
     if label not in names:
         names[label] = models.add_session_model(ckpt, f"{ckpt.card.get('task')}-{label}")
-st.subheader("Your models")
+st.subheader(t("train.your_models"))
 for label, ckpt in job.results.items():
     name = names[label]
     metrics = ckpt.card.get("metrics", {})
     st.markdown(
-        f"**{md_escape(name)}**: held-out exact match **{metrics.get('exact_match', 0):.1%}** after "
-        f"{ckpt.card.get('steps')} steps ({ckpt.card.get('train_seconds', 0):.0f} s). It is now in the sidebar's "
-        "model list on every page of this session (and only this session)."
-    )
+        t("train.result", name=md_escape(name), em=metrics.get("exact_match", 0), steps=ckpt.card.get("steps"),
+          seconds=ckpt.card.get("train_seconds", 0))
+    )  # fmt: skip
     u1, u2, u3 = st.columns([1, 1, 2])
-    u1.button("Use it", key=f"use-{label}", on_click=lambda n=name: st.session_state.update({"model": n}))
+    u1.button(t("train.use"), key=f"use-{label}", on_click=lambda n=name: st.session_state.update({"model": n}))
     u2.download_button(
-        "Download .safetensors",
+        t("train.download"),
         lambda c=ckpt: checkpoint.to_bytes(c),
         file_name=f"{name.removeprefix(models.SESSION_MARK).replace(' ', '-')}.safetensors",
         key=f"download-{label}",
     )
     with u3.form(f"save-{label}"):
-        wanted = st.text_input("Save to checkpoints/ as", value=f"my-{ckpt.card.get('task')}-{label}")
-        if st.form_submit_button("Save"):
+        wanted = st.text_input(t("train.save_as"), value=f"my-{ckpt.card.get('task')}-{label}")
+        if st.form_submit_button(t("train.save")):
             target = models.CHECKPOINT_DIR / f"{wanted}{checkpoint.SUFFIX}"
             if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,47}", wanted):
-                st.error("Use 1-48 lowercase letters, digits, '-' or '_' (starting with a letter or digit).")
+                st.error(t("train.bad_name"))
             elif target.exists():
-                st.error(f"{wanted} already exists; shipped and saved models are never overwritten.")
+                st.error(t("train.exists", name=wanted))
             else:
                 checkpoint.save(ckpt, target)
-                st.success(f"Saved as checkpoints/{target.name}.")
+                st.success(t("train.saved", file=target.name))
 
 attention = job.results.get("attention")
 history = attention.card.get("history", {}) if attention else {}
 if history.get("attention") and history.get("probes"):
-    st.subheader("Replay: attention learning to align")
+    st.subheader(t("train.replay"))
     snapshots = history["attention"]
     probe = history["probes"][0]
     k = st.select_slider(
-        "Validation step", options=list(range(len(snapshots))), value=len(snapshots) - 1,
-        format_func=lambda i: f"step {snapshots[i]['step']}", key="replay",
+        t("train.replay_step"), options=list(range(len(snapshots))), value=len(snapshots) - 1,
+        format_func=lambda i: t("train.replay_format", step=snapshots[i]["step"]), key="replay",
     )  # fmt: skip
     charts.show(
         figures.alignment_heatmap(
             snapshots[k]["alpha"][0], probe["source_tokens"], probe["target_tokens"],
-            title=f"α of “{figures.display_token(probe['source'])}” at step {snapshots[k]['step']}",
+            title=look.t("train.replay_title", source=figures.display_token(probe["source"]),
+                         step=snapshots[k]["step"]),
+            look=look,
         ),
         "replay_heatmap",
         "attention-replay",

@@ -94,11 +94,16 @@ def build_parser() -> Parser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--batch-size", type=int_between(1, 4096), default=128)
     t.add_argument("--lr", type=positive_float, default=5e-3)
+    t.add_argument("--lr-decay", action="store_true", help="decay the learning rate linearly to 0 at --max-steps")
     t.add_argument("--teacher-forcing", type=fraction, default=1.0)
     t.add_argument("--max-seconds", type=positive_float, default=120.0)
     t.add_argument("--max-steps", type=positive_int, default=100_000)
     t.add_argument("--target-accuracy", type=fraction, default=0.99, help="stop at this held-out exact match")
     t.add_argument("--eval-every", type=positive_int, default=25, help="steps between validations")
+    t.add_argument("--threads", type=int_between(1, 256), help="intra-op threads (default: torch's choice)")
+    t.add_argument(
+        "--bucket-pool", type=int_between(0, 10_000), default=0, help="batch similar lengths from pools of N batches"
+    )
     t.add_argument("--n-train", type=positive_int, default=20_000)
     t.add_argument("--n-valid", type=int_between(1, 50_000), default=500)
     t.add_argument("--out", type=Path, required=True, help="where to write the .safetensors checkpoint")
@@ -157,6 +162,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         target_accuracy=args.target_accuracy,
         eval_every=args.eval_every,
         seed=args.seed,
+        threads=args.threads,
+        bucket_pool=args.bucket_pool,
+        lr_decay=args.lr_decay,
     )
 
     data_cfg = DataConfig(n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)

@@ -15,10 +15,12 @@ rerun builds six figures.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
+from . import i18n
 from .results import BeamNode, BeamTree, DecodeTrace
 from .tokenizers import visible_token
 
@@ -33,21 +35,47 @@ FORCED = "#9467bd"  # tokens imposed by a what-if
 OTHER = "#9ecae1"
 
 
+@dataclass(frozen=True)
+class Look:
+    """How a reader sees figures: the language of titles and labels (seq2seq/i18n.py) and a
+    size factor (presentation mode enlarges fonts and heights)."""
+
+    lang: str = i18n.DEFAULT
+    scale: float = 1.0
+
+    def t(self, key: str, **values) -> str:
+        return i18n.text(key, self.lang, **values)
+
+    def size(self, points: float) -> int:
+        return round(points * self.scale)
+
+
+PLAIN = Look()
+
+
 def display_token(token: str) -> str:
     """A token as a Plotly label: visible, and HTML-escaped, because Plotly reads labels as
     HTML ("</s>" would close a strike-through tag and wreck the layout; "<b>" would turn bold)."""
     return html.escape(visible_token(token), quote=False)
 
 
-def _layout(title: str, height: int, xaxis: dict | None = None, yaxis: dict | None = None, **extra) -> dict:
+def _layout(
+    title: str, height: int, xaxis: dict | None = None, yaxis: dict | None = None, look: Look = PLAIN, **extra
+) -> dict:
     """The shared look: projector-sized fonts (the pages pass theme=None, since Streamlit's chart
     theme shrinks ticks to ~11 px), a white background, the title above the plot."""
-    font = {"size": FONT_SIZE}
+    font = {"size": look.size(FONT_SIZE)}
     return {
-        "title": {"text": title, "font": {"size": TITLE_SIZE}, "y": 0.985, "yanchor": "top", "yref": "container"},
-        "font": {"size": FONT_SIZE, "family": FONT_FAMILY},
+        "title": {
+            "text": title,
+            "font": {"size": look.size(TITLE_SIZE)},
+            "y": 0.985,
+            "yanchor": "top",
+            "yref": "container",
+        },
+        "font": {"size": look.size(FONT_SIZE), "family": FONT_FAMILY},
         "template": "plotly_white",
-        "height": height,
+        "height": look.size(height),
         "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
         "plot_bgcolor": "white",
         "xaxis": {"tickfont": font, "title": {"font": font}} | (xaxis or {}),
@@ -55,25 +83,25 @@ def _layout(title: str, height: int, xaxis: dict | None = None, yaxis: dict | No
     } | extra
 
 
-def tick_size(n_labels: int, room: int = 720) -> int:
+def tick_size(n_labels: int, room: int = 720, look: Look = PLAIN) -> int:
     """Font size at which ``n_labels`` token labels fit side by side in ``room`` pixels without
     overlapping: FONT_SIZE for short inputs, smaller (down to 9 px) for long ones."""
-    return int(np.clip(room // max(n_labels, 1) - 6, 9, FONT_SIZE))
+    return int(np.clip(look.size(room) // max(n_labels, 1) - 6, 9, look.size(FONT_SIZE)))
 
 
-def _token_axis(tokens: list[str], title: str | None = None, room: int = 720, **extra) -> dict:
+def _token_axis(tokens: list[str], title: str | None = None, room: int = 720, look: Look = PLAIN, **extra) -> dict:
     """Numeric axis labelled with tokens, every label shown, sized to fit."""
     axis = {
         "tickmode": "array",
         "tickvals": list(range(len(tokens))),
         "ticktext": [display_token(t) for t in tokens],
         "tickangle": 0,
-        "tickfont": {"size": tick_size(len(tokens), room)},
+        "tickfont": {"size": tick_size(len(tokens), room, look)},
         "showgrid": False,
         "zeroline": False,
     }
     if title:
-        axis["title"] = {"text": title, "font": {"size": FONT_SIZE}}
+        axis["title"] = {"text": title, "font": {"size": look.size(FONT_SIZE)}}
     return axis | extra
 
 
@@ -90,12 +118,14 @@ def alignment_heatmap(
     target_tokens: list[str],
     step: int | None = None,
     gold: set[tuple[int, int]] | None = None,
-    title: str = "Attention α<sub>t,i</sub> — columns: source x<sub>i</sub>, rows: output y<sub>t</sub>",
+    title: str | None = None,
+    look: Look = PLAIN,
 ) -> go.Figure:
     """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
 
     :param step: 1-based step whose row is outlined, or None
     :param gold: (t, i) cells of the gold alignment (0-based), outlined with dots
+    :param title: the figure's title (default: what the axes are)
     """
     alpha = np.asarray(alpha, dtype=float)
     src, out = source_tokens, target_tokens
@@ -124,25 +154,28 @@ def alignment_heatmap(
     if step is not None and 1 <= step <= len(out):
         shapes.append(_outline(-0.5, len(src) - 0.5, step - 1.5, step - 0.5, HIGHLIGHT))
     layout = _layout(
-        title,
+        title or look.t("fig.heatmap.title"),
         int(np.clip(150 + 34 * len(out), 320, 1500)),
-        xaxis=_token_axis(src, side="top"),
-        yaxis=_token_axis(out, "output y<sub>t</sub>", autorange="reversed"),
+        xaxis=_token_axis(src, side="top", look=look),
+        yaxis=_token_axis(out, look.t("fig.output_yt"), autorange="reversed", look=look),
         shapes=shapes,
+        look=look,
     )
     layout["margin"] = layout["margin"] | {"t": 100}  # room for the title above the top axis
     return go.Figure(data=[heat], layout=layout)
 
 
-def attention_heatmap(trace: DecodeTrace, step: int | None = None, gold: set[tuple[int, int]] | None = None):
+def attention_heatmap(
+    trace: DecodeTrace, step: int | None = None, gold: set[tuple[int, int]] | None = None, look: Look = PLAIN
+):
     """The whole alignment of a decode (see ``alignment_heatmap``)."""
     alpha = trace.attention_matrix()
     if alpha is None:
         raise ValueError("a vanilla decoder has no attention to draw")
-    return alignment_heatmap(alpha, trace.source_tokens, trace.output_tokens, step, gold)
+    return alignment_heatmap(alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look)
 
 
-def alpha_bars(trace: DecodeTrace, step: int) -> go.Figure:
+def alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
     """α_t over the source tokens at one (1-based) step, as bars."""
     alpha = trace.steps[step - 1].alpha
     if alpha is None:
@@ -160,15 +193,54 @@ def alpha_bars(trace: DecodeTrace, step: int) -> go.Figure:
     }
     token = display_token(trace.steps[step - 1].token)
     layout = _layout(
-        f"α<sub>{step},i</sub> at step t = {step} (emitting “{token}”)",
+        look.t("fig.alpha_bars.title", t=step, token=token),
         320,
-        xaxis=_token_axis(src, "source x<sub>i</sub>", room=480),
+        xaxis=_token_axis(src, look.t("fig.source_xi"), room=480, look=look),
         yaxis={"title": {"text": "α"}, "range": [0, 1.05]},
+        look=look,
     )
     return go.Figure(data=[bars], layout=layout)
 
 
-def topk_bars(trace: DecodeTrace, step: int) -> go.Figure:
+def energy_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
+    """The two rows of attention at one (1-based) step, over the source tokens: the scores
+    e_{t,i} (a line, left axis) and their softmax α_{t,i} (bars, right axis, 0 to 1)."""
+    s = trace.steps[step - 1]
+    if s.alpha is None or s.energies is None:
+        raise ValueError("a vanilla decoder has no attention to draw")
+    src = trace.source_tokens
+    custom = [[display_token(t), i + 1] for i, t in enumerate(src)]
+    alpha_hover = f"α<sub>{step},%{{customdata[1]}}</sub> = %{{y:.3f}}<extra></extra>"
+    energy_hover = f"e<sub>{step},%{{customdata[1]}}</sub> = %{{y:.3f}}<extra></extra>"
+    data = [
+        {"type": "bar", "x": list(range(len(src))), "y": s.alpha, "name": "α", "yaxis": "y2",
+         "marker": {"color": OTHER}, "customdata": custom, "hovertemplate": alpha_hover},
+        {"type": "scatter", "mode": "lines+markers", "x": list(range(len(src))), "y": s.energies, "name": "e",
+         "line": {"color": HIGHLIGHT, "width": 3}, "marker": {"size": 8}, "customdata": custom,
+         "hovertemplate": energy_hover},
+    ]  # fmt: skip
+    layout = _layout(
+        look.t("fig.energies.title", t=step),
+        340,
+        xaxis=_token_axis(src, look.t("fig.source_xi"), room=600, look=look),
+        yaxis={"title": {"text": look.t("fig.energies.e"), "font": {"color": HIGHLIGHT}}, "zeroline": True},
+        yaxis2={
+            "title": {"text": "α"},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1.05],
+            "showgrid": False,
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": 0.25,
+        },
+        legend={"orientation": "h", "y": -0.3},
+        look=look,
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def topk_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
     """p(y_t | y_<t, x) of the top-k candidates at one (1-based) step; the chosen one
     highlighted (purple when a what-if forced it)."""
     s = trace.steps[step - 1]
@@ -186,15 +258,16 @@ def topk_bars(trace: DecodeTrace, step: int) -> go.Figure:
         "hovertemplate": "p(y<sub>t</sub> = %{customdata}) = %{x:.4f}<extra></extra>",
     }
     layout = _layout(
-        f"Top {len(labels)} candidates for y<sub>{step}</sub>",
+        look.t("fig.topk.title", k=len(labels), t=step),
         320,
-        xaxis={"title": {"text": "probability"}, "range": [0, 1.15]},
-        yaxis=_token_axis(labels, autorange="reversed", tickfont={"size": FONT_SIZE}),
+        xaxis={"title": {"text": look.t("fig.probability")}, "range": [0, 1.15]},
+        yaxis=_token_axis(labels, autorange="reversed", tickfont={"size": look.size(FONT_SIZE)}, look=look),
+        look=look,
     )
     return go.Figure(data=[bars], layout=layout)
 
 
-def context_strip(trace: DecodeTrace, current: int | None = None) -> go.Figure:
+def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = PLAIN) -> go.Figure:
     """The context vector the decoder read at every step, one row per step, one column per unit.
 
     For a vanilla decoder every row is the same fixed c = h_T (the sameness is the point); for
@@ -210,32 +283,33 @@ def context_strip(trace: DecodeTrace, current: int | None = None) -> go.Figure:
         "zmin": -limit,
         "zmax": limit,
         "colorscale": "RdBu",
-        "colorbar": {"title": {"text": "value"}, "thickness": 14},
-        "hovertemplate": "step %{y}, unit %{x}: %{z:.3f}<extra></extra>",
+        "colorbar": {"title": {"text": look.t("fig.value")}, "thickness": 14},
+        "hovertemplate": look.t("fig.context.hover") + "<extra></extra>",
     }
     labels = [f"t={t} {display_token(s.token)}" for t, s in enumerate(trace.steps, start=1)]
     shapes = []
     if current is not None and 1 <= current <= len(trace.steps):
         shapes.append(_outline(-0.5, z.shape[1] - 0.5, current - 1.5, current - 0.5, HIGHLIGHT))
     same = not trace.has_attention or bool(np.allclose(z, z[0]))
-    note = ": identical rows" if same else ""
+    note = look.t("fig.context.same") if same else ""
     layout = _layout(
-        f"Context {name} at each step{note}",
+        look.t("fig.context.title", name=name, note=note),
         int(np.clip(140 + 24 * len(trace.steps), 220, 900)),
-        xaxis={"title": {"text": f"the {z.shape[1]} units of {name}"}, "showgrid": False},
+        xaxis={"title": {"text": look.t("fig.context.units", n=z.shape[1], name=name)}, "showgrid": False},
         yaxis={
             "tickmode": "array",
             "tickvals": list(range(len(labels))),
             "ticktext": labels,
             "autorange": "reversed",
-            "tickfont": {"size": tick_size(len(labels), room=500)},
+            "tickfont": {"size": tick_size(len(labels), 500, look)},
         },
         shapes=shapes,
+        look=look,
     )
     return go.Figure(data=[heat], layout=layout)
 
 
-def attention_flow(trace: DecodeTrace, step: int) -> go.Figure:
+def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
     """The lecture notes' picture of attention at one (1-based) step.
 
     Source tokens x_i in a row at the top, output tokens y_t in a row at the bottom, and a
@@ -265,14 +339,14 @@ def attention_flow(trace: DecodeTrace, step: int) -> go.Figure:
     else:
         c_x = width / 2
         for i in range(len(src)):
-            line(float(xs_src[i]), 1, c_x, 0.5, 0.15, "encoder state → c = h<sub>T</sub>")
-        line(c_x, 0.5, target, 0, 1.0, "the same c at every step")
+            line(float(xs_src[i]), 1, c_x, 0.5, 0.15, look.t("fig.flow.to_c"))
+        line(c_x, 0.5, target, 0, 1.0, look.t("fig.flow.same_c"))
         data.append({
             "type": "scatter", "x": [c_x], "y": [0.5], "mode": "markers+text", "text": ["c"],
-            "textposition": "middle right", "textfont": {"size": TITLE_SIZE}, "hoverinfo": "skip",
+            "textposition": "middle right", "textfont": {"size": look.size(TITLE_SIZE)}, "hoverinfo": "skip",
             "marker": {"size": 22, "color": "white", "line": {"color": CHOSEN, "width": 3}}, "showlegend": False,
         })  # fmt: skip
-    size = tick_size(max(len(src), len(out)), room=520) + 2
+    size = tick_size(max(len(src), len(out)), 520, look) + 2
     data.append({
         "type": "scatter", "x": xs_src, "y": [1] * len(src), "mode": "markers+text",
         "text": [display_token(t) for t in src], "textposition": "top center", "textfont": {"size": size},
@@ -285,20 +359,22 @@ def attention_flow(trace: DecodeTrace, step: int) -> go.Figure:
         "textfont": {"size": size, "color": colours}, "marker": {"size": 9, "color": colours},
         "hoverinfo": "skip", "showlegend": False,
     })  # fmt: skip
-    what = "α<sub>t,i</sub>" if alpha is not None else "the fixed c"
+    what = "α<sub>t,i</sub>" if alpha is not None else look.t("fig.flow.fixed_c")
     layout = _layout(
-        f"Step t = {step}: what y<sub>{step}</sub> reads ({what})",
+        look.t("fig.flow.title", t=step, what=what),
         340,
         xaxis={"visible": False, "range": [-0.8, width + 0.8]},
         yaxis={
-            "range": [-0.45, 1.35], "tickmode": "array", "tickvals": [0, 1], "ticktext": ["output y", "source x"],
+            "range": [-0.45, 1.35], "tickmode": "array", "tickvals": [0, 1],
+            "ticktext": [look.t("fig.flow.output_row"), look.t("fig.flow.source_row")],
             "showgrid": False, "zeroline": False,
         },
+        look=look,
     )  # fmt: skip
     return go.Figure(data=data, layout=layout)
 
 
-def target_probabilities(tokens: list[str], probs: list[float], title: str) -> go.Figure:
+def target_probabilities(tokens: list[str], probs: list[float], title: str, look: Look = PLAIN) -> go.Figure:
     """p(y_t | y_<t, x) of each token of a target scored with teacher forcing."""
     bars = {
         "type": "bar",
@@ -314,8 +390,9 @@ def target_probabilities(tokens: list[str], probs: list[float], title: str) -> g
     layout = _layout(
         title,
         320,
-        xaxis=_token_axis(tokens, "target y<sub>t</sub>"),
-        yaxis={"title": {"text": "probability"}, "range": [0, 1.15]},
+        xaxis=_token_axis(tokens, look.t("fig.target_yt"), look=look),
+        yaxis={"title": {"text": look.t("fig.probability")}, "range": [0, 1.15]},
+        look=look,
     )
     return go.Figure(data=[bars], layout=layout)
 
@@ -344,7 +421,7 @@ def tree_layout(tree: BeamTree, show_pruned: bool = True) -> dict[int, float]:
     return y
 
 
-def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = True) -> go.Figure:
+def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = True, look: Look = PLAIN) -> go.Figure:
     """The beam search tree: x = decoding step, one marker per hypothesis prefix.
 
     Marker colour = cumulative log-prob (colour bar); edge width = the step's probability;
@@ -387,7 +464,7 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
             text += f"  {n.norm_score:.2f}"
         labels.append("" if many and n.status == "pruned" else text)
     scores = [n.score for n in nodes]
-    label_size = max(11, tick_size(int(max(y.values())) + 1, 900))
+    label_size = max(look.size(11), tick_size(int(max(y.values())) + 1, 900, look))
     data.append({
         "type": "scatter", "x": [n.step for n in nodes], "y": [y[n.id] for n in nodes], "mode": "markers+text",
         "text": labels, "textposition": "top center", "textfont": {"size": label_size},
@@ -396,13 +473,13 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
             "size": [16 if n.status in ("winner", "finished") else 11 for n in nodes],
             "symbol": [symbols.get(n.status, "circle") for n in nodes],
             "color": scores, "colorscale": "Viridis", "cmin": min(scores), "cmax": 0.0,
-            "colorbar": {"title": {"text": "cumulative<br>log p"}, "thickness": 14},
+            "colorbar": {"title": {"text": look.t("fig.beam.colorbar")}, "thickness": 14},
             "opacity": [0.35 if n.status == "pruned" else 1.0 for n in nodes],
             "line": {"color": [HIGHLIGHT if n.id in winner_path else "white" for n in nodes], "width": 1.5},
         },
         "hovertext": [
-            f"step {n.step}: {display_token(n.token)} ({n.status})<br>log p(token) = {n.logp:.3f}"
-            f"<br>cumulative = {n.score:.3f}<br>normalised = {n.norm_score:.3f}"
+            look.t("fig.beam.hover", step=n.step, token=display_token(n.token),
+                   status=look.t(f"beam.status.{n.status}"), logp=n.logp, score=n.score, norm=n.norm_score)
             for n in nodes
         ],
         "hoverinfo": "text", "showlegend": False,
@@ -415,14 +492,23 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
         })  # fmt: skip
     leaves = max(y.values()) + 1
     layout = _layout(
-        f"Beam search, width {tree.width}: {sum(n.status == 'pruned' for n in tree.nodes)} candidates pruned"
-        f"{'' if show_pruned else ' (hidden)'}, {sum(n.status in ('finished', 'winner') for n in tree.nodes)} finished",
+        look.t(
+            "fig.beam.title",
+            k=tree.width,
+            pruned=sum(n.status == "pruned" for n in tree.nodes),
+            hidden="" if show_pruned else look.t("fig.beam.hidden"),
+            finished=sum(n.status in ("finished", "winner") for n in tree.nodes),
+        ),
         int(np.clip(160 + 22 * leaves, 360, 1600)),
-        xaxis={"title": {"text": "decoding step t"}, "dtick": 1, "range": [-0.5, max(n.step for n in nodes) + 1.5]},
+        xaxis={
+            "title": {"text": look.t("fig.beam.step_axis")}, "dtick": 1,
+            "range": [-0.5, max(n.step for n in nodes) + 1.5],
+        },
         yaxis={"visible": False, "autorange": "reversed"},
         dragmode="pan",
         clickmode="event+select",
-    )
+        look=look,
+    )  # fmt: skip
     return go.Figure(data=data, layout=layout)
 
 
@@ -435,7 +521,9 @@ def _colours(names) -> list[str]:
     return ["#d62728" if "vanilla" in n else "#1f77b4" if "attention" in n else next(others) for n in names]
 
 
-def length_curve(curves: dict[str, list[dict]], trained: tuple[int, int] | None = None) -> go.Figure:
+def length_curve(
+    curves: dict[str, list[dict]], trained: tuple[int, int] | None = None, look: Look = PLAIN, height: int = 420
+) -> go.Figure:
     """Exact match against source length, one line per model (Bahdanau et al. 2015, Fig. 2).
 
     :param curves: model name -> [{"length", "exact_match", "n"}] (``analysis.accuracy_by_length``)
@@ -448,7 +536,7 @@ def length_curve(curves: dict[str, list[dict]], trained: tuple[int, int] | None 
             "type": "scatter", "mode": "lines+markers", "name": label,
             "x": [r["length"] for r in rows], "y": [100 * r["exact_match"] for r in rows],
             "customdata": [r["n"] for r in rows], "line": {"color": colour, "width": 3}, "marker": {"size": 7},
-            "hovertemplate": f"{label}<br>length %{{x}}: %{{y:.1f}} % of %{{customdata}} inputs<extra></extra>",
+            "hovertemplate": f"{label}<br>" + look.t("fig.length.hover") + "<extra></extra>",
         })  # fmt: skip
     shapes, annotations = [], []
     if trained:
@@ -459,21 +547,22 @@ def length_curve(curves: dict[str, list[dict]], trained: tuple[int, int] | None 
         annotations.append({
             "x": (trained[0] + trained[1]) / 2, "y": 1.0, "yanchor": "bottom", "xref": "x", "yref": "paper",
             "showarrow": False,
-            "text": f"training lengths {trained[0]}–{trained[1]}", "font": {"size": 14},
+            "text": look.t("fig.length.trained", lo=trained[0], hi=trained[1]), "font": {"size": look.size(14)},
         })  # fmt: skip
     layout = _layout(
-        "Exact match vs input length: the fixed-vector bottleneck",
-        420,
-        xaxis={"title": {"text": "source length (characters)"}, "dtick": 2},
-        yaxis={"title": {"text": "exact match (%)"}, "range": [-3, 105]},
+        look.t("fig.length.title"),
+        height,
+        xaxis={"title": {"text": look.t("fig.length.x")}, "dtick": 2},
+        yaxis={"title": {"text": look.t("fig.length.y")}, "range": [-3, 105]},
         shapes=shapes,
         annotations=annotations,
         legend={"orientation": "h", "y": -0.25},
+        look=look,
     )
     return go.Figure(data=data, layout=layout)
 
 
-def training_curves(histories: dict[str, dict], metric: str = "loss") -> go.Figure:
+def training_curves(histories: dict[str, dict], metric: str = "loss", look: Look = PLAIN) -> go.Figure:
     """Training histories overlaid: ``metric`` "loss" (per step, smoothed) or "exact_match"
     (held-out, per validation)."""
     data = []
@@ -488,11 +577,15 @@ def training_curves(histories: dict[str, dict], metric: str = "loss") -> go.Figu
             values = [100 * v["exact_match"] for v in history.get("valid", [])]
         data.append({"type": "scatter", "mode": "lines", "name": html.escape(name), "x": steps, "y": values,
                      "line": {"color": colour, "width": 3}})  # fmt: skip
-    title, axis = ("Training loss", "cross-entropy") if metric == "loss" else ("Held-out exact match", "%")
+    if metric == "loss":
+        title, axis = look.t("fig.loss.title"), look.t("fig.loss.y")
+    else:
+        title, axis = look.t("fig.accuracy.title"), "%"
     layout = _layout(
         title,
         340,
-        xaxis={"title": {"text": "optimizer step"}},
+        look=look,
+        xaxis={"title": {"text": look.t("fig.step_axis")}},
         yaxis={"title": {"text": axis}} | ({"type": "log", "dtick": 1} if metric == "loss" else {"range": [-3, 105]}),
         legend={"orientation": "h", "y": -0.3},
     )

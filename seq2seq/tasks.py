@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 from .errors import CheckpointError, InputError
+from .i18n import text
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,15 @@ class Task(ABC):
     alignment_unit: str | None = None  # unit of Example.alignment ("char" | "word"), None if no alignment
     generative: bool = True  # False for user pairs: there is nothing to sample
 
-    @property
     @abstractmethod
+    def describe(self, lang: str = "en") -> str:
+        """One paragraph for the UI, in ``lang`` (seq2seq/i18n.py): what the task is and what
+        its attention should look like."""
+
+    @property
     def description(self) -> str:
-        """One paragraph for the UI: what the task is and what its attention should look like."""
+        """``describe`` in English (model cards, the CLI)."""
+        return self.describe("en")
 
     def answer(self, source: str) -> str | None:
         """The correct output for ``source``, when the task can compute it."""
@@ -112,17 +118,15 @@ class CharTask(Task):
                 return word
         return super().demo()
 
-    def _describe(self, what: str) -> str:
-        return f"{what} a random string of {self.min_len}-{self.max_len} characters drawn from '{self.alphabet}'."
+    def describe(self, lang: str = "en") -> str:
+        span = text("task.char_span", lang, verb=text(f"task.{self.name}.verb", lang), lo=self.min_len,
+                    hi=self.max_len, alphabet=self.alphabet)  # fmt: skip
+        return f"{span} {text(f'task.{self.name}', lang)}"
 
 
 @dataclass(frozen=True)
 class CopyTask(CharTask):
     name: str = "copy"
-
-    @property
-    def description(self) -> str:
-        return self._describe("Copy") + " Output token j comes from source token j: the gold attention is the diagonal."
 
     def order(self, source: str) -> list[int]:
         return list(range(len(source)))
@@ -135,13 +139,6 @@ class ReverseTask(CharTask):
 
     name: str = "reverse"
 
-    @property
-    def description(self) -> str:
-        return (
-            self._describe("Reverse")
-            + " Output token j comes from source token n-1-j, so the correct attention is the anti-diagonal."
-        )
-
     def order(self, source: str) -> list[int]:
         return list(range(len(source) - 1, -1, -1))
 
@@ -149,14 +146,6 @@ class ReverseTask(CharTask):
 @dataclass(frozen=True)
 class SortTask(CharTask):
     name: str = "sort"
-
-    @property
-    def description(self) -> str:
-        return (
-            self._describe("Sort the characters of")
-            + " Each output character comes from wherever that character sits in the source: the attention"
-            " must search, not sweep."
-        )
 
     def order(self, source: str) -> list[int]:
         return sorted(range(len(source)), key=lambda i: source[i])  # stable: equal letters keep their order
@@ -195,14 +184,9 @@ class DateTask(Task):
         if not 1 <= self.min_year <= self.max_year <= 9999 or self.max_year - self.min_year >= 100:
             raise InputError("dates task: years must lie in a window of at most 100 years within 1..9999")
 
-    @property
-    def description(self) -> str:
-        return (
-            f"Read a date written the way people write it — {len(self.formats)} CLDR format lengths "
-            f"({', '.join(self.formats)}) of {', '.join(self.locales)}, years {self.min_year}-{self.max_year} — "
-            "and write it as ISO 8601 (YYYY-MM-DD). The attention has to find the year, month and day "
-            "wherever each locale puts them."
-        )
+    def describe(self, lang: str = "en") -> str:
+        return text("task.dates", lang, n=len(self.formats), formats=", ".join(self.formats),
+                    locales=", ".join(self.locales), lo=self.min_year, hi=self.max_year)  # fmt: skip
 
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         """A random date in a random locale and format, never an ambiguous one: "4/6/23" is
@@ -256,13 +240,8 @@ class NumberWordsTask(Task):
         if not 0 <= self.min_value <= self.max_value <= 10**9:
             raise InputError("numbers task: need 0 <= min_value <= max_value <= 10^9")
 
-    @property
-    def description(self) -> str:
-        return (
-            f"Turn number words ({', '.join(self.languages)}; {self.min_value}-{self.max_value}) into digits. "
-            "German says the units before the tens (vierundsiebzig = 4 + 70, so the alignment crosses); "
-            "French 'soixante-quatorze' is 60 + 14 = 74, not compositional digit by digit."
-        )
+    def describe(self, lang: str = "en") -> str:
+        return text("task.numbers", lang, languages=", ".join(self.languages), lo=self.min_value, hi=self.max_value)
 
     def words(self, n: int, lang: str) -> str:
         from num2words import num2words
@@ -324,13 +303,8 @@ class ToyTranslationTask(Task):
         if not (0 <= self.adjective_rate <= 1 and 0 <= self.place_rate <= 1):
             raise InputError("translate task: rates must lie between 0 and 1")
 
-    @property
-    def description(self) -> str:
-        return (
-            "Translate English-like sentences (subject, verb, object, place) into a made-up language with "
-            "subject-object-verb order, adjectives after nouns, postpositions, and case particles (ga = "
-            "subject, wo = object) that no source word produces. The gold alignment crosses."
-        )
+    def describe(self, lang: str = "en") -> str:
+        return text("task.translate", lang)
 
     def _noun_phrase(self, rng: random.Random) -> list[str]:
         words = [rng.choice(list(DETERMINERS))]
@@ -405,9 +379,8 @@ class PairsTask(Task):
     name: str = "pairs"
     generative = False
 
-    @property
-    def description(self) -> str:
-        return f"Your own {self.n_pairs:,} source/target pairs from {self.source_name}."
+    def describe(self, lang: str = "en") -> str:
+        return text("task.pairs", lang, n=self.n_pairs, source=self.source_name)
 
     def demo(self) -> str:
         return self.examples[0] if self.examples else ""

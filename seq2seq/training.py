@@ -39,6 +39,7 @@ class TrainConfig:
     eval_every: int = 50  # optimizer steps between held-out evaluations
     seed: int = 0  # seeds weights, batch order and teacher-forcing coin flips
     threads: int | None = None  # intra-op threads while training (None = leave as is)
+    bucket_pool: int = 0  # 0 = mix lengths in a batch; k = batches of similar length from pools of k batches
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -216,7 +217,7 @@ def train(
     try:
         while stopped is None:
             epoch += 1
-            for batch in batches(train_set, tokenizer, cfg.batch_size, rng):
+            for batch in batches(train_set, tokenizer, cfg.batch_size, rng, cfg.bucket_pool):
                 model.train()
                 batch = batch.to(device)
                 logits, _ = model(batch, cfg.teacher_forcing, coin)

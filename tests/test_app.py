@@ -1,5 +1,7 @@
 """App tests with streamlit.testing: every page runs without an exception and shows what it should."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -278,3 +280,81 @@ def test_a_training_stays_alive_and_visible_from_other_pages():
     finally:
         job.stop()
         job.join(60)
+
+
+# --- lecture, languages, presentation mode ------------------------------------------------------
+
+
+def latex(at) -> list[str]:
+    return [e.value.strip("$\n") for e in at.latex]  # Streamlit wraps the TeX in $$ … $$
+
+
+def sections(at) -> list[str]:
+    """The Lecture page's section headers (the sidebar's "Model" header left out)."""
+    return [h.value for h in at.header if " · " in h.value]
+
+
+def test_lecture_page_fills_every_section_with_the_models_numbers():
+    at = open_page("pages/lecture.py", model="reverse-attention", src="lecture", step="2")
+    assert [h.split(" · ")[0] for h in sections(at)] == ["1", "2", "3", "4", "5", "6"]
+    shown = "\n".join(latex(at))
+    assert r"c = h_T" in shown and "c = (" in shown  # the equation, then c's numbers
+    assert "s_{2} = (" in shown  # the decoder state at the step in the link
+    assert r"\mathcal{L} = " in shown.replace(r"\mathcal{L} = -", "")  # a computed loss
+    assert "c_{2} = (" in shown  # the context the model used at step 2
+    assert "This input has **T = 8** tokens" in texts(at)  # 7 letters + </s>
+    assert r"\alpha_{t,i}$ = **1.0000**" in texts(at)  # α sums to one, shown with the numbers
+    # the recomputed Σ α h equals the model's c_t
+    rows = [s for s in latex(at) if "h_i = (" in s or s.startswith("c_{2} = (")]
+    numbers = [s.split("(")[1].split(")")[0] for s in rows]
+    assert len(numbers) == 2 and numbers[0] == numbers[1]
+
+
+def test_lecture_teacher_forcing_table_uses_an_input_the_model_gets_wrong():
+    at = open_page("pages/lecture.py", model="reverse-vanilla", src="abc")
+    assert "An input on which this model errs" in texts(at)
+    assert "the attention section uses **reverse-attention" in texts(at)  # vanilla: attention from its sibling
+    table = at.dataframe[1].value
+    assert "  ✗" in "".join(map(str, table.iloc[:, -1]))
+
+
+def test_lecture_switching_the_score_function():
+    at = open_page("pages/lecture.py", model="reverse-attention", src="encoder")
+    picker = at.selectbox(key="att")
+    assert set(picker.options) >= {"additive — reverse-attention", "dot — reverse-attention-dot"}
+    picker.set_value("reverse-attention-dot").run()
+    assert not at.exception
+    assert any(r"e_{t,i} = s_{t-1}^{\top} h_i" in s for s in latex(at))
+
+
+def test_chinese_everywhere_from_the_link():
+    for page in ("pages/home.py", "pages/lecture.py", "pages/translate.py", "pages/beam.py", "pages/compare.py",
+                 "pages/train.py"):  # fmt: skip
+        at = open_page(page, lang="zh")
+        assert at.session_state["lang"] == "zh"
+        shown = texts(at) + "".join(x.label for x in [*at.text_input, *at.selectbox, *at.button, *at.slider])
+        assert re.search(r"[\u4e00-\u9fff]", shown), page
+        for english in ("Input x", "Decoding step t", "Beam width", "Left model", "Time budget"):
+            assert english not in shown, (page, english)
+
+
+def test_language_switch_in_the_sidebar_and_presentation_mode():
+    at = app(model="reverse-attention", src="abc")
+    at.run()  # Home: AppTest sees the sidebar's widgets on the entry page
+    assert "Watch a sequence-to-sequence model work" in texts(at)
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert "观察一个序列到序列模型" in texts(at) and at.query_params["lang"] in ("zh", ["zh"])
+    at.toggle(key="present").set_value(True).run()
+    assert at.query_params["present"] in ("1", ["1"])
+    at.switch_page("pages/translate.py")
+    at.run()
+    assert not at.exception and at.title[0].value == "逐步解码"
+    assert not [e for e in at.expander if "导出" in e.label]  # an advanced control: hidden when presenting
+
+
+def test_presentation_mode_from_the_link_shows_one_section():
+    at = open_page("pages/lecture.py", present="1", model="reverse-attention", src="abc")
+    assert at.session_state["present"] is True
+    assert len(sections(at)) == 1
+    at.button(key="next_section").click().run()
+    assert sections(at) == ["2 · Decoder: one token per step"]

@@ -36,7 +36,7 @@ TEXTS = {
     "bidi-override": "\u202eabc\u202c",
     "ideographic-space": "a\u3000b",
 }
-PAGES = ["pages/translate.py", "pages/beam.py", "pages/compare.py"]
+PAGES = ["pages/translate.py", "pages/beam.py", "pages/compare.py", "pages/lecture.py"]
 
 
 def run_page(page: str, **query) -> AppTest:
@@ -87,6 +87,10 @@ QUERIES = [
     {"step": ""},
     {"model": ""},
     {"beam": "16.5"},
+    {"present": "banana"},
+    {"lang": "zh", "present": "1"},
+    {"section": "s99"},
+    {"att": "../../etc/passwd"},
 ]
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 from .. import analysis, checkpoint
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError
+from .lang import t
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # ATTENTION_LAB_CHECKPOINTS points the app at another folder (tests use it).
@@ -60,13 +61,24 @@ def add_session_model(ckpt: Checkpoint, base: str) -> str:
 def describe(ckpt: Checkpoint) -> str:
     """One line for the sidebar: task, decoder and how good it is."""
     cfg = ckpt.model.cfg
-    decoder = f"attention ({cfg.score})" if cfg.decoder == "attention" else "vanilla (fixed c)"
     task = ckpt.card.get("task", "custom")
     if ckpt.task is not None and hasattr(ckpt.task, "min_len"):
         task += f" {ckpt.task.min_len}–{ckpt.task.max_len}"
     em = (ckpt.card.get("metrics") or {}).get("exact_match")
-    quality = f" · held-out exact match {em:.1%}" if isinstance(em, float) else ""
-    return f"Task **{task}** · decoder **{decoder}** · {cfg.cell.upper()} {cfg.hidden}{quality}"
+    quality = t("model.quality", em=em) if isinstance(em, float) else ""
+    return t(
+        "model.describe",
+        task=task,
+        decoder=decoder_name(cfg),
+        cell=cfg.cell.upper(),
+        hidden=cfg.hidden,
+        quality=quality,
+    )
+
+
+def decoder_name(cfg) -> str:
+    """ "attention (additive)" or "vanilla (fixed c)", in the reader's language."""
+    return t("model.decoder_attention", score=cfg.score) if cfg.decoder == "attention" else t("model.decoder_vanilla")
 
 
 def overview() -> list[dict]:
@@ -76,15 +88,21 @@ def overview() -> list[dict]:
         try:
             ckpt = load(path)
         except CheckpointError as exc:
-            rows.append({"model": name, "task": "—", "decoder": f"cannot load: {exc}"})
+            rows.append(
+                {
+                    t("home.col_model"): name,
+                    t("home.col_task"): "—",
+                    t("home.col_decoder"): t("model.cannot_load_row", error=exc),
+                }
+            )
             continue
         cfg, metrics = ckpt.model.cfg, ckpt.card.get("metrics") or {}
         rows.append(
             {
-                "model": name,
-                "task": ckpt.card.get("task", "—"),
-                "decoder": f"attention ({cfg.score})" if cfg.decoder == "attention" else "vanilla (fixed c)",
-                "exact match": metrics.get("exact_match"),
+                t("home.col_model"): name,
+                t("home.col_task"): ckpt.card.get("task", "—"),
+                t("home.col_decoder"): decoder_name(cfg),
+                t("home.col_exact"): metrics.get("exact_match"),
                 "BLEU": metrics.get("bleu"),
                 "AER": metrics.get("aer"),
             }

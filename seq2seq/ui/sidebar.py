@@ -6,7 +6,8 @@ import streamlit as st
 
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError
-from . import models
+from . import lang, models
+from .lang import t
 
 MODEL_KEY = "model"  # also the query parameter: ?model=<checkpoint file stem>
 PREFERRED = "reverse-attention"  # the default model when it exists
@@ -16,19 +17,19 @@ def render() -> None:
     """Draw the model picker (called by app.py before the page runs)."""
     found = models.available()
     with st.sidebar:
-        st.header("Model")
+        lang.controls()
+        st.header(t("sidebar.model"))
         names = list(found) + list(models.session_models())
         if not names:
-            st.error(f"No checkpoints in {models.CHECKPOINT_DIR}. Rebuild them with `make checkpoints`.")
+            st.error(t("sidebar.no_checkpoints", folder=models.CHECKPOINT_DIR))
             return
         st.selectbox(
-            "Checkpoint",
+            t("sidebar.checkpoint"),
             names,
             index=names.index(PREFERRED) if PREFERRED in names else 0,
             key=MODEL_KEY,
             bind="query-params",
-            help="Pretrained models shipped in checkpoints/, and (★) the ones you trained or uploaded in this "
-            "session. The name goes into the page's link (?model=…).",
+            help=t("sidebar.checkpoint_help"),
         )
         ckpt, problem = current_model()
         if problem:
@@ -45,15 +46,24 @@ def _training_status(job) -> None:
     """While this session trains, every page keeps the training alive (the heartbeat that tells
     a closed tab from a visit to another page) and says how far it is."""
     if job.finished:
-        st.caption(f"Training {job.state}: see the Train page.")
+        st.caption(t("sidebar.training_done", state=t(f"train.state.{job.state}")))
         return
     job.beat()
     label = next((s.label for s in job.specs if s.label not in job.results), "")
     st.caption(
-        f"⏳ Training the {label} model: {job.seconds.get(label, 0.0):.0f} s"
+        t("sidebar.training_running", label=label, seconds=job.seconds.get(label, 0.0))
         if job.state == "running"
-        else f"⏳ Training queued (position {job.queue_position})"
+        else t("sidebar.training_queued", position=job.queue_position)
     )
+
+
+def require_model() -> Checkpoint:
+    """The model picked in the sidebar; without one, the page shows why and stops."""
+    ckpt, problem = current_model()
+    if problem:
+        st.error(problem)
+        st.stop()
+    return ckpt
 
 
 def current_model() -> tuple[Checkpoint | None, str | None]:
@@ -63,8 +73,8 @@ def current_model() -> tuple[Checkpoint | None, str | None]:
     if name in models.session_models():
         return models.session_models()[name], None
     if name not in found:
-        return None, "No model is selected: pick one in the sidebar."
+        return None, t("model.none_selected")
     try:
         return models.load(found[name]), None
     except CheckpointError as exc:
-        return None, f"Could not load {name}: {exc}"
+        return None, t("model.cannot_load", name=name, error=exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..i18n import text
 from ..tokenizers import visible_token
 
 # Inline markdown, LaTeX and HTML; "+", "-" and "." only matter at the start of a line, and
@@ -30,7 +31,7 @@ def md_token_with_codepoint(token: str) -> str:
     return f"“{md_escape(shown)}”"
 
 
-def md_marked(output_tokens: list[str], reference_tokens: list[str] | None) -> str:
+def md_marked(output_tokens: list[str], reference_tokens: list[str] | None, lang: str = "en") -> str:
     """The output as markdown, tokens that differ from the reference (same position) in red."""
     out = []
     for i, token in enumerate(output_tokens):
@@ -38,8 +39,8 @@ def md_marked(output_tokens: list[str], reference_tokens: list[str] | None) -> s
         wrong = reference_tokens is not None and (i >= len(reference_tokens) or reference_tokens[i] != token)
         out.append(f":red[**{shown}**]" if wrong else shown)
     if reference_tokens is not None and len(reference_tokens) > len(output_tokens):
-        out.append(f":red[(… {len(reference_tokens) - len(output_tokens)} missing)]")
-    return " ".join(out) or "(empty)"
+        out.append(f":red[{text('common.missing', lang, n=len(reference_tokens) - len(output_tokens))}]")
+    return " ".join(out) or text("common.empty", lang)
 
 
 def require_input(source: str) -> None:
@@ -47,10 +48,22 @@ def require_input(source: str) -> None:
     import streamlit as st
 
     from .. import limits
+    from .lang import t
 
     if not source.strip():
-        st.info("Type an input above.")
+        st.info(t("common.type_input"))
         st.stop()
     if len(source) > limits.MAX_INPUT_CHARS:
-        st.error(f"The input has {len(source):,} characters; this app accepts at most {limits.MAX_INPUT_CHARS:,}.")
+        st.error(t("common.too_long", n=len(source), limit=limits.MAX_INPUT_CHARS))
         st.stop()
+
+
+def warn_unknown(unknown: list[str], guess: bool = False) -> None:
+    """The one warning for input characters the model's vocabulary lacks (read as ⟨unk⟩)."""
+    import streamlit as st
+
+    from .lang import t
+
+    if unknown:
+        names = ", ".join(md_token_with_codepoint(u) for u in unknown)
+        st.warning(t("common.unknown", names=names) + (" " + t("common.unknown_guess") if guess else ""))

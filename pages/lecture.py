@@ -1,0 +1,294 @@
+"""Lecture: the notes' story in their order, every equation next to this model's numbers.
+
+Query parameters: model (sidebar), src, step, att (the attention section's model), section
+(presentation mode shows one section at a time), lang, present. Every number on the page is
+computed live for the selected model, input and step.
+"""
+
+import random
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+from seq2seq import figures
+from seq2seq.analysis import compatible
+from seq2seq.data import pad
+from seq2seq.errors import CheckpointError, InputError
+from seq2seq.search import beam_search, score_targets, trace, translate
+from seq2seq.tasks import CharTask
+from seq2seq.tokenizers import EOS, visible_token
+from seq2seq.ui import charts, frame, lang, models, sidebar, stepper
+from seq2seq.ui.lang import t
+from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
+
+frame.ensure()
+N_CURVE = 1000  # as on Compare, so both pages share one computed curve
+BEAM = 5
+SHOWN = 6  # numbers of a vector written out
+SECTIONS = ("s1", "s2", "s3", "s4", "s5", "s6")
+SCORE_FORMULA = {
+    "dot": r"e_{t,i} = s_{t-1}^{\top} h_i",
+    "general": r"e_{t,i} = s_{t-1}^{\top} W h_i",
+    "additive": r"e_{t,i} = v^{\top} \tanh(W_q s_{t-1} + W_k h_i)",
+    "scaled-dot": r"e_{t,i} = \frac{s_{t-1}^{\top} h_i}{\sqrt{D}}",
+}
+
+look = lang.look()
+presenting = lang.presenting()
+st.title(t("lecture.title"))
+st.caption(t("lecture.intro"))
+ckpt = sidebar.require_model()
+task, model, tokenizer = ckpt.task, ckpt.model, ckpt.tokenizer
+
+source = st.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
+require_input(source)
+try:
+    result = trace(model, tokenizer, source)
+except InputError as exc:
+    st.error(str(exc))
+    st.stop()
+warn_unknown(result.unknown, guess=True)
+step = stepper.controls(len(result.steps), play=False)
+now = result.steps[step - 1]
+
+if presenting:
+    section = st.selectbox(
+        t("lecture.section"), SECTIONS, format_func=lambda k: t(f"lecture.{k}"), key="section", bind="query-params"
+    )
+    shown = {section}
+else:
+    shown = set(SECTIONS)
+
+
+def vector(values, name: str) -> str:
+    """LaTeX for the first SHOWN numbers of a vector: name = (0.12, -0.53, …) ∈ R^D."""
+    head = ", ".join(f"{v:.2f}" for v in values[:SHOWN])
+    more = r", \dots" if len(values) > SHOWN else ""
+    return rf"{name} = ({head}{more}) \in \mathbb{{R}}^{{{len(values)}}}"
+
+
+@torch.no_grad()
+def encode_ids(ids: list[int]):
+    """The encoder on a list of token ids (</s> appended): (h (S, D), c (D,))."""
+    seq = [*ids, EOS]
+    enc, _ = model.encode(pad([seq]).to(model.device), torch.tensor([len(seq)]))
+    return enc.h[0, : len(seq)].cpu().numpy(), enc.c[0].cpu().numpy()
+
+
+# --- 1 · encoder -----------------------------------------------------------------------------
+if "s1" in shown:
+    st.header(t("lecture.s1"))
+    st.markdown(t("lecture.s1_text"))
+    st.latex(r"h_t = \mathrm{RNN}(x_t,\, h_{t-1}), \qquad c = h_T")
+    ids = tokenizer.encode(source)
+    h, c = encode_ids(ids)
+    st.markdown(t("lecture.s1_sizes", T=len(ids) + 1, D=c.shape[0]))
+    rows = []
+    for n in sorted({3, len(ids) + 1, 30}):  # the same c size for 3, this input, and 30 tokens
+        _, c_n = encode_ids((ids * 30)[: n - 1])
+        rows.append({t("lecture.s1_table_len"): n, t("lecture.s1_table_c"): c_n.shape[0]})
+    left, right = st.columns([1, 2])
+    left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    with right:
+        st.markdown(t("lecture.s1_first"))
+        st.latex(vector(c, "c"))
+
+# --- 2 · decoder -----------------------------------------------------------------------------
+if "s2" in shown:
+    st.header(t("lecture.s2"))
+    st.markdown(t("lecture.s2_text"))
+    st.latex(r"s_t = \mathrm{RNN}(y_{t-1},\, s_{t-1}), \qquad y_t = \mathrm{softmax}(W_y s_t + b_y)")
+    prev = "<s>" if step == 1 else result.steps[step - 2].token
+    st.markdown(t("lecture.s2_live", t=step, prev=md_token(prev), token=md_token(now.token), p=now.prob))
+    left, right = st.columns([3, 2])
+    with left:
+        st.latex(vector(now.state, f"s_{{{step}}}"))
+        st.latex(rf"p(y_{{{step}}} \mid y_{{<{step}}}, x) = {now.prob:.3f}")
+    with right:
+        charts.show(figures.topk_bars(result, step, look), "lecture_topk", f"{ckpt.name}-top-k-step{step}")
+
+
+# --- 3 · training vs inference -----------------------------------------------------------------
+def erring_example():
+    """A generated input on which this model's greedy output is wrong (longer and longer
+    inputs, 200 at most), or None; remembered per model for the session."""
+    found = st.session_state.setdefault("_lecture_errors", {})
+    if ckpt.name not in found:
+        found[ckpt.name] = None
+        if task is not None and task.generative:
+            rng = random.Random(0)
+            if isinstance(task, CharTask):
+                lengths = [task.min_len + (2 * task.max_len - task.min_len) * i // 199 for i in range(200)]
+                examples = [task.sample(rng, length=n) for n in lengths]
+            else:
+                examples = [task.sample(rng) for _ in range(200)]
+            outputs = translate(model, tokenizer, [ex.source for ex in examples])
+            found[ckpt.name] = next((ex for ex, out in zip(examples, outputs, strict=True) if out != ex.target), None)
+    return found[ckpt.name]
+
+
+if "s3" in shown:
+    st.header(t("lecture.s3"))
+    st.markdown(t("lecture.s3_text"))
+    st.latex(r"\mathcal{L} = -\frac{1}{T'} \sum_{t=1}^{T'} \log p(y_t \mid y_{<t}, x)")
+    example = erring_example()
+    if example is not None:
+        st.markdown(t("lecture.s3_input", source=md_escape(example.source)))
+    else:
+        st.caption(t("lecture.s3_no_error", n=200))
+        reference = task.reference(source) if task is not None and not result.unknown else None
+        example = reference
+    if example is not None:
+        (scored,) = score_targets(model, tokenizer, [example.source], [example.target])
+        free = trace(model, tokenizer, example.source)
+        free_tokens = [s.token for s in free.steps]
+        rows = []
+        for i, (true, p) in enumerate(zip(scored.target_tokens, scored.probs, strict=True)):
+            own = free_tokens[i] if i < len(free_tokens) else "—"
+            rows.append({
+                t("lecture.s3_col_t"): i + 1, t("lecture.s3_col_true"): true, t("lecture.s3_col_p"): round(p, 4),
+                t("lecture.s3_col_loss"): round(-float(np.log(max(p, 1e-30))), 3),
+                t("lecture.s3_col_free"): own + ("" if own == true else "  ✗"),
+            })  # fmt: skip
+        loss = -float(np.mean(np.log(np.maximum(scored.probs, 1e-30))))
+        st.latex(rf"\mathcal{{L}} = {loss:.3f}")
+        st.markdown(t("lecture.s3_loss", loss=loss, free=md_escape(free.output), target=md_escape(example.target)))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(400, 36 * (len(rows) + 1)))
+
+# --- 4 · beam search vs greedy ---------------------------------------------------------------------
+if "s4" in shown:
+    st.header(t("lecture.s4"))
+    st.markdown(t("lecture.s4_text"))
+    st.latex(r"\mathrm{score}(y_{1..t}) = \sum_{i=1}^{t} \log p(y_i \mid y_{<i}, x)")
+    tree = beam_search(model, tokenizer, source, width=BEAM)
+    best = tree.nbest[0] if tree.nbest else None
+    st.markdown(
+        t(
+            "lecture.s4_live", greedy=md_escape(result.output), g_logp=result.log_prob, k=BEAM,
+            beam=md_escape(best.text if best else ""), b_logp=best.score if best else float("nan"),
+            pruned=sum(n.status == "pruned" for n in tree.nodes),
+        )
+    )  # fmt: skip
+    st.page_link(
+        "pages/beam.py",
+        label=t("lecture.s4_link"),
+        icon="🌳",
+        query_params={"model": ckpt.name, "src": source, "beam": str(BEAM)},  # lang, present: kept by the session
+    )
+
+# --- 5 · the bottleneck --------------------------------------------------------------------------
+if "s5" in shown:
+    st.header(t("lecture.s5"))
+    st.markdown(t("lecture.s5_text"))
+    st.latex(r"c \in \mathbb{R}^{D} \ \text{for every } T")
+    other = models.sibling(ckpt.name)
+    if task is None or not task.generative or other is None:
+        st.caption(t("lecture.s5_none"))
+    else:
+        pair = sorted([ckpt.name, other], key=lambda n: "attention" in n)  # vanilla first, as on Compare
+        bar = st.progress(0.0, text=t("lecture.s5_progress"))
+        curves = {
+            name: models.length_curve(name, N_CURVE, lambda f, i=i: bar.progress((i + f) / 2))
+            for i, name in enumerate(pair)
+        }
+        bar.empty()
+        trained = ckpt.card.get("source_chars")
+        left, _ = st.columns([3, 1]) if not presenting else (st.container(), None)
+        with left:
+            charts.show(
+                figures.length_curve(curves, tuple(trained) if trained else None, look, height=330),
+                "lecture_length",
+                "length-curve",
+            )
+
+
+# --- 6 · attention -----------------------------------------------------------------------------------
+def attention_models() -> list[str]:
+    """Attention models that can read this input like the selected one (the same task), by name."""
+    out = []
+    for name in models.all_names():
+        try:
+            other = models.get(name)
+        except CheckpointError:
+            continue
+        if other.model.cfg.decoder == "attention" and (name == ckpt.name or compatible(ckpt, other) is None):
+            out.append(name)
+    return out
+
+
+choices = attention_models() if "s6" in shown else []
+if "s6" in shown and not choices:
+    st.header(t("lecture.s6"))
+    st.info(t("lecture.vanilla_here"))
+elif "s6" in shown:
+    st.header(t("lecture.s6"))
+    st.markdown(t("lecture.s6_text"))
+    default = ckpt.name if ckpt.name in choices else models.sibling(ckpt.name)
+    att_name = st.selectbox(
+        t("lecture.s6_score"),
+        choices,
+        index=choices.index(default) if default in choices else 0,
+        format_func=lambda n: f"{models.get(n).model.cfg.score} — {n}",
+        key="att",
+        bind="query-params",
+        help=t("lecture.s6_score_help"),
+    )
+    if ckpt.model.cfg.decoder != "attention":
+        st.caption(t("lecture.needs_attention", name=att_name))
+    att = models.get(att_name)
+    att_result = result if att_name == ckpt.name else trace(att.model, att.tokenizer, source)
+    t_att = min(step, len(att_result.steps))
+    row = att_result.steps[t_att - 1]
+    score = att.model.cfg.score
+    st.latex(
+        SCORE_FORMULA[score] + r", \qquad \alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_j \exp(e_{t,j})}"
+        r", \qquad c_t = \sum_i \alpha_{t,i} h_i"
+    )
+    alpha = np.array(row.alpha)
+    best_i = int(alpha.argmax())
+    st.markdown(
+        t("lecture.s6_sum", total=float(alpha.sum()), best=float(alpha[best_i]), i=best_i + 1,
+          token=md_token(att_result.source_tokens[best_i]))
+    )  # fmt: skip
+    left, right = st.columns([3, 2])
+    with left:
+        charts.show(figures.energy_bars(att_result, t_att, look), "lecture_energies", f"{att_name}-energies")
+    with right:
+        charts.show(figures.attention_flow(att_result, t_att, look), "lecture_flow", f"{att_name}-flow")
+    if not presenting:  # the same numbers as a table: one column per source position i
+        table = pd.DataFrame(
+            [
+                [visible_token(x) for x in att_result.source_tokens],
+                [f"{e:.3f}" for e in row.energies],
+                [f"{a:.3f}" for a in alpha],
+            ],
+            index=[t("lecture.s6_col_x"), t("lecture.s6_col_e"), t("lecture.s6_col_alpha")],
+            columns=[f"{t('lecture.s6_col_i')} = {i}" for i in range(1, len(alpha) + 1)],
+        )
+        st.dataframe(table, width="stretch")
+    # c_t recomputed here from α and the encoder states, next to the one the model used
+    ids = att.tokenizer.encode(source)
+    with torch.no_grad():
+        seq = [*ids, EOS]
+        enc, _ = att.model.encode(pad([seq]).to(att.model.device), torch.tensor([len(seq)]))
+    h = enc.h[0, : len(seq)].cpu().numpy()
+    c_t = alpha @ h
+    st.markdown(t("lecture.s6_context", n=SHOWN, D=c_t.shape[0]))
+    st.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i"))
+    st.latex(vector(row.context, f"c_{{{t_att}}}"))
+
+# --- presentation mode: one section per slide, with big buttons to move between them ------------
+if presenting:
+
+    def go(delta: int) -> None:
+        i = SECTIONS.index(st.session_state.get("section", SECTIONS[0]))
+        st.session_state["section"] = SECTIONS[min(max(i + delta, 0), len(SECTIONS) - 1)]
+
+    i = SECTIONS.index(section)
+    b1, b2 = st.columns(2)
+    b1.button(t("lecture.prev_section"), key="prev_section", on_click=go, args=(-1,), disabled=i == 0,
+              width="stretch")  # fmt: skip
+    b2.button(t("lecture.next_section"), key="next_section", on_click=go, args=(1,),
+              disabled=i == len(SECTIONS) - 1, width="stretch", type="primary")  # fmt: skip

@@ -1,0 +1,640 @@
+"""Every string a person reads in the app, in English and 中文, in one place.
+
+    text("translate.title", "zh")                 -> "逐步解码"
+    text("fig.topk.title", "en", k=5, t=3)        -> "Top 5 candidates for y<sub>3</sub>"
+
+Keys are "<room>.<what>"; each value is (English, 中文) with the same {placeholders}
+(tests/test_i18n.py fails on a missing language, a placeholder in one language only, or a
+key used in the code but not defined here). Pure data: the figure builders, the task
+descriptions and the pages all read it; Streamlit is not imported. Symbols stay those of
+the lecture notes (x, y, h_t, s_t, c, c_t, α_{t,i}, e_{t,i}) in both languages. Strings for
+Plotly may hold its HTML subset (<sub>, <br>); strings for st.markdown may hold markdown.
+"""
+
+from __future__ import annotations
+
+LANGS = {"en": "English", "zh": "中文"}
+DEFAULT = "en"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # --- navigation and the shared sidebar --------------------------------------------------
+    "nav.home": ("Home", "首页"),
+    "nav.lecture": ("Lecture", "课堂讲解"),
+    "nav.translate": ("Translate", "逐步解码"),
+    "nav.beam": ("Beam search", "束搜索"),
+    "nav.compare": ("Compare", "对比"),
+    "nav.train": ("Train", "训练"),
+    "sidebar.language": ("Language", "语言"),
+    "sidebar.present": ("Presentation mode", "演示模式"),
+    "sidebar.present_help": (
+        "Larger text and figures for a projector; advanced controls hidden. In the link as present=1.",
+        "投影用：放大文字和图，隐藏高级选项。链接中为 present=1。",
+    ),
+    "sidebar.model": ("Model", "模型"),
+    "sidebar.checkpoint": ("Checkpoint", "模型文件"),
+    "sidebar.checkpoint_help": (
+        "Pretrained models shipped in checkpoints/, and (★) the ones you trained or uploaded in this session. "
+        "The name goes into the page's link (?model=…).",
+        "checkpoints/ 中自带的预训练模型，以及（★）你在本次会话中训练或上传的模型。名称会写进页面链接（?model=…）。",
+    ),
+    "sidebar.no_checkpoints": (
+        "No checkpoints in {folder}. Rebuild them with `make checkpoints`.",
+        "{folder} 中没有模型文件。请用 `make checkpoints` 重新生成。",
+    ),
+    "sidebar.training_done": ("Training {state}: see the Train page.", "训练{state}：请看“训练”页。"),
+    "sidebar.training_running": (
+        "⏳ Training the {label} model: {seconds:.0f} s",
+        "⏳ 正在训练 {label} 模型：{seconds:.0f} 秒",
+    ),
+    "sidebar.training_queued": ("⏳ Training queued (position {position})", "⏳ 训练排队中（第 {position} 位）"),
+    "model.none_selected": ("No model is selected: pick one in the sidebar.", "未选择模型：请在侧边栏中选择。"),
+    "model.cannot_load": ("Could not load {name}: {error}", "无法加载 {name}：{error}"),
+    "model.describe": (
+        "Task **{task}** · decoder **{decoder}** · {cell} {hidden}{quality}",
+        "任务 **{task}** · 解码器 **{decoder}** · {cell} {hidden}{quality}",
+    ),
+    "model.quality": (" · held-out exact match {em:.1%}", " · 留出集完全匹配率 {em:.1%}"),
+    "model.decoder_attention": ("attention ({score})", "注意力（{score}）"),
+    "model.decoder_vanilla": ("vanilla (fixed c)", "普通（固定 c）"),
+    "model.cannot_load_row": ("cannot load: {error}", "无法加载：{error}"),
+    # --- messages every page may show ---------------------------------------------------------
+    "common.input_x": ("Input x", "输入 x"),
+    "common.type_input": ("Type an input above.", "请在上方输入。"),
+    "common.too_long": (
+        "The input has {n:,} characters; this app accepts at most {limit:,}.",
+        "输入有 {n:,} 个字符；本应用最多接受 {limit:,} 个。",
+    ),
+    "common.unknown": (
+        "Not in this model's vocabulary, read as ⟨unk⟩: {names}.",
+        "不在此模型词表中、按 ⟨unk⟩ 读入的字符：{names}。",
+    ),
+    "common.unknown_guess": ("The output for them is a guess.", "它们对应的输出只是猜测。"),
+    "common.empty": ("(empty)", "（空）"),
+    "common.missing": ("(… {n} missing)", "（…… 缺 {n} 个）"),
+    "common.no_checkpoints": (
+        "No checkpoints found. Rebuild them with `make checkpoints`.",
+        "没有找到模型文件。请用 `make checkpoints` 重新生成。",
+    ),
+    "common.step": ("Decoding step t", "解码步 t"),
+    "common.step_help": (
+        "Step t emits y_t. Everything below shows step t.",
+        "第 t 步输出 y_t。下方所有内容都对应第 t 步。",
+    ),
+    "common.prev": ("⏮ Previous", "⏮ 上一步"),
+    "common.next": ("Next ⏭", "下一步 ⏭"),
+    "common.play": ("▶ Play", "▶ 播放"),
+    "common.pause": ("⏸ Pause", "⏸ 暂停"),
+    # --- Home ---------------------------------------------------------------------------------
+    "home.intro": (
+        "Watch a sequence-to-sequence model work, one decoding step at a time.",
+        "观察一个序列到序列模型如何工作，一次一个解码步。",
+    ),
+    "home.story1": (
+        "**Encoder–decoder.** The encoder reads $x_1 \\dots x_T$ and squeezes it into one fixed vector "
+        "$c = h_T$; the decoder unrolls the output $y_1 \\dots y_{{T'}}$ from it.",
+        "**编码器–解码器。** 编码器读入 $x_1 \\dots x_T$，把它压缩成一个固定长度的向量 $c = h_T$；"
+        "解码器再从它逐个生成输出 $y_1 \\dots y_{{T'}}$。",
+    ),
+    "home.story2": (
+        "**Training and inference.** Training feeds the true $y_{{t-1}}$ (teacher forcing); at inference the "
+        "model feeds back its own prediction.",
+        "**训练与推理。** 训练时输入真实的 $y_{{t-1}}$（教师强制）；推理时模型把自己的预测作为下一步的输入。",
+    ),
+    "home.story3": (
+        "**The bottleneck.** $c$ has the same size however long the input is, so long inputs lose information.",
+        "**瓶颈。** 无论输入多长，$c$ 的大小都不变，所以长输入会丢失信息。",
+    ),
+    "home.story4": (
+        "**Attention** gives the decoder a fresh context at every step, $c_t = \\sum_i \\alpha_{{t,i}} h_i$, "
+        "looking back at the encoder states where it needs to.",
+        "**注意力机制** 在每一步为解码器计算新的上下文 $c_t = \\sum_i \\alpha_{{t,i}} h_i$，按需回看编码器的各个状态。",
+    ),
+    "home.link_lecture": (
+        "Lecture — the notes' story in order, every equation with this model's numbers",
+        "课堂讲解 — 按讲义顺序讲完整个故事，每个公式都填上模型的真实数值",
+    ),
+    "home.link_translate": (
+        "Translate — step through a decode: α, the notes' picture, what-if",
+        "逐步解码 — 一步一步看解码：α、讲义中的连线图、假设分析",
+    ),
+    "home.link_beam": (
+        "Beam search — the whole tree: what the beam kept and what it dropped",
+        "束搜索 — 整棵搜索树：保留了什么，丢弃了什么",
+    ),
+    "home.link_compare": (
+        "Compare — vanilla vs attention, and the bottleneck by input length",
+        "对比 — 普通解码器与注意力解码器，以及随输入长度出现的瓶颈",
+    ),
+    "home.link_train": (
+        "Train — watch the loss fall and attention learn to align, live",
+        "训练 — 实时观察损失下降、注意力学会对齐",
+    ),
+    "home.links_caption": (
+        "Pick a model in the sidebar. Every view's state is in its link, so a link on a slide reopens it.",
+        "在侧边栏中选择模型。每个视图的状态都在链接里，幻灯片上的链接能原样打开它。",
+    ),
+    "home.models": ("The shipped models", "自带的模型"),
+    "home.models_caption": (
+        "Each task has a vanilla and an attention model with the same encoder and training budget. Exact match on "
+        "500 held-out pairs; AER = alignment error rate of the argmax-α alignment (lower is better).",
+        "每个任务都有一个普通模型和一个注意力模型，编码器和训练预算相同。完全匹配率在 500 个留出样本上测得；"
+        "AER 为 argmax-α 对齐的对齐错误率（越低越好）。",
+    ),
+    "home.col_model": ("model", "模型"),
+    "home.col_task": ("task", "任务"),
+    "home.col_decoder": ("decoder", "解码器"),
+    "home.col_exact": ("exact match", "完全匹配率"),
+    # --- Lecture ------------------------------------------------------------------------------
+    "lecture.title": ("Lecture: from a fixed c to attention", "课堂讲解：从固定向量 c 到注意力"),
+    "lecture.intro": (
+        "The notes' story in their order, on the model picked in the sidebar. Every number below is computed "
+        "live for the input and the step you choose.",
+        "按讲义的顺序讲解，使用侧边栏中选择的模型。下面每个数值都是针对你选择的输入和解码步实时计算的。",
+    ),
+    "lecture.needs_attention": (
+        "This model is vanilla; the attention section uses **{name}**, the attention model of the same task.",
+        "当前模型是普通解码器；注意力一节使用同一任务的注意力模型 **{name}**。",
+    ),
+    "lecture.section": ("Section", "章节"),
+    "lecture.prev_section": ("⏮ Previous section", "⏮ 上一节"),
+    "lecture.next_section": ("Next section ⏭", "下一节 ⏭"),
+    "lecture.s1": ("1 · Encoder: the whole input in one vector c", "1 · 编码器：整个输入压进一个向量 c"),
+    "lecture.s1_text": (
+        "The encoder reads the input one token at a time and updates its hidden state. Its last state is the "
+        "summary the decoder gets: $c = h_T$.",
+        "编码器一次读入一个词元并更新隐藏状态。它的最后一个状态就是交给解码器的摘要：$c = h_T$。",
+    ),
+    "lecture.s1_sizes": (
+        "This input has **T = {T}** tokens (</s> included); c has **{D}** numbers. An input of 3 tokens or of 30 "
+        "gets a c of the same {D} numbers.",
+        "这个输入有 **T = {T}** 个词元（含 </s>）；c 有 **{D}** 个数。无论输入是 3 个词元还是 30 个，c 都是这 {D} 个数。",
+    ),
+    "lecture.s1_table_len": ("input length T", "输入长度 T"),
+    "lecture.s1_table_c": ("size of c", "c 的大小"),
+    "lecture.s1_first": ("The first numbers of this c:", "这个 c 的前几个数："),
+    "lecture.s2": ("2 · Decoder: one token per step", "2 · 解码器：每步一个词元"),
+    "lecture.s2_text": (
+        "The decoder starts from c and, at each step t, reads the previous output $y_{{t-1}}$, updates its state "
+        "$s_t$, and turns it into a probability for every token of the vocabulary.",
+        "解码器从 c 出发，在每一步 t 读入上一步的输出 $y_{{t-1}}$，更新状态 $s_t$，再把它变成词表中每个词元的概率。",
+    ),
+    "lecture.s2_live": (
+        "At step **t = {t}** the decoder read $y_{{t-1}}$ = **{prev}** and emits **{token}** with p = **{p:.3f}**.",
+        "在第 **t = {t}** 步，解码器读入 $y_{{t-1}}$ = **{prev}**，输出 **{token}**，概率 p = **{p:.3f}**。",
+    ),
+    "lecture.s3": ("3 · Training vs inference", "3 · 训练与推理"),
+    "lecture.s3_text": (
+        "In training the decoder is fed the **true** previous token (teacher forcing) and the loss is the "
+        "cross-entropy, −log p of the right token at each step. At inference it must feed back **its own** "
+        "output, so one mistake can derail the rest.",
+        "训练时给解码器输入**真实的**上一个词元（教师强制），损失是交叉熵，即每一步正确词元的 −log p。"
+        "推理时它只能输入**自己的**输出，所以一个错误可能让后面全部出错。",
+    ),
+    "lecture.s3_input": (
+        "An input on which this model errs (found among generated inputs of growing length): **{source}**",
+        "一个让此模型出错的输入（在长度逐渐增加的生成输入中找到）：**{source}**",
+    ),
+    "lecture.s3_no_error": (
+        "This model got every generated input right (up to {n} tried), so teacher forcing and free running agree "
+        "here; the table shows the input above.",
+        "此模型在所有生成的输入上都正确（最多尝试 {n} 个），因此这里教师强制与自由生成的结果一致；表格使用上方的输入。",
+    ),
+    "lecture.s3_col_t": ("t", "t"),
+    "lecture.s3_col_true": ("true y_t", "真实 y_t"),
+    "lecture.s3_col_p": ("teacher-forced p(true y_t)", "教师强制下 p(真实 y_t)"),
+    "lecture.s3_col_loss": ("−log p", "−log p"),
+    "lecture.s3_col_free": ("free-running output", "自由生成的输出"),
+    "lecture.s3_loss": (
+        "Cross-entropy of this pair: mean −log p = **{loss:.3f}**. Free running it outputs **{free}**; "
+        "the right answer is **{target}**.",
+        "这一对样本的交叉熵：−log p 的平均值 = **{loss:.3f}**。自由生成时输出 **{free}**；正确答案是 **{target}**。",
+    ),
+    "lecture.s4": ("4 · Beam search vs greedy", "4 · 束搜索与贪心解码"),
+    "lecture.s4_text": (
+        "Greedy decoding keeps the single most likely token at each step. Beam search keeps the k most likely "
+        "prefixes, so a token that looks worse now can win later.",
+        "贪心解码每一步只保留最可能的一个词元。束搜索保留 k 个最可能的前缀，所以眼下看起来较差的词元之后也可能胜出。",
+    ),
+    "lecture.s4_live": (
+        "Greedy: **{greedy}** (log p = {g_logp:.3f}). Beam, width {k}: **{beam}** (log p = {b_logp:.3f}); "
+        "{pruned} candidates pruned.",
+        "贪心：**{greedy}**（log p = {g_logp:.3f}）。束宽 {k} 的束搜索：**{beam}**（log p = {b_logp:.3f}）；剪掉了 {pruned} 个候选。",
+    ),
+    "lecture.s4_link": ("Open the beam tree for this input", "打开此输入的束搜索树"),
+    "lecture.s5": ("5 · The bottleneck", "5 · 瓶颈"),
+    "lecture.s5_text": (
+        "c has the same size however long the input is, so the vanilla decoder's accuracy falls as inputs grow; "
+        "the attention decoder, which looks back at every $h_i$, holds up.",
+        "不论输入多长，c 的大小都不变，所以普通解码器的准确率随输入变长而下降；能回看每个 $h_i$ 的注意力解码器则保持得住。",
+    ),
+    "lecture.s5_none": (
+        "The length figure needs a vanilla and an attention model of one generated task.",
+        "长度图需要同一生成任务的普通模型和注意力模型各一个。",
+    ),
+    "lecture.s5_progress": ("Measuring exact match by input length…", "正在按输入长度测量完全匹配率……"),
+    "lecture.s6": ("6 · Attention: a fresh context cₜ at every step", "6 · 注意力：每一步都有新的上下文 cₜ"),
+    "lecture.s6_text": (
+        "At step t the decoder scores every encoder state against its previous state, turns the scores into "
+        "weights that sum to 1, and reads their weighted sum.",
+        "在第 t 步，解码器用上一步的状态给每个编码器状态打分，把分数变成和为 1 的权重，再读取这些状态的加权和。",
+    ),
+    "lecture.s6_score": ("Score function", "打分函数"),
+    "lecture.s6_score_help": (
+        "Models of this task trained with each score function (the ones shipped or trained in this session).",
+        "用不同打分函数训练的同一任务模型（自带的或本次会话训练的）。",
+    ),
+    "lecture.s6_col_i": ("i", "i"),
+    "lecture.s6_col_x": ("x_i", "x_i"),
+    "lecture.s6_col_e": ("e_{{t,i}}", "e_{{t,i}}"),
+    "lecture.s6_col_alpha": ("α_{{t,i}}", "α_{{t,i}}"),
+    "lecture.s6_sum": (
+        "$\\sum_i \\alpha_{{t,i}}$ = **{total:.4f}**; the largest weight, **{best:.3f}**, is on $x_{{{i}}}$ = **{token}**.",
+        "$\\sum_i \\alpha_{{t,i}}$ = **{total:.4f}**；最大的权重 **{best:.3f}** 落在 $x_{{{i}}}$ = **{token}** 上。",
+    ),
+    "lecture.s6_context": (
+        "$c_t$, first {n} of its {D} numbers, computed here as $\\sum_i \\alpha_{{t,i}} h_i$ and as the model computed it:",
+        "$c_t$ 的前 {n} 个数（共 {D} 个），一行是这里按 $\\sum_i \\alpha_{{t,i}} h_i$ 算出的，一行是模型算出的：",
+    ),
+    "lecture.vanilla_here": (
+        "No attention model is available for this task, so this section has nothing to show.",
+        "此任务没有可用的注意力模型，所以本节没有内容。",
+    ),
+    # --- Translate ----------------------------------------------------------------------------
+    "translate.title": ("Translate", "逐步解码"),
+    "translate.input_help": ("The source sequence. Press Enter to decode it.", "源序列。按回车开始解码。"),
+    "translate.whatif_not_applied": (
+        "The what-if in the link does not apply: {error}. Showing the model's own choices.",
+        "链接中的假设不适用：{error}。显示模型自己的选择。",
+    ),
+    "translate.length_note": (
+        "This model was trained on inputs of {lo}–{hi} characters; yours has {n}, so expect mistakes.",
+        "此模型训练时的输入长度为 {lo}–{hi} 个字符；你的输入有 {n} 个，可能会出错。",
+    ),
+    "translate.output": ("**Output y**", "**输出 y**"),
+    "translate.output_whatif": (
+        " — with a what-if (forced tokens in purple below)",
+        " — 含假设（强制的词元在下方以紫色显示）",
+    ),
+    "translate.correct_answer": ("**Correct answer**", "**正确答案**"),
+    "translate.correct": ("The model's output is correct.", "模型的输出正确。"),
+    "translate.wrong": ("The model's output differs from the correct answer.", "模型的输出与正确答案不同。"),
+    "translate.unfinished": (
+        "Decoding stopped at the length limit ({n} steps) before the model emitted </s>.",
+        "模型输出 </s> 之前，解码已在长度上限（{n} 步）处停止。",
+    ),
+    "translate.forced_note": (" (**forced** by your what-if)", "（由你的假设**强制**）"),
+    "translate.step_summary": (
+        "Step **t = {t}** of {n}: the decoder emits **{token}** with probability **{p:.3f}**{forced}. "
+        "Output so far: {so_far}",
+        "第 **t = {t}** 步（共 {n} 步）：解码器输出 **{token}**，概率 **{p:.3f}**{forced}。目前的输出：{so_far}",
+    ),
+    "translate.aer": (
+        "Dotted orange cells: the gold alignment of the correct output. AER of this example (argmax-α of the "
+        "correct output vs gold): **{aer:.2f}** — 0 means the model looks exactly where the task says it should.",
+        "橙色虚线格：正确输出的标准对齐。本例的 AER（正确输出的 argmax-α 与标准对齐相比）：**{aer:.2f}** — "
+        "0 表示模型恰好看向任务要求的位置。",
+    ),
+    "translate.aer_no_outline": (
+        " The model's output differs from the correct one, so no outline is drawn.",
+        " 模型的输出与正确答案不同，因此不画轮廓。",
+    ),
+    "translate.vanilla_info": (
+        "This is a **vanilla** decoder: it has no attention, so there is no α to draw. At every step it reads "
+        "the same fixed vector $c = h_T$ ({D} numbers), whatever the input's length — the rows of the context "
+        "strip below are identical.",
+        "这是一个**普通**解码器：它没有注意力，所以没有 α 可画。无论输入多长，它每一步读取的都是同一个固定向量 "
+        "$c = h_T$（{D} 个数）— 下方上下文条的各行完全相同。",
+    ),
+    "translate.whatif": (
+        "**What if?** Force another candidate at this step and decode on from there:",
+        "**假设分析：** 在这一步强制选择另一个候选，然后从那里继续解码：",
+    ),
+    "translate.undo": ("↩ Undo the what-if (back to the model's own choices)", "↩ 撤销假设（回到模型自己的选择）"),
+    "translate.why_not": (
+        "Why not this answer? Score a target of your own with teacher forcing",
+        "为什么不是这个答案？用教师强制给你自己的目标打分",
+    ),
+    "translate.why_not_caption": (
+        "The model reads your target one token at a time (teacher forcing) and says how likely it finds each "
+        "token — and, for attention models, where it looks while producing it.",
+        "模型一次读入你的目标中的一个词元（教师强制），给出每个词元的概率 — 对注意力模型，还显示它生成每个词元时看向哪里。",
+    ),
+    "translate.target_y": ("Target y", "目标 y"),
+    "translate.target_logp": (
+        "log p(y | x) = **{target:.2f}** for this target, against **{output:.2f}** for the output above ({text}).",
+        "这个目标的 log p(y | x) = **{target:.2f}**，上面的输出（{text}）为 **{output:.2f}**。",
+    ),
+    "translate.export": ("Export", "导出"),
+    "translate.export_csv": ("Alignment α (CSV)", "对齐 α（CSV）"),
+    "translate.export_json": ("The whole trace (JSON)", "完整解码记录（JSON）"),
+    "translate.export_caption": (
+        "Every chart's camera icon (top right of the chart) saves it as a PNG at twice the screen resolution.",
+        "每张图右上角的相机图标可以把它存为两倍屏幕分辨率的 PNG。",
+    ),
+    # --- Beam ---------------------------------------------------------------------------------
+    "beam.title": ("Beam search", "束搜索"),
+    "beam.caption": (
+        "Greedy decoding keeps one candidate per step; beam search keeps the *width* most likely prefixes, scored "
+        "by their total log-probability, and finishes when enough of them have emitted </s>. Faded nodes are "
+        "candidates the beam threw away; diamonds are finished hypotheses with their length-normalised score; the "
+        "red path is the winner. Click a node to inspect it.",
+        "贪心解码每步只保留一个候选；束搜索保留 *束宽* 个最可能的前缀，按总对数概率打分，直到足够多的前缀输出了 </s>。"
+        "淡色节点是被束丢弃的候选；菱形是已完成的假设及其长度归一化得分；红色路径是最终胜出者。点击节点可查看详情。",
+    ),
+    "beam.clamped": (
+        "Beam width {wanted} is outside 1–{top}; using {used}.",
+        "束宽 {wanted} 超出 1–{top}；改用 {used}。",
+    ),
+    "beam.input_help": ("Press Enter to search.", "按回车开始搜索。"),
+    "beam.width": ("Beam width", "束宽"),
+    "beam.alpha": ("Length penalty α", "长度惩罚 α"),
+    "beam.alpha_help": (
+        "GNMT: score / ((5 + |y|) / 6)^α. 0 = off (raw log-probability, which favours short outputs).",
+        "GNMT：得分 / ((5 + |y|) / 6)^α。0 = 关闭（原始对数概率，偏爱短输出）。",
+    ),
+    "beam.show_pruned": ("Show pruned candidates", "显示被剪掉的候选"),
+    "beam.greedy_output": ("**Greedy output**", "**贪心解码输出**"),
+    "beam.beam_output": ("**Beam output (width {k})**", "**束搜索输出（束宽 {k}）**"),
+    "beam.differs": (
+        "Beam search found a different output than greedy decoding.",
+        "束搜索找到了与贪心解码不同的输出。",
+    ),
+    "beam.nbest": ("**n-best list**", "**n-best 列表**"),
+    "beam.col_rank": ("rank", "名次"),
+    "beam.col_output": ("output", "输出"),
+    "beam.col_finished": ("finished", "已完成"),
+    "beam.col_logp": ("log p", "log p"),
+    "beam.col_norm": ("normalised", "归一化得分"),
+    "beam.selected": (
+        "**Selected hypothesis** (step {step}, {status}): {prefix}  \nlog p(token) = {logp:.3f} · cumulative "
+        "log p = {score:.3f} · normalised = {norm:.3f}",
+        "**选中的假设**（第 {step} 步，{status}）：{prefix}  \nlog p(词元) = {logp:.3f} · 累计 log p = {score:.3f} · "
+        "归一化 = {norm:.3f}",
+    ),
+    "beam.status.root": ("root", "根"),
+    "beam.status.kept": ("kept", "保留"),
+    "beam.status.pruned": ("pruned", "剪掉"),
+    "beam.status.finished": ("finished", "已完成"),
+    "beam.status.winner": ("winner", "胜出"),
+    "beam.vanilla_node": (
+        "A vanilla decoder has no α: every step of every hypothesis reads the same c.",
+        "普通解码器没有 α：每个假设的每一步读取的都是同一个 c。",
+    ),
+    "beam.click_hint": (
+        "Click a node of the tree to see its hypothesis, its scores and its attention.",
+        "点击树上的节点，查看它的假设、得分和注意力。",
+    ),
+    "beam.side_by_side": ("Side by side with {other}", "与 {other} 并排对比"),
+    # --- Compare ------------------------------------------------------------------------------
+    "compare.title": ("Compare", "对比"),
+    "compare.caption": (
+        "The same input through two models. By default the vanilla and the attention model of one task: same "
+        "encoder, same training budget — the only difference is whether the decoder reads one fixed c or a fresh "
+        "c_t at every step.",
+        "同一个输入送进两个模型。默认是同一任务的普通模型和注意力模型：编码器相同，训练预算相同 — "
+        "唯一的区别是解码器读取一个固定的 c，还是每一步都读取新的 c_t。",
+    ),
+    "compare.left": ("Left model", "左侧模型"),
+    "compare.right": ("Right model", "右侧模型"),
+    "compare.incompatible": (
+        "These two models cannot be compared on the same inputs: {problem}. Pick two models of one task.",
+        "这两个模型无法在相同输入上比较：{problem}。请选择同一任务的两个模型。",
+    ),
+    "compare.gen_len": ("Length of a generated input", "生成输入的长度"),
+    "compare.gen_len_help": (
+        "The models were trained on {lo}–{hi}; try longer.",
+        "模型训练时的长度为 {lo}–{hi}；试试更长的。",
+    ),
+    "compare.generate": ("Generate an input of this length", "生成此长度的输入"),
+    "compare.output": ("**Output** ", "**输出** "),
+    "compare.correct": ("✅ correct", "✅ 正确"),
+    "compare.wrong": ("❌ wrong (red tokens differ)", "❌ 错误（红色词元不同）"),
+    "compare.context_attention": (
+        "Its context: a fresh $c_t = \\sum_i \\alpha_{{t,i}} h_i$ at every step.",
+        "它的上下文：每一步都有新的 $c_t = \\sum_i \\alpha_{{t,i}} h_i$。",
+    ),
+    "compare.context_vanilla": (
+        "Its context: the one fixed $c = h_T$, the same at every step.",
+        "它的上下文：唯一的固定向量 $c = h_T$，每一步都相同。",
+    ),
+    "compare.bottleneck": ("Where the fixed vector gives out", "固定向量在哪里撑不住"),
+    "compare.curve_caption": (
+        "Exact match on about {n:,} fresh inputs per model, by source length (hover for the number of inputs per "
+        "point); the grey band is the range of lengths seen in training. Bahdanau et al. (2015), Fig. 2, on a toy "
+        "task.",
+        "每个模型在约 {n:,} 个新输入上的完全匹配率，按源序列长度统计（悬停可看每个点的输入数）；"
+        "灰色带是训练时见过的长度范围。对应 Bahdanau 等（2015）图 2，这里用的是玩具任务。",
+    ),
+    "compare.learned": ("How they learned", "它们是怎样学会的"),
+    # --- Train --------------------------------------------------------------------------------
+    "train.title": ("Train", "训练"),
+    "train.caption": (
+        "Train a small encoder-decoder here and now. The defaults reach 99 % on reversing 3-12 letters in well "
+        "under a minute; tick *both* to train a vanilla and an attention model with the same budget and watch the "
+        "bottleneck appear live.",
+        "在这里当场训练一个小型编码器–解码器。默认设置在不到一分钟内就能在 3–12 个字母的反转任务上达到 99%；"
+        "勾选*两个都训练*，用相同预算训练普通模型和注意力模型，实时看到瓶颈出现。",
+    ),
+    "train.task": ("Task", "任务"),
+    "train.own_pairs": ("your own pairs (upload)", "你自己的句对（上传）"),
+    "train.pairs_file": (
+        "Pairs file: TSV (source⇥target, extra columns ignored, e.g. Tatoeba's) or CSV; UTF-8 or UTF-16",
+        "句对文件：TSV（源⇥目标，多余的列会被忽略，例如 Tatoeba 的格式）或 CSV；UTF-8 或 UTF-16",
+    ),
+    "train.upload_prompt": ("Upload a file of source/target pairs to train on.", "请上传一个源/目标句对文件用于训练。"),
+    "train.first_pairs": ("Using the first {limit:,} of {n:,} pairs.", "使用 {n:,} 个句对中的前 {limit:,} 个。"),
+    "train.lengths": ("String lengths", "字符串长度"),
+    "train.col_source": ("source", "源"),
+    "train.col_target": ("target", "目标"),
+    "train.tokenizer": ("Tokenizer", "分词器"),
+    "train.vocab": ("Sentencepiece vocabulary", "Sentencepiece 词表大小"),
+    "train.vocab_help": ("Only for the sentencepiece tokenizer.", "仅用于 sentencepiece 分词器。"),
+    "train.cell": ("Encoder/decoder cell", "编码器/解码器单元"),
+    "train.hidden": ("Hidden size (per direction)", "隐藏层大小（每个方向）"),
+    "train.layers": ("Layers", "层数"),
+    "train.bidirectional": ("Bidirectional encoder", "双向编码器"),
+    "train.decoder": ("Decoder", "解码器"),
+    "train.score": ("Attention score", "注意力打分函数"),
+    "train.both": ("Train both: vanilla and attention, same budget", "两个都训练：普通与注意力，相同预算"),
+    "train.teacher_forcing": ("Teacher-forcing ratio", "教师强制比例"),
+    "train.lr": ("Learning rate", "学习率"),
+    "train.batch": ("Batch size", "批大小"),
+    "train.n_train": ("Training pairs (generated)", "训练样本数（生成）"),
+    "train.seconds": ("Time budget (s)", "时间预算（秒）"),
+    "train.target": ("Stop at held-out exact match", "留出集完全匹配率达到此值时停止"),
+    "train.submit": ("▶ Train", "▶ 训练"),
+    "train.load_ckpt": (
+        "Load a checkpoint file (.safetensors) into this session",
+        "把模型文件（.safetensors）加载到本次会话",
+    ),
+    "train.ckpt_label": ("Checkpoint", "模型文件"),
+    "train.refused": ("This file was refused: {error}.", "此文件被拒绝：{error}。"),
+    "train.loaded_as": ("Loaded as {name}: pick it in the sidebar.", "已加载为 {name}：请在侧边栏中选择。"),
+    "train.still_running": (
+        "Your previous training is still running: stop it first.",
+        "你之前的训练仍在进行：请先停止它。",
+    ),
+    "train.cannot": ("These settings cannot train: {error}.", "这些设置无法训练：{error}。"),
+    "train.queued": (
+        "Waiting for the server's training slot (position {position} in the queue)…",
+        "正在等待服务器的训练名额（队列中第 {position} 位）……",
+    ),
+    "train.progress": (
+        "Training the {label} model: {done:.0f} s of {budget:.0f}{acc}",
+        "正在训练 {label} 模型：{done:.0f} / {budget:.0f} 秒{acc}",
+    ),
+    "train.progress_acc": (", held-out exact match {acc:.1%}", "，留出集完全匹配率 {acc:.1%}"),
+    "train.stop": ("■ Stop (keep what it has learned)", "■ 停止（保留已学到的）"),
+    "train.done": ("Training {state}{message}.", "训练{state}{message}。"),
+    "train.state.done": ("done", "完成"),
+    "train.state.stopped": ("stopped", "已停止"),
+    "train.state.failed": ("failed", "失败"),
+    "train.state.running": ("running", "进行中"),
+    "train.state.queued": ("queued", "排队中"),
+    "train.probe_title": (
+        "Attention of a held-out probe input at step {step}",
+        "第 {step} 步时一个留出探针输入的注意力",
+    ),
+    "train.your_models": ("Your models", "你的模型"),
+    "train.result": (
+        "**{name}**: held-out exact match **{em:.1%}** after {steps} steps ({seconds:.0f} s). It is now in the "
+        "sidebar's model list on every page of this session (and only this session).",
+        "**{name}**：训练 {steps} 步（{seconds:.0f} 秒）后留出集完全匹配率 **{em:.1%}**。"
+        "它现在出现在本次会话（且仅本次会话）每一页侧边栏的模型列表中。",
+    ),
+    "train.use": ("Use it", "使用它"),
+    "train.download": ("Download .safetensors", "下载 .safetensors"),
+    "train.save_as": ("Save to checkpoints/ as", "保存到 checkpoints/，文件名"),
+    "train.save": ("Save", "保存"),
+    "train.bad_name": (
+        "Use 1-48 lowercase letters, digits, '-' or '_' (starting with a letter or digit).",
+        "请使用 1–48 个小写字母、数字、'-' 或 '_'（以字母或数字开头）。",
+    ),
+    "train.exists": (
+        "{name} already exists; shipped and saved models are never overwritten.",
+        "{name} 已存在；自带的和已保存的模型永远不会被覆盖。",
+    ),
+    "train.saved": ("Saved as checkpoints/{file}.", "已保存为 checkpoints/{file}。"),
+    "train.replay": ("Replay: attention learning to align", "回放：注意力学会对齐的过程"),
+    "train.replay_step": ("Validation step", "验证步"),
+    "train.replay_format": ("step {step}", "第 {step} 步"),
+    "train.replay_title": ("α of “{source}” at step {step}", "第 {step} 步时 “{source}” 的 α"),
+    # --- figures (Plotly: <sub> and <br> allowed) ---------------------------------------------
+    "fig.heatmap.title": (
+        "Attention α<sub>t,i</sub> — columns: source x<sub>i</sub>, rows: output y<sub>t</sub>",
+        "注意力 α<sub>t,i</sub> — 列：源 x<sub>i</sub>，行：输出 y<sub>t</sub>",
+    ),
+    "fig.output_yt": ("output y<sub>t</sub>", "输出 y<sub>t</sub>"),
+    "fig.source_xi": ("source x<sub>i</sub>", "源 x<sub>i</sub>"),
+    "fig.target_yt": ("target y<sub>t</sub>", "目标 y<sub>t</sub>"),
+    "fig.probability": ("probability", "概率"),
+    "fig.value": ("value", "数值"),
+    "fig.alpha_bars.title": (
+        "α<sub>{t},i</sub> at step t = {t} (emitting “{token}”)",
+        "第 t = {t} 步的 α<sub>{t},i</sub>（输出 “{token}”）",
+    ),
+    "fig.topk.title": ("Top {k} candidates for y<sub>{t}</sub>", "y<sub>{t}</sub> 的前 {k} 个候选"),
+    "fig.context.title": ("Context {name} at each step{note}", "每一步的上下文 {name}{note}"),
+    "fig.context.same": (": identical rows", "：各行完全相同"),
+    "fig.context.units": ("the {n} units of {name}", "{name} 的 {n} 个分量"),
+    "fig.context.hover": ("step %{{y}}, unit %{{x}}: %{{z:.3f}}", "第 %{{y}} 步，分量 %{{x}}：%{{z:.3f}}"),
+    "fig.flow.title": (
+        "Step t = {t}: what y<sub>{t}</sub> reads ({what})",
+        "第 t = {t} 步：y<sub>{t}</sub> 读取的内容（{what}）",
+    ),
+    "fig.flow.fixed_c": ("the fixed c", "固定的 c"),
+    "fig.flow.to_c": ("encoder state → c = h<sub>T</sub>", "编码器状态 → c = h<sub>T</sub>"),
+    "fig.flow.same_c": ("the same c at every step", "每一步都是同一个 c"),
+    "fig.flow.output_row": ("output y", "输出 y"),
+    "fig.flow.source_row": ("source x", "源 x"),
+    "fig.target_probs.title": ("p(y<sub>t</sub>) of your target", "你的目标中各词元的 p(y<sub>t</sub>)"),
+    "fig.output_probs.title": ("p(y<sub>t</sub>) of each output token", "每个输出词元的 p(y<sub>t</sub>)"),
+    "fig.target_alpha.title": ("α while reading your target", "读入你的目标时的 α"),
+    "fig.node_alpha.title": ("α along this hypothesis", "沿此假设的 α"),
+    "fig.beam.title": (
+        "Beam search, width {k}: {pruned} candidates pruned{hidden}, {finished} finished",
+        "束搜索，束宽 {k}：剪掉 {pruned} 个候选{hidden}，完成 {finished} 个",
+    ),
+    "fig.beam.hidden": (" (hidden)", "（已隐藏）"),
+    "fig.beam.step_axis": ("decoding step t", "解码步 t"),
+    "fig.beam.colorbar": ("cumulative<br>log p", "累计<br>log p"),
+    "fig.beam.hover": (
+        "step {step}: {token} ({status})<br>log p(token) = {logp:.3f}<br>cumulative = {score:.3f}"
+        "<br>normalised = {norm:.3f}",
+        "第 {step} 步：{token}（{status}）<br>log p(词元) = {logp:.3f}<br>累计 = {score:.3f}<br>归一化 = {norm:.3f}",
+    ),
+    "fig.length.title": (
+        "Exact match vs input length: the fixed-vector bottleneck",
+        "完全匹配率与输入长度：固定向量的瓶颈",
+    ),
+    "fig.length.x": ("source length (characters)", "源序列长度（字符）"),
+    "fig.length.y": ("exact match (%)", "完全匹配率（%）"),
+    "fig.length.trained": ("training lengths {lo}–{hi}", "训练长度 {lo}–{hi}"),
+    "fig.length.hover": (
+        "length %{{x}}: %{{y:.1f}} % of %{{customdata}} inputs",
+        "长度 %{{x}}：%{{customdata}} 个输入中 %{{y:.1f}} %",
+    ),
+    "fig.loss.title": ("Training loss", "训练损失"),
+    "fig.loss.y": ("cross-entropy", "交叉熵"),
+    "fig.accuracy.title": ("Held-out exact match", "留出集完全匹配率"),
+    "fig.step_axis": ("optimizer step", "优化步"),
+    "fig.energies.title": (
+        "Scores e<sub>{t},i</sub> and weights α<sub>{t},i</sub> at step t = {t}",
+        "第 t = {t} 步的分数 e<sub>{t},i</sub> 与权重 α<sub>{t},i</sub>",
+    ),
+    "fig.energies.e": ("score e", "分数 e"),
+    # --- task descriptions --------------------------------------------------------------------
+    "task.char_span": (
+        "{verb} a random string of {lo}-{hi} characters drawn from '{alphabet}'.",
+        "{verb}一个由 “{alphabet}” 中的 {lo}–{hi} 个字符组成的字符串。",
+    ),
+    "task.copy.verb": ("Copy", "复制"),
+    "task.reverse.verb": ("Reverse", "反转"),
+    "task.sort.verb": ("Sort the characters of", "排序"),
+    "task.copy": (
+        "Output token j comes from source token j: the gold attention is the diagonal.",
+        "输出的第 j 个词元来自源序列的第 j 个词元：标准注意力是对角线。",
+    ),
+    "task.reverse": (
+        "Output token j comes from source token n-1-j, so the correct attention is the anti-diagonal.",
+        "输出的第 j 个词元来自源序列的第 n-1-j 个词元，所以正确的注意力是反对角线。",
+    ),
+    "task.sort": (
+        "Each output character comes from wherever that character sits in the source: the attention must search, "
+        "not sweep.",
+        "每个输出字符都来自该字符在源序列中的位置：注意力必须去搜索，而不是顺序扫过。",
+    ),
+    "task.dates": (
+        "Read a date written the way people write it — {n} CLDR format lengths ({formats}) of {locales}, years "
+        "{lo}-{hi} — and write it as ISO 8601 (YYYY-MM-DD). The attention has to find the year, month and day "
+        "wherever each locale puts them.",
+        "读入人们日常书写的日期 — {locales} 的 {n} 种 CLDR 格式长度（{formats}），年份 {lo}–{hi} — "
+        "并写成 ISO 8601 格式（YYYY-MM-DD）。注意力必须在每种语言环境放置年、月、日的位置找到它们。",
+    ),
+    "task.numbers": (
+        "Turn number words ({languages}; {lo}-{hi}) into digits. German says the units before the tens "
+        "(vierundsiebzig = 4 + 70, so the alignment crosses); French 'soixante-quatorze' is 60 + 14 = 74, not "
+        "compositional digit by digit.",
+        "把数字的文字写法（{languages}；{lo}–{hi}）转换成阿拉伯数字。德语先说个位再说十位"
+        "（vierundsiebzig = 4 + 70，所以对齐会交叉）；法语 'soixante-quatorze' 是 60 + 14 = 74，不能逐位组合。",
+    ),
+    "task.translate": (
+        "Translate English-like sentences (subject, verb, object, place) into a made-up language with "
+        "subject-object-verb order, adjectives after nouns, postpositions, and case particles (ga = subject, "
+        "wo = object) that no source word produces. The gold alignment crosses.",
+        "把类似英语的句子（主语、动词、宾语、地点）翻译成一种虚构语言：主–宾–谓语序，形容词在名词之后，"
+        "使用后置词，以及不由任何源词产生的格助词（ga = 主语，wo = 宾语）。标准对齐会交叉。",
+    ),
+    "task.pairs": (
+        "Your own {n:,} source/target pairs from {source}.",
+        "来自 {source} 的 {n:,} 个你自己的源/目标句对。",
+    ),
+}
+
+
+def text(key: str, lang: str = DEFAULT, /, **values) -> str:
+    """The string ``key`` in ``lang`` ("en" | "zh"; anything else falls back to English),
+    with ``values`` filled in by str.format (so a literal brace is written {{ or }})."""
+    en, zh = STRINGS[key]
+    template = zh if lang == "zh" else en
+    return template.format(**values)

@@ -1,0 +1,82 @@
+"""The reader's language and presentation mode, for every page of a session.
+
+Both live in session state and in the URL (``?lang=zh``, ``?present=1``), so a link on a
+slide opens in the lecturer's language and at projector size. They are kept by hand rather
+than with ``bind="query-params"``: a bound toggle writes ``present=true`` and rejects the
+``present=1`` a person types, and ``sync`` rewrites both on every run because a page
+switch clears query parameters that no widget of the new page is bound to.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import figures, i18n
+
+LANG_KEY = "lang"
+PRESENT_KEY = "present"
+PRESENT_SCALE = 1.3  # fonts and figures in presentation mode
+# Streamlit sizes everything in rem, so a larger root font enlarges text, widgets and spacing alike.
+PRESENT_CSS = f"<style>html {{ font-size: {16 * PRESENT_SCALE:.0f}px; }}</style>"
+
+
+def sync() -> None:
+    """Read ``lang`` and ``present`` from the URL when a session starts (or a link names them),
+    and write the session's values back to the URL (app.py calls this before anything else)."""
+    url_lang = st.query_params.get(LANG_KEY)
+    if url_lang in i18n.LANGS and "_lang_seen" not in st.session_state:
+        st.session_state[LANG_KEY] = url_lang
+    url_present = st.query_params.get(PRESENT_KEY)
+    if url_present is not None and "_lang_seen" not in st.session_state:
+        st.session_state[PRESENT_KEY] = url_present.lower() in ("1", "true", "yes", "on")
+    st.session_state["_lang_seen"] = True
+    if st.session_state.get(LANG_KEY) not in i18n.LANGS:
+        st.session_state[LANG_KEY] = i18n.DEFAULT
+    write_url()
+
+
+def write_url() -> None:
+    """The current values into the URL: lang only when not the default, present only when on."""
+    if current() == i18n.DEFAULT:
+        st.query_params.pop(LANG_KEY, None)
+    else:
+        st.query_params[LANG_KEY] = current()
+    if presenting():
+        st.query_params[PRESENT_KEY] = "1"
+    else:
+        st.query_params.pop(PRESENT_KEY, None)
+
+
+def current() -> str:
+    lang = st.session_state.get(LANG_KEY)
+    return lang if lang in i18n.LANGS else i18n.DEFAULT
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def t(key: str, **values) -> str:
+    """``key`` of seq2seq/i18n.py in the reader's language."""
+    return i18n.text(key, current(), **values)
+
+
+def look() -> figures.Look:
+    """How figures are drawn for this reader: language and size."""
+    return figures.Look(current(), PRESENT_SCALE if presenting() else 1.0)
+
+
+def controls() -> None:
+    """The sidebar's language switch and presentation toggle."""
+    st.segmented_control(
+        t("sidebar.language"),
+        list(i18n.LANGS),
+        format_func=i18n.LANGS.get,
+        key=LANG_KEY,
+        on_change=write_url,
+        selection_mode="single",
+        required=True,
+    )
+    st.toggle(t("sidebar.present"), key=PRESENT_KEY, on_change=write_url, help=t("sidebar.present_help"))
+    if presenting():
+        st.html(PRESENT_CSS)

@@ -1,0 +1,68 @@
+"""The decoding-step control that Translate and Lecture share: a slider bound to ``?step=``,
+previous / play / next buttons, and the ticker that plays through the steps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import lang
+from .lang import t
+
+KEY = "step"  # session key and query parameter
+PLAY_SECONDS = 1.2  # per step while playing
+
+
+def controls(n_steps: int, play: bool = True) -> int:
+    """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
+
+    A step in the link beyond this output is clamped to its last step. In presentation mode
+    the buttons span the page (big targets on a projector's clicker).
+    """
+    if st.session_state.get(KEY, 1) > n_steps:
+        st.session_state[KEY] = n_steps
+
+    def move(delta: int) -> None:
+        st.session_state[KEY] = min(max(st.session_state.get(KEY, 1) + delta, 1), n_steps)
+        st.session_state["playing"] = False
+
+    def toggle_play() -> None:
+        playing = not st.session_state.get("playing", False)
+        if playing and st.session_state.get(KEY, 1) >= n_steps:
+            st.session_state[KEY] = 1  # play from the start again
+        st.session_state["playing"] = playing
+
+    step = 1
+    if n_steps > 1:
+        step = st.slider(
+            t("common.step"), min_value=1, max_value=n_steps, value=1, key=KEY, bind="query-params",
+            help=t("common.step_help"),
+        )  # fmt: skip
+    playing = play and st.session_state.get("playing", False)
+    big = lang.presenting()
+    n_buttons = 3 if play else 2
+    cols = st.columns([1] * n_buttons + ([] if big else [8 - n_buttons]))
+    cols[0].button(t("common.prev"), key="prev", on_click=move, args=(-1,), disabled=step <= 1, width="stretch")
+    if play:
+        cols[1].button(
+            t("common.pause") if playing else t("common.play"), key="play", on_click=toggle_play,
+            disabled=n_steps <= 1, width="stretch",
+        )  # fmt: skip
+    cols[n_buttons - 1].button(
+        t("common.next"), key="next", on_click=move, args=(1,), disabled=step >= n_steps, width="stretch",
+        type="primary" if big else "secondary",
+    )  # fmt: skip
+
+    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    def play_ticker() -> None:
+        """While playing, advance one step per tick and redraw the page."""
+        if not st.session_state.get("playing"):
+            return
+        if st.session_state.get(KEY, 1) < n_steps:
+            st.session_state[KEY] = st.session_state.get(KEY, 1) + 1
+        else:
+            st.session_state["playing"] = False
+        st.rerun(scope="app")
+
+    if play:
+        play_ticker()
+    return step

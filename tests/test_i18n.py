@@ -1,0 +1,81 @@
+"""The string catalogue: both languages for every key, the same placeholders, and every key
+the code asks for defined (a missing translation fails here, not in front of a class)."""
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from seq2seq import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+CJK = re.compile(r"[\u3400-\u9fff]")
+# where the code builds a key at run time: the prefix and the endings it may take
+DYNAMIC = {
+    "beam.status.": ("root", "kept", "pruned", "finished", "winner"),
+    "train.state.": ("done", "stopped", "failed", "running", "queued"),
+    "task.": ("copy", "reverse", "sort", "copy.verb", "reverse.verb", "sort.verb"),
+    "nav.": ("home", "lecture", "translate", "beam", "compare", "train"),
+    "home.story": ("1", "2", "3", "4"),
+}
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+@pytest.mark.parametrize("key", sorted(i18n.STRINGS))
+def test_every_key_has_both_languages_with_the_same_placeholders(key):
+    en, zh = i18n.STRINGS[key]
+    assert en.strip() and zh.strip(), f"{key}: a language is empty"
+    assert fields(en) == fields(zh), f"{key}: placeholders differ: {fields(en)} vs {fields(zh)}"
+    assert not CJK.search(en), f"{key}: Chinese in the English text"
+    values = {name: 1 for name in fields(en)}
+    for template in (en, zh):
+        try:
+            template.format(**values)
+        except (ValueError, IndexError, KeyError) as exc:  # a stray brace (LaTeX, Plotly) not doubled
+            pytest.fail(f"{key}: {exc}: {template!r}")
+
+
+def test_chinese_is_chinese():
+    """A zh string that is the English one copied (or has no Chinese at all) is a missing
+    translation, unless it is symbols only (α, log p, t)."""
+    untranslated = [
+        k
+        for k, (en, zh) in i18n.STRINGS.items()
+        if not CJK.search(zh) and re.search(r"[A-Za-z]{3,}", zh.replace("log", ""))
+    ]
+    assert not untranslated, untranslated
+
+
+def used_keys() -> set[str]:
+    """String literals passed as the key of t(...), text(...), look.t(...) anywhere in the app."""
+    keys = set()
+    files = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("seq2seq/**/*.py")]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in ("t", "text") and isinstance(node.args[0].value, str):
+                    keys.add(node.args[0].value)
+    return keys
+
+
+def test_every_key_the_code_uses_is_defined():
+    missing = sorted(k for k in used_keys() if k not in i18n.STRINGS)
+    assert not missing, f"keys used in the code but missing from seq2seq/i18n.py: {missing}"
+
+
+def test_every_defined_key_is_used():
+    used = used_keys() | {prefix + end for prefix, ends in DYNAMIC.items() for end in ends}
+    unused = sorted(k for k in i18n.STRINGS if k not in used)
+    assert not unused, f"keys nobody uses (remove them or use them): {unused}"
+
+
+def test_unknown_language_falls_back_to_english():
+    assert i18n.text("nav.home", "fr") == i18n.text("nav.home", "en") == "Home"
+    assert i18n.text("nav.home", "zh") == "首页"
+    assert i18n.text("fig.topk.title", "zh", k=5, t=3) == "y<sub>3</sub> 的前 5 个候选"
