@@ -27,7 +27,7 @@ frame.ensure()
 N_CURVE = 1000  # as on Compare, so both pages share one computed curve
 BEAM = 5
 SHOWN = 6  # numbers of a vector written out
-SECTIONS = ("s1", "s2", "s3", "s4", "s5", "s6")
+SECTIONS = ("1", "2", "3", "4", "5", "6")  # also their values in the link: ?section=3
 SCORE_FORMULA = {
     "dot": r"e_{t,i} = s_{t-1}^{\top} h_i",
     "general": r"e_{t,i} = s_{t-1}^{\top} W h_i",
@@ -53,13 +53,13 @@ warn_unknown(result.unknown, guess=True)
 step = stepper.controls(len(result.steps), play=False)
 now = result.steps[step - 1]
 
-if presenting:
-    section = st.selectbox(
-        t("lecture.section"), SECTIONS, format_func=lambda k: t(f"lecture.{k}"), key="section", bind="query-params"
+if presenting:  # one section per slide; the header below names it
+    section = st.segmented_control(
+        t("lecture.section"), SECTIONS, key="section", bind="query-params", required=True, default=SECTIONS[0]
     )
-    shown = {section}
+    shown = {f"s{section}"}
 else:
-    shown = set(SECTIONS)
+    shown = {f"s{k}" for k in SECTIONS}
 
 
 def vector(values, name: str) -> str:
@@ -228,9 +228,8 @@ elif "s6" in shown:
     default = ckpt.name if ckpt.name in choices else models.sibling(ckpt.name)
     att_name = st.selectbox(
         t("lecture.s6_score"),
-        choices,
+        choices,  # plain names: a bound widget writes what it shows into the link
         index=choices.index(default) if default in choices else 0,
-        format_func=lambda n: f"{models.get(n).model.cfg.score} — {n}",
         key="att",
         bind="query-params",
         help=t("lecture.s6_score_help"),
@@ -242,6 +241,7 @@ elif "s6" in shown:
     t_att = min(step, len(att_result.steps))
     row = att_result.steps[t_att - 1]
     score = att.model.cfg.score
+    st.caption(t("lecture.s6_score_is", score=score))
     st.latex(
         SCORE_FORMULA[score] + r", \qquad \alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_j \exp(e_{t,j})}"
         r", \qquad c_t = \sum_i \alpha_{t,i} h_i"

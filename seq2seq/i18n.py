@@ -243,6 +243,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Models of this task trained with each score function (the ones shipped or trained in this session).",
         "用不同打分函数训练的同一任务模型（自带的或本次会话训练的）。",
     ),
+    "lecture.s6_score_is": ("This model's score function: **{score}**.", "此模型的打分函数：**{score}**。"),
     "lecture.s6_col_i": ("i", "i"),
     "lecture.s6_col_x": ("x_i", "x_i"),
     "lecture.s6_col_e": ("e_{{t,i}}", "e_{{t,i}}"),

@@ -321,7 +321,8 @@ def test_lecture_teacher_forcing_table_uses_an_input_the_model_gets_wrong():
 def test_lecture_switching_the_score_function():
     at = open_page("pages/lecture.py", model="reverse-attention", src="encoder")
     picker = at.selectbox(key="att")
-    assert set(picker.options) >= {"additive — reverse-attention", "dot — reverse-attention-dot"}
+    assert set(picker.options) >= {"reverse-attention", "reverse-attention-dot", "reverse-attention-general"}
+    assert "score function: **additive**" in texts(at)
     picker.set_value("reverse-attention-dot").run()
     assert not at.exception
     assert any(r"e_{t,i} = s_{t-1}^{\top} h_i" in s for s in latex(at))
@@ -358,3 +359,6 @@ def test_presentation_mode_from_the_link_shows_one_section():
     assert len(sections(at)) == 1
     at.button(key="next_section").click().run()
     assert sections(at) == ["2 · Decoder: one token per step"]
+    assert at.query_params["section"] in ("2", ["2"])  # a link reopens this slide
+    again = open_page("pages/lecture.py", present="1", model="reverse-attention", src="abc", section="6")
+    assert [h.split(" · ")[0] for h in sections(again)] == ["6"]
