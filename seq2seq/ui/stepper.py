@@ -18,6 +18,11 @@ def controls(n_steps: int, play: bool = True) -> int:
     A step in the link beyond this output is clamped to its last step. In presentation mode
     the buttons span the page (big targets on a projector's clicker).
     """
+    if st.session_state.pop("_advance", False) and st.session_state.get("playing"):  # a tick of play_ticker
+        if st.session_state.get(KEY, 1) < n_steps:
+            st.session_state[KEY] = st.session_state.get(KEY, 1) + 1
+        else:
+            st.session_state["playing"] = False
     if st.session_state.get(KEY, 1) > n_steps:
         st.session_state[KEY] = n_steps
 
@@ -54,14 +59,16 @@ def controls(n_steps: int, play: bool = True) -> int:
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def play_ticker() -> None:
-        """While playing, advance one step per tick and redraw the page."""
+        """While playing, each tick asks the next full run to advance one step. The step itself
+        moves at the top of that run, before the slider exists: a widget's state cannot change
+        after the widget is drawn, and this body also runs inside every full run (where it
+        only arms the next tick)."""
         if not st.session_state.get("playing"):
             return
-        if st.session_state.get(KEY, 1) < n_steps:
-            st.session_state[KEY] = st.session_state.get(KEY, 1) + 1
-        else:
-            st.session_state["playing"] = False
-        st.rerun(scope="app")
+        if st.session_state.pop("_ticked_once", False):
+            st.session_state["_advance"] = True
+            st.rerun(scope="app")
+        st.session_state["_ticked_once"] = True
 
     if play:
         play_ticker()
