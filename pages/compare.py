@@ -15,7 +15,6 @@ from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_marked, require_input, warn_unknown
 
 frame.ensure()
-N_CURVE = 1000  # held-out inputs per model for the length curve
 
 look = lang.look()
 st.title(t("compare.title"))
@@ -90,14 +89,10 @@ for col, ckpt in zip(cols, (left, right), strict=True):
             st.caption(t("compare.context_vanilla"))
 
 st.subheader(t("compare.bottleneck"))
-bar = st.progress(0.0, text=t("lecture.s5_progress"))
-curves = {}
-for i, name in enumerate((left_name, right_name)):
-    curves[name] = models.length_curve(name, N_CURVE, lambda f, i=i: bar.progress((i + f) / 2))
-bar.empty()
+curves = models.length_curves([left_name, right_name])
 trained = left.card.get("source_chars")
 charts.show(figures.length_curve(curves, tuple(trained) if trained else None, look), "length_curve", "length-curve")
-st.caption(t("compare.curve_caption", n=N_CURVE))
+st.caption(t("compare.curve_caption", n=models.N_CURVE))
 
 if lang.presenting():  # the training histories are a detail for another day
     st.stop()

@@ -24,7 +24,6 @@ from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
 
 frame.ensure()
-N_CURVE = 1000  # as on Compare, so both pages share one computed curve
 BEAM = 5
 SHOWN = 6  # numbers of a vector written out
 SECTIONS = ("1", "2", "3", "4", "5", "6")  # also their values in the link: ?section=3
@@ -70,10 +69,12 @@ def vector(values, name: str) -> str:
 
 
 @torch.no_grad()
-def encode_ids(ids: list[int]):
-    """The encoder on a list of token ids (</s> appended): (h (S, D), c (D,))."""
+def encode_ids(ids: list[int], net=None):
+    """The encoder of ``net`` (default: the selected model) on token ids, </s> appended:
+    (h (S, D), c (D,)) as numpy arrays."""
+    net = net or model
     seq = [*ids, EOS]
-    enc, _ = model.encode(pad([seq]).to(model.device), torch.tensor([len(seq)]))
+    enc, _ = net.encode(pad([seq]).to(net.device), torch.tensor([len(seq)]))
     return enc.h[0, : len(seq)].cpu().numpy(), enc.c[0].cpu().numpy()
 
 
@@ -188,12 +189,7 @@ if "s5" in shown:
         st.caption(t("lecture.s5_none"))
     else:
         pair = sorted([ckpt.name, other], key=lambda n: "attention" in n)  # vanilla first, as on Compare
-        bar = st.progress(0.0, text=t("lecture.s5_progress"))
-        curves = {
-            name: models.length_curve(name, N_CURVE, lambda f, i=i: bar.progress((i + f) / 2))
-            for i, name in enumerate(pair)
-        }
-        bar.empty()
+        curves = models.length_curves(pair)
         trained = ckpt.card.get("source_chars")
         left, _ = st.columns([3, 1]) if not presenting else (st.container(), None)
         with left:
@@ -269,11 +265,7 @@ elif "s6" in shown:
         )
         st.dataframe(table, width="stretch")
     # c_t recomputed here from α and the encoder states, next to the one the model used
-    ids = att.tokenizer.encode(source)
-    with torch.no_grad():
-        seq = [*ids, EOS]
-        enc, _ = att.model.encode(pad([seq]).to(att.model.device), torch.tensor([len(seq)]))
-    h = enc.h[0, : len(seq)].cpu().numpy()
+    h, _ = encode_ids(att.tokenizer.encode(source), att.model)
     c_t = alpha @ h
     st.markdown(t("lecture.s6_context", n=SHOWN, D=c_t.shape[0]))
     st.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i"))

@@ -231,7 +231,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The length figure needs a vanilla and an attention model of one generated task.",
         "长度图需要同一生成任务的普通模型和注意力模型各一个。",
     ),
-    "lecture.s5_progress": ("Measuring exact match by input length…", "正在按输入长度测量完全匹配率……"),
+    "common.measuring_length": ("Measuring exact match by input length…", "正在按输入长度测量完全匹配率……"),
     "lecture.s6": ("6 · Attention: a fresh context cₜ at every step", "6 · 注意力：每一步都有新的上下文 cₜ"),
     "lecture.s6_text": (
         "At step t the decoder scores every encoder state against its previous state, turns the scores into "

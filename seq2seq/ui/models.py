@@ -157,3 +157,16 @@ def get(name: str) -> Checkpoint:
     if name not in found:
         raise CheckpointError(f"there is no model named {name}")
     return load(found[name])
+
+
+N_CURVE = 1000  # held-out inputs per model for the length curve (Compare and Lecture share the cache)
+
+
+def length_curves(names: list[str], n: int = N_CURVE) -> dict[str, list[dict]]:
+    """``length_curve`` of each model, with one progress bar on the page while they compute."""
+    bar = st.progress(0.0, text=t("common.measuring_length"))
+    curves = {
+        name: length_curve(name, n, lambda f, i=i: bar.progress((i + f) / len(names))) for i, name in enumerate(names)
+    }
+    bar.empty()
+    return curves
