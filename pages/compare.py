@@ -28,8 +28,13 @@ base = current.name if current is not None else names[0]
 pair = sorted({base, models.sibling(base) or base}, key=lambda n: "attention" in n)  # vanilla left
 
 c1, c2 = st.columns(2)
-left_name = c1.selectbox(t("compare.left"), names, index=names.index(pair[0]), key="left", bind="query-params")
-right_name = c2.selectbox(t("compare.right"), names, index=names.index(pair[-1]), key="right", bind="query-params")
+picked = []
+for col, key, default in ((c1, "left", pair[0]), (c2, "right", pair[-1])):
+    sidebar.note_missing(key, names)
+    picked.append(col.selectbox(t(f"compare.{key}"), names, index=names.index(default), key=key, bind="query-params",
+                                on_change=sidebar.forget_missing, args=(key,)))  # fmt: skip
+    sidebar.show_missing(key)
+left_name, right_name = picked
 left, right = models.get(left_name), models.get(right_name)
 problem = compatible(left, right)
 if problem:
@@ -60,7 +65,7 @@ if isinstance(task, CharTask):
 require_input(source)
 reference = task.reference(source) if task is not None else None
 cols = st.columns(2)
-for col, ckpt in zip(cols, (left, right), strict=True):
+for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):  # keys by side: both may be one model
     with col:
         st.subheader(ckpt.name)
         try:
@@ -78,14 +83,14 @@ for col, ckpt in zip(cols, (left, right), strict=True):
             figures.target_probabilities(
                 result.output_tokens, [s.prob for s in result.steps], look.t("fig.output_probs.title"), look
             ),
-            f"probs-{ckpt.name}",
+            f"probs-{side}",
             f"{ckpt.name}-probs",
         )
         if result.has_attention:
-            charts.show(figures.attention_heatmap(result, look=look), f"context-{ckpt.name}", f"{ckpt.name}-heatmap")
+            charts.show(figures.attention_heatmap(result, look=look), f"context-{side}", f"{ckpt.name}-heatmap")
             st.caption(t("compare.context_attention"))
         else:
-            charts.show(figures.context_strip(result, look=look), f"context-{ckpt.name}", f"{ckpt.name}-context")
+            charts.show(figures.context_strip(result, look=look), f"context-{side}", f"{ckpt.name}-context")
             st.caption(t("compare.context_vanilla"))
 
 st.subheader(t("compare.bottleneck"))
@@ -98,7 +103,7 @@ if lang.presenting():  # the training histories are a detail for another day
     st.stop()
 st.subheader(t("compare.learned"))
 h1, h2 = st.columns(2)
-histories = {left_name: left.card.get("history", {}), right_name: right.card.get("history", {})}
+histories = {left_name: left.card.get("history", {})} | {right_name: right.card.get("history", {})}
 with h1:
     charts.show(figures.training_curves(histories, "loss", look), "loss_curves", "training-loss")
 with h2:

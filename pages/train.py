@@ -116,7 +116,8 @@ def checkpoint_loader() -> None:
 if not lang.presenting():  # an advanced control
     checkpoint_loader()
 
-job: TrainingJob | None = st.session_state.get("train_job")
+kept = models.shelf().state  # this browser's training: still here after a reload
+job: TrainingJob | None = kept.get("train_job")
 if st.session_state.pop("train_requested", False):
     if job is not None and not job.finished:
         st.warning(t("train.still_running"))
@@ -134,7 +135,7 @@ if st.session_state.pop("train_requested", False):
             st.error(t("train.cannot", error=exc))
             st.stop()
         probe = valid_set[0]  # the first probe the trainer records (pipeline.N_PROBES)
-        st.session_state["train_probe"] = (
+        kept["train_probe"] = (
             [*tokenizer.tokenize(probe.source), "</s>"],
             [*tokenizer.tokenize(probe.target), "</s>"],
         )
@@ -161,9 +162,7 @@ if st.session_state.pop("train_requested", False):
         except InputError as exc:
             st.error(str(exc))
             st.stop()
-        st.session_state["train_job"] = job
-        st.session_state["train_published"] = False
-        st.session_state["train_names"] = {}
+        kept.update(train_job=job, train_published=False, train_names={})
 
 if job is None:
     st.stop()
@@ -200,9 +199,9 @@ def live() -> None:
     with h2:
         charts.show(figures.training_curves(histories, "exact_match", look), "live_accuracy", "training-accuracy")
     attention_events = [e for e in job.events.get("attention", []) if e.probe_alpha]
-    if attention_events and "train_probe" in st.session_state:
+    if attention_events and "train_probe" in kept:
         latest = attention_events[-1]
-        source_tokens, target_tokens = st.session_state["train_probe"]
+        source_tokens, target_tokens = kept["train_probe"]
         charts.show(
             figures.alignment_heatmap(
                 latest.probe_alpha[0],
@@ -214,8 +213,8 @@ def live() -> None:
             "live_probe",
             "probe-attention",
         )
-    if job.finished and not st.session_state.get("train_published"):
-        st.session_state["train_published"] = True
+    if job.finished and not kept.get("train_published"):
+        kept["train_published"] = True
         st.rerun(scope="app")
 
 
@@ -225,10 +224,7 @@ if not job.finished or not job.results:
     st.stop()
 
 # --- afterwards: use it, keep it, replay it ------------------------------------------------------
-names = st.session_state.setdefault("train_names", {})
-for label, ckpt in job.results.items():
-    if label not in names:
-        names[label] = models.add_session_model(ckpt, f"{ckpt.card.get('task')}-{label}")
+names = models.publish_trained()
 st.subheader(t("train.your_models"))
 for label, ckpt in job.results.items():
     name = names[label]
@@ -242,7 +238,7 @@ for label, ckpt in job.results.items():
     u2.download_button(
         t("train.download"),
         lambda c=ckpt: checkpoint.to_bytes(c),
-        file_name=f"{name.removeprefix(models.SESSION_MARK).replace(' ', '-')}.safetensors",
+        file_name=models.download_name(name),
         key=f"download-{label}",
     )
     with u3.form(f"save-{label}"):

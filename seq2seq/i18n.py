@@ -56,6 +56,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model.quality": (" · held-out exact match {em:.1%}", " · 留出集完全匹配率 {em:.1%}"),
     "model.decoder_attention": ("attention ({score})", "注意力（{score}）"),
     "model.decoder_vanilla": ("vanilla (fixed c)", "普通（固定 c）"),
+    "model.missing": (
+        "The link asks for the model **{wanted}**, which is not available here; showing **{shown}** instead. {why}",
+        "链接指定的模型 **{wanted}** 在这里不可用；现在显示的是 **{shown}**。{why}",
+    ),
+    "model.missing_session": (
+        "Models marked ★ were trained or uploaded in one browser and stay with it; train or upload it again here.",
+        "带 ★ 的模型是在某个浏览器中训练或上传的，只属于那个浏览器；请在这里重新训练或上传。",
+    ),
+    "model.missing_file": (
+        "No checkpoint of that name is in this app's checkpoints folder (a typo, or a model saved on another server).",
+        "本应用的 checkpoints 文件夹中没有这个名字的模型（可能是拼写错误，或保存在另一台服务器上）。",
+    ),
     "model.cannot_load_row": ("cannot load: {error}", "无法加载：{error}"),
     # --- messages every page may show ---------------------------------------------------------
     "common.input_x": ("Input x", "输入 x"),

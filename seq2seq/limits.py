@@ -16,3 +16,8 @@ TRAINING_THREADS = 1  # intra-op threads while training in the browser: the othe
 MAX_CONCURRENT_TRAININGS = 1  # per server process; further requests wait in a queue
 MAX_QUEUE = 4  # waiting trainings; more are refused with a message
 HEARTBEAT_SECONDS = 15  # a training whose page has not been seen for this long stops (tab closed)
+# Models trained or uploaded in a browser, kept on the server for that browser (seq2seq/ui/store.py)
+SESSION_MODELS_PER_BROWSER = 8  # the oldest goes when a ninth arrives
+SESSION_MODEL_BYTES = 256 * 1024 * 1024  # all browsers together; least recently seen browsers' models go first
+SESSION_MAX_AGE_S = 12 * 3600  # a browser not seen for this long loses its models
+SESSION_MAX_BROWSERS = 1_000

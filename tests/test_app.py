@@ -228,12 +228,19 @@ def test_compare_any_pair_of_one_task():
     assert "cannot be compared" not in texts(at)
 
 
+def shelf(at: AppTest):
+    """The AppTest session's browser shelf: its session models and training (seq2seq/ui/store.py)."""
+    from seq2seq.ui import models
+
+    return models._shelves().shelf(at.session_state["_browser_id"])
+
+
 def train_button(at: AppTest):
     return next(b for b in at.button if b.label == "▶ Train")
 
 
 def finish_training(at: AppTest) -> AppTest:
-    job = at.session_state["train_job"]
+    job = shelf(at).state["train_job"]
     job.beat()
     job.join(120)
     at.run()
@@ -251,7 +258,7 @@ def test_train_page_trains_and_the_model_is_usable_everywhere():
     job = finish_training(at)
     assert job.state == "done" and "attention" in job.results
     assert "now in the sidebar" in texts(at)
-    name = next(iter(at.session_state["session_models"]))
+    name = next(iter(shelf(at).models))
     assert name.startswith("★ reverse-attention")
     at.button(key="use-attention").click().run()
     at.switch_page("pages/translate.py")
@@ -265,7 +272,7 @@ def test_train_both_and_impossible_settings():
     at.number_input(key="tr_vocab").set_value(10)
     train_button(at).click().run()
     assert "cannot train" in texts(at) and "at least" in texts(at)
-    assert "train_job" not in at.session_state
+    assert "train_job" not in shelf(at).state
 
 
 def test_a_training_stays_alive_and_visible_from_other_pages():
@@ -273,7 +280,7 @@ def test_a_training_stays_alive_and_visible_from_other_pages():
     train_button(at).click().run()
     at.switch_page("pages/translate.py")
     at.run()
-    job = at.session_state["train_job"]
+    job = shelf(at).state["train_job"]
     try:
         assert not at.exception
         assert any("Training" in c.value for c in at.sidebar.caption)
@@ -362,3 +369,28 @@ def test_presentation_mode_from_the_link_shows_one_section():
     assert at.query_params["section"] in ("2", ["2"])  # a link reopens this slide
     again = open_page("pages/lecture.py", present="1", model="reverse-attention", src="abc", section="6")
     assert [h.split(" · ")[0] for h in sections(again)] == ["6"]
+
+
+# --- links to models that are not here ------------------------------------------------------------
+
+
+def test_a_link_to_a_missing_model_says_what_it_shows_instead():
+    at = open_translate(model="no-such-model", src="abc")
+    shown = at.session_state["model"]
+    warning = "\n".join(w.value for w in at.warning)
+    assert "no-such-model" in warning and shown in warning
+    at.sidebar.selectbox(key="model").select("reverse-vanilla").run()  # the reader chose: the notice has served
+    assert not any("no-such-model" in w.value for w in at.warning)
+
+
+def test_a_link_to_another_browsers_session_model_explains_why():
+    at = open_translate(model="★ reverse-attention", src="abc")
+    warning = "\n".join(w.value for w in at.warning)
+    assert "★ reverse-attention" in warning and "browser" in warning
+
+
+def test_compare_one_model_against_itself():
+    at = open_page("pages/compare.py", left="reverse-attention", right="reverse-attention", src="lecture")
+    assert not at.exception
+    at = open_page("pages/compare.py", left="reverse-attention", right="nope", src="lecture")
+    assert any("nope" in w.value for w in at.warning)

@@ -10,6 +10,7 @@ import streamlit as st
 from .. import analysis, checkpoint
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError
+from . import browser, charts, store
 from .lang import t
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -37,25 +38,50 @@ def load(path: Path) -> Checkpoint:
     return _load(str(path), mtime)
 
 
-SESSION_KEY = "session_models"
-SESSION_MARK = "★ "  # session models' names start with it, so they never collide with files
+SESSION_MARK = store.SESSION_MARK
+
+
+@st.cache_resource
+def _shelves() -> store.ShelfStore:
+    """Every browser's session models in this server process (bounded: see store.py)."""
+    return store.ShelfStore()
+
+
+def shelf() -> store.Shelf:
+    """This browser's shelf: its models and its Train page's state, kept across reloads."""
+    return _shelves().shelf(browser.browser_id())
 
 
 def session_models() -> dict[str, Checkpoint]:
-    """Models trained or uploaded in this browser session (nobody else sees them)."""
-    return st.session_state.setdefault(SESSION_KEY, {})
+    """Models trained or uploaded in this browser (no other browser sees them)."""
+    return shelf().models
 
 
 def add_session_model(ckpt: Checkpoint, base: str) -> str:
-    """Keep ``ckpt`` for this session under a fresh name ("★ reverse-attention 2"); returns it."""
-    models = session_models()
-    name, n = f"{SESSION_MARK}{base}", 1
-    while name in models:
+    """Keep ``ckpt`` for this browser under a fresh name ("★ reverse-attention 2"); returns it."""
+    return _shelves().add(browser.browser_id(), ckpt, base)
+
+
+def publish_trained() -> dict[str, str]:
+    """The results of this browser's finished training as session models, each added once
+    (whichever page is open when it finishes): training label -> model name."""
+    state = shelf().state
+    job, names = state.get("train_job"), state.setdefault("train_names", {})
+    if job is not None and job.finished:
+        for label, ckpt in job.results.items():
+            if label not in names:
+                names[label] = add_session_model(ckpt, f"{ckpt.card.get('task')}-{label}")
+    return names
+
+
+def download_name(name: str) -> str:
+    """The file name a session model downloads as: never a shipped checkpoint's name, so a
+    student's model cannot be mistaken for (or dropped over) the zoo's."""
+    stem = charts.slug(name.removeprefix(SESSION_MARK), limit=60) + "-trained"
+    taken, n = set(available()), 1
+    while (candidate := stem if n == 1 else f"{stem}-{n}") in taken:
         n += 1
-        name = f"{SESSION_MARK}{base} {n}"
-    ckpt.label = name
-    models[name] = ckpt
-    return name
+    return f"{candidate}{checkpoint.SUFFIX}"
 
 
 def describe(ckpt: Checkpoint) -> str:

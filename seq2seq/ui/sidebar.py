@@ -6,8 +6,9 @@ import streamlit as st
 
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError
-from . import lang, models
+from . import browser, lang, models
 from .lang import t
+from .text import md_escape
 
 MODEL_KEY = "model"  # also the query parameter: ?model=<checkpoint file stem>
 PREFERRED = "reverse-attention"  # the default model when it exists
@@ -16,13 +17,16 @@ PREFERRED = "reverse-attention"  # the default model when it exists
 def render() -> None:
     """Draw the model picker (called by app.py before the page runs)."""
     found = models.available()
+    models.publish_trained()  # a training that finished while another page was open
     with st.sidebar:
         lang.controls()
+        browser.remember()
         st.header(t("sidebar.model"))
         names = list(found) + list(models.session_models())
         if not names:
             st.error(t("sidebar.no_checkpoints", folder=models.CHECKPOINT_DIR))
             return
+        note_missing(MODEL_KEY, names)
         st.selectbox(
             t("sidebar.checkpoint"),
             names,
@@ -30,15 +34,46 @@ def render() -> None:
             key=MODEL_KEY,
             bind="query-params",
             help=t("sidebar.checkpoint_help"),
+            on_change=forget_missing,
+            args=(MODEL_KEY,),
         )
         ckpt, problem = current_model()
         if problem:
             st.error(problem)
         else:
             st.markdown(models.describe(ckpt))
-        job = st.session_state.get("train_job")
+        job = models.shelf().state.get("train_job")
         if job is not None and not job.finished:
             _training_status(job)
+    show_missing(MODEL_KEY)
+
+
+_MISSING = "_missing_models"  # widget key -> the model name a link asked for that is not here
+
+
+def note_missing(key: str, names: list[str]) -> None:
+    """Before a model picker bound to ``?key=`` is drawn: remember a name the link asks for that
+    is not available here (Streamlit would silently show the default instead)."""
+    wanted = st.query_params.get(key)
+    if wanted is not None and wanted not in names:
+        st.session_state.setdefault(_MISSING, {})[key] = wanted
+
+
+def forget_missing(key: str) -> None:
+    """The reader picked a model: the notice about the link's missing one has served."""
+    st.session_state.get(_MISSING, {}).pop(key, None)
+
+
+def show_missing(key: str) -> None:
+    """The notice, in the page (the sidebar may be collapsed), naming what was asked and what is shown."""
+    wanted = st.session_state.get(_MISSING, {}).get(key)
+    if wanted is None:
+        return
+    why = t("model.missing_session") if wanted.startswith(models.SESSION_MARK) else t("model.missing_file")
+    st.warning(
+        t("model.missing", wanted=md_escape(wanted), shown=md_escape(str(st.session_state.get(key, "–"))), why=why),
+        icon="⚠️",
+    )
 
 
 @st.fragment(run_every=3.0)
