@@ -11,7 +11,13 @@ import seq2seq  # noqa: F401  (configures torch before anything else imports it)
 from seq2seq.ui import lang, sidebar
 from seq2seq.ui.lang import t
 
-st.set_page_config(page_title="Attention Lab", page_icon="🔎", layout="wide")
+st.set_page_config(
+    page_title="Attention Lab",
+    page_icon="🔎",
+    layout="wide",
+    # a link for the projector opens with the whole screen for the figure
+    initial_sidebar_state="collapsed" if lang.link_presenting() else "auto",
+)
 lang.sync()
 
 PAGES = [

@@ -18,14 +18,18 @@ from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
 frame.ensure()
 
 look = lang.look()
+presenting = lang.presenting()
 st.title(t("translate.title"))
 ckpt = sidebar.require_model()
 
 task, cfg, tokenizer = ckpt.task, ckpt.model.cfg, ckpt.tokenizer
-if task is not None:
+if task is not None and not presenting:
     st.caption(task.describe(lang.current()))
 
-source = st.text_input(
+# One row for what goes in, what comes out and whether it is right: on a projector the step
+# control and the heatmap must follow on the same screen.
+col_in, col_out, col_check = st.columns(3)
+source = col_in.text_input(
     t("common.input_x"),
     value=task.demo() if task is not None else "",
     key="src",
@@ -51,28 +55,24 @@ if trained and not trained[0] <= len(source) <= trained[1]:
     st.info(t("translate.length_note", lo=trained[0], hi=trained[1], n=len(source)))
 
 reference = task.reference(source) if task is not None and not result.unknown else None
-col_out, col_check = st.columns([3, 2])
 with col_out:
     st.markdown(t("translate.output") + (t("translate.output_whatif") if result.forced_steps else ""))
     st.code(result.output or " ", language=None)
 with col_check:
     if reference is not None:
-        st.markdown(t("translate.correct_answer"))
+        verdict = t("translate.correct") if result.output == reference.target else t("translate.wrong")
+        st.markdown(t("translate.correct_answer") + " · " + verdict)
         st.code(reference.target, language=None)
-        if result.output == reference.target:
-            st.success(t("translate.correct"))
-        else:
-            st.error(t("translate.wrong"))
 if not result.finished:
     st.warning(t("translate.unfinished", n=len(result.steps)))
 
-# --- the step control: slider (in the URL), previous / play / next ----------------------------
+# --- the step control: ⏮ ▶ ⏭ and the slider (in the URL), one row; ←/→ keys --------------------
 n_steps = len(result.steps)
 step = stepper.controls(n_steps)
 
 chosen = result.steps[step - 1]
 so_far = " ".join(
-    f"**:red[{md_token(s.token)}]**" if t == step else md_token(s.token) for t, s in enumerate(result.steps[:step], 1)
+    f"**:red[{md_token(s.token)}]**" if i == step else md_token(s.token) for i, s in enumerate(result.steps[:step], 1)
 )
 forced_note = t("translate.forced_note") if chosen.forced else ""
 st.markdown(
@@ -93,22 +93,28 @@ gold = None
 if reference is not None and reference.alignment and task.alignment_unit == tokenizer.kind:
     gold = set(reference.alignment)
 
+# In presentation mode the figures share what is left of one screen below the step control.
+room = lang.SCREEN_HEIGHT - 470 if presenting else None
 if result.has_attention:
     left, right = st.columns([3, 2])
     with left:
         outline = gold if result.output == (reference.target if reference else None) else None
-        charts.show(figures.attention_heatmap(result, step, outline, look), "heatmap", f"{name}-heatmap")
+        heatmap = figures.attention_heatmap(result, step, outline, look.fit(room))
+        charts.show(heatmap, "heatmap", f"{name}-heatmap")
         if gold is not None:
             (scored,) = score_targets(ckpt.model, tokenizer, [source], [reference.target])
             links = metrics.alignment_links(scored.alpha, len(scored.target_tokens) - 1, len(scored.source_tokens) - 1)
             aer = metrics.alignment_error_rate([links], [gold])
             st.caption(t("translate.aer", aer=aer) + ("" if outline else t("translate.aer_no_outline")))
     with right:
-        charts.show(figures.attention_flow(result, step, look), "flow", f"{name}-flow-step{step}")
-        charts.show(figures.alpha_bars(result, step, look), "alpha_bars", f"{name}-alpha-step{step}")
+        half = look.fit(room // 2 if room else None)
+        charts.show(figures.attention_flow(result, step, half), "flow", f"{name}-flow-step{step}")
+        charts.show(figures.alpha_bars(result, step, half), "alpha_bars", f"{name}-alpha-step{step}")
 else:
-    st.info(t("translate.vanilla_info", D=cfg.enc_dim))
-    charts.show(figures.attention_flow(result, step, look), "flow", f"{name}-flow-step{step}")
+    left, right = st.columns([3, 2])
+    with left:
+        charts.show(figures.attention_flow(result, step, look.fit(room)), "flow", f"{name}-flow-step{step}")
+    right.info(t("translate.vanilla_info", D=cfg.enc_dim))
 
 left, right = st.columns([2, 3])
 with left:

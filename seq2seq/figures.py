@@ -15,7 +15,7 @@ rerun builds six figures.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -42,12 +42,21 @@ class Look:
 
     lang: str = i18n.DEFAULT
     scale: float = 1.0
+    max_height: int | None = None  # pixels a figure may take at most (presentation mode: one screen)
 
     def t(self, key: str, **values) -> str:
         return i18n.text(key, self.lang, **values)
 
     def size(self, points: float) -> int:
         return round(points * self.scale)
+
+    def height(self, points: float) -> int:
+        """A figure's height: scaled, and within ``max_height``."""
+        return min(self.size(points), self.max_height or 10**6)
+
+    def fit(self, max_height: int | None) -> Look:
+        """The same look for a figure that must fit in ``max_height`` pixels."""
+        return replace(self, max_height=max_height)
 
 
 PLAIN = Look()
@@ -75,7 +84,7 @@ def _layout(
         },
         "font": {"size": look.size(FONT_SIZE), "family": FONT_FAMILY},
         "template": "plotly_white",
-        "height": look.size(height),
+        "height": look.height(height),
         "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
         "plot_bgcolor": "white",
         "xaxis": {"tickfont": font, "title": {"font": font}} | (xaxis or {}),

@@ -92,8 +92,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Step t emits y_t. Everything below shows step t.",
         "第 t 步输出 y_t。下方所有内容都对应第 t 步。",
     ),
-    "common.prev": ("⏮ Previous", "⏮ 上一步"),
-    "common.next": ("Next ⏭", "下一步 ⏭"),
+    "common.prev": ("⏮ Previous step", "⏮ 上一步"),
+    "common.next": ("Next step ⏭", "下一步 ⏭"),
+    "common.prev_help": ("Previous decoding step (← key)", "上一个解码步（← 键）"),
+    "common.next_help": ("Next decoding step (→ key)", "下一个解码步（→ 键）"),
+    "common.step_format": ("t = %d of {n}", "t = %d / {n}"),
+    "common.one_step": ("One decoding step: t = 1.", "只有一个解码步：t = 1。"),
     "common.play": ("▶ Play", "▶ 播放"),
     "common.pause": ("⏸ Pause", "⏸ 暂停"),
     # --- Home ---------------------------------------------------------------------------------
@@ -168,8 +172,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "当前模型是普通解码器；注意力一节使用同一任务的注意力模型 **{name}**。",
     ),
     "lecture.section": ("Section", "章节"),
-    "lecture.prev_section": ("⏮ Previous section", "⏮ 上一节"),
-    "lecture.next_section": ("Next section ⏭", "下一节 ⏭"),
+    "lecture.prev_section": ("◀ Previous section", "◀ 上一节"),
+    "lecture.next_section": ("Next section ▶", "下一节 ▶"),
+    "lecture.prev_section_help": ("Previous section of the lecture (Page Up)", "讲义的上一节（Page Up 键）"),
+    "lecture.next_section_help": ("Next section of the lecture (Page Down)", "讲义的下一节（Page Down 键）"),
     "lecture.s1": ("1 · Encoder: the whole input in one vector c", "1 · 编码器：整个输入压进一个向量 c"),
     "lecture.s1_text": (
         "The encoder reads the input one token at a time and updates its hidden state. Its last state is the "
@@ -289,8 +295,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         " — 含假设（强制的词元在下方以紫色显示）",
     ),
     "translate.correct_answer": ("**Correct answer**", "**正确答案**"),
-    "translate.correct": ("The model's output is correct.", "模型的输出正确。"),
-    "translate.wrong": ("The model's output differs from the correct answer.", "模型的输出与正确答案不同。"),
+    "translate.correct": (":green[**✓ the output is right**]", ":green[**✓ 输出正确**]"),
+    "translate.wrong": (":red[**✗ the output is wrong**]", ":red[**✗ 输出错误**]"),
     "translate.unfinished": (
         "Decoding stopped at the length limit ({n} steps) before the model emitted </s>.",
         "模型输出 </s> 之前，解码已在长度上限（{n} 步）处停止。",

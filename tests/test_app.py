@@ -47,7 +47,7 @@ def test_translate_decodes_the_default_input():
     at = open_translate()
     assert at.text_input(key="src").value == "attention"
     assert "noitnetta" in texts(at)
-    assert "The model's output is correct." in texts(at)
+    assert "✓ the output is right" in texts(at)
     charts = {c.key for c in at.get("plotly_chart")}
     assert {"heatmap", "flow", "alpha_bars", "topk", "context", "target_probs", "target_heatmap"} == charts
 
@@ -207,7 +207,7 @@ def test_compare_defaults_to_the_task_pair_and_draws_the_bottleneck():
     assert at.selectbox(key="left").value == "reverse-vanilla"
     assert at.selectbox(key="right").value == "reverse-attention"
     keys = {c.key for c in at.get("plotly_chart")}
-    assert {"context-reverse-vanilla", "context-reverse-attention", "length_curve", "loss_curves"} <= keys
+    assert {"context-left", "context-right", "length_curve", "loss_curves"} <= keys
     assert "✅ correct" in texts(at) and "❌ wrong" in texts(at)  # attention right, vanilla wrong on 20 letters
 
 

@@ -22,7 +22,7 @@ def test_translate_link_opens_the_heatmap(page, app_url, output_dir):
     page.wait_for_selector(".js-plotly-plot .heatmaplayer", state="attached")
     assert_no_exception(page)
     assert page.get_by_text("redocedredocne", exact=True).first.is_visible()
-    assert page.get_by_text("The model's output is correct.").is_visible()
+    assert page.get_by_text("✓ the output is right").is_visible()
     # the heatmap labels every source token, </s> included
     ticks = page.locator(".js-plotly-plot .xtick text").evaluate_all("els => els.map(e => e.textContent)")
     assert "</s>" in ticks and ticks.count("e") >= 3
@@ -135,7 +135,7 @@ def test_compare_shows_the_bottleneck(page, app_url, output_dir):
     page.goto(f"{app_url}/compare?src=abcdefghijklmnopqrst")
     wait_idle(page)
     assert_no_exception(page)
-    for key in ("context-reverse-vanilla", "context-reverse-attention", "length_curve"):
+    for key in ("context-left", "context-right", "length_curve"):
         page.locator(f".st-key-{key} .js-plotly-plot").wait_for()
     curves = page.evaluate(
         "() => document.querySelector('.st-key-length_curve .js-plotly-plot').data.map(t => [t.name, t.x, t.y])"

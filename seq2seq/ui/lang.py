@@ -16,8 +16,15 @@ from .. import figures, i18n
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
 PRESENT_SCALE = 1.3  # fonts and figures in presentation mode
+SCREEN_HEIGHT = 1080  # a projector's screen: presentation mode lays out the figure and its control inside it
 # Streamlit sizes everything in rem, so a larger root font enlarges text, widgets and spacing alike.
-PRESENT_CSS = f"<style>html {{ font-size: {16 * PRESENT_SCALE:.0f}px; }}</style>"
+# On a projector every pixel of height counts: less padding above the page, a smaller page title.
+PRESENT_CSS = f"""<style>
+html {{ font-size: {16 * PRESENT_SCALE:.0f}px; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.4rem; padding-bottom: 2rem; }}
+[data-testid="stMainBlockContainer"] h1 {{ font-size: 1.9rem; padding: 0 0 0.3rem 0; }}
+[data-testid="stMainBlockContainer"] h2 {{ font-size: 1.45rem; padding: 0.2rem 0; }}
+</style>"""
 
 
 def sync() -> None:
@@ -66,6 +73,13 @@ def look() -> figures.Look:
     return figures.Look(current(), PRESENT_SCALE if presenting() else 1.0)
 
 
+def link_presenting() -> bool:
+    """Whether the link asks for presentation mode (read before ``sync``, to start with the
+    sidebar collapsed)."""
+    value = st.query_params.get(PRESENT_KEY)
+    return (value or "").lower() in ("1", "true", "yes", "on") or presenting()
+
+
 def controls() -> None:
     """The sidebar's language switch and presentation toggle."""
     st.segmented_control(
@@ -79,4 +93,4 @@ def controls() -> None:
     )
     st.toggle(t("sidebar.present"), key=PRESENT_KEY, on_change=write_url, help=t("sidebar.present_help"))
     if presenting():
-        st.html(PRESENT_CSS)
+        st.html(PRESENT_CSS)  # style only: Streamlit puts it where it takes no room

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import lang
 from .lang import t
 
 KEY = "step"  # session key and query parameter
@@ -15,8 +14,7 @@ PLAY_SECONDS = 1.2  # per step while playing
 def controls(n_steps: int, play: bool = True) -> int:
     """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
 
-    A step in the link beyond this output is clamped to its last step. In presentation mode
-    the buttons span the page (big targets on a projector's clicker).
+    A step in the link beyond this output is clamped to its last step.
     """
     if st.session_state.pop("_advance", False) and st.session_state.get("playing"):  # a tick of play_ticker
         if st.session_state.get(KEY, 1) < n_steps:
@@ -36,17 +34,22 @@ def controls(n_steps: int, play: bool = True) -> int:
             st.session_state[KEY] = 1  # play from the start again
         st.session_state["playing"] = playing
 
+    # One compact row: ⏮ ▶ ⏭ and the slider (bound to ?step=). ←/→ press the buttons, so a
+    # presenter's clicker or the keyboard steps without aiming at them.
+    playing = play and st.session_state.get("playing", False)
+    n_buttons = 3 if play else 2
+    cols = st.columns([1.1] * n_buttons + [9 - n_buttons], vertical_alignment="center")
     step = 1
     if n_steps > 1:
-        step = st.slider(
-            t("common.step"), min_value=1, max_value=n_steps, value=1, key=KEY, bind="query-params",
-            help=t("common.step_help"),
-        )  # fmt: skip
-    playing = play and st.session_state.get("playing", False)
-    big = lang.presenting()
-    n_buttons = 3 if play else 2
-    cols = st.columns([1] * n_buttons + ([] if big else [8 - n_buttons]))
-    cols[0].button(t("common.prev"), key="prev", on_click=move, args=(-1,), disabled=step <= 1, width="stretch")
+        with cols[-1]:
+            step = st.slider(
+                t("common.step"), min_value=1, max_value=n_steps, value=1, key=KEY, bind="query-params",
+                help=t("common.step_help"), label_visibility="collapsed", format=t("common.step_format", n=n_steps),
+            )  # fmt: skip
+    else:
+        cols[-1].caption(t("common.one_step"))
+    cols[0].button(t("common.prev"), key="prev", on_click=move, args=(-1,), disabled=step <= 1, width="stretch",
+                   shortcut="Left", help=t("common.prev_help"))  # fmt: skip
     if play:
         cols[1].button(
             t("common.pause") if playing else t("common.play"), key="play", on_click=toggle_play,
@@ -54,7 +57,7 @@ def controls(n_steps: int, play: bool = True) -> int:
         )  # fmt: skip
     cols[n_buttons - 1].button(
         t("common.next"), key="next", on_click=move, args=(1,), disabled=step >= n_steps, width="stretch",
-        type="primary" if big else "secondary",
+        type="primary", shortcut="Right", help=t("common.next_help"),
     )  # fmt: skip
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
