@@ -36,12 +36,37 @@ SCORE_FORMULA = {
 
 look = lang.look()
 presenting = lang.presenting()
-st.title(t("lecture.title"))
-st.caption(t("lecture.intro"))
+STEPPED = {"2", "6"}  # sections whose numbers depend on the decoding step t
+if not presenting:  # on a slide the section's header is the title
+    st.title(t("lecture.title"))
+    st.caption(t("lecture.intro"))
 ckpt = sidebar.require_model()
 task, model, tokenizer = ckpt.task, ckpt.model, ckpt.tokenizer
 
-source = st.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
+
+def go(delta: int) -> None:
+    """The section buttons: one slide back or on."""
+    i = SECTIONS.index(st.session_state.get("section") or SECTIONS[0])
+    st.session_state["section"] = SECTIONS[min(max(i + delta, 0), len(SECTIONS) - 1)]
+
+
+if presenting:  # one section per slide: the input, the section and its buttons in one row
+    c_src, c_sec, c_prev, c_next = st.columns([3, 3.2, 1.6, 1.6], vertical_alignment="bottom")
+    source = c_src.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
+    section = c_sec.segmented_control(
+        t("lecture.section"), SECTIONS, key="section", bind="query-params", required=True, default=SECTIONS[0]
+    )
+    i = SECTIONS.index(section)
+    c_prev.button(t("lecture.prev_section"), key="prev_section", on_click=go, args=(-1,), disabled=i == 0,
+                  width="stretch", shortcut="PageUp", help=t("lecture.prev_section_help"))  # fmt: skip
+    c_next.button(t("lecture.next_section"), key="next_section", on_click=go, args=(1,),
+                  disabled=i == len(SECTIONS) - 1, width="stretch", shortcut="PageDown",
+                  help=t("lecture.next_section_help"))  # fmt: skip
+    shown = {f"s{section}"}
+else:
+    source = st.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
+    section = None
+    shown = {f"s{k}" for k in SECTIONS}
 require_input(source)
 try:
     result = trace(model, tokenizer, source)
@@ -49,16 +74,11 @@ except InputError as exc:
     st.error(str(exc))
     st.stop()
 warn_unknown(result.unknown, guess=True)
-step = stepper.controls(len(result.steps), play=False)
-now = result.steps[step - 1]
-
-if presenting:  # one section per slide; the header below names it
-    section = st.segmented_control(
-        t("lecture.section"), SECTIONS, key="section", bind="query-params", required=True, default=SECTIONS[0]
-    )
-    shown = {f"s{section}"}
+if section is None or section in STEPPED:  # a slide without steps shows no step buttons
+    step = stepper.controls(len(result.steps), play=False)
 else:
-    shown = {f"s{k}" for k in SECTIONS}
+    step = stepper.current(len(result.steps))
+now = result.steps[step - 1]
 
 
 def vector(values, name: str) -> str:
@@ -156,7 +176,12 @@ if "s3" in shown:
         loss = -float(np.mean(np.log(np.maximum(scored.probs, 1e-30))))
         st.latex(rf"\mathcal{{L}} = {loss:.3f}")
         st.markdown(t("lecture.s3_loss", loss=loss, free=md_escape(free.output), target=md_escape(example.target)))
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(400, 36 * (len(rows) + 1)))
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            width="stretch",
+            height=min(260 if presenting else 400, 36 * (len(rows) + 1)),
+        )
 
 # --- 4 · beam search vs greedy ---------------------------------------------------------------------
 if "s4" in shown:
@@ -183,7 +208,7 @@ if "s4" in shown:
 if "s5" in shown:
     st.header(t("lecture.s5"))
     st.markdown(t("lecture.s5_text"))
-    st.latex(r"c \in \mathbb{R}^{D} \ \text{for every } T")
+    st.latex(r"c \in \mathbb{R}^{D} \quad \forall\, T")  # symbols only: the same in every language
     other = models.sibling(ckpt.name)
     if task is None or not task.generative or other is None:
         st.caption(t("lecture.s5_none"))
@@ -201,43 +226,52 @@ if "s5" in shown:
 
 
 # --- 6 · attention -----------------------------------------------------------------------------------
-def attention_models() -> list[str]:
-    """Attention models that can read this input like the selected one (the same task), by name."""
-    out = []
+def attention_models() -> dict[str, str]:
+    """Score function -> an attention model that reads this input like the selected one (the
+    same task): the selected model for its own score, then shipped models before session ones."""
+    out: dict[str, str] = {}
+    if ckpt.model.cfg.decoder == "attention":
+        out[ckpt.model.cfg.score] = ckpt.name
     for name in models.all_names():
         try:
             other = models.get(name)
         except CheckpointError:
             continue
-        if other.model.cfg.decoder == "attention" and (name == ckpt.name or compatible(ckpt, other) is None):
-            out.append(name)
+        if other.model.cfg.decoder == "attention" and compatible(ckpt, other) is None:
+            out.setdefault(other.model.cfg.score, name)
     return out
 
 
-choices = attention_models() if "s6" in shown else []
+def score_from_link(choices: dict[str, str]) -> str:
+    """?att= names a score function (older links name a model); anything else: the default."""
+    wanted = st.query_params.get("att", "")
+    by_model = {name: score for score, name in choices.items()}
+    default = ckpt.model.cfg.score if ckpt.model.cfg.decoder == "attention" else "additive"
+    return wanted if wanted in choices else by_model.get(wanted, default if default in choices else next(iter(choices)))
+
+
+choices = attention_models() if "s6" in shown else {}
 if "s6" in shown and not choices:
     st.header(t("lecture.s6"))
     st.info(t("lecture.vanilla_here"))
 elif "s6" in shown:
     st.header(t("lecture.s6"))
-    st.markdown(t("lecture.s6_text"))
-    default = ckpt.name if ckpt.name in choices else models.sibling(ckpt.name)
-    att_name = st.selectbox(
-        t("lecture.s6_score"),
-        choices,  # plain names: a bound widget writes what it shows into the link
-        index=choices.index(default) if default in choices else 0,
-        key="att",
-        bind="query-params",
+    if st.session_state.get("att_score") not in choices:
+        st.session_state["att_score"] = score_from_link(choices)
+    c_text, c_pick = st.columns([3, 1], vertical_alignment="bottom")
+    c_text.markdown(t("lecture.s6_text"))
+    score = c_pick.selectbox(
+        t("lecture.s6_score"), list(choices), key="att_score", format_func=lang.score_name,
         help=t("lecture.s6_score_help"),
-    )
+    )  # fmt: skip
+    st.query_params["att"] = score  # by hand: the URL keeps the plain score, the picker shows it translated
+    att_name = choices[score]
     if ckpt.model.cfg.decoder != "attention":
-        st.caption(t("lecture.needs_attention", name=att_name))
+        c_text.caption(t("lecture.needs_attention", name=att_name))
     att = models.get(att_name)
     att_result = result if att_name == ckpt.name else trace(att.model, att.tokenizer, source)
     t_att = min(step, len(att_result.steps))
     row = att_result.steps[t_att - 1]
-    score = att.model.cfg.score
-    st.caption(t("lecture.s6_score_is", score=score))
     st.latex(
         SCORE_FORMULA[score] + r", \qquad \alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_j \exp(e_{t,j})}"
         r", \qquad c_t = \sum_i \alpha_{t,i} h_i"
@@ -249,10 +283,11 @@ elif "s6" in shown:
           token=md_token(att_result.source_tokens[best_i]))
     )  # fmt: skip
     left, right = st.columns([3, 2])
+    fitted = look.fit(280 if presenting else None)  # the slide: equation, both pictures and c_t on one screen
     with left:
-        charts.show(figures.energy_bars(att_result, t_att, look), "lecture_energies", f"{att_name}-energies")
+        charts.show(figures.energy_bars(att_result, t_att, fitted), "lecture_energies", f"{att_name}-energies")
     with right:
-        charts.show(figures.attention_flow(att_result, t_att, look), "lecture_flow", f"{att_name}-flow")
+        charts.show(figures.attention_flow(att_result, t_att, fitted), "lecture_flow", f"{att_name}-flow")
     if not presenting:  # the same numbers as a table: one column per source position i
         table = pd.DataFrame(
             [
@@ -268,19 +303,6 @@ elif "s6" in shown:
     h, _ = encode_ids(att.tokenizer.encode(source), att.model)
     c_t = alpha @ h
     st.markdown(t("lecture.s6_context", n=SHOWN, D=c_t.shape[0]))
-    st.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i"))
-    st.latex(vector(row.context, f"c_{{{t_att}}}"))
-
-# --- presentation mode: one section per slide, with big buttons to move between them ------------
-if presenting:
-
-    def go(delta: int) -> None:
-        i = SECTIONS.index(st.session_state.get("section", SECTIONS[0]))
-        st.session_state["section"] = SECTIONS[min(max(i + delta, 0), len(SECTIONS) - 1)]
-
-    i = SECTIONS.index(section)
-    b1, b2 = st.columns(2)
-    b1.button(t("lecture.prev_section"), key="prev_section", on_click=go, args=(-1,), disabled=i == 0,
-              width="stretch")  # fmt: skip
-    b2.button(t("lecture.next_section"), key="next_section", on_click=go, args=(1,),
-              disabled=i == len(SECTIONS) - 1, width="stretch", type="primary")  # fmt: skip
+    ours, theirs = st.columns(2) if presenting else (st.container(), st.container())
+    ours.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i"))
+    theirs.latex(vector(row.context, f"c_{{{t_att}}}"))

@@ -79,8 +79,12 @@ with st.form("train_settings"):
     hidden = b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden")
     layers = b.selectbox(t("train.layers"), [1, 2], key="tr_layers")
     bidirectional = b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional")
-    decoder = c.selectbox(t("train.decoder"), ["attention", "vanilla"], key="tr_decoder")
-    score = c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score")
+    decoder = c.selectbox(
+        t("train.decoder"), ["attention", "vanilla"], key="tr_decoder", format_func=lang.decoder_label
+    )
+    score = c.selectbox(
+        t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score", format_func=lang.score_name
+    )
     both = c.checkbox(t("train.both"), value=False, key="tr_both")
     d, e, f = st.columns(3)
     teacher_forcing = d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing")
@@ -180,7 +184,10 @@ def live() -> None:
         done = job.seconds.get(label, 0.0)
         last = job.events.get(label, [])
         acc = t("train.progress_acc", acc=last[-1].valid["exact_match"]) if last else ""
-        st.progress(min(1.0, done / budget), text=t("train.progress", label=label, done=done, budget=budget, acc=acc))
+        st.progress(
+            min(1.0, done / budget),
+            text=t("train.progress", label=lang.decoder_label(label), done=done, budget=budget, acc=acc),
+        )
         st.button(t("train.stop"), on_click=job.stop, key="stop_training")
     elif job.state == "failed":
         st.error(job.message)

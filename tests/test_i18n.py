@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from seq2seq import i18n
+from seq2seq.attention import SCORES
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -19,6 +20,8 @@ DYNAMIC = {
     "task.": ("copy", "reverse", "sort", "copy.verb", "reverse.verb", "sort.verb"),
     "nav.": ("home", "lecture", "translate", "beam", "compare", "train"),
     "home.story": ("1", "2", "3", "4"),
+    "score.": SCORES,
+    "decoder.": ("attention", "vanilla"),
 }
 
 

@@ -68,6 +68,16 @@ def t(key: str, **values) -> str:
     return i18n.text(key, current(), **values)
 
 
+def score_name(score: str) -> str:
+    """A score function's name in the reader's language ("additive" -> "加性")."""
+    return t(f"score.{score}")
+
+
+def decoder_label(decoder: str) -> str:
+    """ "attention" / "vanilla" in the reader's language (another label as it is)."""
+    return t(f"decoder.{decoder}") if f"decoder.{decoder}" in i18n.STRINGS else decoder
+
+
 def look() -> figures.Look:
     """How figures are drawn for this reader: language and size."""
     return figures.Look(current(), PRESENT_SCALE if presenting() else 1.0)

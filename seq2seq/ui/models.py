@@ -104,7 +104,9 @@ def describe(ckpt: Checkpoint) -> str:
 
 def decoder_name(cfg) -> str:
     """ "attention (additive)" or "vanilla (fixed c)", in the reader's language."""
-    return t("model.decoder_attention", score=cfg.score) if cfg.decoder == "attention" else t("model.decoder_vanilla")
+    if cfg.decoder == "attention":
+        return t("model.decoder_attention", score=t(f"score.{cfg.score}"))
+    return t("model.decoder_vanilla")
 
 
 def overview() -> list[dict]:

@@ -86,7 +86,11 @@ def _training_status(job) -> None:
     job.beat()
     label = next((s.label for s in job.specs if s.label not in job.results), "")
     st.caption(
-        t("sidebar.training_running", label=label, seconds=job.seconds.get(label, 0.0))
+        t(
+            "sidebar.training_running",
+            label=lang.decoder_label(label) if label else "",
+            seconds=job.seconds.get(label, 0.0),
+        )
         if job.state == "running"
         else t("sidebar.training_queued", position=job.queue_position)
     )

@@ -11,6 +11,15 @@ KEY = "step"  # session key and query parameter
 PLAY_SECONDS = 1.2  # per step while playing
 
 
+def current(n_steps: int) -> int:
+    """The step t without drawing the control (a view that does not step keeps the link's t)."""
+    value = st.session_state.get(KEY, st.query_params.get(KEY, 1))
+    try:
+        return min(max(int(value), 1), max(n_steps, 1))
+    except (TypeError, ValueError):
+        return 1
+
+
 def controls(n_steps: int, play: bool = True) -> int:
     """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
 
