@@ -6,7 +6,7 @@ Query parameters: model, src, beam (width), alpha (length penalty).
 import pandas as pd
 import streamlit as st
 
-from seq2seq import figures
+from seq2seq import figures, limits
 from seq2seq.errors import InputError
 from seq2seq.search import beam_search, trace
 from seq2seq.ui import charts, frame, lang, models, sidebar
@@ -14,25 +14,40 @@ from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
 
 frame.ensure()
-MAX_WIDTH = 16
+MAX_WIDTH = limits.MAX_BEAM_WIDTH
+WIDTH_KEY = "beam_width"  # the field; the link's ?beam= is read and written by hand (see below)
 
 look = lang.look()
+presenting = lang.presenting()
 st.title(t("beam.title"))
-st.caption(t("beam.caption"))
+if not presenting:
+    st.caption(t("beam.caption"))
 ckpt = sidebar.require_model()
 
-# A width in the link outside 1..16 is clamped with a note, not silently dropped.
-raw = st.query_params.get("beam")
-if raw is not None and "beam" not in st.session_state:
-    try:
-        wanted = int(raw)
-    except ValueError:
-        wanted = None
-    if wanted is not None and not 1 <= wanted <= MAX_WIDTH:
-        st.session_state["beam"] = min(max(wanted, 1), MAX_WIDTH)
-        st.info(t("beam.clamped", wanted=wanted, top=MAX_WIDTH, used=st.session_state["beam"]))
 
-c1, c2, c3 = st.columns([3, 1, 1])
+def clamp_width() -> None:
+    """A width typed or linked outside 1..16 becomes the nearest allowed one, in the field itself."""
+    try:
+        wanted = int(st.session_state.get(WIDTH_KEY, 5))
+    except (TypeError, ValueError):
+        wanted = 5
+    used = min(max(wanted, 1), MAX_WIDTH)
+    if used != wanted:
+        st.session_state["_beam_clamped"] = (wanted, used)
+    st.session_state[WIDTH_KEY] = used
+
+
+raw = st.query_params.get("beam")
+if raw is not None and WIDTH_KEY not in st.session_state:  # a link's width, before the field exists
+    try:
+        st.session_state[WIDTH_KEY] = int(raw)
+    except ValueError:
+        st.session_state[WIDTH_KEY] = 5
+    clamp_width()
+st.session_state.setdefault(WIDTH_KEY, 5)  # the field's default, set here: a field never gets both a value and a key's
+
+# One row: the input, the width and both outputs; the tree follows on the same screen.
+c1, c2, c3, c4 = st.columns([3, 1, 2, 2])
 source = c1.text_input(
     t("common.input_x"),
     value=ckpt.task.demo() if ckpt.task else "",
@@ -41,23 +56,25 @@ source = c1.text_input(
     help=t("beam.input_help"),
 )
 width = c2.number_input(
-    t("beam.width"), min_value=1, max_value=MAX_WIDTH, value=5, step=1, key="beam", bind="query-params"
+    t("beam.width"), min_value=1, step=1, key=WIDTH_KEY, on_change=clamp_width, help=t("beam.width_help", top=MAX_WIDTH)
 )
-# an advanced control: folded away in presentation mode (still bound, so a link's α applies)
-alpha = (st.expander(t("beam.alpha")) if lang.presenting() else c3).number_input(
-    t("beam.alpha"),
-    min_value=0.0,
-    max_value=2.0,
-    value=0.0,
-    step=0.1,
-    key="alpha",
-    bind="query-params",
-    help=t("beam.alpha_help"),
-)
-show_pruned = st.toggle(t("beam.show_pruned"), value=True, key="show_pruned", bind="query-params")
+# No max_value and no bind: the callback clamps a typed 99 to 16 in the field itself and says so
+# (with a max_value the field kept showing "99"), and the link's ?beam= is written here, clamped.
+st.query_params["beam"] = str(st.session_state[WIDTH_KEY])
+if "_beam_clamped" in st.session_state:
+    wanted, used = st.session_state.pop("_beam_clamped")
+    st.info(t("beam.clamped", wanted=wanted, top=MAX_WIDTH, used=used))
+width = min(max(int(width), 1), MAX_WIDTH)
+with st.expander(t("beam.options"), expanded=not presenting):
+    a1, a2 = st.columns(2)
+    alpha = a1.number_input(
+        t("beam.alpha"), min_value=0.0, max_value=2.0, value=0.0, step=0.1, key="alpha", bind="query-params",
+        help=t("beam.alpha_help"),
+    )  # fmt: skip
+    show_pruned = a2.toggle(t("beam.show_pruned"), value=True, key="show_pruned", bind="query-params")
 require_input(source)
 try:
-    tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=int(width), alpha=float(alpha))
+    tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=width, alpha=float(alpha))
     greedy = trace(ckpt.model, ckpt.tokenizer, source)
 except InputError as exc:
     st.error(str(exc))
@@ -65,16 +82,15 @@ except InputError as exc:
 warn_unknown(greedy.unknown)
 
 best = tree.nbest[0] if tree.nbest else None
-g1, g2 = st.columns(2)
-g1.markdown(t("beam.greedy_output"))
-g1.code(greedy.output or " ", language=None)
-g2.markdown(t("beam.beam_output", k=int(width)))
-g2.code(best.text if best else " ", language=None)
-if best is not None and best.text != greedy.output:
-    st.success(t("beam.differs"))
+c3.markdown(t("beam.greedy_output"))
+c3.code(greedy.output or " ", language=None)
+c4.markdown(
+    t("beam.beam_output", k=width) + (t("beam.differs") if best is not None and best.text != greedy.output else "")
+)
+c4.code(best.text if best else " ", language=None)
 
 # The selected node lives in this session (clicks on the tree), reset when the tree changes.
-tree_id = f"{ckpt.name}|{source}|{int(width)}|{float(alpha)}"
+tree_id = f"{ckpt.name}|{source}|{width}|{float(alpha)}"
 if st.session_state.get("_beam_tree") != tree_id:
     st.session_state["_beam_tree"] = tree_id
     st.session_state["beam_node"] = best.node if best else None
@@ -86,7 +102,8 @@ def remember_click() -> None:
         st.session_state["beam_node"] = int(picked[0])
 
 
-fig = figures.beam_tree(tree, st.session_state.get("beam_node"), show_pruned=show_pruned, look=look)
+room = lang.SCREEN_HEIGHT - 380 if presenting else None  # the tree fits the screen below the input row
+fig = figures.beam_tree(tree, st.session_state.get("beam_node"), show_pruned=show_pruned, look=look.fit(room))
 charts.show(fig, "tree", f"{ckpt.name}-beam-{charts.slug(source)}", on_select=remember_click)
 left, right = st.columns([2, 3])
 with left:
@@ -133,10 +150,10 @@ with right:
         st.caption(t("beam.click_hint"))
 
 other = models.sibling(ckpt.name)
-if other and not lang.presenting() and st.toggle(t("beam.side_by_side", other=other), key="side_by_side"):
+if other and not presenting and st.toggle(t("beam.side_by_side", other=other), key="side_by_side"):
     other_ckpt = models.get(other)
     try:
-        other_tree = beam_search(other_ckpt.model, other_ckpt.tokenizer, source, int(width), float(alpha))
+        other_tree = beam_search(other_ckpt.model, other_ckpt.tokenizer, source, width, float(alpha))
     except InputError as exc:
         st.error(f"{other}: {exc}")
     else:

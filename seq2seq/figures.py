@@ -15,6 +15,7 @@ rerun builds six figures.
 from __future__ import annotations
 
 import html
+import unicodedata
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -406,6 +407,41 @@ def target_probabilities(tokens: list[str], probs: list[float], title: str, look
     return go.Figure(data=[bars], layout=layout)
 
 
+BEAM_LABEL_SIZE = 14  # px at 1920 wide: readable from the back row
+LABEL_ROOM_PX = 1100  # the narrowest plot width a tree is drawn in (labels planned for it never collide)
+
+
+def text_width(text: str, size: float) -> float:
+    """Pixels a label of ``size`` px takes: ~0.6 em per Latin character, 1 em per wide (CJK) one."""
+    text = html.unescape(text)
+    return size * sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+
+
+def place_labels(boxes: list[tuple[float, float, float, float]], order: list[int]) -> list[bool]:
+    """Greedy label placement: visit boxes (x centre, y centre, width, height; pixels) in
+    ``order`` (most important first) and keep each that overlaps none kept before.
+
+    Boxes are bucketed by x so that each is compared only with its neighbours.
+    """
+    widest = max((w for _, _, w, _ in boxes), default=1.0) or 1.0
+    buckets: dict[int, list[int]] = {}
+    keep = [False] * len(boxes)
+    for k in order:
+        x, y, w, h = boxes[k]
+        if not w:
+            continue
+        col = int(x // widest)
+        clash = any(
+            abs(x - boxes[j][0]) * 2 < w + boxes[j][2] and abs(y - boxes[j][1]) * 2 < h + boxes[j][3]
+            for c in (col - 1, col, col + 1)
+            for j in buckets.get(c, ())
+        )
+        if not clash:
+            keep[k] = True
+            buckets.setdefault(col, []).append(k)
+    return keep
+
+
 def tree_layout(tree: BeamTree, show_pruned: bool = True) -> dict[int, float]:
     """y position of every drawn node: leaves one unit apart, best-scoring children on top, a
     parent centred on its children (a tidy tree, so labels of a wide beam do not collide)."""
@@ -464,16 +500,33 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
          "line": {"color": e["colour"], "width": e["width"]}, "opacity": e["opacity"]}
         for e in edges.values()
     ]  # fmt: skip
-    many = len(nodes) > 160  # label only the beam's own nodes when the tree is large
     symbols = {"finished": "diamond", "winner": "star", "root": "square"}
-    labels = []
+    label_size = look.size(BEAM_LABEL_SIZE)
+    leaves = max(y.values()) + 1
+    base_height = int(np.clip(160 + 22 * leaves, 360, 900))
+    height = look.height(base_height)  # pixels, as drawn
+    steps = max(n.step for n in nodes) + 2  # the x range: -0.5 .. last step + 1.5
+    texts = []
     for n in nodes:
         text = display_token(n.token)
         if n.status in ("finished", "winner"):
             text += f"  {n.norm_score:.2f}"
-        labels.append("" if many and n.status == "pruned" else text)
+        texts.append(text)
+    # Which labels to draw: the winning path first, then finished, kept and pruned nodes, each
+    # only where it overlaps no label already placed (the rest show on hover).
+    rank = {"winner": 0, "root": 0, "finished": 1, "kept": 2, "pruned": 3}
+    order = sorted(range(len(nodes)), key=lambda k: (0 if nodes[k].id in winner_path else rank[nodes[k].status], k))
+    px_x = LABEL_ROOM_PX / steps
+    px_y = (height - 140) / max(leaves, 1)  # plot height without the margins, per leaf
+    # a label sits on top of its marker: the box covers both, so no label hides another's node
+    boxes = [
+        (nodes[k].step * px_x, y[nodes[k].id] * px_y - label_size / 2, text_width(texts[k], label_size),
+         label_size * 1.3 + 16)
+        for k in range(len(nodes))
+    ]  # fmt: skip
+    shown = place_labels(boxes, order)
+    labels = [text if keep else "" for text, keep in zip(texts, shown, strict=True)]
     scores = [n.score for n in nodes]
-    label_size = max(look.size(11), tick_size(int(max(y.values())) + 1, 900, look))
     data.append({
         "type": "scatter", "x": [n.step for n in nodes], "y": [y[n.id] for n in nodes], "mode": "markers+text",
         "text": labels, "textposition": "top center", "textfont": {"size": label_size},
@@ -499,7 +552,6 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
             "marker": {"size": 26, "color": "rgba(0,0,0,0)", "line": {"color": FORCED, "width": 3}},
             "hoverinfo": "skip", "showlegend": False,
         })  # fmt: skip
-    leaves = max(y.values()) + 1
     layout = _layout(
         look.t(
             "fig.beam.title",
@@ -508,7 +560,7 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
             hidden="" if show_pruned else look.t("fig.beam.hidden"),
             finished=sum(n.status in ("finished", "winner") for n in tree.nodes),
         ),
-        int(np.clip(160 + 22 * leaves, 360, 1600)),
+        base_height,
         xaxis={
             "title": {"text": look.t("fig.beam.step_axis")}, "dtick": 1,
             "range": [-0.5, max(n.step for n in nodes) + 1.5],

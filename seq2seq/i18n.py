@@ -379,9 +379,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "beam.show_pruned": ("Show pruned candidates", "显示被剪掉的候选"),
     "beam.greedy_output": ("**Greedy output**", "**贪心解码输出**"),
     "beam.beam_output": ("**Beam output (width {k})**", "**束搜索输出（束宽 {k}）**"),
-    "beam.differs": (
-        "Beam search found a different output than greedy decoding.",
-        "束搜索找到了与贪心解码不同的输出。",
+    "beam.differs": (" · :green[**differs from greedy**]", " · :green[**与贪心解码不同**]"),
+    "beam.options": ("Length penalty and pruned candidates", "长度惩罚与被剪掉的候选"),
+    "beam.width_help": (
+        "How many prefixes the beam keeps at each step (1 = greedy; at most {top}).",
+        "每一步保留的前缀数（1 = 贪心；最多 {top}）。",
     ),
     "beam.nbest": ("**n-best list**", "**n-best 列表**"),
     "beam.col_rank": ("rank", "名次"),

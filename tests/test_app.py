@@ -175,7 +175,7 @@ def open_page(page: str, **query) -> AppTest:
 
 def test_beam_page_shows_tree_nbest_and_the_winner():
     at = open_page("pages/beam.py", src="lecture", beam="4")
-    assert at.number_input(key="beam").value == 4
+    assert at.number_input(key="beam_width").value == 4
     assert {c.key for c in at.get("plotly_chart")} >= {"tree", "node_heatmap"}
     assert "erutcel" in [c.value for c in at.code]
     assert "Selected hypothesis" in texts(at) and "winner" in texts(at)
@@ -185,7 +185,7 @@ def test_beam_page_shows_tree_nbest_and_the_winner():
 @pytest.mark.parametrize(("beam", "used"), [("0", 1), ("1000", 16), ("-5", 1)])
 def test_beam_width_outside_the_range_is_clamped_with_a_note(beam, used):
     at = open_page("pages/beam.py", src="abc", beam=beam)
-    assert at.number_input(key="beam").value == used
+    assert at.number_input(key="beam_width").value == used
     assert "outside 1–16" in texts(at)
 
 

@@ -52,7 +52,8 @@ def controls(n_steps: int, play: bool = True) -> int:
     if n_steps > 1:
         with cols[-1]:
             step = st.slider(
-                t("common.step"), min_value=1, max_value=n_steps, value=1, key=KEY, bind="query-params",
+                # no value=: the step is set through session state (play, clamping), never twice
+                t("common.step"), min_value=1, max_value=n_steps, key=KEY, bind="query-params",
                 help=t("common.step_help"), label_visibility="collapsed", format=t("common.step_format", n=n_steps),
             )  # fmt: skip
     else:
