@@ -21,7 +21,7 @@ st.set_page_config(
 lang.sync()
 
 PAGES = [
-    st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="start", default=True),
     st.Page("pages/lecture.py", title=t("nav.lecture"), icon=":material/school:", url_path="lecture"),
     st.Page("pages/translate.py", title=t("nav.translate"), icon=":material/translate:", url_path="translate"),
     st.Page("pages/beam.py", title=t("nav.beam"), icon=":material/account_tree:", url_path="beam"),
@@ -29,6 +29,13 @@ PAGES = [
     st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"),
 ]
 
-page = st.navigation(PAGES)
+
+def _home_alias() -> None:
+    """/home answers too: the default page lives at / (Streamlit routes no other path to it),
+    but links and people type /home."""
+    st.switch_page(PAGES[0])
+
+
+page = st.navigation([*PAGES, st.Page(_home_alias, title=t("nav.home"), url_path="home", visibility="hidden")])
 sidebar.render()
 page.run()

@@ -65,6 +65,8 @@ with col_check:
         st.code(reference.target, language=None)
 if not result.finished:
     st.warning(t("translate.unfinished", n=len(result.steps)))
+elif task is not None and (problem := task.output_problem(result.output, lang.current())):
+    st.warning(problem)
 
 # --- the step control: ⏮ ▶ ⏭ and the slider (in the URL), one row; ←/→ keys --------------------
 n_steps = len(result.steps)

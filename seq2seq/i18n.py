@@ -630,6 +630,24 @@ STRINGS: dict[str, tuple[str, str]] = {
         "not sweep.",
         "每个输出字符都来自该字符在源序列中的位置：注意力必须去搜索，而不是顺序扫过。",
     ),
+    "task.dates.invalid": (
+        "“{output}” is not a date that exists: the model wrote digits in the shape of one. It was trained on "
+        "written dates only, so an input that is no date gets no meaningful answer.",
+        "“{output}” 不是一个存在的日期：模型只是写出了日期形状的数字。它只在书面日期上训练过，"
+        "所以不是日期的输入得不到有意义的答案。",
+    ),
+    "task.dates.outside": (
+        "{output} lies outside the years {lo}–{hi} this model was trained on.",
+        "{output} 不在此模型训练所用的 {lo}–{hi} 年范围内。",
+    ),
+    "task.numbers.invalid": (
+        "“{output}” is not a number written in digits: the model's answer means nothing here.",
+        "“{output}” 不是用数字写成的数：模型的回答在这里没有意义。",
+    ),
+    "task.numbers.outside": (
+        "{output} lies outside the numbers {lo}–{hi} this model was trained on.",
+        "{output} 不在此模型训练所用的 {lo}–{hi} 范围内。",
+    ),
     "task.dates": (
         "Read a date written the way people write it — {n} CLDR format lengths ({formats}) of {locales}, years "
         "{lo}-{hi} — and write it as ISO 8601 (YYYY-MM-DD). The attention has to find the year, month and day "

@@ -67,6 +67,11 @@ class Task(ABC):
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         raise InputError(f"the {self.name} task cannot generate examples")
 
+    def output_problem(self, output: str, lang: str = "en") -> str | None:
+        """Why ``output`` cannot be a right answer of this task for any input (a date that does
+        not exist, a number out of range), in ``lang``; None when it could be one."""
+        return None
+
     def demo(self) -> str:
         """A friendly first input for the pages."""
         return self.sample(random.Random(0)).source
@@ -202,6 +207,16 @@ class DateTask(Task):
             if not self._ambiguous(source, date):
                 return Example(source, date.isoformat())
 
+    def output_problem(self, output: str, lang: str = "en") -> str | None:
+        """ "1931-00-00" is no date: the model wrote digits in the shape of one."""
+        try:
+            date = dt.date.fromisoformat(output.strip())
+        except ValueError:
+            return text("task.dates.invalid", lang, output=output)
+        if not self.min_year <= date.year <= self.max_year:
+            return text("task.dates.outside", lang, output=output, lo=self.min_year, hi=self.max_year)
+        return None
+
     def _ambiguous(self, source: str, date: dt.date) -> bool:
         """Does another locale or format render the day/month-swapped date as the same text?"""
         from babel.dates import format_date
@@ -257,6 +272,14 @@ class NumberWordsTask(Task):
         return {
             self.words(n, lang): str(n) for lang in self.languages for n in range(self.min_value, self.max_value + 1)
         }
+
+    def output_problem(self, output: str, lang: str = "en") -> str | None:
+        value = output.strip()
+        if not value.isascii() or not value.isdigit() or (len(value) > 1 and value[0] == "0"):
+            return text("task.numbers.invalid", lang, output=output)
+        if not self.min_value <= int(value) <= self.max_value:
+            return text("task.numbers.outside", lang, output=output, lo=self.min_value, hi=self.max_value)
+        return None
 
     def answer(self, source: str) -> str | None:
         if self.max_value - self.min_value > 100_000:  # too many to tabulate

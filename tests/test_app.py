@@ -394,3 +394,11 @@ def test_compare_one_model_against_itself():
     assert not at.exception
     at = open_page("pages/compare.py", left="reverse-attention", right="nope", src="lecture")
     assert any("nope" in w.value for w in at.warning)
+
+
+def test_an_output_that_is_no_date_is_named():
+    at = open_translate(model="dates-attention", src="tomorrow")  # the model writes 1931-00-00
+    assert at.code[0].value == "1931-00-00"
+    assert any("not a date that exists" in w.value for w in at.warning)
+    at = open_translate(model="dates-attention", src="hello")  # 2077-07-07: a date, but not of its years
+    assert any("outside the years" in w.value for w in at.warning)

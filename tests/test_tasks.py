@@ -172,3 +172,17 @@ def test_dates_never_generate_ambiguous_renderings():
     seen: dict[str, str] = {}
     for ex in generate(task, 3000, seed=11):
         assert seen.setdefault(ex.source, ex.target) == ex.target
+
+
+def test_outputs_that_cannot_be_answers_are_named():
+    dates = make_task("dates")
+    assert dates.output_problem("2023-04-06") is None
+    assert "not a date" in dates.output_problem("1931-00-00")
+    assert "不是" in dates.output_problem("1931-00-00", "zh")
+    assert "outside" in dates.output_problem("1850-01-01")
+    numbers = make_task("numbers")
+    assert numbers.output_problem("74") is None
+    for bad in ("7a", "074", "", "٧٤"):
+        assert numbers.output_problem(bad), bad
+    assert "outside" in numbers.output_problem("123456")
+    assert make_task("reverse").output_problem("anything") is None
