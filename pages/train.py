@@ -25,78 +25,88 @@ look = lang.look()
 st.title(t("train.title"))
 st.caption(t("train.caption"))
 
-# --- what to learn ---------------------------------------------------------------------------
-choice = st.selectbox(
-    t("train.task"),
-    [*BUILT_IN, OWN],
-    index=BUILT_IN.index("reverse"),
-    key="train_task",
-    format_func=lambda name: t("train.own_pairs") if name == OWN else name,
-)
-pairs = None
-if choice == OWN:
-    upload = st.file_uploader(t("train.pairs_file"), type=["tsv", "csv", "txt"], key="pairs_file")
-    if upload is None:
-        st.info(t("train.upload_prompt"))
-        st.stop()
-    try:
-        loaded = read_pairs(upload.getvalue(), upload.name)
-    except InputError as exc:
-        st.error(str(exc))
-        st.stop()
-    if len(loaded.examples) > limits.MAX_TRAIN_PAIRS:
-        st.warning(t("train.first_pairs", limit=limits.MAX_TRAIN_PAIRS, n=len(loaded.examples)))
-    pairs = loaded.examples[: limits.MAX_TRAIN_PAIRS]
-    st.success(loaded.summary())
-    for note in loaded.notes:
-        st.caption(f"⚠ {md_escape(note)}")
-    task = make_task("pairs", source_name=upload.name, n_pairs=len(pairs), examples=(pairs[0].source,))
-    sample = pairs[:5]
-else:
-    if choice in ("copy", "reverse", "sort"):
-        lo, hi = st.slider(t("train.lengths"), 1, 40, (3, 12), key="train_lengths")
-        task = make_task(choice, min_len=lo, max_len=hi)
+presenting = lang.presenting()
+kept = models.shelf().state  # this browser's training: still here after a reload
+job: TrainingJob | None = kept.get("train_job")
+# On a projector the live curves are what the room watches: while a training exists they come
+# first, and the settings fold away above them.
+live_slot = st.container()
+settings = st.expander(t("train.settings"), expanded=job is None) if presenting else st.container()
+with settings:
+    # --- what to learn ---------------------------------------------------------------------------
+    choice = st.selectbox(
+        t("train.task"),
+        [*BUILT_IN, OWN],
+        index=BUILT_IN.index("reverse"),
+        key="train_task",
+        format_func=lambda name: t("train.own_pairs") if name == OWN else name,
+    )
+    pairs = None
+    if choice == OWN:
+        upload = st.file_uploader(t("train.pairs_file"), type=["tsv", "csv", "txt"], key="pairs_file")
+        if upload is None:
+            st.info(t("train.upload_prompt"))
+            st.stop()
+        try:
+            loaded = read_pairs(upload.getvalue(), upload.name)
+        except InputError as exc:
+            st.error(str(exc))
+            st.stop()
+        if len(loaded.examples) > limits.MAX_TRAIN_PAIRS:
+            st.warning(t("train.first_pairs", limit=limits.MAX_TRAIN_PAIRS, n=len(loaded.examples)))
+        pairs = loaded.examples[: limits.MAX_TRAIN_PAIRS]
+        st.success(loaded.summary())
+        for note in loaded.notes:
+            st.caption(f"⚠ {md_escape(note)}")
+        task = make_task("pairs", source_name=upload.name, n_pairs=len(pairs), examples=(pairs[0].source,))
+        sample = pairs[:5]
     else:
-        task = make_task(choice)
-    st.caption(task.describe(lang.current()))
-    rng = random.Random(0)
-    sample = [task.sample(rng) for _ in range(5)]
-st.dataframe(
-    pd.DataFrame([{t("train.col_source"): ex.source, t("train.col_target"): ex.target} for ex in sample]),
-    hide_index=True,
-    width="stretch",
-)
+        if choice in ("copy", "reverse", "sort"):
+            lo, hi = st.slider(t("train.lengths"), 1, 40, (3, 12), key="train_lengths")
+            task = make_task(choice, min_len=lo, max_len=hi)
+        else:
+            task = make_task(choice)
+        st.caption(task.describe(lang.current()))
+        rng = random.Random(0)
+        sample = [task.sample(rng) for _ in range(5)]
+    st.dataframe(
+        pd.DataFrame([{t("train.col_source"): ex.source, t("train.col_target"): ex.target} for ex in sample]),
+        hide_index=True,
+        width="stretch",
+    )
 
-# --- how -------------------------------------------------------------------------------------
-with st.form("train_settings"):
-    a, b, c = st.columns(3)
-    kinds = ["char", "word", "sentencepiece"]
-    tokenizer_kind = a.selectbox(
-        t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind), key="tr_tokenizer"
-    )
-    vocab_size = a.number_input(t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"), key="tr_vocab")
-    cell = a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell")
-    hidden = b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden")
-    layers = b.selectbox(t("train.layers"), [1, 2], key="tr_layers")
-    bidirectional = b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional")
-    decoder = c.selectbox(
-        t("train.decoder"), ["attention", "vanilla"], key="tr_decoder", format_func=lang.decoder_label
-    )
-    score = c.selectbox(
-        t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score", format_func=lang.score_name
-    )
-    both = c.checkbox(t("train.both"), value=False, key="tr_both")
-    d, e, f = st.columns(3)
-    teacher_forcing = d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing")
-    lr = d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr")
-    batch_size = e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch")
-    n_train = e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000, key="tr_n_train")
-    seconds = f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds")
-    target = f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target")
-    # a callback, not the return value: it survives a rerun that happens before the page body runs
-    st.form_submit_button(
-        t("train.submit"), type="primary", on_click=lambda: st.session_state.update(train_requested=True)
-    )
+    # --- how -------------------------------------------------------------------------------------
+    with st.form("train_settings"):
+        a, b, c = st.columns(3)
+        kinds = ["char", "word", "sentencepiece"]
+        tokenizer_kind = a.selectbox(
+            t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind), key="tr_tokenizer"
+        )
+        vocab_size = a.number_input(
+            t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"), key="tr_vocab"
+        )
+        cell = a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell")
+        hidden = b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden")
+        layers = b.selectbox(t("train.layers"), [1, 2], key="tr_layers")
+        bidirectional = b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional")
+        decoder = c.selectbox(
+            t("train.decoder"), ["attention", "vanilla"], key="tr_decoder", format_func=lang.decoder_label
+        )
+        score = c.selectbox(
+            t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score", format_func=lang.score_name
+        )
+        both = c.checkbox(t("train.both"), value=False, key="tr_both")
+        d, e, f = st.columns(3)
+        teacher_forcing = d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing")
+        lr = d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr")
+        batch_size = e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch")
+        n_train = e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000, key="tr_n_train")
+        seconds = f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds")
+        target = f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target")
+        # a callback, not the return value: it survives a rerun that happens before the page body runs
+        st.form_submit_button(
+            t("train.submit"), type="primary", on_click=lambda: st.session_state.update(train_requested=True)
+        )
 
 
 def checkpoint_loader() -> None:
@@ -117,11 +127,9 @@ def checkpoint_loader() -> None:
             st.success(t("train.loaded_as", name=md_escape(loaded_ids[uploaded.file_id])))
 
 
-if not lang.presenting():  # an advanced control
+if not presenting:  # an advanced control
     checkpoint_loader()
 
-kept = models.shelf().state  # this browser's training: still here after a reload
-job: TrainingJob | None = kept.get("train_job")
 if st.session_state.pop("train_requested", False):
     if job is not None and not job.finished:
         st.warning(t("train.still_running"))
@@ -200,32 +208,36 @@ def live() -> None:
                 "valid": [{"step": e.step, "exact_match": e.valid["exact_match"]} for e in job.events.get(label, [])]}
         for label in [s.label for s in job.specs]
     }  # fmt: skip
-    h1, h2 = st.columns(2)
+    # presentation mode: the curves and the probe side by side, all on the screen with the stop button
+    h1, h2, h3 = st.columns(3) if presenting else (*st.columns(2), st.container())
+    fitted = look.fit(lang.SCREEN_HEIGHT - 420 if presenting else None)
     with h1:
-        charts.show(figures.training_curves(histories, "loss", look), "live_loss", "training-loss")
+        charts.show(figures.training_curves(histories, "loss", fitted), "live_loss", "training-loss")
     with h2:
-        charts.show(figures.training_curves(histories, "exact_match", look), "live_accuracy", "training-accuracy")
+        charts.show(figures.training_curves(histories, "exact_match", fitted), "live_accuracy", "training-accuracy")
     attention_events = [e for e in job.events.get("attention", []) if e.probe_alpha]
     if attention_events and "train_probe" in kept:
         latest = attention_events[-1]
         source_tokens, target_tokens = kept["train_probe"]
-        charts.show(
-            figures.alignment_heatmap(
-                latest.probe_alpha[0],
-                source_tokens,
-                target_tokens,
-                title=look.t("train.probe_title", step=latest.step),
-                look=look,
-            ),
-            "live_probe",
-            "probe-attention",
-        )
+        with h3:
+            charts.show(
+                figures.alignment_heatmap(
+                    latest.probe_alpha[0],
+                    source_tokens,
+                    target_tokens,
+                    title=look.t("train.probe_title", step=latest.step),
+                    look=fitted,
+                ),
+                "live_probe",
+                "probe-attention",
+            )
     if job.finished and not kept.get("train_published"):
         kept["train_published"] = True
         st.rerun(scope="app")
 
 
-live()
+with live_slot if presenting else st.container():
+    live()
 
 if not job.finished or not job.results:
     st.stop()

@@ -453,6 +453,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "compare.learned": ("How they learned", "它们是怎样学会的"),
     # --- Train --------------------------------------------------------------------------------
+    "train.settings": ("Task and settings", "任务与设置"),
     "train.title": ("Train", "训练"),
     "train.caption": (
         "Train a small encoder-decoder here and now. The defaults reach 99 % on reversing 3-12 letters in well "
@@ -524,9 +525,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "train.your_models": ("Your models", "你的模型"),
     "train.result": (
         "**{name}**: held-out exact match **{em:.1%}** after {steps} steps ({seconds:.0f} s). It is now in the "
-        "sidebar's model list on every page of this session (and only this session).",
+        "sidebar's model list on every page, in this browser only, and stays there when the page reloads.",
         "**{name}**：训练 {steps} 步（{seconds:.0f} 秒）后留出集完全匹配率 **{em:.1%}**。"
-        "它现在出现在本次会话（且仅本次会话）每一页侧边栏的模型列表中。",
+        "它现在出现在每一页侧边栏的模型列表中，仅限本浏览器，刷新页面后依然存在。",
     ),
     "train.use": ("Use it", "使用它"),
     "train.download": ("Download .safetensors", "下载 .safetensors"),

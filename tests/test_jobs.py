@@ -83,7 +83,7 @@ def test_a_closed_tab_stops_its_training(monkeypatch):
 def test_failures_are_one_message():
     job = TrainingJob([RunSpec("a", broken_training)])
     job.start()
-    job.join(10)
+    job.join(60)
     assert job.state == "failed" and "vocabulary" in job.message
     assert jobs._slot.acquire(timeout=1)  # the slot was given back
     jobs._slot.release()
