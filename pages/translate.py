@@ -13,7 +13,7 @@ from seq2seq.search import score_targets, trace
 from seq2seq.tokenizers import visible_token
 from seq2seq.ui import charts, frame, lang, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
-from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
+from seq2seq.ui.text import md_escape, md_token, output_html, require_input, styled_token, warn_unknown
 
 frame.ensure()
 
@@ -54,7 +54,11 @@ reference = task.reference(source) if task is not None and not result.unknown el
 col_out, col_check = st.columns([3, 2])
 with col_out:
     st.markdown(t("translate.output") + (t("translate.output_whatif") if result.forced_steps else ""))
-    st.code(result.output or " ", language=None)
+    if result.forced_steps:  # the forced tokens and those after them in purple, as in every figure
+        st.html(output_html(result))
+        st.caption(t("translate.whatif_legend"))
+    else:
+        st.code(result.output or " ", language=None)
 with col_check:
     if reference is not None:
         st.markdown(t("translate.correct_answer"))
@@ -71,10 +75,11 @@ n_steps = len(result.steps)
 step = stepper.controls(n_steps)
 
 chosen = result.steps[step - 1]
+marks = result.forcing()
 so_far = " ".join(
-    f"**:red[{md_token(s.token)}]**" if t == step else md_token(s.token) for t, s in enumerate(result.steps[:step], 1)
+    styled_token(md_token(s.token), marks[i - 1], current=i == step) for i, s in enumerate(result.steps[:step], 1)
 )
-forced_note = t("translate.forced_note") if chosen.forced else ""
+forced_note = {"forced": t("translate.forced_note"), "after": t("translate.after_note")}.get(marks[step - 1], "")
 st.markdown(
     t(
         "translate.step_summary",
@@ -84,7 +89,8 @@ st.markdown(
         p=chosen.prob,
         forced=forced_note,
         so_far=so_far,
-    )
+    ),
+    unsafe_allow_html=True,  # the tokens are escaped (md_token); the spans colour them
 )
 
 # --- the pictures of step t ------------------------------------------------------------------
