@@ -86,7 +86,7 @@ st.markdown(
         t=step,
         n=n_steps,
         token=md_token(chosen.token),
-        p=chosen.prob,
+        p=figures.p_text(chosen.prob),
         forced=forced_note,
         so_far=so_far,
     ),
@@ -94,6 +94,7 @@ st.markdown(
 )
 
 # --- the pictures of step t ------------------------------------------------------------------
+WIDE_COL = figures.WIDE * 3 // 5  # px of the wider of two columns [3, 2]: titles wrap, labels thin to it
 name = f"{ckpt.name}-{charts.slug(source)}"
 gold = None
 if reference is not None and reference.alignment and task.alignment_unit == tokenizer.kind:
@@ -103,7 +104,9 @@ if result.has_attention:
     left, right = st.columns([3, 2])
     with left:
         outline = gold if result.output == (reference.target if reference else None) else None
-        charts.show(figures.attention_heatmap(result, step, outline, look), "heatmap", f"{name}-heatmap")
+        charts.show(
+            figures.attention_heatmap(result, step, outline, look, width=WIDE_COL), "heatmap", f"{name}-heatmap"
+        )
         if gold is not None:
             (scored,) = score_targets(ckpt.model, tokenizer, [source], [reference.target])
             links = metrics.alignment_links(scored.alpha, len(scored.target_tokens) - 1, len(scored.source_tokens) - 1)
@@ -134,7 +137,7 @@ with left:
     if result.forced_steps:
         st.button(t("translate.undo"), key="undo", on_click=whatif.undo)
 with right:
-    charts.show(figures.context_strip(result, step, look), "context", f"{name}-context")
+    charts.show(figures.context_strip(result, step, look, width=WIDE_COL), "context", f"{name}-context")
 
 # --- why not this answer? --------------------------------------------------------------------
 with st.expander(t("translate.why_not")):
@@ -157,7 +160,7 @@ with st.expander(t("translate.why_not")):
             )
             charts.show(
                 figures.target_probabilities(
-                    scored.target_tokens, scored.probs, look.t("fig.target_probs.title"), look
+                    scored.target_tokens, scored.probs, look.t("fig.target_probs.title"), look, figures.WIDE
                 ),
                 "target_probs",
                 f"{name}-target-probs",
@@ -170,6 +173,7 @@ with st.expander(t("translate.why_not")):
                         scored.target_tokens,
                         title=look.t("fig.target_alpha.title"),
                         look=look,
+                        width=figures.WIDE,
                     ),
                     "target_heatmap",
                     f"{name}-target-heatmap",

@@ -171,15 +171,14 @@ def tick_size(n_labels: int, room: int = 720, look: Look = PLAIN) -> int:
     return int(np.clip(look.size(room) // max(n_labels, 1) - 6, 9, look.size(FONT_SIZE)))
 
 
-def token_label(token: str, mark: str = "") -> str:
+def token_label(token: str, mark: str = "", colour: bool = True) -> str:
     """A token as a Plotly label, styled by how it came to be (``DecodeTrace.forcing``):
-    bold purple when a what-if forced it, purple italics when decoded after a forced step."""
+    bold purple when a what-if forced it, purple italics when decoded after a forced step
+    (``colour=False``: bold / italics only, for a figure that colours its labels itself)."""
     shown = display_token(token)
-    if mark == "forced":
-        return f'<b><span style="color:{FORCED}">{shown}</span></b>'
-    if mark == "after":
-        return f'<i><span style="color:{FORCED}">{shown}</span></i>'
-    return shown
+    if colour and mark:
+        shown = f'<span style="color:{FORCED}">{shown}</span>'
+    return {"forced": f"<b>{shown}</b>", "after": f"<i>{shown}</i>"}.get(mark, shown)
 
 
 def fit_ticks(labels: list[str], room: float, look: Look = PLAIN, along: str = "x") -> dict:
@@ -418,25 +417,28 @@ def topk_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NA
     chosen = next(i for i, c in enumerate(cands) if c.token_id == s.token_id)
     marks = ["forced" if s.forced and i == chosen else "" for i in range(len(cands))]
     colour = FORCED if s.forced else CHOSEN
+    texts = [p_text(c.prob) for c in cands]
+    if s.forced:
+        texts[chosen] = ""  # written beside its diamond instead
     data = [{
         "type": "bar", "orientation": "h", "x": [c.prob for c in cands], "y": list(range(len(cands))),
         "marker": {"color": [colour if i == chosen else OTHER for i in range(len(cands))]},
-        "text": [p_text(c.prob) for c in cands], "textposition": "outside", "cliponaxis": False,
+        "text": texts, "textposition": "outside", "cliponaxis": False,
         "customdata": [display_token(c.token) for c in cands],
         "hovertemplate": "p(y<sub>t</sub> = %{customdata}) = %{x:.4f}<extra></extra>", "showlegend": False,
     }]  # fmt: skip
     if s.forced:
         hover = look.t("fig.topk.forced_hover", token=display_token(s.token)) + " p = %{x:.4f}<extra></extra>"
         data.append({
-            "type": "scatter", "mode": "markers", "x": [cands[chosen].prob], "y": [chosen], "cliponaxis": False,
-            "marker": {"symbol": "diamond", "size": look.size(16), "color": FORCED, "line": {"color": "white",
-                       "width": 1}},
-            "hovertemplate": hover, "showlegend": False,
+            "type": "scatter", "mode": "markers+text", "x": [cands[chosen].prob], "y": [chosen], "cliponaxis": False,
+            "text": [f"<b>{p_text(cands[chosen].prob)}</b>"], "textposition": "middle right",
+            "textfont": {"color": FORCED}, "marker": {"symbol": "diamond", "size": look.size(16), "color": FORCED,
+            "line": {"color": "white", "width": 1}}, "hovertemplate": hover, "showlegend": False,
         })  # fmt: skip
     layout = _layout(
         look.t("fig.topk.title", k=len(s.top_k), t=step),
         320,
-        xaxis={"title": {"text": look.t("fig.probability")}, "range": [-0.02, 1.2]},
+        xaxis={"title": {"text": look.t("fig.probability")}, "range": [-0.05, 1.2]},
         yaxis=_token_axis(
             [c.token for c in cands], room=look.size(200), look=look, marks=marks, along="y", autorange="reversed"
         ),
@@ -489,32 +491,49 @@ def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = P
     return go.Figure(data=[heat], layout=layout)
 
 
-def row_layout(labels: list[str], room: float, size: float, first: list[int] = ()) -> tuple[list[float], list[bool]]:
-    """Positions (px, 0..room) of a row of labels at font ``size``, and which labels to show.
+def row_layout(labels: list[str], room: float, size: float, first: list[int] = ()) -> tuple[list[float], list[int]]:
+    """Positions (px, 0..room) of a row of labels at font ``size``, and the line each label is
+    written on: 0, 1 (a second line, staggered) or -1 (not written; its marker and hover stay).
 
     When the labels fit side by side, each takes its own width plus a gap, and the room left is
-    shared out evenly (so words never run together and characters sit evenly spaced); then all
-    are shown. Otherwise the positions are even and a label is shown only where it overlaps no
-    label already shown — the indices in ``first`` are placed first, then the rest in order.
+    shared out evenly (so words never run together and characters sit evenly spaced). Else the
+    positions are even and, if every label clears the next-but-one, the labels alternate between
+    two lines. Else a label is written only where it overlaps no label already written — the
+    indices in ``first`` are placed first, then the rest in order.
     """
     n = len(labels)
     if n == 0:
         return [], []
-    gap = 0.6 * size
-    widths = [text_width(label, size) + gap for label in labels]
-    if sum(widths) <= room:
-        extra = (room - sum(widths)) / n
-        edges = np.cumsum([0.0] + [w + extra for w in widths])
-        return [float((a + b) / 2) for a, b in itertools.pairwise(edges)], [True] * n
-    xs = [(i + 0.5) * room / n for i in range(n)]
+    gap = 0.5 * size
+    widths = [text_width(label, size) for label in labels]
+    if sum(widths) + gap * n <= room:
+        extra = (room - sum(widths) - gap * n) / n
+        edges = np.cumsum([0.0] + [w + gap + extra for w in widths])
+        return [float((a + b) / 2) for a, b in itertools.pairwise(edges)], [0] * n
+    # even positions, the end ones inset so that the first and last labels stay inside
+    xs = np.linspace(min(widths[0] / 2, room / 2), max(room - widths[-1] / 2, room / 2), n).tolist()
+    slot = (xs[-1] - xs[0]) / max(n - 1, 1)
+    inside = [w / 2 <= x and x + w / 2 <= room for x, w in zip(xs, widths, strict=True)]
+    if all(inside) and all((a + b) / 2 + gap <= 2 * slot for a, b in zip(widths, widths[2:], strict=False)):
+        return xs, [i % 2 for i in range(n)]
     placed: list[tuple[float, float]] = []
-    shown = [False] * n
-    for i in [*dict.fromkeys([*first, *range(n)])]:
-        lo, hi = xs[i] - widths[i] / 2, xs[i] + widths[i] / 2
-        if all(hi <= a or lo >= b for a, b in placed):
+    lines = [-1] * n
+    for i in dict.fromkeys([*first, *range(n)]):
+        lo, hi = xs[i] - (widths[i] + gap) / 2, xs[i] + (widths[i] + gap) / 2
+        if inside[i] and all(hi <= a or lo >= b for a, b in placed):
             placed.append((lo, hi))
-            shown[i] = True
-    return xs, shown
+            lines[i] = 0
+    return xs, lines
+
+
+def _on_line(label: str, line: int, above: bool) -> str:
+    """A row label written on its line (``row_layout``): line 1 is one text line further from
+    the row, by an empty line (a no-break space) between; line -1 is not written."""
+    if line < 0:
+        return ""
+    if line == 0:
+        return label
+    return f"{label}<br>\u00a0" if above else f"\u00a0<br>{label}"
 
 
 def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
@@ -537,10 +556,11 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int
     row_names = [look.t("fig.flow.output_row"), look.t("fig.flow.source_row")]
     room = width - 40 - max(text_width(r, look.size(FONT_SIZE)) for r in row_names)
     src_labels = [display_token(t) for t in src]
-    out_labels = [token_label(t, m) for t, m in zip(out, marks, strict=True)]
+    out_labels = [token_label(t, m, colour=False) for t, m in zip(out, marks, strict=True)]
     hi, lo = look.size(FONT_SIZE) + 2, look.size(MIN_LABEL)
-    size = next(
-        (s for s in range(hi, lo, -1) if all(all(row_layout(r, room, s)[1]) for r in (src_labels, out_labels))), lo
+    size = next(  # the largest size at which both rows fit on one line each
+        (s for s in range(hi, lo, -1) if all(set(row_layout(r, room, s)[1]) == {0} for r in (src_labels, out_labels))),
+        lo,
     )
     top_src = [int(i) for i in np.argsort(alpha)[::-1][:3]] if alpha is not None else []
     xs_src, show_src = row_layout(src_labels, room, size, first=top_src)
@@ -575,7 +595,7 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int
     ]
     data.append({
         "type": "scatter", "x": xs_src, "y": [1] * len(src), "mode": "markers+text",
-        "text": [label if shown else "" for label, shown in zip(src_labels, show_src, strict=True)],
+        "text": [_on_line(label, line, above=True) for label, line in zip(src_labels, show_src, strict=True)],
         "textposition": "top center", "textfont": {"size": size},
         "marker": {"size": 9, "color": CHOSEN}, "hoverinfo": "text", "hovertext": src_hover, "showlegend": False,
     })  # fmt: skip
@@ -588,7 +608,7 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int
     colours = [colour(t) for t in range(len(out))]
     data.append({
         "type": "scatter", "x": xs_out, "y": [0] * len(out), "mode": "markers+text",
-        "text": [label if shown else "" for label, shown in zip(out_labels, show_out, strict=True)],
+        "text": [_on_line(label, line, above=False) for label, line in zip(out_labels, show_out, strict=True)],
         "textposition": "bottom center", "textfont": {"size": size, "color": colours},
         "marker": {"size": [14 if t == step - 1 else 9 for t in range(len(out))],
                    "color": [HIGHLIGHT if t == step - 1 else c for t, c in enumerate(colours)]},
@@ -601,7 +621,8 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int
         340,
         xaxis={"visible": False, "range": [0, room]},
         yaxis={
-            "range": [-0.45, 1.35], "tickmode": "array", "tickvals": [0, 1], "ticktext": row_names,
+            "range": [-0.55, 1.45] if max(show_src + show_out) > 0 else [-0.45, 1.35],
+            "tickmode": "array", "tickvals": [0, 1], "ticktext": row_names,
             "showgrid": False, "zeroline": False,
         },
         look=look,

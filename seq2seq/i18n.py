@@ -292,9 +292,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "（模型自己的选择，在你强制的词元之后）",
     ),
     "translate.step_summary": (
-        "Step **t = {t}** of {n}: the decoder emits **{token}** with probability **{p:.3f}**{forced}. "
+        "Step **t = {t}** of {n}: the decoder emits **{token}** with probability **{p}**{forced}. "
         "Output so far: {so_far}",
-        "第 **t = {t}** 步（共 {n} 步）：解码器输出 **{token}**，概率 **{p:.3f}**{forced}。目前的输出：{so_far}",
+        "第 **t = {t}** 步（共 {n} 步）：解码器输出 **{token}**，概率 **{p}**{forced}。目前的输出：{so_far}",
     ),
     "translate.aer": (
         "Dotted orange cells: the gold alignment of the correct output. AER of this example (argmax-α of the "
