@@ -185,36 +185,36 @@ def fit_ticks(labels: list[str], room: float, look: Look = PLAIN, along: str = "
     """Tick settings for token ``labels`` at positions 0..n-1 along ``room`` px of an axis,
     labels that never overlap: every label at the largest size from FONT_SIZE down to
     MIN_LABEL that fits; else (x axis, labels longer than two characters) the labels turn
-    vertical; else every k-th label (the pages' hover names every token).
+    vertical; else, at MIN_LABEL, only the labels that clear those already written — the first
+    and the last, then the others in order, which for labels of one width is every k-th
+    (the pages' hover names every token).
 
     ``along="y"``: the labels are stacked (one row each), so only their height counts.
     """
-    n = max(len(labels), 1)
+    n = len(labels)
     hi, lo = look.size(FONT_SIZE), look.size(MIN_LABEL)
-    slot = room / n
+    slot = room / max(n, 1)
 
-    def fits(size: int, k: int = 1, vertical: bool = False) -> bool:
-        if vertical or along == "y":
-            return 1.3 * size <= slot * k
-        widths = [text_width(label, size) for label in labels[::k]]
-        return all((a + b) / 2 + 0.4 * size <= slot * k for a, b in itertools.pairwise(widths))
+    def written(size: int, vertical: bool) -> list[int]:
+        placed: list[tuple[float, float]] = []
+        for i in dict.fromkeys([0, n - 1, *range(n)]) if n else ():
+            extent = 1.3 * size if vertical or along == "y" else text_width(labels[i], size)
+            left, right = i * slot - (extent + 0.4 * size) / 2, i * slot + (extent + 0.4 * size) / 2
+            if all(right <= a or left >= b for a, b in placed):
+                placed.append((left, right))
+        return sorted(round((a + b) / 2 / slot) for a, b in placed)
 
-    angle, k, size = 0, 1, lo
-    for s in range(hi, lo - 1, -1):
-        if fits(s):
-            size = s
+    wordy = along == "x" and any(text_width(label, lo) > 2.2 * lo for label in labels)
+    angle, size, shown = 0, lo, None
+    for vertical in (False, True) if wordy else (False,):
+        for s in range(hi, lo - 1, -1):
+            if len(written(s, vertical)) == n:
+                angle, size, shown = -90 if vertical else 0, s, list(range(n))
+                break
+        if shown is not None:
             break
     else:
-        wordy = along == "x" and any(text_width(label, lo) > 2.2 * lo for label in labels)
-        for s in range(hi, lo - 1, -1):
-            if wordy and fits(s, vertical=True):
-                size, angle = s, -90
-                break
-        else:
-            angle = -90 if wordy else 0
-            while not fits(lo, k, vertical=wordy):
-                k += 1
-    shown = list(range(0, len(labels), k))
+        angle, shown = (-90 if wordy else 0), written(lo, wordy)
     return {
         "tickmode": "array",
         "tickvals": shown,

@@ -260,15 +260,26 @@ def test_heatmap_with_many_columns_shows_every_kth_label():
     x = fig.layout.xaxis
     assert x.tickfont.size >= figures.MIN_LABEL and x.tickangle == 0
     vals = list(x.tickvals)
+    assert vals[0] == 0 and vals[-1] == 105  # the first and the last column always labelled
     k = vals[1] - vals[0]
-    assert k > 1 and vals == list(range(0, 106, k))  # every k-th column labelled
+    assert k > 1 and vals[:-1] == list(range(0, 105, k))[: len(vals) - 1]  # every k-th column labelled
     assert list(x.ticktext) == [figures.display_token(trace.source_tokens[i]) for i in vals]
-    # the columns' room: the figure less margins, colour bar and row labels (as alignment_heatmap reckons it)
-    room = figures.HALF - 150 - figures.text_width("x", figures.FONT_SIZE)
-    widest = max(figures.text_width(t, x.tickfont.size) for t in x.ticktext)
-    assert room / 106 * k >= widest  # labels k columns apart do not touch
-    assert k <= 4  # not thinned more than the labels need (every 3rd fits but for the wide "</s>" at 105)
+    # positions and widths: the columns' room is the figure less margins, colour bar and row labels
+    # (as alignment_heatmap reckons it); no two written labels overlap
+    slot = (figures.HALF - 150 - figures.text_width("x", figures.FONT_SIZE)) / 106
+    boxes = [
+        (i * slot - figures.text_width(t, x.tickfont.size) / 2, i * slot + figures.text_width(t, x.tickfont.size) / 2)
+        for i, t in zip(vals, x.ticktext, strict=True)
+    ]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(boxes))
+    assert k <= 3  # not thinned more than the labels need
     assert "x<sub>%{customdata[3]}</sub> = %{customdata[2]}" in fig.data[0].hovertemplate  # full token on hover
+
+
+def test_one_wide_label_hides_its_neighbour_not_every_other_label():
+    fig = figures.attention_heatmap(make_trace("attention", "abcdefghijklmnopqrst", "ab"), look=figures.Look(scale=1.3))
+    vals = list(fig.layout.xaxis.tickvals)
+    assert vals[-1] == 20 and len(vals) >= 19  # "</s>" written; at most one letter beside it left to the hover
 
 
 def test_long_word_columns_turn_vertical_before_thinning():
