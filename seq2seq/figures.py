@@ -554,7 +554,8 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int
     marks = trace.forcing()
     alpha = trace.steps[step - 1].alpha
     row_names = [look.t("fig.flow.output_row"), look.t("fig.flow.source_row")]
-    room = width - 40 - max(text_width(r, look.size(FONT_SIZE)) for r in row_names)
+    names = round(max(text_width(r, look.size(FONT_SIZE)) for r in row_names)) + 16  # the row names, a gap
+    room = width - 20 - names - 20  # the plot's px: the x axis is in px, so positions and widths compare
     src_labels = [display_token(t) for t in src]
     out_labels = [token_label(t, m, colour=False) for t, m in zip(out, marks, strict=True)]
     hi, lo = look.size(FONT_SIZE) + 2, look.size(MIN_LABEL)
@@ -628,10 +629,7 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int
         look=look,
         width=width,
     )  # fmt: skip
-    layout["margin"] = layout["margin"] | {
-        "l": 20 + round(max(text_width(r, look.size(FONT_SIZE)) for r in row_names)),
-        "r": 20,
-    }
+    layout["margin"] = layout["margin"] | {"l": 20 + names, "r": 20}
     return go.Figure(data=data, layout=layout)
 
 
