@@ -96,7 +96,11 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
 st.subheader(t("compare.bottleneck"))
 curves = models.length_curves([left_name, right_name])
 trained = left.card.get("source_chars")
-charts.show(figures.length_curve(curves, tuple(trained) if trained else None, look), "length_curve", "length-curve")
+charts.show(
+    figures.length_curve(curves, tuple(trained) if trained else None, look, width=figures.WIDE),
+    "length_curve",
+    "length-curve",
+)
 st.caption(t("compare.curve_caption", n=models.N_CURVE))
 
 if lang.presenting():  # the training histories are a detail for another day

@@ -13,7 +13,7 @@ from seq2seq.search import score_targets, trace
 from seq2seq.tokenizers import visible_token
 from seq2seq.ui import charts, frame, lang, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
-from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
+from seq2seq.ui.text import md_escape, md_token, output_html, require_input, styled_token, warn_unknown
 
 frame.ensure()
 
@@ -57,7 +57,11 @@ if trained and not trained[0] <= len(source) <= trained[1]:
 reference = task.reference(source) if task is not None and not result.unknown else None
 with col_out:
     st.markdown(t("translate.output") + (t("translate.output_whatif") if result.forced_steps else ""))
-    st.code(result.output or " ", language=None)
+    if result.forced_steps:  # the forced tokens and those after them in purple, as in every figure
+        st.html(output_html(result))
+        st.caption(t("translate.whatif_legend"))
+    else:
+        st.code(result.output or " ", language=None)
 with col_check:
     if reference is not None:
         verdict = t("translate.correct") if result.output == reference.target else t("translate.wrong")
@@ -73,23 +77,26 @@ n_steps = len(result.steps)
 step = stepper.controls(n_steps)
 
 chosen = result.steps[step - 1]
+marks = result.forcing()
 so_far = " ".join(
-    f"**:red[{md_token(s.token)}]**" if i == step else md_token(s.token) for i, s in enumerate(result.steps[:step], 1)
+    styled_token(md_token(s.token), marks[i - 1], current=i == step) for i, s in enumerate(result.steps[:step], 1)
 )
-forced_note = t("translate.forced_note") if chosen.forced else ""
+forced_note = {"forced": t("translate.forced_note"), "after": t("translate.after_note")}.get(marks[step - 1], "")
 st.markdown(
     t(
         "translate.step_summary",
         t=step,
         n=n_steps,
         token=md_token(chosen.token),
-        p=chosen.prob,
+        p=figures.p_text(chosen.prob),
         forced=forced_note,
         so_far=so_far,
-    )
+    ),
+    unsafe_allow_html=True,  # the tokens are escaped (md_token); the spans colour them
 )
 
 # --- the pictures of step t ------------------------------------------------------------------
+WIDE_COL = figures.WIDE * 3 // 5  # px of the wider of two columns [3, 2]: titles wrap, labels thin to it
 name = f"{ckpt.name}-{charts.slug(source)}"
 gold = None
 if reference is not None and reference.alignment and task.alignment_unit == tokenizer.kind:
@@ -101,7 +108,7 @@ if result.has_attention:
     left, right = st.columns([3, 2])
     with left:
         outline = gold if result.output == (reference.target if reference else None) else None
-        heatmap = figures.attention_heatmap(result, step, outline, look.fit(room))
+        heatmap = figures.attention_heatmap(result, step, outline, look.fit(room), width=WIDE_COL)
         charts.show(heatmap, "heatmap", f"{name}-heatmap")
         if gold is not None:
             (scored,) = score_targets(ckpt.model, tokenizer, [source], [reference.target])
@@ -136,7 +143,7 @@ with left:
     if result.forced_steps:
         st.button(t("translate.undo"), key="undo", on_click=whatif.undo)
 with right:
-    charts.show(figures.context_strip(result, step, look), "context", f"{name}-context")
+    charts.show(figures.context_strip(result, step, look, width=WIDE_COL), "context", f"{name}-context")
 
 # --- why not this answer? --------------------------------------------------------------------
 with st.expander(t("translate.why_not")):
@@ -159,7 +166,7 @@ with st.expander(t("translate.why_not")):
             )
             charts.show(
                 figures.target_probabilities(
-                    scored.target_tokens, scored.probs, look.t("fig.target_probs.title"), look
+                    scored.target_tokens, scored.probs, look.t("fig.target_probs.title"), look, figures.WIDE
                 ),
                 "target_probs",
                 f"{name}-target-probs",
@@ -172,6 +179,7 @@ with st.expander(t("translate.why_not")):
                         scored.target_tokens,
                         title=look.t("fig.target_alpha.title"),
                         look=look,
+                        width=figures.WIDE,
                     ),
                     "target_heatmap",
                     f"{name}-target-heatmap",

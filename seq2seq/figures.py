@@ -15,6 +15,8 @@ rerun builds six figures.
 from __future__ import annotations
 
 import html
+import itertools
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -22,7 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import i18n
-from .results import BeamNode, BeamTree, DecodeTrace
+from .results import BeamNode, BeamTree, Candidate, DecodeTrace
 from .tokenizers import visible_token
 
 FONT_SIZE = 16  # tick labels; titles are larger
@@ -32,8 +34,12 @@ ALPHA_SCALE = "Blues"  # sequential, white = 0: padding and ignored positions va
 HIGHLIGHT = "#d62728"  # the current step, in every figure
 CHOSEN = "#1f77b4"
 GOLD = "#ff7f0e"  # gold alignment outlines
-FORCED = "#9467bd"  # tokens imposed by a what-if
+FORCED = "#9467bd"  # the app's one purple: tokens imposed by a what-if (and decoded after one)
 OTHER = "#9ecae1"
+MIN_LABEL = 14  # px: the smallest token label; below it labels are thinned (full token on hover)
+# Widths (px) the pages draw figures at on a 1920-wide screen: a 2/5 column, a half, the full page.
+# Titles wrap and labels are thinned for these; a figure drawn wider only has room to spare.
+NARROW, HALF, WIDE = 540, 680, 1360
 
 
 @dataclass(frozen=True)
@@ -69,24 +75,99 @@ def display_token(token: str) -> str:
     return html.escape(visible_token(token), quote=False)
 
 
+def text_width(text: str, size: float) -> float:
+    """Approximate width in px of a Plotly label at font size ``size`` px.
+
+    Tags are dropped (text inside <sub>/<sup> counts at 70 %), an entity such as ``&lt;`` is one
+    character, wide (CJK) characters are 1 em and others 0.55 em — a little more than the
+    average of Source Sans Pro, so an estimate errs towards leaving room.
+    """
+    width, small = 0.0, 0
+    for part in re.split(r"(<[^>]*>)", text):
+        if part.startswith("<"):
+            name = part.strip("</> ").split(" ")[0].lower()
+            if name in ("sub", "sup"):
+                small += -1 if part.startswith("</") else 1
+            continue
+        scale = 0.7 if small > 0 else 1.0
+        for ch in html.unescape(part):
+            width += (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55) * size * scale
+    return width
+
+
+_NO_LINE_START = set("，。：；、）」』！？,.:;)]}>")
+
+
+def _break_units(line: str) -> list[str]:
+    """A title line cut where it may wrap: before a space (kept at the unit's start) and around
+    a wide character (Chinese has no spaces); tags and entities stick to their neighbours."""
+    units, cur = [], ""
+    for piece in re.split(r"(<[^>]*>|&#?\w+;)", line):
+        if piece.startswith(("<", "&")):
+            cur += piece
+            continue
+        for ch in piece:
+            wide = unicodedata.east_asian_width(ch) in "WF" and ch not in _NO_LINE_START
+            if (ch == " " or wide) and cur.strip():
+                units.append(cur)
+                cur = ""
+            cur += ch
+            if wide:
+                units.append(cur)
+                cur = ""
+    if cur:
+        units.append(cur)
+    return units
+
+
+def wrap_title(text: str, width: float, size: float) -> str:
+    """``text`` with <br> inserted so that no line is wider than ``width`` px at font size
+    ``size`` (Plotly never wraps a title: it cuts it at the figure's edge). Existing <br> stay;
+    a single word wider than the line is left whole."""
+    lines = []
+    for line in re.split(r"<br\s*/?>", text):
+        cur = ""
+        for unit in _break_units(line):
+            if cur.strip() and text_width(cur + unit.rstrip(), size) > width:
+                lines.append(cur.rstrip())
+                cur = unit.lstrip()
+            else:
+                cur += unit
+        lines.append(cur.rstrip())
+    return "<br>".join(lines)
+
+
 def _layout(
-    title: str, height: int, xaxis: dict | None = None, yaxis: dict | None = None, look: Look = PLAIN, **extra
+    title: str,
+    height: int,
+    xaxis: dict | None = None,
+    yaxis: dict | None = None,
+    look: Look = PLAIN,
+    width: int = HALF,
+    top: int = 70,
+    **extra,
 ) -> dict:
     """The shared look: projector-sized fonts (the pages pass theme=None, since Streamlit's chart
-    theme shrinks ticks to ~11 px), a white background, the title above the plot."""
+    theme shrinks ticks to ~11 px), a white background, the title above the plot, wrapped to
+    the ``width`` (px) the page draws the figure at; every extra title line adds to the top
+    margin and the height, so the plot keeps its size."""
     font = {"size": look.size(FONT_SIZE)}
+    title_size = look.size(TITLE_SIZE)
+    text = wrap_title(title, 0.95 * width - 20, title_size)  # plotly_white puts the title at x = 0.05
+    extra_lines = text.count("<br>")
+    grow = round(extra_lines * 1.3 * title_size)
     return {
         "title": {
-            "text": title,
-            "font": {"size": look.size(TITLE_SIZE)},
+            "text": text,
+            "font": {"size": title_size},
             "y": 0.985,
             "yanchor": "top",
             "yref": "container",
         },
         "font": {"size": look.size(FONT_SIZE), "family": FONT_FAMILY},
         "template": "plotly_white",
-        "height": look.height(height),
-        "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
+        "height": min(look.size(height) + grow, look.max_height or 10**6),
+        "margin": {"l": 60, "r": 20, "t": top + grow, "b": 50},
         "plot_bgcolor": "white",
         "xaxis": {"tickfont": font, "title": {"font": font}} | (xaxis or {}),
         "yaxis": {"tickfont": font, "title": {"font": font}} | (yaxis or {}),
@@ -99,17 +180,72 @@ def tick_size(n_labels: int, room: int = 720, look: Look = PLAIN) -> int:
     return int(np.clip(look.size(room) // max(n_labels, 1) - 6, 9, look.size(FONT_SIZE)))
 
 
-def _token_axis(tokens: list[str], title: str | None = None, room: int = 720, look: Look = PLAIN, **extra) -> dict:
-    """Numeric axis labelled with tokens, every label shown, sized to fit."""
-    axis = {
+def token_label(token: str, mark: str = "", colour: bool = True) -> str:
+    """A token as a Plotly label, styled by how it came to be (``DecodeTrace.forcing``):
+    bold purple when a what-if forced it, purple italics when decoded after a forced step
+    (``colour=False``: bold / italics only, for a figure that colours its labels itself)."""
+    shown = display_token(token)
+    if colour and mark:
+        shown = f'<span style="color:{FORCED}">{shown}</span>'
+    return {"forced": f"<b>{shown}</b>", "after": f"<i>{shown}</i>"}.get(mark, shown)
+
+
+def fit_ticks(labels: list[str], room: float, look: Look = PLAIN, along: str = "x") -> dict:
+    """Tick settings for token ``labels`` at positions 0..n-1 along ``room`` px of an axis,
+    labels that never overlap: every label at the largest size from FONT_SIZE down to
+    MIN_LABEL that fits; else (x axis, labels longer than two characters) the labels turn
+    vertical; else, at MIN_LABEL, only the labels that clear those already written — the first
+    and the last, then the others in order, which for labels of one width is every k-th
+    (the pages' hover names every token).
+
+    ``along="y"``: the labels are stacked (one row each), so only their height counts.
+    """
+    n = len(labels)
+    hi, lo = look.size(FONT_SIZE), look.size(MIN_LABEL)
+    slot = room / max(n, 1)
+
+    def written(size: int, vertical: bool) -> list[int]:
+        placed: list[tuple[float, float]] = []
+        for i in dict.fromkeys([0, n - 1, *range(n)]) if n else ():
+            extent = 1.3 * size if vertical or along == "y" else text_width(labels[i], size)
+            left, right = i * slot - (extent + 0.4 * size) / 2, i * slot + (extent + 0.4 * size) / 2
+            if all(right <= a or left >= b for a, b in placed):
+                placed.append((left, right))
+        return sorted(round((a + b) / 2 / slot) for a, b in placed)
+
+    wordy = along == "x" and any(text_width(label, lo) > 2.2 * lo for label in labels)
+    angle, size, shown = 0, lo, None
+    for vertical in (False, True) if wordy else (False,):
+        for s in range(hi, lo - 1, -1):
+            if len(written(s, vertical)) == n:
+                angle, size, shown = -90 if vertical else 0, s, list(range(n))
+                break
+        if shown is not None:
+            break
+    else:
+        angle, shown = (-90 if wordy else 0), written(lo, wordy)
+    return {
         "tickmode": "array",
-        "tickvals": list(range(len(tokens))),
-        "ticktext": [display_token(t) for t in tokens],
-        "tickangle": 0,
-        "tickfont": {"size": tick_size(len(tokens), room, look)},
-        "showgrid": False,
-        "zeroline": False,
+        "tickvals": shown,
+        "ticktext": [labels[i] for i in shown],
+        "tickangle": angle,
+        "tickfont": {"size": size},
+        "automargin": True,
     }
+
+
+def _token_axis(
+    tokens: list[str],
+    title: str | None = None,
+    room: float = 560,
+    look: Look = PLAIN,
+    marks: list[str] | None = None,
+    along: str = "x",
+    **extra,
+) -> dict:
+    """Numeric axis labelled with tokens (styled by ``marks``), sized or thinned to fit ``room`` px."""
+    labels = [token_label(t, m) for t, m in zip(tokens, marks or [""] * len(tokens), strict=True)]
+    axis = fit_ticks(labels, room, look, along) | {"showgrid": False, "zeroline": False}
     if title:
         axis["title"] = {"text": title, "font": {"size": look.size(FONT_SIZE)}}
     return axis | extra
@@ -130,12 +266,16 @@ def alignment_heatmap(
     gold: set[tuple[int, int]] | None = None,
     title: str | None = None,
     look: Look = PLAIN,
+    marks: list[str] | None = None,
+    width: int = HALF,
 ) -> go.Figure:
     """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
 
     :param step: 1-based step whose row is outlined, or None
     :param gold: (t, i) cells of the gold alignment (0-based), outlined with dots
     :param title: the figure's title (default: what the axes are)
+    :param marks: per row, "forced" / "after" / "" (``DecodeTrace.forcing``): what-if rows in purple
+    :param width: px the page draws the figure at (titles wrap, labels thin to fit)
     """
     alpha = np.asarray(alpha, dtype=float)
     src, out = source_tokens, target_tokens
@@ -163,29 +303,41 @@ def alignment_heatmap(
     ]
     if step is not None and 1 <= step <= len(out):
         shapes.append(_outline(-0.5, len(src) - 0.5, step - 1.5, step - 0.5, HIGHLIGHT))
+    height = int(np.clip(150 + 34 * len(out), 320, 1500))
+    row_labels = max((text_width(display_token(y), look.size(FONT_SIZE)) for y in out), default=0)
     layout = _layout(
         title or look.t("fig.heatmap.title"),
-        int(np.clip(150 + 34 * len(out), 320, 1500)),
-        xaxis=_token_axis(src, side="top", look=look),
-        yaxis=_token_axis(out, look.t("fig.output_yt"), autorange="reversed", look=look),
+        height,
+        xaxis=_token_axis(src, side="top", room=width - 150 - row_labels, look=look),
+        yaxis=_token_axis(
+            out, look.t("fig.output_yt"), room=look.size(height) - 150, look=look, marks=marks, along="y",
+            autorange="reversed",
+        ),
         shapes=shapes,
         look=look,
-    )
-    layout["margin"] = layout["margin"] | {"t": 100}  # room for the title above the top axis
+        width=width,
+        top=100,  # room for the title above the top axis
+    )  # fmt: skip
     return go.Figure(data=[heat], layout=layout)
 
 
 def attention_heatmap(
-    trace: DecodeTrace, step: int | None = None, gold: set[tuple[int, int]] | None = None, look: Look = PLAIN
+    trace: DecodeTrace,
+    step: int | None = None,
+    gold: set[tuple[int, int]] | None = None,
+    look: Look = PLAIN,
+    width: int = HALF,
 ):
-    """The whole alignment of a decode (see ``alignment_heatmap``)."""
+    """The whole alignment of a decode (see ``alignment_heatmap``); what-if rows in purple."""
     alpha = trace.attention_matrix()
     if alpha is None:
         raise ValueError("a vanilla decoder has no attention to draw")
-    return alignment_heatmap(alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look)
+    return alignment_heatmap(
+        alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look, marks=trace.forcing(), width=width
+    )
 
 
-def alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
+def alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
     """α_t over the source tokens at one (1-based) step, as bars."""
     alpha = trace.steps[step - 1].alpha
     if alpha is None:
@@ -201,18 +353,19 @@ def alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
         "hovertemplate": f"α<sub>{step},%{{customdata[1]}}</sub> = %{{y:.3f}}"
         "<br>x<sub>%{customdata[1]}</sub> = %{customdata[0]}<extra></extra>",
     }
-    token = display_token(trace.steps[step - 1].token)
+    token = token_label(trace.steps[step - 1].token, trace.forcing()[step - 1])
     layout = _layout(
         look.t("fig.alpha_bars.title", t=step, token=token),
         320,
-        xaxis=_token_axis(src, look.t("fig.source_xi"), room=480, look=look),
+        xaxis=_token_axis(src, look.t("fig.source_xi"), room=width - 100, look=look),
         yaxis={"title": {"text": "α"}, "range": [0, 1.05]},
         look=look,
+        width=width,
     )
     return go.Figure(data=[bars], layout=layout)
 
 
-def energy_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
+def energy_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = HALF) -> go.Figure:
     """The two rows of attention at one (1-based) step, over the source tokens: the scores
     e_{t,i} (a line, left axis) and their softmax α_{t,i} (bars, right axis, 0 to 1)."""
     s = trace.steps[step - 1]
@@ -220,8 +373,14 @@ def energy_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
         raise ValueError("a vanilla decoder has no attention to draw")
     src = trace.source_tokens
     custom = [[display_token(t), i + 1] for i, t in enumerate(src)]
-    alpha_hover = f"α<sub>{step},%{{customdata[1]}}</sub> = %{{y:.3f}}<extra></extra>"
-    energy_hover = f"e<sub>{step},%{{customdata[1]}}</sub> = %{{y:.3f}}<extra></extra>"
+    alpha_hover = (
+        f"α<sub>{step},%{{customdata[1]}}</sub> = %{{y:.3f}}<br>x<sub>%{{customdata[1]}}</sub> = "
+        "%{customdata[0]}<extra></extra>"
+    )
+    energy_hover = (
+        f"e<sub>{step},%{{customdata[1]}}</sub> = %{{y:.3f}}<br>x<sub>%{{customdata[1]}}</sub> = "
+        "%{customdata[0]}<extra></extra>"
+    )
     data = [
         {"type": "bar", "x": list(range(len(src))), "y": s.alpha, "name": "α", "yaxis": "y2",
          "marker": {"color": OTHER}, "customdata": custom, "hovertemplate": alpha_hover},
@@ -232,7 +391,7 @@ def energy_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
     layout = _layout(
         look.t("fig.energies.title", t=step),
         340,
-        xaxis=_token_axis(src, look.t("fig.source_xi"), room=600, look=look),
+        xaxis=_token_axis(src, look.t("fig.source_xi"), room=width - 160, look=look),
         yaxis={"title": {"text": look.t("fig.energies.e"), "font": {"color": HIGHLIGHT}}, "zeroline": True},
         yaxis2={
             "title": {"text": "α"},
@@ -246,42 +405,63 @@ def energy_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
         },
         legend={"orientation": "h", "y": -0.3},
         look=look,
+        width=width,
     )
     return go.Figure(data=data, layout=layout)
 
 
-def topk_bars(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
+def p_text(p: float) -> str:
+    """A probability as a bar label: 3 decimals, or 2 significant digits when it would read 0.000."""
+    return f"{p:.3f}" if p >= 0.0005 or p == 0 else f"{p:.1e}"
+
+
+def topk_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
     """p(y_t | y_<t, x) of the top-k candidates at one (1-based) step; the chosen one
-    highlighted (purple when a what-if forced it)."""
+    highlighted, in bold purple when a what-if forced it — with a purple diamond at its p, so
+    it shows even at p ≈ 0 (a token forced from outside the top k is added as a last bar)."""
     s = trace.steps[step - 1]
-    labels = [c.token for c in s.top_k]
-    bars = {
-        "type": "bar",
-        "orientation": "h",
-        "x": [c.prob for c in s.top_k],
-        "y": list(range(len(labels))),
-        "marker": {"color": [(FORCED if s.forced else CHOSEN) if c.token_id == s.token_id else OTHER for c in s.top_k]},
-        "text": [f"{c.prob:.3f}" for c in s.top_k],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "customdata": [display_token(t) for t in labels],
-        "hovertemplate": "p(y<sub>t</sub> = %{customdata}) = %{x:.4f}<extra></extra>",
-    }
+    cands = list(s.top_k)
+    if all(c.token_id != s.token_id for c in cands):
+        cands.append(Candidate(s.token, s.token_id, s.prob))
+    chosen = next(i for i, c in enumerate(cands) if c.token_id == s.token_id)
+    marks = ["forced" if s.forced and i == chosen else "" for i in range(len(cands))]
+    colour = FORCED if s.forced else CHOSEN
+    texts = [p_text(c.prob) for c in cands]
+    if s.forced:
+        texts[chosen] = ""  # written beside its diamond instead
+    data = [{
+        "type": "bar", "orientation": "h", "x": [c.prob for c in cands], "y": list(range(len(cands))),
+        "marker": {"color": [colour if i == chosen else OTHER for i in range(len(cands))]},
+        "text": texts, "textposition": "outside", "cliponaxis": False,
+        "customdata": [display_token(c.token) for c in cands],
+        "hovertemplate": "p(y<sub>t</sub> = %{customdata}) = %{x:.4f}<extra></extra>", "showlegend": False,
+    }]  # fmt: skip
+    if s.forced:
+        hover = look.t("fig.topk.forced_hover", token=display_token(s.token)) + " p = %{x:.4f}<extra></extra>"
+        data.append({
+            "type": "scatter", "mode": "markers+text", "x": [cands[chosen].prob], "y": [chosen], "cliponaxis": False,
+            "text": [f"<b>{p_text(cands[chosen].prob)}</b>"], "textposition": "middle right",
+            "textfont": {"color": FORCED}, "marker": {"symbol": "diamond", "size": look.size(16), "color": FORCED,
+            "line": {"color": "white", "width": 1}}, "hovertemplate": hover, "showlegend": False,
+        })  # fmt: skip
     layout = _layout(
-        look.t("fig.topk.title", k=len(labels), t=step),
+        look.t("fig.topk.title", k=len(s.top_k), t=step),
         320,
-        xaxis={"title": {"text": look.t("fig.probability")}, "range": [0, 1.15]},
-        yaxis=_token_axis(labels, autorange="reversed", tickfont={"size": look.size(FONT_SIZE)}, look=look),
+        xaxis={"title": {"text": look.t("fig.probability")}, "range": [-0.05, 1.2]},
+        yaxis=_token_axis(
+            [c.token for c in cands], room=look.size(200), look=look, marks=marks, along="y", autorange="reversed"
+        ),
         look=look,
+        width=width,
     )
-    return go.Figure(data=[bars], layout=layout)
+    return go.Figure(data=data, layout=layout)
 
 
-def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = PLAIN) -> go.Figure:
+def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = PLAIN, width: int = HALF) -> go.Figure:
     """The context vector the decoder read at every step, one row per step, one column per unit.
 
     For a vanilla decoder every row is the same fixed c = h_T (the sameness is the point); for
-    attention each row is that step's c_t. ``current`` (1-based) is outlined.
+    attention each row is that step's c_t. ``current`` (1-based) is outlined; what-if rows in purple.
     """
     z = np.array([s.context for s in trace.steps])
     limit = float(np.abs(z).max()) or 1.0
@@ -294,46 +474,108 @@ def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = P
         "zmax": limit,
         "colorscale": "RdBu",
         "colorbar": {"title": {"text": look.t("fig.value")}, "thickness": 14},
-        "hovertemplate": look.t("fig.context.hover") + "<extra></extra>",
-    }
-    labels = [f"t={t} {display_token(s.token)}" for t, s in enumerate(trace.steps, start=1)]
+        "customdata": [[f"y<sub>{t}</sub> = {display_token(s.token)}"] * z.shape[1] for t, s in
+                       enumerate(trace.steps, start=1)],
+        "hovertemplate": "%{customdata}<br>" + look.t("fig.context.hover") + "<extra></extra>",
+    }  # fmt: skip
+    labels = [
+        f"t={t} {token_label(s.token, m)}" for t, (s, m) in enumerate(zip(trace.steps, trace.forcing(), strict=True), 1)
+    ]
     shapes = []
     if current is not None and 1 <= current <= len(trace.steps):
         shapes.append(_outline(-0.5, z.shape[1] - 0.5, current - 1.5, current - 0.5, HIGHLIGHT))
     same = not trace.has_attention or bool(np.allclose(z, z[0]))
     note = look.t("fig.context.same") if same else ""
+    height = int(np.clip(140 + 24 * len(trace.steps), 220, 900))
+    ticks = fit_ticks(labels, look.size(height) - 120, look, along="y")
     layout = _layout(
         look.t("fig.context.title", name=name, note=note),
-        int(np.clip(140 + 24 * len(trace.steps), 220, 900)),
+        height,
         xaxis={"title": {"text": look.t("fig.context.units", n=z.shape[1], name=name)}, "showgrid": False},
-        yaxis={
-            "tickmode": "array",
-            "tickvals": list(range(len(labels))),
-            "ticktext": labels,
-            "autorange": "reversed",
-            "tickfont": {"size": tick_size(len(labels), 500, look)},
-        },
+        yaxis=ticks | {"autorange": "reversed"},
         shapes=shapes,
         look=look,
+        width=width,
     )
     return go.Figure(data=[heat], layout=layout)
 
 
-def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figure:
+def row_layout(labels: list[str], room: float, size: float, first: list[int] = ()) -> tuple[list[float], list[int]]:
+    """Positions (px, 0..room) of a row of labels at font ``size``, and the line each label is
+    written on: 0, 1 (a second line, staggered) or -1 (not written; its marker and hover stay).
+
+    When the labels fit side by side, each takes its own width plus a gap, and the room left is
+    shared out evenly (so words never run together and characters sit evenly spaced). Else the
+    positions are even and, if every label clears the next-but-one, the labels alternate between
+    two lines. Else a label is written only where it overlaps no label already written — the
+    indices in ``first`` are placed first, then the rest in order.
+    """
+    n = len(labels)
+    if n == 0:
+        return [], []
+    gap = 0.5 * size
+    widths = [text_width(label, size) for label in labels]
+    if sum(widths) + gap * n <= room:
+        extra = (room - sum(widths) - gap * n) / n
+        edges = np.cumsum([0.0] + [w + gap + extra for w in widths])
+        return [float((a + b) / 2) for a, b in itertools.pairwise(edges)], [0] * n
+    # even positions, the end ones inset so that the first and last labels stay inside
+    xs = np.linspace(min(widths[0] / 2, room / 2), max(room - widths[-1] / 2, room / 2), n).tolist()
+    slot = (xs[-1] - xs[0]) / max(n - 1, 1)
+    inside = [w / 2 <= x and x + w / 2 <= room for x, w in zip(xs, widths, strict=True)]
+    if all(inside) and all((a + b) / 2 + gap <= 2 * slot for a, b in zip(widths, widths[2:], strict=False)):
+        return xs, [i % 2 for i in range(n)]
+    placed: list[tuple[float, float]] = []
+    lines = [-1] * n
+    for i in dict.fromkeys([*first, *range(n)]):
+        lo, hi = xs[i] - (widths[i] + gap) / 2, xs[i] + (widths[i] + gap) / 2
+        if inside[i] and all(hi <= a or lo >= b for a, b in placed):
+            placed.append((lo, hi))
+            lines[i] = 0
+    return xs, lines
+
+
+def _on_line(label: str, line: int, above: bool) -> str:
+    """A row label written on its line (``row_layout``): line 1 is one text line further from
+    the row, by an empty line (a no-break space) between; line -1 is not written."""
+    if line < 0:
+        return ""
+    if line == 0:
+        return label
+    return f"{label}<br>\u00a0" if above else f"\u00a0<br>{label}"
+
+
+def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
     """The lecture notes' picture of attention at one (1-based) step.
 
     Source tokens x_i in a row at the top, output tokens y_t in a row at the bottom, and a
     line from every source token to the current output token whose width and opacity follow
     α_{t,i}: bold where the decoder looks, faint where it does not. Tokens already emitted are
-    dark, the current one red, the ones still to come grey. For a vanilla decoder every source
+    dark, the current one red, the ones still to come grey; a token a what-if forced is bold
+    purple, and those decoded after it purple italics. For a vanilla decoder every source
     token feeds the one vector c (the bottleneck), and c alone feeds the step.
+
+    Each token is spaced by its own width (word tokens never run together); when a row does not
+    fit ``width`` px even at MIN_LABEL, every token keeps its marker and hover but only labels
+    that do not overlap are written: the current token and the most-attended sources first.
     """
     src, out = trace.source_tokens, trace.output_tokens
-    width = max(len(src), len(out), 2) - 1
-    xs_src = np.linspace(0, width, len(src)) if len(src) > 1 else np.array([width / 2])
-    xs_out = np.linspace(0, width, len(out)) if len(out) > 1 else np.array([width / 2])
-    target = float(xs_out[step - 1])
+    marks = trace.forcing()
     alpha = trace.steps[step - 1].alpha
+    row_names = [look.t("fig.flow.output_row"), look.t("fig.flow.source_row")]
+    names = round(max(text_width(r, look.size(FONT_SIZE)) for r in row_names)) + 16  # the row names, a gap
+    room = width - 20 - names - 20  # the plot's px: the x axis is in px, so positions and widths compare
+    src_labels = [display_token(t) for t in src]
+    out_labels = [token_label(t, m, colour=False) for t, m in zip(out, marks, strict=True)]
+    hi, lo = look.size(FONT_SIZE) + 2, look.size(MIN_LABEL)
+    size = next(  # the largest size at which both rows fit on one line each
+        (s for s in range(hi, lo, -1) if all(set(row_layout(r, room, s)[1]) == {0} for r in (src_labels, out_labels))),
+        lo,
+    )
+    top_src = [int(i) for i in np.argsort(alpha)[::-1][:3]] if alpha is not None else []
+    xs_src, show_src = row_layout(src_labels, room, size, first=top_src)
+    xs_out, show_out = row_layout(out_labels, room, size, first=[step - 1, *(t - 1 for t in trace.forced_steps)])
+    target = xs_out[step - 1]
     data = []
 
     def line(x0, y0, x1, y1, weight, hover):
@@ -345,46 +587,64 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN) -> go.Figu
 
     if alpha is not None:
         for i, a in enumerate(alpha):
-            line(float(xs_src[i]), 1, target, 0, a, f"α<sub>{step},{i + 1}</sub> = {a:.3f} ({display_token(src[i])})")
+            line(xs_src[i], 1, target, 0, a, f"α<sub>{step},{i + 1}</sub> = {a:.3f} ({display_token(src[i])})")
     else:
-        c_x = width / 2
+        c_x = room / 2
         for i in range(len(src)):
-            line(float(xs_src[i]), 1, c_x, 0.5, 0.15, look.t("fig.flow.to_c"))
+            line(xs_src[i], 1, c_x, 0.5, 0.15, look.t("fig.flow.to_c"))
         line(c_x, 0.5, target, 0, 1.0, look.t("fig.flow.same_c"))
         data.append({
             "type": "scatter", "x": [c_x], "y": [0.5], "mode": "markers+text", "text": ["c"],
             "textposition": "middle right", "textfont": {"size": look.size(TITLE_SIZE)}, "hoverinfo": "skip",
             "marker": {"size": 22, "color": "white", "line": {"color": CHOSEN, "width": 3}}, "showlegend": False,
         })  # fmt: skip
-    size = tick_size(max(len(src), len(out)), 520, look) + 2
+    src_hover = [
+        f"x<sub>{i + 1}</sub> = {label}"
+        + (f"<br>α<sub>{step},{i + 1}</sub> = {alpha[i]:.3f}" if alpha is not None else "")
+        for i, label in enumerate(src_labels)
+    ]
     data.append({
         "type": "scatter", "x": xs_src, "y": [1] * len(src), "mode": "markers+text",
-        "text": [display_token(t) for t in src], "textposition": "top center", "textfont": {"size": size},
-        "marker": {"size": 9, "color": CHOSEN}, "hoverinfo": "skip", "showlegend": False,
+        "text": [_on_line(label, line, above=True) for label, line in zip(src_labels, show_src, strict=True)],
+        "textposition": "top center", "textfont": {"size": size},
+        "marker": {"size": 9, "color": CHOSEN}, "hoverinfo": "text", "hovertext": src_hover, "showlegend": False,
     })  # fmt: skip
-    colours = [HIGHLIGHT if t == step - 1 else ("#222" if t < step - 1 else "#bbb") for t in range(len(out))]
+
+    def colour(t: int) -> str:
+        if marks[t] == "forced" or (marks[t] == "after" and t < step):
+            return FORCED
+        return HIGHLIGHT if t == step - 1 else ("#222" if t < step - 1 else "#bbb")
+
+    colours = [colour(t) for t in range(len(out))]
     data.append({
         "type": "scatter", "x": xs_out, "y": [0] * len(out), "mode": "markers+text",
-        "text": [display_token(t) for t in out], "textposition": "bottom center",
-        "textfont": {"size": size, "color": colours}, "marker": {"size": 9, "color": colours},
-        "hoverinfo": "skip", "showlegend": False,
+        "text": [_on_line(label, line, above=False) for label, line in zip(out_labels, show_out, strict=True)],
+        "textposition": "bottom center", "textfont": {"size": size, "color": colours},
+        "marker": {"size": [14 if t == step - 1 else 9 for t in range(len(out))],
+                   "color": [HIGHLIGHT if t == step - 1 else c for t, c in enumerate(colours)]},
+        "hoverinfo": "text", "hovertext": [f"y<sub>{t + 1}</sub> = {display_token(y)}" for t, y in enumerate(out)],
+        "showlegend": False,
     })  # fmt: skip
     what = "α<sub>t,i</sub>" if alpha is not None else look.t("fig.flow.fixed_c")
     layout = _layout(
         look.t("fig.flow.title", t=step, what=what),
         340,
-        xaxis={"visible": False, "range": [-0.8, width + 0.8]},
+        xaxis={"visible": False, "range": [0, room]},
         yaxis={
-            "range": [-0.45, 1.35], "tickmode": "array", "tickvals": [0, 1],
-            "ticktext": [look.t("fig.flow.output_row"), look.t("fig.flow.source_row")],
+            "range": [-0.55, 1.45] if max(show_src + show_out) > 0 else [-0.45, 1.35],
+            "tickmode": "array", "tickvals": [0, 1], "ticktext": row_names,
             "showgrid": False, "zeroline": False,
         },
         look=look,
+        width=width,
     )  # fmt: skip
+    layout["margin"] = layout["margin"] | {"l": 20 + names, "r": 20}
     return go.Figure(data=data, layout=layout)
 
 
-def target_probabilities(tokens: list[str], probs: list[float], title: str, look: Look = PLAIN) -> go.Figure:
+def target_probabilities(
+    tokens: list[str], probs: list[float], title: str, look: Look = PLAIN, width: int = HALF
+) -> go.Figure:
     """p(y_t | y_<t, x) of each token of a target scored with teacher forcing."""
     bars = {
         "type": "bar",
@@ -400,21 +660,15 @@ def target_probabilities(tokens: list[str], probs: list[float], title: str, look
     layout = _layout(
         title,
         320,
-        xaxis=_token_axis(tokens, look.t("fig.target_yt"), look=look),
+        xaxis=_token_axis(tokens, look.t("fig.target_yt"), room=width - 100, look=look),
         yaxis={"title": {"text": look.t("fig.probability")}, "range": [0, 1.15]},
         look=look,
+        width=width,
     )
     return go.Figure(data=[bars], layout=layout)
 
 
-BEAM_LABEL_SIZE = 14  # px at 1920 wide: readable from the back row
 LABEL_ROOM_PX = 1100  # the narrowest plot width a tree is drawn in (labels planned for it never collide)
-
-
-def text_width(text: str, size: float) -> float:
-    """Pixels a label of ``size`` px takes: ~0.6 em per Latin character, 1 em per wide (CJK) one."""
-    text = html.unescape(text)
-    return size * sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
 
 
 def place_labels(boxes: list[tuple[float, float, float, float]], order: list[int]) -> list[bool]:
@@ -501,7 +755,7 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
         for e in edges.values()
     ]  # fmt: skip
     symbols = {"finished": "diamond", "winner": "star", "root": "square"}
-    label_size = look.size(BEAM_LABEL_SIZE)
+    label_size = look.size(MIN_LABEL)  # 14 px at 1920 wide (18 on a slide): readable from the back row
     leaves = max(y.values()) + 1
     base_height = int(np.clip(160 + 22 * leaves, 360, 900))
     height = look.height(base_height)  # pixels, as drawn
@@ -569,6 +823,7 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
         dragmode="pan",
         clickmode="event+select",
         look=look,
+        width=WIDE,
     )  # fmt: skip
     return go.Figure(data=data, layout=layout)
 
@@ -583,7 +838,11 @@ def _colours(names) -> list[str]:
 
 
 def length_curve(
-    curves: dict[str, list[dict]], trained: tuple[int, int] | None = None, look: Look = PLAIN, height: int = 420
+    curves: dict[str, list[dict]],
+    trained: tuple[int, int] | None = None,
+    look: Look = PLAIN,
+    height: int = 420,
+    width: int = HALF,
 ) -> go.Figure:
     """Exact match against source length, one line per model (Bahdanau et al. 2015, Fig. 2).
 
@@ -619,11 +878,14 @@ def length_curve(
         annotations=annotations,
         legend={"orientation": "h", "y": -0.25},
         look=look,
+        width=width,
     )
     return go.Figure(data=data, layout=layout)
 
 
-def training_curves(histories: dict[str, dict], metric: str = "loss", look: Look = PLAIN) -> go.Figure:
+def training_curves(
+    histories: dict[str, dict], metric: str = "loss", look: Look = PLAIN, width: int = HALF
+) -> go.Figure:
     """Training histories overlaid: ``metric`` "loss" (per step, smoothed) or "exact_match"
     (held-out, per validation)."""
     data = []
@@ -646,6 +908,7 @@ def training_curves(histories: dict[str, dict], metric: str = "loss", look: Look
         title,
         340,
         look=look,
+        width=width,
         xaxis={"title": {"text": look.t("fig.step_axis")}},
         yaxis={"title": {"text": axis}} | ({"type": "log", "dtick": 1} if metric == "loss" else {"range": [-3, 105]}),
         legend={"orientation": "h", "y": -0.3},

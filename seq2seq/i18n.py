@@ -295,9 +295,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "此模型训练时的输入长度为 {lo}–{hi} 个字符；你的输入有 {n} 个，可能会出错。",
     ),
     "translate.output": ("**Output y**", "**输出 y**"),
-    "translate.output_whatif": (
-        " — with a what-if (forced tokens in purple below)",
-        " — 含假设（强制的词元在下方以紫色显示）",
+    "translate.output_whatif": (" — with a what-if", " — 含假设"),
+    "translate.whatif_legend": (
+        "In the output and every figure: **bold purple** = a token you forced; *purple italics* = the model's "
+        "own choices after it, decoded from a prefix that holds the forced token.",
+        "在输出和所有图中：**紫色粗体** = 你强制的词元；*紫色斜体* = 此后模型自己的选择，"
+        "它们是在包含强制词元的前缀上解码出来的。",
     ),
     "translate.correct_answer": ("**Correct answer**", "**正确答案**"),
     "translate.correct": (":green[**✓ the output is right**]", ":green[**✓ 输出正确**]"),
@@ -307,10 +310,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "模型输出 </s> 之前，解码已在长度上限（{n} 步）处停止。",
     ),
     "translate.forced_note": (" (**forced** by your what-if)", "（由你的假设**强制**）"),
+    "translate.after_note": (
+        " (the model's own choice, after the token you forced)",
+        "（模型自己的选择，在你强制的词元之后）",
+    ),
     "translate.step_summary": (
-        "Step **t = {t}** of {n}: the decoder emits **{token}** with probability **{p:.3f}**{forced}. "
+        "Step **t = {t}** of {n}: the decoder emits **{token}** with probability **{p}**{forced}. "
         "Output so far: {so_far}",
-        "第 **t = {t}** 步（共 {n} 步）：解码器输出 **{token}**，概率 **{p:.3f}**{forced}。目前的输出：{so_far}",
+        "第 **t = {t}** 步（共 {n} 步）：解码器输出 **{token}**，概率 **{p}**{forced}。目前的输出：{so_far}",
     ),
     "translate.aer": (
         "Dotted orange cells: the gold alignment of the correct output. AER of this example (argmax-α of the "
@@ -561,6 +568,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "第 t = {t} 步的 α<sub>{t},i</sub>（输出 “{token}”）",
     ),
     "fig.topk.title": ("Top {k} candidates for y<sub>{t}</sub>", "y<sub>{t}</sub> 的前 {k} 个候选"),
+    "fig.topk.forced_hover": ("{token}: forced by your what-if,", "{token}：由你的假设强制，"),
     "fig.context.title": ("Context {name} at each step{note}", "每一步的上下文 {name}{note}"),
     "fig.context.same": (": identical rows", "：各行完全相同"),
     "fig.context.units": ("the {n} units of {name}", "{name} 的 {n} 个分量"),

@@ -74,6 +74,15 @@ class DecodeTrace:
         """1-based step -> token id of every forced step (feed back to ``trace`` to reproduce)."""
         return {t: s.token_id for t, s in enumerate(self.steps, start=1) if s.forced}
 
+    def forcing(self) -> list[str]:
+        """How each step's token came to be: "forced" (imposed by a what-if), "after" (the
+        model's own choice, but decoded from a prefix that holds a forced token) or ""."""
+        marks, seen = [], False
+        for s in self.steps:
+            seen = seen or s.forced
+            marks.append("forced" if s.forced else "after" if seen else "")
+        return marks
+
     def to_dict(self) -> dict:
         return asdict(self)
 

@@ -5,6 +5,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from seq2seq.figures import FORCED
+
 from .conftest import REPO
 
 TIMEOUT = 60
@@ -126,7 +128,9 @@ def test_forcing_an_alternative_changes_the_output_and_undo_restores_it():
     force.click().run()
     assert not at.exception
     assert "forced" in texts(at)
-    assert "erutcel" not in [c.value for c in at.code][:1]
+    (output,) = at.get("html")  # the output with its forced token marked (st.code shows only the answer)
+    assert 'class="token-forced"' in output.proto.body and FORCED in output.proto.body
+    assert [c.value for c in at.code] == ["erutcel"]  # the correct answer; the output differs from it
     assert "force" in at.query_params
     at.button(key="undo").click().run()
     assert next(c.value for c in at.code) == "erutcel"
@@ -241,8 +245,11 @@ def train_button(at: AppTest):
 
 def finish_training(at: AppTest) -> AppTest:
     job = shelf(at).state["train_job"]
-    job.beat()
-    job.join(120)
+    for _ in range(240):  # the page's heartbeat, as an open tab sends it (a loaded machine may be slow)
+        job.beat()
+        job.join(0.5)
+        if job.finished:
+            break
     at.run()
     assert not at.exception, at.exception
     return job

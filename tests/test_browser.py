@@ -89,10 +89,23 @@ def test_step_through_next_play_and_what_if(page, app_url, output_dir):
     alternative.click()
     page.wait_for_function("() => window.location.search.includes('force=')")
     wait_idle(page)
-    after = page.locator('[data-testid="stCode"]').first.inner_text()
-    assert after != before
+    after = page.locator(".whatif-output").inner_text()
+    assert after.strip() != before.strip()
     assert page.get_by_text("forced", exact=False).first.is_visible()
-    page.screenshot(path=str(output_dir / "what-if.png"), full_page=True)
+    # the forced token is purple in the output, in the step summary and in the heatmap's row labels
+    purple = "rgb(148, 103, 189)"  # figures.FORCED, #9467bd
+    forced = page.locator(".whatif-output .token-forced")
+    assert forced.count() == 1 and forced.evaluate("e => getComputedStyle(e).color") == purple
+    assert forced.evaluate("e => getComputedStyle(e).fontWeight") == "700"
+    after_forced = page.locator(".whatif-output .token-after")
+    assert after_forced.count() >= 1 and after_forced.first.evaluate("e => getComputedStyle(e).color") == purple
+    summary = page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits")
+    assert summary.locator(".token-forced").evaluate("e => getComputedStyle(e).color") == purple
+    page.locator(".st-key-heatmap .ytick").first.wait_for()
+    fills = page.locator(".st-key-heatmap .ytick tspan").evaluate_all("els => els.map(e => getComputedStyle(e).fill)")
+    assert purple in fills
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=str(output_dir / "what-if.png"))
     page.locator(".st-key-undo button").click()
     wait_idle(page)
     page.wait_for_function("() => !window.location.search.includes('force=')")

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -106,3 +108,212 @@ def test_invisible_tokens_get_visible_labels():
     assert figures.display_token("日") == "日"
     assert figures.display_token("</s>") == "&lt;/s&gt;"  # Plotly reads labels as HTML
     assert figures.display_token("<b>&") == "&lt;b&gt;&amp;"
+
+
+# --- what-if: forced tokens in the one purple, everywhere -------------------------------------
+
+
+def forced_trace(source="banana", output="ananab", step=3, prob=2e-5) -> DecodeTrace:
+    """A trace whose ``step`` (1-based) was forced to the candidate "x" at p ≈ 0."""
+    trace = make_trace("attention", source, output)
+    s = trace.steps[step - 1]
+    s.token, s.token_id, s.prob, s.forced = "x", 9, prob, True
+    s.top_k[1].prob = prob
+    trace.output_tokens[step - 1] = "x"
+    return trace
+
+
+def test_forcing_marks_the_forced_step_and_those_after():
+    trace = forced_trace(step=3)
+    assert trace.forcing() == ["", "", "forced", "after", "after", "after", "after"]
+    assert make_trace("attention").forcing() == [""] * 7
+
+
+def test_forced_rows_are_purple_in_the_heatmap_and_the_context_strip():
+    trace = forced_trace(step=3)
+    ticks = figures.attention_heatmap(trace, 3).layout.yaxis.ticktext
+    assert figures.FORCED not in ticks[0] and figures.FORCED not in ticks[1]
+    assert figures.FORCED in ticks[2] and "<b>" in ticks[2]  # forced: bold purple
+    assert all(figures.FORCED in t and "<i>" in t for t in ticks[3:])  # decoded after it: purple italics
+    strip = figures.context_strip(trace, 3).layout.yaxis.ticktext
+    assert [figures.FORCED in t for t in strip] == [False, False, True, True, True, True, True]
+    assert figures.FORCED in figures.alpha_bars(trace, 3).layout.title.text
+    assert figures.FORCED not in figures.alpha_bars(trace, 2).layout.title.text
+
+
+def test_forced_candidate_shows_at_p_near_zero():
+    trace = forced_trace(step=3, prob=2e-5)
+    fig = figures.topk_bars(trace, 3)
+    bars, diamond = fig.data
+    assert bars.marker.color[1] == figures.FORCED and bars.x[1] == 2e-5
+    assert diamond.marker.color == figures.FORCED and diamond.marker.symbol == "diamond"
+    assert diamond.x == (2e-5,) and diamond.y == (1,)
+    assert "2.0e-05" in diamond.text[0]  # its p as text, not "0.000"
+    assert fig.layout.xaxis.range[0] < 0  # room left of 0 for the diamond
+    assert figures.FORCED in fig.layout.yaxis.ticktext[1]
+    unforced = figures.topk_bars(trace, 2)
+    assert len(unforced.data) == 1 and figures.FORCED not in unforced.data[0].marker.color
+
+
+def test_a_token_forced_from_outside_the_top_k_gets_its_own_bar():
+    trace = forced_trace(step=2)
+    trace.steps[1].top_k = [c for c in trace.steps[1].top_k if c.token_id != 9]
+    fig = figures.topk_bars(trace, 2)
+    assert len(fig.data[0].x) == len(trace.steps[1].top_k) + 1
+    assert fig.data[0].marker.color[-1] == figures.FORCED
+
+
+def test_forced_tokens_are_purple_in_the_flow_picture():
+    trace = forced_trace(step=3)
+    at_forced = figures.attention_flow(trace, 3).data[-1]
+    assert at_forced.textfont.color[2] == figures.FORCED and "<b>" in at_forced.text[2]
+    assert at_forced.marker.color[2] == figures.HIGHLIGHT  # the current step's dot stays red
+    assert at_forced.textfont.color[4] == "#bbb" and "<i>" in at_forced.text[4]  # after it, still to come
+    later = figures.attention_flow(trace, 6).data[-1]
+    assert later.textfont.color[2] == figures.FORCED and later.textfont.color[3] == figures.FORCED
+    assert later.textfont.color[0] == "#222"
+
+
+# --- labels that never collide -----------------------------------------------------------------
+
+LONG = ("abcdefghijklmnopqrstuvwxyz" * 5)[:105]  # the 105-character input of issue 20
+
+
+def label_boxes(fig) -> list[tuple[float, float, int]]:
+    """(left, right, line) in px of every written label of the flow picture's two token rows;
+    the x axis is in px of the plot area, so positions and estimated widths compare directly."""
+    boxes = []
+    for row, trace in enumerate(fig.data[-2:]):
+        size = trace.textfont.size
+        for x, text in zip(trace.x, trace.text, strict=True):
+            if not text:
+                continue
+            line = 1 if "<br>" in text else 0
+            label = text.replace("<br>", "").replace("\u00a0", "")
+            w = figures.text_width(label, size)
+            boxes.append((x - w / 2, x + w / 2, 2 * row + line))
+    return boxes
+
+
+def assert_no_overlap(boxes, lo, hi):
+    for left, right, _line in boxes:
+        assert lo <= left and right <= hi, (left, right, lo, hi)
+    for i, (a0, a1, la) in enumerate(boxes):
+        for b0, b1, lb in boxes[i + 1 :]:
+            assert la != lb or a1 <= b0 or b1 <= a0, ((a0, a1), (b0, b1))
+
+
+@pytest.mark.parametrize(
+    "source, output",
+    [
+        ("banana", "ananab"),
+        ("n", "n"),
+        ("日", "日"),
+        (LONG, LONG[::-1]),
+    ],
+)
+@pytest.mark.parametrize("scale", [1.0, 1.3])
+def test_flow_labels_never_overlap(source, output, scale):
+    trace = make_trace("attention", source, output)
+    look = figures.Look(scale=scale)
+    fig = figures.attention_flow(trace, min(3, len(trace.steps)), look)
+    lo, hi = fig.layout.xaxis.range
+    assert_no_overlap(label_boxes(fig), lo, hi)
+    tokens = fig.data[-2]
+    assert len(tokens.x) == len(trace.source_tokens)  # every token keeps its marker and hover
+    assert all(f"= {figures.display_token(t)}" in h for t, h in zip(trace.source_tokens, tokens.hovertext, strict=True))
+    assert min(tokens.textfont.size, fig.data[-1].textfont.size) >= look.size(figures.MIN_LABEL)
+    written = sum(bool(t) for t in tokens.text)
+    if len(source) > 100:
+        assert 10 <= written < len(trace.source_tokens)  # thinned, not dropped
+        assert fig.data[-1].text[2]  # the current output token is always written
+    else:
+        assert written == len(trace.source_tokens)
+
+
+def word_trace(source: str, output: str) -> DecodeTrace:
+    """A trace over word tokens (the translate task's tokenizer)."""
+    trace = make_trace("attention", "ab", "ab")
+    src, out = [*source.split(), "</s>"], [*output.split(), "</s>"]
+    rng = np.random.default_rng(1)
+    steps = [trace.steps[0].__class__(**{**trace.steps[0].__dict__, "token": y}) for y in out]
+    for s in steps:
+        s.alpha = rng.dirichlet(np.ones(len(src))).tolist()
+    return DecodeTrace(source, src, output, out, "attention", steps)
+
+
+def test_word_tokens_are_spaced_by_their_own_width():
+    trace = word_trace(
+        "the big dog sees a red ball near the river", "ta vak grao ga ta nuvi pres na bemo rusa wo mirak"
+    )
+    fig = figures.attention_flow(trace, 4)
+    boxes = label_boxes(fig)
+    assert len(boxes) == len(trace.source_tokens) + len(trace.output_tokens)  # every word written
+    assert_no_overlap(boxes, *fig.layout.xaxis.range)
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(boxes) if a[2] == b[2]]
+    assert min(gaps) >= 0.3 * fig.data[-1].textfont.size  # a visible space between words
+
+
+def test_heatmap_with_many_columns_shows_every_kth_label():
+    trace = make_trace("attention", LONG, "x" * 30)
+    fig = figures.attention_heatmap(trace, 1)
+    x = fig.layout.xaxis
+    assert x.tickfont.size >= figures.MIN_LABEL and x.tickangle == 0
+    vals = list(x.tickvals)
+    assert vals[0] == 0 and vals[-1] == 105  # the first and the last column always labelled
+    k = vals[1] - vals[0]
+    assert k > 1 and vals[:-1] == list(range(0, 105, k))[: len(vals) - 1]  # every k-th column labelled
+    assert list(x.ticktext) == [figures.display_token(trace.source_tokens[i]) for i in vals]
+    # positions and widths: the columns' room is the figure less margins, colour bar and row labels
+    # (as alignment_heatmap reckons it); no two written labels overlap
+    slot = (figures.HALF - 150 - figures.text_width("x", figures.FONT_SIZE)) / 106
+    boxes = [
+        (i * slot - figures.text_width(t, x.tickfont.size) / 2, i * slot + figures.text_width(t, x.tickfont.size) / 2)
+        for i, t in zip(vals, x.ticktext, strict=True)
+    ]
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(boxes))
+    assert k <= 3  # not thinned more than the labels need
+    assert "x<sub>%{customdata[3]}</sub> = %{customdata[2]}" in fig.data[0].hovertemplate  # full token on hover
+
+
+def test_one_wide_label_hides_its_neighbour_not_every_other_label():
+    fig = figures.attention_heatmap(make_trace("attention", "abcdefghijklmnopqrst", "ab"), look=figures.Look(scale=1.3))
+    vals = list(fig.layout.xaxis.tickvals)
+    assert vals[-1] == 20 and len(vals) >= 19  # "</s>" written; at most one letter beside it left to the hover
+
+
+def test_long_word_columns_turn_vertical_before_thinning():
+    trace = word_trace("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima", "a b")
+    axis = figures.attention_heatmap(trace, 1).layout.xaxis
+    assert axis.tickangle == -90 and len(axis.tickvals) == len(trace.source_tokens)
+
+
+def test_long_titles_wrap_to_the_figure_width():
+    title = "Attention α<sub>t,i</sub> — columns: source x<sub>i</sub>, rows: output y<sub>t</sub>"
+    wrapped = figures.wrap_title(title, 400, 26)
+    lines = wrapped.split("<br>")
+    assert len(lines) >= 2 and all(figures.text_width(line, 26) <= 400 for line in lines)
+    assert " ".join(lines) == title  # only spaces became line breaks
+    assert figures.wrap_title(title, 2000, 20) == title
+    zh = "注意力 α<sub>t,i</sub> — 列：源 x<sub>i</sub>，行：输出 y<sub>t</sub>"
+    zh_lines = figures.wrap_title(zh, 200, 26).split("<br>")
+    assert len(zh_lines) >= 2 and all(figures.text_width(line, 26) <= 200 for line in zh_lines)
+    assert not any(line.startswith(("，", "：")) for line in zh_lines)
+
+
+def test_every_figure_title_wraps_and_the_plot_keeps_its_height(attention_trace):
+    look = figures.Look(scale=1.3)  # presentation mode: the Compare heatmap's title was cut there
+    narrow = figures.attention_heatmap(attention_trace, look=look, width=500)
+    wide = figures.attention_heatmap(attention_trace, look=look, width=1400)
+    assert "<br>" in narrow.layout.title.text and "<br>" not in wide.layout.title.text
+    grow = narrow.layout.height - wide.layout.height
+    assert grow > 0 and narrow.layout.margin.t - wide.layout.margin.t == grow
+    for fig in (
+        figures.alpha_bars(attention_trace, 2, look, width=300),
+        figures.topk_bars(attention_trace, 2, look, width=300),
+        figures.context_strip(attention_trace, 2, look, width=300),
+        figures.attention_flow(attention_trace, 2, look, width=300),
+        figures.target_probabilities(["a"], [0.5], "p(y<sub>t</sub>) of each output token", look, width=300),
+    ):
+        size = fig.layout.title.font.size
+        assert all(figures.text_width(line, size) <= 300 for line in fig.layout.title.text.split("<br>"))

@@ -22,6 +22,7 @@ DYNAMIC = {
     "home.story": ("1", "2", "3", "4"),
     "score.": SCORES,
     "decoder.": ("attention", "vanilla"),
+    "compare.": ("left", "right"),
 }
 
 

@@ -43,6 +43,36 @@ def md_marked(output_tokens: list[str], reference_tokens: list[str] | None, lang
     return " ".join(out) or text("common.empty", lang)
 
 
+def styled_token(shown: str, mark: str = "", current: bool = False) -> str:
+    """An already escaped token as an HTML span, styled as the figures style it
+    (``figures.token_label``): bold purple when a what-if forced it, purple italics when decoded
+    after a forced step; the current step's token red (underlined in red when it is purple)."""
+    from ..figures import FORCED, HIGHLIGHT
+
+    style = {"forced": f"color:{FORCED};font-weight:700", "after": f"color:{FORCED};font-style:italic"}.get(mark, "")
+    if current:
+        style = style or f"color:{HIGHLIGHT};font-weight:700"
+        if mark:
+            style += f";text-decoration:underline {HIGHLIGHT} 3px;text-underline-offset:4px"
+    if not style:
+        return shown
+    return f'<span class="token-{mark or "current"}" style="{style}">{shown}</span>'
+
+
+def output_html(trace) -> str:
+    """The decoded output of a ``DecodeTrace`` as HTML for ``st.html``, in a box like st.code's,
+    each token styled by ``DecodeTrace.forcing`` (forced tokens bold purple, later ones purple
+    italics). Tokens are joined as the output text joins them (characters without spaces)."""
+    pairs = [(tok, mark) for tok, mark in zip(trace.output_tokens, trace.forcing(), strict=True) if tok != "</s>"]
+    joiner = "" if "".join(tok for tok, _ in pairs) == trace.output else " "
+    body = joiner.join(styled_token(html.escape(visible_token(tok), quote=False), mark) for tok, mark in pairs)
+    return (
+        '<div class="whatif-output" style="background:#f0f2f6;border-radius:0.5rem;padding:0.9rem 1.1rem;'
+        "font-family:'Source Code Pro',monospace;font-size:0.95rem;white-space:pre-wrap;line-height:1.6\">"
+        f"{body or '&nbsp;'}</div>"
+    )
+
+
 def require_input(source: str) -> None:
     """Stop the page with a message for an empty or over-long input (``limits.MAX_INPUT_CHARS``)."""
     import streamlit as st
