@@ -56,10 +56,12 @@ if trained and not trained[0] <= len(source) <= trained[1]:
 
 reference = task.reference(source) if task is not None and not result.unknown else None
 with col_out:
-    st.markdown(t("translate.output") + (t("translate.output_whatif") if result.forced_steps else ""))
+    st.markdown(
+        t("translate.output") + (t("translate.output_whatif") if result.forced_steps else ""),
+        help=t("translate.whatif_legend") if result.forced_steps else None,  # a tooltip: the row stays one row
+    )
     if result.forced_steps:  # the forced tokens and those after them in purple, as in every figure
         st.html(output_html(result))
-        st.caption(t("translate.whatif_legend"))
     else:
         st.code(result.output or " ", language=None)
 with col_check:

@@ -1,0 +1,129 @@
+"""The lecture hall: presentation mode at a projector's 1920×1080 with the sidebar collapsed.
+
+On every page a lecturer points at, the figure and the control that advances it must be on
+screen together, without scrolling — asserted from bounding boxes. Screenshots of every view
+land in tests/output/projector-*.png, in English and 中文: look at them as the back row would.
+"""
+
+import re
+
+import pytest
+
+from .conftest import wait_idle
+from .test_browser import assert_no_exception
+
+pytestmark = pytest.mark.browser
+SCREEN = {"width": 1920, "height": 1080}
+
+
+@pytest.fixture
+def projector(browser):
+    context = browser.new_context(viewport=SCREEN, device_scale_factor=1)
+    pg = context.new_page()
+    pg.set_default_timeout(90_000)
+    yield pg
+    context.close()
+
+
+def on_screen(page, selector: str) -> dict:
+    """The element's box, asserted to lie wholly inside the 1920×1080 viewport (not scrolled)."""
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not drawn"
+    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"] + 1, (selector, box)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SCREEN["width"] + 1, (selector, box)
+    return box
+
+
+def charts_drawn(page, *keys: str) -> None:
+    for key in keys:
+        page.locator(f".st-key-{key} .js-plotly-plot .main-svg").first.wait_for()
+
+
+def scrolled(page) -> int:
+    return page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_translate_heatmap_and_next_on_one_screen(projector, app_url, output_dir, lang):
+    page = projector
+    page.goto(f"{app_url}/translate?model=reverse-attention&src=encoderdecoder&present=1&lang={lang}")
+    wait_idle(page)
+    assert_no_exception(page)
+    assert not page.locator('[data-testid="stSidebar"][aria-expanded="true"]').count()  # collapsed on a slide
+    charts_drawn(page, "heatmap", "flow")
+    on_screen(page, ".st-key-heatmap .js-plotly-plot")
+    on_screen(page, ".st-key-flow .js-plotly-plot")
+    on_screen(page, ".st-key-next button")
+    page.screenshot(path=str(output_dir / f"projector-translate-{lang}.png"))
+    # the → key steps (the button's shortcut), and the picture follows
+    page.mouse.click(5, 600)  # focus the page, not a field
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.location.search.includes('step=2')")
+    wait_idle(page)
+    assert scrolled(page) == 0
+    on_screen(page, ".st-key-heatmap .js-plotly-plot")
+
+
+def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
+    page = projector
+    figure = {"2": "lecture_topk", "5": "lecture_length", "6": "lecture_flow"}
+    for section in "123456":
+        page.goto(f"{app_url}/lecture?model=reverse-attention&src=lecture&present=1&section={section}")
+        wait_idle(page)
+        assert_no_exception(page)
+        if section in figure:
+            charts_drawn(page, figure[section])
+            on_screen(page, f".st-key-{figure[section]} .js-plotly-plot")
+        # the whole slide fits: nothing below the screen's edge
+        height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+        assert height <= SCREEN["height"] + 1, (section, height)
+        on_screen(page, ".st-key-next_section button")
+        steps = page.locator(".st-key-next").count()
+        assert steps == (1 if section in "26" else 0), section  # step buttons only where the section steps
+        page.screenshot(path=str(output_dir / f"projector-lecture-{section}.png"))
+    page.goto(f"{app_url}/lecture?model=reverse-vanilla&src=lecture&present=1&section=6&lang=zh")
+    wait_idle(page)
+    charts_drawn(page, "lecture_flow")
+    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= SCREEN["height"] + 1
+    assert not page.get_by_text(re.compile(r"\badditive\b")).count()  # the score picker speaks 中文
+    page.screenshot(path=str(output_dir / "projector-lecture-6-zh.png"))
+
+
+@pytest.mark.parametrize(
+    ("model", "src", "width"), [("reverse-attention", "lecture", 5), ("translate-attention", None, 16)]
+)
+def test_beam_tree_fits_the_screen_with_labels_that_never_pile_up(projector, app_url, output_dir, model, src, width):
+    page = projector
+    page.goto(f"{app_url}/beam?model={model}&present=1&beam={width}" + (f"&src={src}" if src else ""))
+    wait_idle(page)
+    assert_no_exception(page)
+    charts_drawn(page, "tree")
+    on_screen(page, ".st-key-tree .js-plotly-plot")
+    on_screen(page, ".st-key-beam_width input")  # the control that changes the tree
+    boxes = page.locator(".st-key-tree .textpoint text").evaluate_all(
+        """els => els.filter(e => e.textContent.trim()).map(e => {
+            const r = e.getBoundingClientRect();
+            return [r.left, r.top, r.right, r.bottom, parseFloat(getComputedStyle(e).fontSize)];
+        })"""
+    )
+    assert len(boxes) >= 8
+    assert min(b[4] for b in boxes) >= 14  # readable from the back row
+    for i, a in enumerate(boxes):  # no two labels overlap (1 px of antialiasing allowed)
+        for b in boxes[i + 1 :]:
+            assert a[2] - 1 <= b[0] or b[2] - 1 <= a[0] or a[3] - 1 <= b[1] or b[3] - 1 <= a[1], (a, b)
+    page.screenshot(path=str(output_dir / f"projector-beam-{width}.png"))
+
+
+def test_train_curves_and_stop_on_screen_while_training(projector, app_url, output_dir):
+    page = projector
+    page.goto(f"{app_url}/train?present=1")
+    wait_idle(page)
+    page.get_by_role("button", name="▶ Train").click()
+    page.locator(".st-key-live_loss .js-plotly-plot").wait_for(timeout=60_000)
+    page.locator(".st-key-stop_training button").wait_for()
+    on_screen(page, ".st-key-live_loss .js-plotly-plot")
+    on_screen(page, ".st-key-live_accuracy .js-plotly-plot")
+    on_screen(page, ".st-key-stop_training button")
+    page.screenshot(path=str(output_dir / "projector-train.png"))
+    page.locator(".st-key-stop_training button").click()
+    page.get_by_text("now in the sidebar").wait_for(timeout=120_000)
