@@ -1,6 +1,7 @@
 """Beam search you can see: the whole tree, what it kept and what it threw away.
 
-Query parameters: model, src, beam (width), alpha (length penalty).
+Query parameters: model, src, beam (width), alpha (length penalty), node (the selected node
+of the tree; an id that is not in the tree is ignored).
 """
 
 import pandas as pd
@@ -9,9 +10,9 @@ import streamlit as st
 from seq2seq import figures
 from seq2seq.errors import InputError
 from seq2seq.search import beam_search, trace
-from seq2seq.ui import charts, frame, lang, models, sidebar
+from seq2seq.ui import charts, examples, frame, lang, models, sidebar
 from seq2seq.ui.lang import t
-from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
+from seq2seq.ui.text import md_escape, md_marked, md_token, note_length, require_input, show_answer, warn_unknown
 
 frame.ensure()
 MAX_WIDTH = 16
@@ -32,6 +33,7 @@ if raw is not None and "beam" not in st.session_state:
         st.session_state["beam"] = min(max(wanted, 1), MAX_WIDTH)
         st.info(t("beam.clamped", wanted=wanted, top=MAX_WIDTH, used=st.session_state["beam"]))
 
+examples.apply_pending(ckpt, width_key="beam")  # the "try this" search, before the widgets it fills
 c1, c2, c3 = st.columns([3, 1, 1])
 source = c1.text_input(
     t("common.input_x"),
@@ -63,27 +65,50 @@ except InputError as exc:
     st.error(str(exc))
     st.stop()
 warn_unknown(greedy.unknown)
+note_length(ckpt, source)
 
 best = tree.nbest[0] if tree.nbest else None
-g1, g2 = st.columns(2)
-g1.markdown(t("beam.greedy_output"))
-g1.code(greedy.output or " ", language=None)
-g2.markdown(t("beam.beam_output", k=int(width)))
-g2.code(best.text if best else " ", language=None)
+# the right answer where the task knows it, as on Translate: wrong tokens in red, a verdict under each
+reference = ckpt.task.reference(source) if ckpt.task is not None and not greedy.unknown else None
+ref_tokens = ckpt.tokenizer.tokenize(reference.target) if reference is not None else None
+g1, g2, g3 = st.columns(3) if reference is not None else (*st.columns(2), None)
+for col, label, text, tokens in (
+    (g1, t("beam.greedy_output"), greedy.output, greedy.output_tokens),
+    (g2, t("beam.beam_output", k=int(width)), best.text if best else "", best.tokens if best else []),
+):
+    col.markdown(label)
+    if reference is None:
+        col.code(text or " ", language=None)
+        continue
+    col.markdown(md_marked([tok for tok in tokens if tok != "</s>"], ref_tokens, lang.current()))
+    col.markdown(t("compare.correct") if text == reference.target else t("compare.wrong"))
+if g3 is not None:
+    with g3:
+        st.markdown(t("translate.correct_answer"))
+        show_answer(reference.target)
 if best is not None and best.text != greedy.output:
     st.success(t("beam.differs"))
+examples.offer_beam_example(ckpt, source, width_key="beam")
 
-# The selected node lives in this session (clicks on the tree), reset when the tree changes.
+# The selected node: a click on the tree, kept in the link (?node=ID) so the link reopens it.
+# A new tree (input, width, α) starts from its winner; only the first tree of a session takes
+# the link's node, and an id that is not in the tree is ignored quietly.
 tree_id = f"{ckpt.name}|{source}|{int(width)}|{float(alpha)}"
 if st.session_state.get("_beam_tree") != tree_id:
+    linked = st.query_params.get("node") if "_beam_tree" not in st.session_state else None
     st.session_state["_beam_tree"] = tree_id
     st.session_state["beam_node"] = best.node if best else None
+    if linked is not None and linked.isdigit() and 0 < int(linked) < len(tree.nodes):
+        st.session_state["beam_node"] = int(linked)
+    elif "node" in st.query_params:
+        del st.query_params["node"]
 
 
 def remember_click() -> None:
     picked = charts.selected_customdata(st.session_state.get("tree"))
     if picked:
         st.session_state["beam_node"] = int(picked[0])
+        st.query_params["node"] = str(int(picked[0]))
 
 
 fig = figures.beam_tree(tree, st.session_state.get("beam_node"), show_pruned=show_pruned, look=look)

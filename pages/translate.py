@@ -13,7 +13,7 @@ from seq2seq.search import score_targets, trace
 from seq2seq.tokenizers import visible_token
 from seq2seq.ui import charts, frame, lang, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
-from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
+from seq2seq.ui.text import md_escape, md_marked, md_token, note_length, require_input, show_answer, warn_unknown
 
 frame.ensure()
 
@@ -46,19 +46,21 @@ except InputError as exc:
     result = trace(ckpt.model, tokenizer, source)
 
 warn_unknown(result.unknown, guess=True)
-trained = ckpt.card.get("source_chars")
-if trained and not trained[0] <= len(source) <= trained[1]:
-    st.info(t("translate.length_note", lo=trained[0], hi=trained[1], n=len(source)))
+note_length(ckpt, source)
 
 reference = task.reference(source) if task is not None and not result.unknown else None
 col_out, col_check = st.columns([3, 2])
 with col_out:
     st.markdown(t("translate.output") + (t("translate.output_whatif") if result.forced_steps else ""))
-    st.code(result.output or " ", language=None)
+    if reference is not None:  # wrong tokens in red, as on Compare
+        shown = [token for token in result.output_tokens if token != "</s>"]
+        st.markdown(md_marked(shown, tokenizer.tokenize(reference.target), lang.current()))
+    else:
+        st.code(result.output or " ", language=None)
 with col_check:
     if reference is not None:
         st.markdown(t("translate.correct_answer"))
-        st.code(reference.target, language=None)
+        show_answer(reference.target)
         if result.output == reference.target:
             st.success(t("translate.correct"))
         else:
