@@ -158,8 +158,10 @@ if "s3" in shown:
                     ["background-color: rgba(220, 38, 38, 0.18)" if row.name == wrong - start else ""] * len(row)
                 ),
                 axis=1,
-            )
-        st.dataframe(table, hide_index=True, width="stretch", height=36 * (min(len(rows) - start, TABLE_ROWS) + 1))
+            ).format({t("lecture.s3_col_p"): "{:.4f}", t("lecture.s3_col_loss"): "{:.3f}"})
+        rem = lang.PRESENT_SCALE if presenting else 1.0  # rows are sized in rem: larger when presenting
+        shown_rows = min(len(rows) - start, TABLE_ROWS)
+        st.dataframe(table, hide_index=True, width="stretch", height=int(35 * rem * (shown_rows + 1)) + 3)
 
 # --- 4 · beam search vs greedy ---------------------------------------------------------------------
 if "s4" in shown:
