@@ -222,17 +222,17 @@ def _beam_wins(ckpt: Checkpoint, examples: list[Example], width: int, max_beams:
 
 
 def find_beam_example(
-    ckpt: Checkpoint, width: int = 5, n: int = 300, max_beams: int = 40, seed: int = 0
+    ckpt: Checkpoint, width: int = 5, n: int = 300, max_beams: int = 20, n_longer: int = 300, seed: int = 0
 ) -> BeamSearchFinding:
     """Search generated inputs for one where beam search of ``width`` (no length penalty)
     ends with a higher log-probability than greedy decoding, preferring one where the beam
     is right and greedy wrong, and one as long as the training inputs.
 
     First ``n`` inputs of the training distribution; unless one of them has the beam right
-    and greedy wrong, then (character tasks) ``n`` longer ones, up to 1.5× the longest
-    training input, where greedy errs more often. Beam search costs ~10–30 ms per input of
-    the range (more for longer ones), so it runs on at most ``max_beams`` candidates of the
-    range and half as many longer ones, the likeliest first: inputs
+    and greedy wrong, then (character tasks) ``n_longer`` longer ones, up to 1.5× the
+    longest training input, where greedy errs more often. Beam search costs ~10–30 ms per
+    input of the range (more for longer ones), so it runs on at most ``max_beams``
+    candidates of the range and half as many longer ones, the likeliest first: inputs
     greedy gets wrong although the model scores the right answer higher than its own output
     (teacher forced, batched), then those whose least certain greedy token had the lowest
     probability. Order of preference: beam right and greedy wrong inside the range, then
@@ -244,7 +244,8 @@ def find_beam_example(
     chars = trained_range(ckpt)
     if (found is None or not found.fixes_greedy) and isinstance(ckpt.task, CharTask) and chars is not None:
         lo, hi = chars[1] + 1, max(chars[1] + 1, int(1.5 * chars[1]))
-        longer = _generated(ckpt, n, seed, lengths=[lo + (hi - lo) * i // max(1, n - 1) for i in range(n)])
+        spread = [lo + (hi - lo) * i // max(1, n_longer - 1) for i in range(n_longer)]
+        longer = _generated(ckpt, n_longer, seed, lengths=spread)
         more, outside = _beam_wins(ckpt, longer, width, max(1, max_beams // 2))  # long: slow beams
         tried, beams = tried + len(longer), beams + more
         if outside is not None and (found is None or outside.fixes_greedy):
