@@ -1,6 +1,7 @@
 """Beam search you can see: the whole tree, what it kept and what it threw away.
 
-Query parameters: model, src, beam (width), alpha (length penalty).
+Query parameters: model, src, beam (width), alpha (length penalty), node (the selected node
+of the tree; an id that is not in the tree is ignored).
 """
 
 import pandas as pd
@@ -9,9 +10,9 @@ import streamlit as st
 from seq2seq import figures, limits
 from seq2seq.errors import InputError
 from seq2seq.search import beam_search, trace
-from seq2seq.ui import charts, frame, lang, models, sidebar
+from seq2seq.ui import charts, examples, frame, lang, models, sidebar
 from seq2seq.ui.lang import t
-from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
+from seq2seq.ui.text import md_escape, md_marked, md_token, note_length, require_input, show_answer, warn_unknown
 
 frame.ensure()
 MAX_WIDTH = limits.MAX_BEAM_WIDTH
@@ -44,10 +45,11 @@ if raw is not None and WIDTH_KEY not in st.session_state:  # a link's width, bef
     except ValueError:
         st.session_state[WIDTH_KEY] = 5
     clamp_width()
+examples.apply_pending(ckpt, width_key=WIDTH_KEY)  # the "try this" search, before the widgets it fills
 st.session_state.setdefault(WIDTH_KEY, 5)  # the field's default, set here: a field never gets both a value and a key's
 
-# One row: the input, the width and both outputs; the tree follows on the same screen.
-c1, c2, c3, c4 = st.columns([3, 1, 2, 2])
+# One row: the input, the width, both outputs and the right answer; the tree follows on the same screen.
+c1, c2, c3, c4, c5 = st.columns([2.4, 1, 2, 2, 2])
 source = c1.text_input(
     t("common.input_x"),
     value=ckpt.task.demo() if ckpt.task else "",
@@ -68,7 +70,7 @@ width = min(max(int(width), 1), MAX_WIDTH)
 with st.expander(t("beam.options"), expanded=not presenting):
     a1, a2 = st.columns(2)
     alpha = a1.number_input(
-        t("beam.alpha"), min_value=0.0, max_value=2.0, value=0.0, step=0.1, key="alpha", bind="query-params",
+        t("beam.alpha"), min_value=0.0, max_value=2.0, step=0.1, key="alpha", bind="query-params",
         help=t("beam.alpha_help"),
     )  # fmt: skip
     show_pruned = a2.toggle(t("beam.show_pruned"), value=True, key="show_pruned", bind="query-params")
@@ -80,26 +82,50 @@ except InputError as exc:
     st.error(str(exc))
     st.stop()
 warn_unknown(greedy.unknown)
+note_length(ckpt, source)
 
 best = tree.nbest[0] if tree.nbest else None
-c3.markdown(t("beam.greedy_output"))
-c3.code(greedy.output or " ", language=None)
-c4.markdown(
-    t("beam.beam_output", k=width) + (t("beam.differs") if best is not None and best.text != greedy.output else "")
-)
-c4.code(best.text if best else " ", language=None)
+# the right answer where the task knows it, as on Translate: wrong tokens in red, a verdict under each
+reference = ckpt.task.reference(source) if ckpt.task is not None and not greedy.unknown else None
+ref_tokens = ckpt.tokenizer.tokenize(reference.target) if reference is not None else None
+differs = best is not None and best.text != greedy.output
+for col, label, text, tokens in (
+    (c3, t("beam.greedy_output"), greedy.output, greedy.output_tokens),
+    (c4, t("beam.beam_output", k=width) + (t("beam.differs") if differs else ""), best.text if best else "",
+     best.tokens if best else []),
+):  # fmt: skip
+    col.markdown(label)
+    if reference is None:
+        col.code(text or " ", language=None)
+        continue
+    col.markdown(md_marked([tok for tok in tokens if tok != "</s>"], ref_tokens, lang.current()))
+    col.markdown(t("compare.correct") if text == reference.target else t("compare.wrong"))
+if reference is not None:
+    with c5:
+        st.markdown(t("translate.correct_answer"))
+        show_answer(reference.target)
+if not presenting:  # a slide keeps its screen for the tree; the offer is a click away in normal mode
+    examples.offer_beam_example(ckpt, source, width_key=WIDTH_KEY)
 
-# The selected node lives in this session (clicks on the tree), reset when the tree changes.
+# The selected node: a click on the tree, kept in the link (?node=ID) so the link reopens it.
+# A new tree (input, width, α) starts from its winner; only the first tree of a session takes
+# the link's node, and an id that is not in the tree is ignored quietly.
 tree_id = f"{ckpt.name}|{source}|{width}|{float(alpha)}"
 if st.session_state.get("_beam_tree") != tree_id:
+    linked = st.query_params.get("node") if "_beam_tree" not in st.session_state else None
     st.session_state["_beam_tree"] = tree_id
     st.session_state["beam_node"] = best.node if best else None
+    if linked is not None and linked.isdigit() and 0 < int(linked) < len(tree.nodes):
+        st.session_state["beam_node"] = int(linked)
+    elif "node" in st.query_params:
+        del st.query_params["node"]
 
 
 def remember_click() -> None:
     picked = charts.selected_customdata(st.session_state.get("tree"))
     if picked:
         st.session_state["beam_node"] = int(picked[0])
+        st.query_params["node"] = str(int(picked[0]))
 
 
 room = lang.SCREEN_HEIGHT - 380 if presenting else None  # the tree fits the screen below the input row

@@ -12,7 +12,7 @@ from seq2seq.search import trace
 from seq2seq.tasks import CharTask
 from seq2seq.ui import charts, frame, lang, models, sidebar
 from seq2seq.ui.lang import t
-from seq2seq.ui.text import md_marked, require_input, warn_unknown
+from seq2seq.ui.text import md_marked, note_length, require_input, warn_unknown
 
 frame.ensure()
 
@@ -74,6 +74,7 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
             st.error(str(exc))
             continue
         warn_unknown(result.unknown)
+        note_length(ckpt, source)
         ref_tokens = ckpt.tokenizer.tokenize(reference.target) if reference else None
         shown = [t for t in result.output_tokens if t != "</s>"]
         st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current()))

@@ -5,26 +5,26 @@ Query parameters: model (sidebar), src, step, att (the attention section's model
 computed live for the selected model, input and step.
 """
 
-import random
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
 
 from seq2seq import figures
-from seq2seq.analysis import compatible
+from seq2seq.analysis import compatible, find_error, first_mistake, trained_range
 from seq2seq.data import pad
 from seq2seq.errors import CheckpointError, InputError
-from seq2seq.search import beam_search, score_targets, trace, translate
-from seq2seq.tasks import CharTask
+from seq2seq.search import beam_search, score_targets, trace
 from seq2seq.tokenizers import EOS, visible_token
-from seq2seq.ui import charts, frame, lang, models, sidebar, stepper
+from seq2seq.ui import charts, examples, frame, lang, models, sidebar, stepper
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
 
 frame.ensure()
-BEAM = 5
+BEAM = examples.BEAM_WIDTH  # the width the "try this" example was searched with
+N_ERRING = 200  # generated inputs searched for one the model gets wrong (§3)
+TABLE_ROWS = 10  # rows the §3 table shows without scrolling
+TABLE_BEFORE = 2  # rows kept above the first mistake when the table starts further down
 SHOWN = 6  # numbers of a vector written out
 SECTIONS = ("1", "2", "3", "4", "5", "6")  # also their values in the link: ?section=3
 SCORE_FORMULA = {
@@ -50,6 +50,7 @@ def go(delta: int) -> None:
     st.session_state["section"] = SECTIONS[min(max(i + delta, 0), len(SECTIONS) - 1)]
 
 
+examples.apply_pending(ckpt)  # §4's "try this" search, before the input it fills
 if presenting:  # one section per slide: the input, the section and its buttons in one row
     c_src, c_sec, c_prev, c_next = st.columns([3, 3.2, 1.6, 1.6], vertical_alignment="bottom")
     source = c_src.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
@@ -132,35 +133,22 @@ if "s2" in shown:
 
 
 # --- 3 · training vs inference -----------------------------------------------------------------
-def erring_example():
-    """A generated input on which this model's greedy output is wrong (longer and longer
-    inputs, 200 at most), or None; remembered per model for the session."""
-    found = st.session_state.setdefault("_lecture_errors", {})
-    if ckpt.name not in found:
-        found[ckpt.name] = None
-        if task is not None and task.generative:
-            rng = random.Random(0)
-            if isinstance(task, CharTask):
-                lengths = [task.min_len + (2 * task.max_len - task.min_len) * i // 199 for i in range(200)]
-                examples = [task.sample(rng, length=n) for n in lengths]
-            else:
-                examples = [task.sample(rng) for _ in range(200)]
-            outputs = translate(model, tokenizer, [ex.source for ex in examples])
-            found[ckpt.name] = next((ex for ex, out in zip(examples, outputs, strict=True) if out != ex.target), None)
-    return found[ckpt.name]
-
-
 if "s3" in shown:
     st.header(t("lecture.s3"))
     st.markdown(t("lecture.s3_text"))
     st.latex(r"\mathcal{L} = -\frac{1}{T'} \sum_{t=1}^{T'} \log p(y_t \mid y_{<t}, x)")
-    example = erring_example()
-    if example is not None:
-        st.markdown(t("lecture.s3_input", source=md_escape(example.source)))
+    # an input the model gets wrong: searched once per model, inside the training range if one is there
+    example = models.per_model(ckpt.name, ("erring_example", N_ERRING), lambda c: find_error(c, n=N_ERRING))
+    chars = trained_range(ckpt)
+    if example is None:
+        st.caption(t("lecture.s3_no_error", n=N_ERRING))
+        example = task.reference(source) if task is not None and not result.unknown else None
+    elif example.in_range:
+        st.markdown(t("lecture.s3_input", source=md_escape(example.source), lo=chars[0], hi=chars[1]))
     else:
-        st.caption(t("lecture.s3_no_error", n=200))
-        reference = task.reference(source) if task is not None and not result.unknown else None
-        example = reference
+        st.markdown(
+            t("lecture.s3_input_longer", source=md_escape(example.source), lo=chars[0], hi=chars[1], n=N_ERRING)
+        )
     if example is not None:
         (scored,) = score_targets(model, tokenizer, [example.source], [example.target])
         free = trace(model, tokenizer, example.source)
@@ -176,12 +164,24 @@ if "s3" in shown:
         loss = -float(np.mean(np.log(np.maximum(scored.probs, 1e-30))))
         st.latex(rf"\mathcal{{L}} = {loss:.3f}")
         st.markdown(t("lecture.s3_loss", loss=loss, free=md_escape(free.output), target=md_escape(example.target)))
-        st.dataframe(
-            pd.DataFrame(rows),
-            hide_index=True,
-            width="stretch",
-            height=min(260 if presenting else 400, 36 * (len(rows) + 1)),
-        )
+        # opened at the first mistake: its row highlighted, and the rows before it (all right) cut to
+        # TABLE_BEFORE when the mistake would sit below the table's visible rows
+        wrong = first_mistake(free_tokens, scored.target_tokens)
+        start = 0 if wrong is None or wrong < TABLE_ROWS - 2 else wrong - TABLE_BEFORE
+        table = pd.DataFrame(rows[start:])
+        if start:
+            st.caption(t("lecture.s3_from_row", k=start, t=start + 1))
+        if wrong is not None:
+            st.caption(t("lecture.s3_first_mistake", t=wrong + 1))
+            table = table.style.apply(
+                lambda row: (
+                    ["background-color: rgba(220, 38, 38, 0.18)" if row.name == wrong - start else ""] * len(row)
+                ),
+                axis=1,
+            ).format({t("lecture.s3_col_p"): "{:.4f}", t("lecture.s3_col_loss"): "{:.3f}"})
+        rem = lang.PRESENT_SCALE if presenting else 1.0  # rows are sized in rem: larger when presenting
+        shown_rows = min(len(rows) - start, TABLE_ROWS - 3 if presenting else TABLE_ROWS)  # a slide: one screen
+        st.dataframe(table, hide_index=True, width="stretch", height=int(35 * rem * (shown_rows + 1)) + 3)
 
 # --- 4 · beam search vs greedy ---------------------------------------------------------------------
 if "s4" in shown:
@@ -197,6 +197,7 @@ if "s4" in shown:
             pruned=sum(n.status == "pruned" for n in tree.nodes),
         )
     )  # fmt: skip
+    examples.offer_beam_example(ckpt, source)
     st.page_link(
         "pages/beam.py",
         label=t("lecture.s4_link"),

@@ -13,7 +13,17 @@ from seq2seq.search import score_targets, trace
 from seq2seq.tokenizers import visible_token
 from seq2seq.ui import charts, frame, lang, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
-from seq2seq.ui.text import md_escape, md_token, output_html, require_input, styled_token, warn_unknown
+from seq2seq.ui.text import (
+    md_escape,
+    md_marked,
+    md_token,
+    note_length,
+    output_html,
+    require_input,
+    show_answer,
+    styled_token,
+    warn_unknown,
+)
 
 frame.ensure()
 
@@ -50,9 +60,7 @@ except InputError as exc:
     result = trace(ckpt.model, tokenizer, source)
 
 warn_unknown(result.unknown, guess=True)
-trained = ckpt.card.get("source_chars")
-if trained and not trained[0] <= len(source) <= trained[1]:
-    st.info(t("translate.length_note", lo=trained[0], hi=trained[1], n=len(source)))
+note_length(ckpt, source)
 
 reference = task.reference(source) if task is not None and not result.unknown else None
 with col_out:
@@ -62,13 +70,16 @@ with col_out:
     )
     if result.forced_steps:  # the forced tokens and those after them in purple, as in every figure
         st.html(output_html(result))
+    elif reference is not None:  # wrong tokens in red, as on Compare
+        shown = [token for token in result.output_tokens if token != "</s>"]
+        st.markdown(md_marked(shown, tokenizer.tokenize(reference.target), lang.current()))
     else:
         st.code(result.output or " ", language=None)
 with col_check:
     if reference is not None:
         verdict = t("translate.correct") if result.output == reference.target else t("translate.wrong")
         st.markdown(t("translate.correct_answer") + " · " + verdict)
-        st.code(reference.target, language=None)
+        show_answer(reference.target)
 if not result.finished:
     st.warning(t("translate.unfinished", n=len(result.steps)))
 elif task is not None and (problem := task.output_problem(result.output, lang.current())):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .checkpoint import Checkpoint
 from .errors import InputError
 from .pipeline import heldout
-from .search import translate
+from .search import beam_search, score_targets, trace, translate
 from .tasks import CharTask, Example
 
 
@@ -64,3 +65,189 @@ def compatible(a: Checkpoint, b: Checkpoint) -> str | None:
     if a.tokenizer.kind != b.tokenizer.kind:
         return f"{a.name} reads {a.tokenizer.kind} tokens, {b.name} reads {b.tokenizer.kind} tokens"
     return None
+
+
+# --- teaching examples: inputs that make a point --------------------------------------------------
+
+
+def trained_range(ckpt: Checkpoint) -> tuple[int, int] | None:
+    """The shortest and longest training input in characters (the model card's "source_chars";
+    a character task's min_len..max_len for older cards), or None when unknown."""
+    chars = ckpt.card.get("source_chars")
+    if chars and len(chars) == 2:
+        return int(chars[0]), int(chars[1])
+    if isinstance(ckpt.task, CharTask):
+        return ckpt.task.min_len, ckpt.task.max_len
+    return None
+
+
+def in_range(ckpt: Checkpoint, source: str) -> bool:
+    """Is ``source`` as long as the inputs the model trained on (True when the range is unknown)?"""
+    chars = trained_range(ckpt)
+    return chars is None or chars[0] <= len(source) <= chars[1]
+
+
+def _generated(ckpt: Checkpoint, n: int, seed: int, lengths: list[int] | None = None) -> list[Example]:
+    """Up to ``n`` distinct generated examples the model can read (``lengths``: character tasks only)."""
+    task = ckpt.task
+    if task is None or not task.generative:
+        return []
+    rng = random.Random(seed)
+    drawn = [task.sample(rng, length=lengths[i]) if lengths else task.sample(rng) for i in range(n)]
+    unique = list({ex.source: ex for ex in drawn}.values())
+    limit = ckpt.model.cfg.max_src_len - 1  # what ``search.check_sources`` accepts
+    return [ex for ex in unique if ex.source.strip() and len(ckpt.tokenizer.tokenize(ex.source)) <= limit]
+
+
+def first_mistake(output_tokens: list[str], target_tokens: list[str]) -> int | None:
+    """0-based position of the first output token that differs from the target's (a missing
+    token counts), or None when they agree."""
+    for i in range(max(len(output_tokens), len(target_tokens))):
+        if i >= len(output_tokens) or i >= len(target_tokens) or output_tokens[i] != target_tokens[i]:
+            return i
+    return None
+
+
+def _shortest_error(ckpt: Checkpoint, examples: list[Example]) -> tuple[str, str, str] | None:
+    """(source, target, greedy output) of the shortest example the model gets wrong, or None."""
+    outputs = translate(ckpt.model, ckpt.tokenizer, [ex.source for ex in examples]) if examples else []
+    wrong = [(ex.source, ex.target, out) for ex, out in zip(examples, outputs, strict=True) if out != ex.target]
+    return min(wrong, key=lambda found: len(found[0]), default=None)
+
+
+@dataclass
+class ErringExample:
+    """A generated input the model's greedy output gets wrong (Lecture §3)."""
+
+    source: str
+    target: str  # the right answer
+    output: str  # the model's greedy output
+    in_range: bool  # as long as the training inputs (False: found only among longer ones)
+    tried: int  # generated inputs looked at
+
+
+def find_error(ckpt: Checkpoint, n: int = 200, seed: int = 0) -> ErringExample | None:
+    """The shortest of ``n`` generated inputs inside the training range that the model gets
+    wrong; when it gets all of them right (and the task can make longer inputs), the
+    shortest wrong one among ``n`` inputs longer than the training range (up to twice the
+    longest). None when it gets every input right or the task generates nothing."""
+    inside = [ex for ex in _generated(ckpt, n, seed) if in_range(ckpt, ex.source)]
+    found = _shortest_error(ckpt, inside)
+    if found is not None:
+        return ErringExample(*found, in_range=True, tried=len(inside))
+    chars = trained_range(ckpt)
+    if isinstance(ckpt.task, CharTask) and chars is not None:
+        lo, hi = chars[1] + 1, 2 * chars[1]
+        longer = _generated(ckpt, n, seed, lengths=[lo + (hi - lo) * i // max(1, n - 1) for i in range(n)])
+        found = _shortest_error(ckpt, longer)
+        if found is not None:
+            return ErringExample(*found, in_range=False, tried=len(inside) + len(longer))
+    return None
+
+
+@dataclass
+class BeamExample:
+    """An input on which beam search finds a likelier output than greedy decoding."""
+
+    source: str
+    target: str  # the right answer
+    greedy: str
+    beam: str  # the best of the beam's n-best list
+    greedy_logp: float  # log p(greedy output | x)
+    beam_logp: float  # log p(beam output | x), higher than greedy_logp
+    greedy_correct: bool
+    beam_correct: bool
+    width: int
+    in_range: bool  # as long as the training inputs
+
+    @property
+    def fixes_greedy(self) -> bool:
+        """The example the lecture wants: greedy is wrong and the beam is right."""
+        return self.beam_correct and not self.greedy_correct
+
+
+@dataclass
+class BeamSearchFinding:
+    """What ``find_beam_example`` looked at and what it found (``example`` None: nothing)."""
+
+    tried: int  # generated inputs decoded greedily
+    beams: int  # of them, searched with the beam as well
+    example: BeamExample | None
+
+
+def _beam_wins(ckpt: Checkpoint, examples: list[Example], width: int, max_beams: int) -> tuple[int, BeamExample | None]:
+    """(beam searches run, the best example found) among ``examples``; see ``find_beam_example``."""
+    if not examples:
+        return 0, None
+    model, tokenizer = ckpt.model, ckpt.tokenizer
+    sources = [ex.source for ex in examples]
+    outputs = translate(model, tokenizer, sources)
+    own = score_targets(model, tokenizer, sources, outputs)
+    wrong = [i for i, (ex, out) in enumerate(zip(examples, outputs, strict=True)) if out != ex.target]
+    right = score_targets(model, tokenizer, [sources[i] for i in wrong], [examples[i].target for i in wrong])
+    promising = [i for i, s in zip(wrong, right, strict=True) if s.log_prob > own[i].log_prob]
+    promising.sort(key=lambda i: own[i].log_prob)
+    rest = sorted(set(range(len(examples))) - set(promising), key=lambda i: min(own[i].probs, default=1.0))
+    best: BeamExample | None = None
+    beams = 0
+    for i in (promising + rest)[:max_beams]:
+        ex = examples[i]
+        tree = beam_search(model, tokenizer, ex.source, width=width)
+        beams += 1
+        if not tree.nbest:
+            continue
+        top = tree.nbest[0]
+        if top.text == outputs[i]:
+            continue
+        greedy_run = trace(model, tokenizer, ex.source)
+        if top.text == greedy_run.output or top.score <= greedy_run.log_prob + 1e-6:
+            continue
+        found = BeamExample(
+            source=ex.source,
+            target=ex.target,
+            greedy=greedy_run.output,
+            beam=top.text,
+            greedy_logp=greedy_run.log_prob,
+            beam_logp=top.score,
+            greedy_correct=greedy_run.output == ex.target,
+            beam_correct=top.text == ex.target,
+            width=width,
+            in_range=in_range(ckpt, ex.source),
+        )
+        if found.fixes_greedy:
+            return beams, found
+        if best is None or found.beam_logp - found.greedy_logp > best.beam_logp - best.greedy_logp:
+            best = found
+    return beams, best
+
+
+def find_beam_example(
+    ckpt: Checkpoint, width: int = 5, n: int = 300, max_beams: int = 20, n_longer: int = 300, seed: int = 0
+) -> BeamSearchFinding:
+    """Search generated inputs for one where beam search of ``width`` (no length penalty)
+    ends with a higher log-probability than greedy decoding, preferring one where the beam
+    is right and greedy wrong, and one as long as the training inputs.
+
+    First ``n`` inputs of the training distribution; unless one of them has the beam right
+    and greedy wrong, then (character tasks) ``n_longer`` longer ones, up to 1.5× the
+    longest training input, where greedy errs more often. Beam search costs ~10–30 ms per
+    input of the range (more for longer ones), so it runs on at most ``max_beams``
+    candidates of the range and half as many longer ones, the likeliest first: inputs
+    greedy gets wrong although the model scores the right answer higher than its own output
+    (teacher forced, batched), then those whose least certain greedy token had the lowest
+    probability. Order of preference: beam right and greedy wrong inside the range, then
+    outside it, then any likelier beam output inside, then outside.
+    """
+    inside = [ex for ex in _generated(ckpt, n, seed) if in_range(ckpt, ex.source)]
+    beams, found = _beam_wins(ckpt, inside, width, max_beams)
+    tried = len(inside)
+    chars = trained_range(ckpt)
+    if (found is None or not found.fixes_greedy) and isinstance(ckpt.task, CharTask) and chars is not None:
+        lo, hi = chars[1] + 1, max(chars[1] + 1, int(1.5 * chars[1]))
+        spread = [lo + (hi - lo) * i // max(1, n_longer - 1) for i in range(n_longer)]
+        longer = _generated(ckpt, n_longer, seed, lengths=spread)
+        more, outside = _beam_wins(ckpt, longer, width, max(1, max_beams // 2))  # long: slow beams
+        tried, beams = tried + len(longer), beams + more
+        if outside is not None and (found is None or outside.fixes_greedy):
+            found = outside
+    return BeamSearchFinding(tried, beams, found)

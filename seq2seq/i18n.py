@@ -88,6 +88,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "common.unknown_guess": ("The output for them is a guess.", "它们对应的输出只是猜测。"),
     "common.empty": ("(empty)", "（空）"),
+    "common.length_note": (
+        "This model was trained on inputs of {lo}–{hi} characters; yours has {n}, so expect mistakes.",
+        "此模型训练时的输入长度为 {lo}–{hi} 个字符；你的输入有 {n} 个，可能会出错。",
+    ),
     "common.missing": ("(… {n} missing)", "（…… 缺 {n} 个）"),
     "common.no_checkpoints": (
         "No checkpoints found. Rebuild them with `make checkpoints`.",
@@ -215,8 +219,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "推理时它只能输入**自己的**输出，所以一个错误可能让后面全部出错。",
     ),
     "lecture.s3_input": (
-        "An input on which this model errs (found among generated inputs of growing length): **{source}**",
-        "一个让此模型出错的输入（在长度逐渐增加的生成输入中找到）：**{source}**",
+        "An input of the training lengths ({lo}–{hi} characters) on which this model errs: **{source}**",
+        "一个训练长度范围内（{lo}–{hi} 个字符）让此模型出错的输入：**{source}**",
+    ),
+    "lecture.s3_input_longer": (
+        "This model got all {n} generated inputs of the training lengths ({lo}–{hi} characters) right; it errs "
+        "on this longer one: **{source}**",
+        "此模型在 {n} 个训练长度范围内（{lo}–{hi} 个字符）的生成输入上全部正确；它在这个更长的输入上出错：**{source}**",
+    ),
+    "lecture.s3_first_mistake": (
+        "Free running goes wrong first at **t = {t}** (the highlighted row, marked ✗).",
+        "自由生成在 **t = {t}** 第一次出错（高亮的一行，标有 ✗）。",
+    ),
+    "lecture.s3_from_row": (
+        "Steps 1–{k} agree and are left out: the table starts at t = {t}.",
+        "第 1–{k} 步一致，已略去：表格从 t = {t} 开始。",
     ),
     "lecture.s3_no_error": (
         "This model got every generated input right (up to {n} tried), so teacher forcing and free running agree "
@@ -289,10 +306,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "translate.whatif_not_applied": (
         "The what-if in the link does not apply: {error}. Showing the model's own choices.",
         "链接中的假设不适用：{error}。显示模型自己的选择。",
-    ),
-    "translate.length_note": (
-        "This model was trained on inputs of {lo}–{hi} characters; yours has {n}, so expect mistakes.",
-        "此模型训练时的输入长度为 {lo}–{hi} 个字符；你的输入有 {n} 个，可能会出错。",
     ),
     "translate.output": ("**Output y**", "**输出 y**"),
     "translate.output_whatif": (" — with a what-if", " — 含假设"),
@@ -418,6 +431,43 @@ STRINGS: dict[str, tuple[str, str]] = {
         "点击树上的节点，查看它的假设、得分和注意力。",
     ),
     "beam.side_by_side": ("Side by side with {other}", "与 {other} 并排对比"),
+    # --- teaching examples found by searching generated inputs (seq2seq/ui/examples.py) ------
+    "examples.beam_find": (
+        "🔎 Find an input where beam search (width {k}) beats greedy",
+        "🔎 找一个束搜索（束宽 {k}）胜过贪心解码的输入",
+    ),
+    "examples.beam_find_help": (
+        "Searches up to {n} generated inputs of this model's task (a few seconds, once per model).",
+        "在此模型任务的生成输入中搜索，最多 {n} 个（几秒钟，每个模型只搜一次）。",
+    ),
+    "examples.beam_searching": (
+        "Searching up to {n} generated inputs for one where beam search (width {k}) beats greedy…",
+        "正在最多 {n} 个生成输入中寻找束搜索（束宽 {k}）胜过贪心解码的例子……",
+    ),
+    "examples.beam_none": (
+        "Among {n} generated inputs there is none where beam search (width {k}) beats greedy decoding: this "
+        "model's greedy output is already the likeliest the beam can find.",
+        "在 {n} 个生成输入中，没有一个让束搜索（束宽 {k}）胜过贪心解码：此模型贪心解码的输出已经是束搜索能找到的最可能的输出。",
+    ),
+    "examples.beam_try": ("👉 Try this: {source}", "👉 试试这个：{source}"),
+    "examples.beam_found": (
+        "Found among {n} generated inputs: on **{source}** beam search (width {k}) reaches log p = {b:.3f}, "
+        "greedy only {g:.3f}. {verdict}",
+        "在 {n} 个生成输入中找到：对 **{source}**，束搜索（束宽 {k}）的 log p = {b:.3f}，贪心解码只有 {g:.3f}。{verdict}",
+    ),
+    "examples.beam_this_one": (
+        "This input makes the point: beam search (width {k}) reaches log p = {b:.3f}, greedy only {g:.3f}. {verdict}",
+        "这个输入正说明问题：束搜索（束宽 {k}）的 log p = {b:.3f}，贪心解码只有 {g:.3f}。{verdict}",
+    ),
+    "examples.beam_fixes": ("Greedy is wrong, the beam is right.", "贪心解码错了，束搜索对了。"),
+    "examples.beam_likelier": (
+        "The beam's output is likelier, yet not the right answer: a higher log p is not always better.",
+        "束搜索的输出概率更高，却不是正确答案：log p 更高不一定更好。",
+    ),
+    "examples.beam_longer": (
+        "(No such input within the training lengths; this one is longer.)",
+        "（训练长度范围内没有这样的输入；这个更长。）",
+    ),
     # --- Compare ------------------------------------------------------------------------------
     "compare.title": ("Compare", "对比"),
     "compare.caption": (

@@ -206,6 +206,60 @@ def test_beam_bad_input():
     assert not at.exception and "at most" in texts(at)
 
 
+def test_beam_shows_the_correct_answer_and_offers_an_input_where_beam_beats_greedy():
+    from seq2seq.ui import models
+
+    models._results.clear()  # forget what earlier tests searched: the page offers to search
+    at = open_page("pages/beam.py", model="reverse-vanilla")
+    assert "Correct answer" in texts(at) and "✅ correct" in texts(at)  # greedy and beam agree on the default
+    find = at.button(key="beam_example_find")
+    assert "beats greedy" in find.label
+    at.number_input(key="beam_width").set_value(2)
+    find.click().run()  # searches (cached per model), then opens the example with the width it was found at
+    assert not at.exception, at.exception
+    src = at.text_input(key="src").value
+    assert src != "attention" and at.query_params["src"] in (src, [src])
+    assert at.number_input(key="beam_width").value == 5
+    shown = texts(at)
+    assert "❌ wrong" in shown and "✅ correct" in shown and ":red[" in shown  # greedy wrong, beam right
+    assert "Greedy is wrong, the beam is right." in shown and "differs from greedy" in shown
+    # another input: the offer is one click away, without searching again
+    at.text_input(key="src").set_value("lecture").run()
+    at.button(key="beam_example_try").click().run()
+    assert at.text_input(key="src").value == src
+
+
+def test_beam_says_when_no_input_beats_greedy():
+    at = open_page("pages/beam.py", model="numbers-vanilla")
+    at.button(key="beam_example_find").click().run()
+    assert not at.exception and "there is none where beam search (width 5) beats greedy" in texts(at)
+
+
+def test_beam_node_in_the_link_selects_it_and_a_bad_one_is_ignored():
+    at = open_page("pages/beam.py", src="lecture", node="3")
+    assert at.session_state["beam_node"] == 3 and "Selected hypothesis** (step 1" in texts(at)
+    for bad in ("99999", "abc", "-1", "0"):
+        at = open_page("pages/beam.py", src="lecture", node=bad)
+        assert not at.exception and "winner" in texts(at)  # the winner is selected instead
+        assert "node" not in at.query_params
+
+
+def test_compare_and_translate_note_an_input_longer_than_the_training_inputs():
+    word = "pneumonoultramicroscopicsilicovolcanoconiosis"[:44]
+    note = "trained on inputs of 3–24 characters; yours has 44"
+    at = open_page("pages/compare.py", src=word)
+    assert texts(at).count(note) == 2  # under each model
+    at = open_translate(src=word)
+    assert note in texts(at)
+
+
+def test_translate_marks_wrong_tokens_red_and_shows_the_whole_answer():
+    at = open_translate(model="reverse-vanilla", src="abcdefghijklmnopqrst")
+    assert ":red[" in texts(at) and "the output is wrong" in texts(at)
+    answer = next(c for c in at.code if c.value == "tsrqponmlkjihgfedcba")
+    assert answer.proto.wrap_lines
+
+
 def test_compare_defaults_to_the_task_pair_and_draws_the_bottleneck():
     at = open_page("pages/compare.py", src="abcdefghijklmnopqrst")
     assert at.selectbox(key="left").value == "reverse-vanilla"
@@ -326,7 +380,8 @@ def test_lecture_page_fills_every_section_with_the_models_numbers():
 
 def test_lecture_teacher_forcing_table_uses_an_input_the_model_gets_wrong():
     at = open_page("pages/lecture.py", model="reverse-vanilla", src="abc")
-    assert "An input on which this model errs" in texts(at)
+    assert "An input of the training lengths (3–24 characters) on which this model errs" in texts(at)
+    assert "Free running goes wrong first at **t = " in texts(at)
     assert "the attention section uses **reverse-attention" in texts(at)  # vanilla: attention from its sibling
     table = at.dataframe[1].value
     assert "  ✗" in "".join(map(str, table.iloc[:, -1]))
@@ -334,12 +389,17 @@ def test_lecture_teacher_forcing_table_uses_an_input_the_model_gets_wrong():
 
 def test_lecture_switching_the_score_function():
     at = open_page("pages/lecture.py", model="reverse-attention", src="encoder")
-    picker = at.selectbox(key="att")
-    assert set(picker.options) >= {"reverse-attention", "reverse-attention-dot", "reverse-attention-general"}
-    assert "score function: **additive**" in texts(at)
-    picker.set_value("reverse-attention-dot").run()
+    picker = at.selectbox(key="att_score")  # score functions, not checkpoint names
+    assert set(picker.options) >= {"additive", "dot", "general", "scaled dot"}
+    assert picker.value == "additive" and at.query_params["att"] in ("additive", ["additive"])
+    picker.set_value("dot").run()
     assert not at.exception
     assert any(r"e_{t,i} = s_{t-1}^{\top} h_i" in s for s in latex(at))
+    assert at.query_params["att"] in ("dot", ["dot"])
+    # an older link names the model: it still opens its score function; in 中文 the names are Chinese
+    at = open_page("pages/lecture.py", model="reverse-attention", src="encoder", att="reverse-attention-dot", lang="zh")
+    picker = at.selectbox(key="att_score")
+    assert picker.value == "dot" and "点积" in picker.options
 
 
 def test_chinese_everywhere_from_the_link():
@@ -365,6 +425,14 @@ def test_language_switch_in_the_sidebar_and_presentation_mode():
     at.run()
     assert not at.exception and at.title[0].value == "逐步解码"
     assert not [e for e in at.expander if "导出" in e.label]  # an advanced control: hidden when presenting
+
+
+def test_lecture_beam_section_offers_the_example():
+    at = open_page("pages/lecture.py", present="1", model="reverse-vanilla", section="4")
+    keys = {b.key for b in at.button}  # "find" the first time in this process, then "try" (cached per model)
+    at.button(key="beam_example_find" if "beam_example_find" in keys else "beam_example_try").click().run()
+    assert not at.exception and at.text_input(key="src").value != "attention"
+    assert "This input makes the point" in texts(at) and "Greedy is wrong, the beam is right." in texts(at)
 
 
 def test_presentation_mode_from_the_link_shows_one_section():

@@ -142,6 +142,11 @@ def test_beam_tree_is_drawn_with_pruned_nodes_and_clickable(page, app_url, outpu
     assert after != before
     assert page.locator(".st-key-node_heatmap .js-plotly-plot").count() == 1
     page.screenshot(path=str(output_dir / "beam-node.png"), full_page=True)
+    # the clicked node is in the link: opening it again shows the same selection
+    assert "node=" in page.url
+    page.goto(page.url)
+    wait_idle(page)
+    assert page.get_by_text("Selected hypothesis").locator("..").inner_text() == after
 
 
 def test_compare_shows_the_bottleneck(page, app_url, output_dir):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 
@@ -13,6 +15,7 @@ from ..errors import CheckpointError
 from . import browser, charts, store
 from .lang import t
 
+T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # ATTENTION_LAB_CHECKPOINTS points the app at another folder (tests use it).
 CHECKPOINT_DIR = Path(os.environ.get("ATTENTION_LAB_CHECKPOINTS", REPO_ROOT / "checkpoints"))
@@ -150,26 +153,40 @@ def sibling(name: str) -> str | None:
 
 
 @st.cache_resource
-def _length_curves() -> dict:
-    """Shared store of computed length curves (results of read-only models; bounded below)."""
+def _results() -> dict:
+    """Shared store of results computed from read-only shipped models (bounded in ``per_model``)."""
     return {}
 
 
-def length_curve(name: str, n: int, progress=None) -> list[dict]:
-    """``analysis.accuracy_by_length`` of a shipped model, computed once per file version.
+MAX_RESULTS = 64  # entries per store; the oldest goes first
 
-    (Not st.cache_data: the first computation reports progress to a bar on the page.)
+
+def per_model(name: str, what: tuple, compute: Callable[[Checkpoint], T], compute_now: bool = True) -> T | None:
+    """``compute(model)`` once per shipped file version, shared by every session, or once per
+    session for a session's own model (never shared). ``what`` names the computation and its
+    arguments. ``compute_now=False`` only looks: None when nothing has been computed yet.
+
+    (Not st.cache_data: a first computation may report progress to the page.)
     """
-    if name in session_models():  # a session's own model: computed for it, never shared
-        return analysis.accuracy_by_length(session_models()[name], n=n, progress=progress)
-    path = available()[name]
-    key = (str(path), path.stat().st_mtime_ns, n)
-    store = _length_curves()
+    if name in session_models():
+        ckpt = session_models()[name]
+        store, key = st.session_state.setdefault("_session_results", {}), (name, id(ckpt), *what)
+    else:
+        path = available()[name]
+        ckpt, store, key = None, _results(), (str(path), path.stat().st_mtime_ns, *what)
     if key not in store:
-        if len(store) >= 64:
+        if not compute_now:
+            return None
+        value = compute(ckpt if ckpt is not None else load(path))
+        if len(store) >= MAX_RESULTS:
             store.pop(next(iter(store)))
-        store[key] = analysis.accuracy_by_length(load(path), n=n, progress=progress)
+        store[key] = value
     return store[key]
+
+
+def length_curve(name: str, n: int, progress=None) -> list[dict]:
+    """``analysis.accuracy_by_length`` of a model, computed once (``per_model``)."""
+    return per_model(name, ("length_curve", n), lambda ckpt: analysis.accuracy_by_length(ckpt, n=n, progress=progress))
 
 
 def all_names() -> list[str]:

@@ -97,3 +97,22 @@ def warn_unknown(unknown: list[str], guess: bool = False) -> None:
     if unknown:
         names = ", ".join(md_token_with_codepoint(u) for u in unknown)
         st.warning(t("common.unknown", names=names) + (" " + t("common.unknown_guess") if guess else ""))
+
+
+def note_length(ckpt, source: str) -> None:
+    """The one note for an input outside the lengths ``ckpt`` trained on (Translate, Compare, Beam)."""
+    import streamlit as st
+
+    from ..analysis import in_range, trained_range
+    from .lang import t
+
+    if not in_range(ckpt, source):
+        lo, hi = trained_range(ckpt)
+        st.info(t("common.length_note", lo=lo, hi=hi, n=len(source)))
+
+
+def show_answer(answer: str) -> None:
+    """The correct answer in a box that wraps, so a long answer is shown whole."""
+    import streamlit as st
+
+    st.code(answer, language=None, wrap_lines=True)

@@ -1,0 +1,98 @@
+"""Measurements and teaching examples (seq2seq/analysis.py) on the shipped checkpoints."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from seq2seq import analysis, checkpoint
+from seq2seq.search import beam_search, trace, translate
+
+from .conftest import CHECKPOINTS
+
+
+@pytest.fixture(scope="module")
+def numbers_vanilla() -> checkpoint.Checkpoint:
+    return checkpoint.load(CHECKPOINTS / "numbers-vanilla.safetensors")
+
+
+def test_trained_range_and_in_range(attention_ckpt):
+    assert analysis.trained_range(attention_ckpt) == (3, 24)
+    assert analysis.in_range(attention_ckpt, "abc") and analysis.in_range(attention_ckpt, "x" * 24)
+    assert not analysis.in_range(attention_ckpt, "ab") and not analysis.in_range(attention_ckpt, "x" * 44)
+    # an older card without "source_chars": a character task's own lengths
+    bare = dataclasses.replace(attention_ckpt, card={})
+    assert analysis.trained_range(bare) == (attention_ckpt.task.min_len, attention_ckpt.task.max_len)
+    # unknown range (no card, no character task): every length is "in range"
+    unknown = dataclasses.replace(attention_ckpt, card={}, task=None)
+    assert analysis.trained_range(unknown) is None and analysis.in_range(unknown, "x" * 99)
+
+
+@pytest.mark.parametrize(
+    ("output", "target", "expected"),
+    [
+        (list("abc"), list("abc"), None),
+        (list("abx"), list("abc"), 2),
+        (list("ab"), list("abc"), 2),  # a missing token counts
+        (list("abcd"), list("abc"), 3),  # so does an extra one
+        (list("xbc"), list("abc"), 0),
+        ([], [], None),
+    ],
+)
+def test_first_mistake(output, target, expected):
+    assert analysis.first_mistake(output, target) == expected
+
+
+def test_find_error_prefers_an_input_of_the_training_range(vanilla_ckpt):
+    found = analysis.find_error(vanilla_ckpt, n=200)
+    assert found is not None and found.in_range and found.tried <= 200
+    assert 3 <= len(found.source) <= 24
+    assert found.target == vanilla_ckpt.task.answer(found.source)
+    assert translate(vanilla_ckpt.model, vanilla_ckpt.tokenizer, [found.source]) == [found.output] != [found.target]
+
+
+def test_find_error_falls_back_to_longer_inputs_and_says_so(attention_ckpt):
+    # the attention model gets the first 200 inputs of its range right (its exact match is ~99.9 %)
+    found = analysis.find_error(attention_ckpt, n=200)
+    assert found is not None and not found.in_range
+    assert 24 < len(found.source) <= 48 and found.tried > 200
+    assert trace(attention_ckpt.model, attention_ckpt.tokenizer, found.source).output != found.target
+
+
+def test_find_error_without_a_generator(vanilla_ckpt):
+    assert analysis.find_error(dataclasses.replace(vanilla_ckpt, task=None)) is None
+
+
+def test_find_beam_example_where_the_beam_fixes_greedy(vanilla_ckpt):
+    finding = analysis.find_beam_example(vanilla_ckpt, width=5, n=300, max_beams=20)
+    ex = finding.example
+    assert ex is not None and ex.fixes_greedy and ex.in_range and ex.width == 5
+    assert 1 <= finding.beams <= 20 and finding.tried <= 300
+    # checked again from scratch: beam right with a higher log p, greedy wrong
+    greedy = trace(vanilla_ckpt.model, vanilla_ckpt.tokenizer, ex.source)
+    best = beam_search(vanilla_ckpt.model, vanilla_ckpt.tokenizer, ex.source, width=5).nbest[0]
+    assert greedy.output == ex.greedy != ex.target == vanilla_ckpt.task.answer(ex.source)
+    assert best.text == ex.beam == ex.target
+    assert best.score == pytest.approx(ex.beam_logp) and greedy.log_prob == pytest.approx(ex.greedy_logp)
+    assert ex.beam_logp > ex.greedy_logp
+
+
+def test_find_beam_example_says_when_there_is_none(numbers_vanilla):
+    finding = analysis.find_beam_example(numbers_vanilla, n=100, max_beams=10)
+    assert finding.example is None
+    assert 90 <= finding.tried <= 100 and finding.beams == 10  # bounded: 10 beam searches, no more
+
+
+def test_find_beam_example_without_a_generator(vanilla_ckpt):
+    finding = analysis.find_beam_example(dataclasses.replace(vanilla_ckpt, task=None))
+    assert (finding.tried, finding.beams, finding.example) == (0, 0, None)
+
+
+def test_find_beam_example_is_bounded_on_longer_inputs(attention_ckpt):
+    # no input of the range where the beam fixes greedy (none among 300, searched exhaustively):
+    # the longer round runs too, with at most half as many beam searches
+    finding = analysis.find_beam_example(attention_ckpt, n=50, max_beams=4, n_longer=30)
+    assert 50 < finding.tried <= 80 and 4 < finding.beams <= 4 + 2
+    if finding.example is not None:
+        assert finding.example.beam_logp > finding.example.greedy_logp
