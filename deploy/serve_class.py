@@ -113,6 +113,35 @@ def healthy(port: int) -> bool:
         return False
 
 
+def warm(port: int, timeout: float = 300.0) -> float:
+    """Run app.py once in a replica, as a browser's first visit would, and return its seconds.
+
+    Needed, not only polite: until a process's first run reaches st.navigation, Streamlit
+    treats the pages/ folder as old-style pages (PagesManager.uses_pages_directory), so a
+    second visitor arriving in that window (a class opening the link together) ran
+    pages/<page>.py alone: no sidebar, no model. The run also imports torch and loads every
+    shipped model (the Home page), so the first student does not wait for that either.
+    """
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    start = time.monotonic()
+    with connect(f"ws://{HOST}:{port}/_stcore/stream", max_size=None, open_timeout=30) as ws:
+        rerun = BackMsg()
+        rerun.rerun_script.query_string = ""
+        rerun.rerun_script.page_script_hash = ""
+        ws.send(rerun.SerializeToString())
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                raise TimeoutError(f"replica {port}: app.py did not finish within {timeout:.0f} s")
+            msg = ForwardMsg()
+            msg.ParseFromString(ws.recv(timeout=left))
+            if msg.WhichOneof("type") == "script_finished":
+                return time.monotonic() - start
+
+
 class Class:
     def __init__(self, replicas: int, port: int, base_port: int, run_dir: Path, fail_timeout: int) -> None:
         if not 1 <= replicas <= MAX_REPLICAS:
@@ -164,6 +193,9 @@ class Class:
             time.sleep(0.3)
         if stop:
             return
+        self.warm_all()
+        if stop:
+            return
         self.spawn("nginx", nginx_command(self.nginx, self.run_dir), self.run_dir / "nginx.out")
         while not healthy(self.port) and not stop:
             if self.procs["nginx"].poll() is not None:
@@ -178,6 +210,19 @@ class Class:
                           "log": str(self.run_dir / f"replica-{p}.log")} for p in self.replica_ports],
         }  # fmt: skip
         (self.run_dir / "state.json").write_text(json.dumps(state, indent=1) + "\n")
+
+    def warm_all(self) -> None:
+        """One first run in every replica at once (see warm); a failure is reported, not fatal."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        print("warming every replica (one run of app.py each) …", flush=True)
+        with ThreadPoolExecutor(len(self.replica_ports)) as pool:
+            runs = {p: pool.submit(warm, p) for p in self.replica_ports}
+            for p, run in runs.items():
+                try:
+                    run.result()
+                except Exception as exc:  # the replica still serves; only its first visitors may see the race
+                    print(f"warning: replica {p} could not be warmed ({exc})", flush=True)
 
     def watch(self, stop: list[bool]) -> int:
         """Until asked to stop or nginx dies; a dead replica is reported once, then routed around."""
