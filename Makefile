@@ -71,6 +71,11 @@ checkpoints: $(BIN)/.installed-run
 bench: $(BIN)/.installed-dev chromium
 	$(BIN)/python benchmarks/bench.py
 
+# Speed as a person feels it: Attention Lab against a bare Streamlit app in one headless Chromium
+# (a step, a first and a second visitor, with ratios; ~3 min). Also a section of make bench.
+bench-felt: $(BIN)/.installed-dev chromium
+	$(BIN)/python benchmarks/felt_speed.py
+
 # Speed figures (not part of make test): time to 99 % on reverse 3-12, then on every task.
 bench-train: $(BIN)/.installed-run
 	$(BIN)/python benchmarks/time_to_accuracy.py
