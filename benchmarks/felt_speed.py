@@ -17,11 +17,13 @@ marked stale, every .js-plotly-plot has its layout and SVG and is not transition
 websocket message has arrived for 250 ms after that (the reported time is when the page
 became idle, not the end of the quiet window). Times come from the page's own clock
 (performance.now()): a wrapped WebSocket stamps every message sent and received, and a
-longtask observer sums the main thread's busy time. Each step is split, roughly, into
-  input → request sent (the browser: widget handling, debounce),
-  request sent → last message received (the server's run, as the browser sees it),
-  last message → idle (the browser: React, Plotly's draws after the last delta),
-  main thread busy (long tasks ≥ 50 ms within the step; overlaps the parts above).
+longtask observer sums the main thread's busy time; the DevTools protocol stamps the same
+frames on the wire. Each step is split into
+  server: our request on the wire → the server's last frame on the wire (network stamps, so
+          not delayed by a busy page), and browser: the rest of the step;
+and, from the page's clock (message events wait behind rendering, so these overlap):
+  input → request sent (widget handling, debounce), request sent → last message handled,
+  last message → idle (React, Plotly's draws), main thread busy (long tasks ≥ 50 ms).
 Writes benchmarks/results/felt_speed.{md,json}; benchmarks/bench.py adds the rows to its table.
 """
 
@@ -145,11 +147,27 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+FRAMES: dict = {}  # page -> its websocket frames on the wire
+
+
+def listen_frames(page) -> list[tuple[str, float]]:
+    """Websocket frames as the network stack stamps them (DevTools protocol, seconds): unlike the
+    page's message events, these are not delayed while the main thread is busy rendering."""
+    frames: list[tuple[str, float]] = []
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameSent", lambda e: frames.append(("sent", e["timestamp"])))
+    cdp.on("Network.webSocketFrameReceived", lambda e: frames.append(("recv", e["timestamp"])))
+    FRAMES[page] = frames
+    return frames
+
+
 def visit(browser, url: str):
     """A new visitor: navigation start → idle with its charts drawn (ms, the page's clock)."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
     context.add_init_script(PROBE)
     page = context.new_page()
+    listen_frames(page)
     page.set_default_timeout(120_000)
     page.goto(url, wait_until="commit")
     page.wait_for_function("() => window.__felt && window.__felt.ready")
@@ -160,6 +178,7 @@ def visit(browser, url: str):
 def step(page, app: str) -> dict:
     plots = page.locator(".js-plotly-plot").count()
     page.evaluate("() => { window.__felt.input = null; }")
+    FRAMES[page].clear()
     if app == "lab":
         page.locator(NEXT).first.click()
     else:
@@ -169,7 +188,13 @@ def step(page, app: str) -> dict:
     if since is None:
         raise RuntimeError("the input event was not seen")
     idle = page.evaluate("([since, n]) => window.__felt.waitIdle(since, n)", [since, plots])
-    return page.evaluate("([since, idle]) => window.__felt.split(since, idle)", [since, idle])
+    split = page.evaluate("([since, idle]) => window.__felt.split(since, idle)", [since, idle])
+    sent = [t for kind, t in FRAMES[page] if kind == "sent"]
+    received = [t for kind, t in FRAMES[page] if kind == "recv" and sent and t >= sent[0]]
+    # the server's side: our request on the wire → its last frame on the wire (network stamps)
+    split["wire"] = 1000 * (received[-1] - sent[0]) if received else 0.0
+    split["browser"] = split["total"] - split["wire"]
+    return split
 
 
 def measure_app(browser, app: str, port: int, clicks: int, visits: int) -> dict:
@@ -222,7 +247,7 @@ def measure(clicks: int = 12, visits: int = 1, port: int = 8596) -> dict:
             "second_visit_ms": summary([v["drawn_ms"] for v in r["second"]]),
             "step_ms": summary([s["total"] for s in r["steps"]]),
             "step_split_ms": {k: statistics.median(s[k] for s in r["steps"]) for k in
-                              ("to_send", "server", "render", "busy", "messages", "plots")},
+                              ("to_send", "server", "render", "busy", "messages", "plots", "wire", "browser")},
             "raw": r,
         }  # fmt: skip
     lab, bare = result["apps"]["lab"], result["apps"]["bare"]
@@ -273,9 +298,11 @@ def markdown(result: dict) -> str:
         "|---|---:|---:|",
     ]
     parts = [
+        ("**server**: request → last frame, on the wire (DevTools network stamps)", "wire"),
+        ("**browser**: the rest of the step (input, React, Plotly)", "browser"),
         ("input → request sent (browser: widget, debounce)", "to_send"),
-        ("request sent → last message received (server run)", "server"),
-        ("last message → idle, charts drawn (browser render)", "render"),
+        ("request sent → last message handled by the page (server run + queued behind rendering)", "server"),
+        ("last message handled → idle, charts drawn (browser render)", "render"),
         ("main thread busy in long tasks (overlaps the above)", "busy"),
         ("websocket messages per step", "messages"),
         ("Plotly charts on the page", "plots"),
@@ -307,8 +334,8 @@ def rows(result: dict) -> list[tuple[str, list[float], str, str]]:
         out.append((f"{what}: bare Streamlit app", values("bare", key), unit, ""))
         out.append(("… ratio (medians)", [result["ratios"][key]], "×", f"≤ {TARGETS[key]:g}"))
     split = result["apps"]["lab"]["step_split_ms"]
-    out.append(("step, Attention Lab: request sent → last message (server run)", [split["server"]], "ms", ""))
-    out.append(("step, Attention Lab: last message → idle (browser render)", [split["render"]], "ms", ""))
+    out.append(("step, Attention Lab: server (request → last frame on the wire)", [split["wire"]], "ms", ""))
+    out.append(("step, Attention Lab: browser (the rest: input, React, Plotly)", [split["browser"]], "ms", ""))
     return out
 
 
