@@ -291,8 +291,8 @@ def markdown(result: dict) -> str:
     )
     lines += [
         "",
-        "Where a step's time goes (medians, ms; the page's clock, rough: the parts overlap where the browser",
-        "renders deltas while later ones are still on their way):",
+        "Where a step's time goes (medians, ms). The first two rows add up to the step; the rest are from the",
+        "page's clock and overlap, since the browser renders deltas while later ones are still on their way:",
         "",
         "| part | Attention Lab | bare Streamlit app |",
         "|---|---:|---:|",
