@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format checkpoints bench bench-train bench-tasks clean chromium
+.PHONY: run serve-class test lint format checkpoints bench bench-felt bench-train bench-tasks clean chromium nginx
 
 # The venv is rebuilt when a requirements file changes (the stamp records the last install).
 $(BIN)/.installed-run: requirements.txt
@@ -19,6 +19,24 @@ $(BIN)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/.installed-r
 run: $(BIN)/.installed-run
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# A class: nginx on 127.0.0.1:8080 (PORT=) in front of N replicas on ports BASE_PORT.. (default
+# 8601..), with session affinity; foreground, Ctrl-C stops nginx and every replica (deploy/).
+N ?= 4
+BASE_PORT ?= 8601
+CLASS_PORT := $(if $(filter file,$(origin PORT)),8080,$(PORT))
+serve-class: $(BIN)/.installed-run nginx
+	$(BIN)/python deploy/serve_class.py --replicas $(N) --port $(CLASS_PORT) --base-port $(BASE_PORT)
+
+# Debian's nginx for serve-class and its test (tests/test_deploy.py); installed here when missing.
+# Only the binary is used: deploy/serve_class.py gives it its own config, pid and logs.
+nginx:
+	@if command -v dpkg >/dev/null 2>&1 && dpkg -s nginx >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing nginx for make serve-class and its test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	elif command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; then :; \
+	else echo "nginx is missing and apt-get is not available: make serve-class and its test cannot run"; fi
+
 # Browser tests drive Debian's Chromium (Playwright's own download cannot work offline),
 # with CJK and emoji fonts so every script renders; installed here when missing.
 BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
@@ -30,7 +48,7 @@ chromium:
 	elif command -v chromium >/dev/null 2>&1; then :; \
 	else echo "chromium is missing and apt-get is not available: browser tests will fail"; fi
 
-test: $(BIN)/.installed-dev chromium
+test: $(BIN)/.installed-dev chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -52,6 +70,11 @@ checkpoints: $(BIN)/.installed-run
 # Prints a table and writes benchmarks/results/bench.{md,json}. Not part of make test.
 bench: $(BIN)/.installed-dev chromium
 	$(BIN)/python benchmarks/bench.py
+
+# Speed as a person feels it: Attention Lab against a bare Streamlit app in one headless Chromium
+# (a step, a first and a second visitor, with ratios; ~3 min). Also a section of make bench.
+bench-felt: $(BIN)/.installed-dev chromium
+	$(BIN)/python benchmarks/felt_speed.py
 
 # Speed figures (not part of make test): time to 99 % on reverse 3-12, then on every task.
 bench-train: $(BIN)/.installed-run

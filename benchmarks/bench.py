@@ -22,6 +22,8 @@ Sections (each row: median, min-max over the repeats, n):
    that dominate a profiled epoch.
 4. The app: cold start of /translate to a visible heatmap in headless Chromium, reruns of
    the step control and of the beam page at width 5 (click to idle), server memory.
+5. Felt speed (benchmarks/felt_speed.py, also `make bench-felt`): a step, a first and a
+   second visitor, each against a bare Streamlit app in the same browser, with the ratios.
 
 Writes benchmarks/results/bench.json and bench.md (the README quotes them). The machines are
 shared and noisy: compare ratios from one run, not figures across runs.
@@ -643,13 +645,23 @@ def app_section(table: Table, repeats: int, port: int = 8597) -> None:
     table.add("app", "server memory with every shipped model loaded (VmRSS)", rss, "MB")
 
 
+def felt_section(table: Table, repeats: int) -> None:
+    """Speed as a person feels it, against a bare Streamlit app (benchmarks/felt_speed.py)."""
+    import felt_speed
+
+    result = felt_speed.measure(clicks=12, visits=repeats)
+    felt_speed.write(result)
+    for name, values, unit, target in felt_speed.rows(result):
+        table.add("felt", name, values, unit, target)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs per row (Joey NMT training: --joey-repeats)")
     parser.add_argument("--joey-repeats", type=int, default=1, help="Joey NMT trainings (~3 min each)")
     parser.add_argument("--skip-joey", action="store_true")
     parser.add_argument("--reuse-joey", action="store_true", help="reuse Joey NMT trainings saved in --work")
-    parser.add_argument("--only", choices=("machine", "app"), help="run one section (no training comparison)")
+    parser.add_argument("--only", choices=("machine", "app", "felt"), help="run one section (no training comparison)")
     parser.add_argument("--epoch-seconds", type=float, default=600, help="cap on the profiled epoch's length")
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work", help="data, Joey's venv, models")
     args = parser.parse_args()
@@ -665,6 +677,8 @@ def main() -> int:
         machine_section(table, data, args.epoch_seconds)
     if args.only in (None, "app"):
         app_section(table, args.repeats)
+    if args.only in (None, "felt"):
+        felt_section(table, args.repeats)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench.json").write_text(json.dumps({"machine": machine, "rows": table.rows}, indent=1) + "\n")
     (RESULTS / "bench.md").write_text(table.markdown(machine))

@@ -1,0 +1,362 @@
+"""Speed as a person feels it: Attention Lab against a bare Streamlit app, in one headless Chromium.
+
+    python benchmarks/felt_speed.py [--clicks 12] [--visits 1]     # also: make bench-felt
+
+For each app (Attention Lab's /translate?model=reverse-attention&src=abcdefghijklmnopqrst, and
+benchmarks/bare_app.py: a title, a text input, a slider and one Plotly heatmap):
+
+- first visitor: a freshly started server (answering its health check, nobody served yet);
+  a new browser context opens the page; navigation start → page idle with every chart drawn;
+- second visitor: another context on the now warm server, the same;
+- a step: ⏭ Next on Attention Lab, ArrowRight on the bare app's slider; the input event →
+  idle, charts drawn (one click to warm up, then --clicks counted: median, min–max).
+
+"Idle" (in the page, polled every animation frame): the app root says
+data-test-script-state="notRunning", no status widget says running/connecting, no element is
+marked stale, every .js-plotly-plot has its layout and SVG and is not transitioning, and no
+websocket message has arrived for 250 ms after that (the reported time is when the page
+became idle, not the end of the quiet window). Times come from the page's own clock
+(performance.now()): a wrapped WebSocket stamps every message sent and received, and a
+longtask observer sums the main thread's busy time; the DevTools protocol stamps the same
+frames on the wire. Each step is split into
+  server: our request on the wire → the server's last frame on the wire (network stamps, so
+          not delayed by a busy page), and browser: the rest of the step;
+and, from the page's clock (message events wait behind rendering, so these overlap):
+  input → request sent (widget handling, debounce), request sent → last message handled,
+  last message → idle (React, Plotly's draws), main thread busy (long tasks ≥ 50 ms).
+Writes benchmarks/results/felt_speed.{md,json}; benchmarks/bench.py adds the rows to its table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+from many_users import ARGS as CHROMIUM_ARGS  # noqa: E402
+
+LAB_PATH = "/translate?model=reverse-attention&src=abcdefghijklmnopqrst"
+APPS = {
+    "lab": {"title": "Attention Lab", "script": "app.py", "path": LAB_PATH},
+    "bare": {"title": "bare Streamlit app", "script": "benchmarks/bare_app.py", "path": "/"},
+}
+NEXT = ".st-key-next button:not([disabled])"
+SLIDER = '[data-testid="stSlider"] input[type="range"]'
+
+PROBE = """
+(() => {
+  const felt = (window.__felt = { msgs: [], sends: [], input: null, long: [] });
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      if (String(args[0]).includes("_stcore/stream")) {
+        this.addEventListener("message", () => felt.msgs.push(performance.now()));  // before the app's own handler
+        const send = this.send.bind(this);
+        this.send = (data) => { felt.sends.push(performance.now()); return send(data); };
+      }
+    }
+  };
+  for (const type of ["pointerdown", "keydown"]) {
+    addEventListener(type, () => { felt.input = performance.now(); }, true);
+  }
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) felt.long.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask", buffered: true });
+  } catch (e) {}
+  felt.ready = (minPlots) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    if (status && /running|connecting/i.test(status.textContent)) return false;
+    if (document.querySelector('[data-stale="true"]')) return false;
+    const plots = [...document.querySelectorAll(".js-plotly-plot")];
+    return plots.length >= minPlots &&
+      plots.every((gd) => gd._fullLayout && gd.querySelector(".main-svg") && !gd._transitioning);
+  };
+  felt.waitIdle = (since, minPlots, quietMs = 250) => new Promise((resolve) => {
+    let readyAt = null;
+    const tick = () => {
+      const now = performance.now();
+      const lastMsg = felt.msgs.length ? felt.msgs[felt.msgs.length - 1] : -1;
+      if (felt.ready(minPlots) && (lastMsg > since || now - since > quietMs)) {
+        if (readyAt === null || readyAt < lastMsg) readyAt = now;
+        if (now - Math.max(readyAt, lastMsg) > quietMs) return resolve(readyAt);
+      } else {
+        readyAt = null;
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  felt.split = (since, idle) => {
+    const sends = felt.sends.filter((t) => t >= since && t <= idle);
+    const msgs = felt.msgs.filter((t) => t >= since && t <= idle);
+    const busy = felt.long.reduce((sum, [start, d]) =>
+      sum + Math.max(0, Math.min(start + d, idle) - Math.max(start, since)), 0);
+    const sent = sends.length ? sends[0] : since;
+    const last = msgs.length ? msgs[msgs.length - 1] : sent;
+    return { total: idle - since, to_send: sent - since, server: last - sent, render: idle - last,
+             busy, messages: msgs.length, plots: document.querySelectorAll(".js-plotly-plot").length };
+  };
+})();
+"""
+
+
+def start_server(script: str, port: int) -> tuple[subprocess.Popen, float]:
+    """`streamlit run SCRIPT` on a loopback port; returns it and the seconds until it answered."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ | {"PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    deadline = start + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.read().strip() == b"ok":
+                    return proc, time.perf_counter() - start
+        except OSError:
+            pass
+        if proc.poll() is not None or time.perf_counter() > deadline:
+            proc.kill()
+            raise RuntimeError(f"streamlit run {script} did not start")
+        time.sleep(0.05)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+FRAMES: dict = {}  # page -> its websocket frames on the wire
+
+
+def listen_frames(page) -> list[tuple[str, float]]:
+    """Websocket frames as the network stack stamps them (DevTools protocol, seconds): unlike the
+    page's message events, these are not delayed while the main thread is busy rendering."""
+    frames: list[tuple[str, float]] = []
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameSent", lambda e: frames.append(("sent", e["timestamp"])))
+    cdp.on("Network.webSocketFrameReceived", lambda e: frames.append(("recv", e["timestamp"])))
+    FRAMES[page] = frames
+    return frames
+
+
+def visit(browser, url: str):
+    """A new visitor: navigation start → idle with its charts drawn (ms, the page's clock)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=1)
+    context.add_init_script(PROBE)
+    page = context.new_page()
+    listen_frames(page)
+    page.set_default_timeout(120_000)
+    page.goto(url, wait_until="commit")
+    page.wait_for_function("() => window.__felt && window.__felt.ready")
+    drawn = page.evaluate("() => window.__felt.waitIdle(0, 1)")
+    return page, {"drawn_ms": drawn, **page.evaluate("d => window.__felt.split(0, d)", drawn)}
+
+
+def step(page, app: str) -> dict:
+    plots = page.locator(".js-plotly-plot").count()
+    page.evaluate("() => { window.__felt.input = null; }")
+    FRAMES[page].clear()
+    if app == "lab":
+        page.locator(NEXT).first.click()
+    else:
+        page.locator(SLIDER).first.focus()
+        page.keyboard.press("ArrowRight")
+    since = page.evaluate("() => window.__felt.input")
+    if since is None:
+        raise RuntimeError("the input event was not seen")
+    idle = page.evaluate("([since, n]) => window.__felt.waitIdle(since, n)", [since, plots])
+    split = page.evaluate("([since, idle]) => window.__felt.split(since, idle)", [since, idle])
+    sent = [t for kind, t in FRAMES[page] if kind == "sent"]
+    received = [t for kind, t in FRAMES[page] if kind == "recv" and sent and t >= sent[0]]
+    # the server's side: our request on the wire → its last frame on the wire (network stamps)
+    split["wire"] = 1000 * (received[-1] - sent[0]) if received else 0.0
+    split["browser"] = split["total"] - split["wire"]
+    return split
+
+
+def measure_app(browser, app: str, port: int, clicks: int, visits: int) -> dict:
+    spec = APPS[app]
+    out: dict = {"answer_s": [], "first": [], "second": [], "steps": []}
+    for v in range(visits):
+        proc, answered = start_server(spec["script"], port)
+        try:
+            out["answer_s"].append(answered)
+            url = f"http://127.0.0.1:{port}{spec['path']}"
+            first, first_t = visit(browser, url)
+            out["first"].append(first_t)
+            first.context.close()
+            second, second_t = visit(browser, url)
+            out["second"].append(second_t)
+            if v == 0:
+                step(second, app)  # one to warm up, not counted
+                out["steps"] = [step(second, app) for _ in range(clicks)]
+                second.screenshot(path=str(RESULTS / f"felt_speed-{app}.png"))
+            second.context.close()
+        finally:
+            stop_server(proc)
+    return out
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def measure(clicks: int = 12, visits: int = 1, port: int = 8596) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()  # the machine is shared: say how busy it was
+    raw = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            for app in ("bare", "lab"):
+                print(f"measuring {APPS[app]['title']} …", flush=True)
+                raw[app] = measure_app(browser, app, port, clicks, visits)
+        finally:
+            browser.close()
+    result: dict = {"date": dt.date.today().isoformat(), "clicks": clicks, "visits": visits, "apps": {},
+                    "load_before": load_before, "load_after": os.getloadavg()}  # fmt: skip
+    for app, r in raw.items():
+        result["apps"][app] = {
+            "server_answers_s": summary(r["answer_s"]),
+            "first_visit_ms": summary([v["drawn_ms"] for v in r["first"]]),
+            "second_visit_ms": summary([v["drawn_ms"] for v in r["second"]]),
+            "step_ms": summary([s["total"] for s in r["steps"]]),
+            "step_split_ms": {k: statistics.median(s[k] for s in r["steps"]) for k in
+                              ("to_send", "server", "render", "busy", "messages", "plots", "wire", "browser")},
+            "raw": r,
+        }  # fmt: skip
+    lab, bare = result["apps"]["lab"], result["apps"]["bare"]
+    result["ratios"] = {
+        k: lab[k]["median"] / bare[k]["median"] for k in ("step_ms", "first_visit_ms", "second_visit_ms")
+    }
+    return result
+
+
+def spread(s: dict, scale: float = 1.0, digits: int = 0) -> str:
+    median = f"{s['median'] * scale:,.{digits}f}"
+    return median if s["n"] < 2 else f"{median} ({s['min'] * scale:,.{digits}f}–{s['max'] * scale:,.{digits}f})"
+
+
+def markdown(result: dict) -> str:
+    lab, bare, ratio = result["apps"]["lab"], result["apps"]["bare"], result["ratios"]
+    rows = [
+        ("step: click ⏭ Next / the bare app's slider → idle, charts drawn "
+         f"({result['clicks']} after one warm-up), ms", "step_ms", 1.0, 0),
+        ("first visitor of a freshly started server → charts drawn, s", "first_visit_ms", 1e-3, 2),
+        ("second visitor (server warm) → charts drawn, s", "second_visit_ms", 1e-3, 2),
+    ]  # fmt: skip
+    lines = [
+        f"# Felt speed, {result['date']}",
+        "",
+        "Command: `make bench-felt` (`python benchmarks/felt_speed.py`). One headless Chromium, server and",
+        "browser on the same machine. Attention Lab: `/translate?model=reverse-attention&src=abcdefghijklmnopqrst`;",
+        "the floor: `benchmarks/bare_app.py` (title, text input, slider, one Plotly heatmap).",
+        f"Load average (1 min) before / after: {result['load_before'][0]:.1f} / {result['load_after'][0]:.1f} "
+        f"on {os.cpu_count()} cores.",
+        "",
+        "| what a person does | Attention Lab | bare Streamlit app | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, key, scale, digits in rows:
+        lines.append(f"| {label} | {spread(lab[key], scale, digits)} | {spread(bare[key], scale, digits)} "
+                     f"| {ratio[key]:.1f}× |")  # fmt: skip
+    lines.append(
+        f"| server launch → answering its health check, s | {spread(lab['server_answers_s'], 1, 2)} "
+        f"| {spread(bare['server_answers_s'], 1, 2)} | |"
+    )
+    lines += [
+        "",
+        "Where a step's time goes (medians, ms). The first two rows add up to the step; the rest are from the",
+        "page's clock and overlap, since the browser renders deltas while later ones are still on their way:",
+        "",
+        "| part | Attention Lab | bare Streamlit app |",
+        "|---|---:|---:|",
+    ]
+    parts = [
+        ("**server**: request → last frame, on the wire (DevTools network stamps)", "wire"),
+        ("**browser**: the rest of the step (input, React, Plotly)", "browser"),
+        ("input → request sent (browser: widget, debounce)", "to_send"),
+        ("request sent → last message handled by the page (server run + queued behind rendering)", "server"),
+        ("last message handled → idle, charts drawn (browser render)", "render"),
+        ("main thread busy in long tasks (overlaps the above)", "busy"),
+        ("websocket messages per step", "messages"),
+        ("Plotly charts on the page", "plots"),
+    ]
+    for label, key in parts:
+        lines.append(f"| {label} | {lab['step_split_ms'][key]:,.0f} | {bare['step_split_ms'][key]:,.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+TARGETS = {"step_ms": 5.0, "first_visit_ms": 1.5, "second_visit_ms": 1.3}  # issue 19: ratios to the bare app
+
+
+def rows(result: dict) -> list[tuple[str, list[float], str, str]]:
+    """(measure, values, unit, target) for benchmarks/bench.py's table."""
+
+    def values(app: str, key: str) -> list[float]:
+        raw = result["apps"][app]["raw"]
+        if key == "step_ms":
+            return [s["total"] for s in raw["steps"]]
+        return [v["drawn_ms"] / 1000 for v in raw["first" if key == "first_visit_ms" else "second"]]
+
+    out = []
+    for key, what, unit in (
+        ("step_ms", "step click → idle, charts drawn", "ms"),
+        ("first_visit_ms", "first visitor of a fresh server → charts drawn", "s"),
+        ("second_visit_ms", "second visitor (warm server) → charts drawn", "s"),
+    ):
+        out.append((f"{what}: Attention Lab", values("lab", key), unit, ""))
+        out.append((f"{what}: bare Streamlit app", values("bare", key), unit, ""))
+        out.append(("… ratio (medians)", [result["ratios"][key]], "×", f"≤ {TARGETS[key]:g}"))
+    split = result["apps"]["lab"]["step_split_ms"]
+    out.append(("step, Attention Lab: server (request → last frame on the wire)", [split["wire"]], "ms", ""))
+    out.append(("step, Attention Lab: browser (the rest: input, React, Plotly)", [split["browser"]], "ms", ""))
+    return out
+
+
+def write(result: dict) -> str:
+    text = markdown(result)
+    (RESULTS / "felt_speed.md").write_text(text)
+    (RESULTS / "felt_speed.json").write_text(json.dumps(result, indent=1) + "\n")
+    return text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=12)
+    parser.add_argument("--visits", type=int, default=1, help="fresh servers per app (first/second visitor rows)")
+    parser.add_argument("--port", type=int, default=8596)
+    args = parser.parse_args()
+    result = measure(args.clicks, args.visits, args.port)
+    print(write(result))
+    print(f"wrote {RESULTS / 'felt_speed.md'} and felt_speed.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
