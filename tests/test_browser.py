@@ -193,6 +193,24 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     page.wait_for_timeout(500)
     assert page.locator('[data-testid="stCode"]').first.inner_text().strip() == "erutcel"
     page.screenshot(path=str(output_dir / "train-then-translate.png"), full_page=True)
+    # F5: a new Streamlit session, the same browser: its model is still there and still selected
+    page.reload()
+    wait_idle(page)
+    assert_no_exception(page)
+    assert "model=%E2%98%85" in page.url
+    assert "reverse 3–12" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert page.get_by_text("not available here").count() == 0
+    page.screenshot(path=str(output_dir / "train-reload.png"), full_page=True)
+
+
+def test_a_link_to_a_model_that_is_not_here_says_so(page, app_url, output_dir):
+    page.goto(f"{app_url}/translate?model=%E2%98%85%20reverse-attention&src=abc")  # ★ from another browser
+    wait_idle(page)
+    assert_no_exception(page)
+    notice = page.locator('[data-testid="stAlert"]', has_text="not available here")
+    assert "★ reverse-attention" in notice.inner_text() and "reverse-attention" in notice.inner_text()
+    assert "stay with it" in notice.inner_text()
+    page.screenshot(path=str(output_dir / "missing-model.png"), full_page=True)
 
 
 def test_many_users_at_once(browser, app_url, output_dir):
