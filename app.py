@@ -8,7 +8,7 @@ the page titles in the navigation are in that language.
 import streamlit as st
 
 import seq2seq  # noqa: F401  (configures torch before anything else imports it)
-from seq2seq.ui import lang, sidebar
+from seq2seq.ui import frame, lang, sidebar
 from seq2seq.ui.lang import t
 
 st.set_page_config(
@@ -19,6 +19,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if lang.link_presenting() else "auto",
 )
 lang.sync()
+st.session_state[frame.FRAMED] = True  # pages check it (seq2seq/ui/frame.py)
 
 PAGES = [
     st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", url_path="start", default=True),
