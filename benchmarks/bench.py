@@ -604,7 +604,7 @@ def app_section(table: Table, repeats: int, port: int = 8597) -> None:
                 for _ in range(10):
                     begin = time.perf_counter()
                     page.locator(
-                        ".st-key-next button:not([disabled]), .st-key-prev button:not([disabled])"
+                        ".st-key-next button:visible:not([disabled]), .st-key-prev button:visible:not([disabled])"
                     ).last.click()
                     page.wait_for_timeout(30)
                     page.wait_for_selector(IDLE, state="attached", timeout=60_000)

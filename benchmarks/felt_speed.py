@@ -52,7 +52,7 @@ APPS = {
     "lab": {"title": "Attention Lab", "script": "app.py", "path": LAB_PATH},
     "bare": {"title": "bare Streamlit app", "script": "benchmarks/bare_app.py", "path": "/"},
 }
-NEXT = ".st-key-next button:not([disabled])"
+NEXT = ".st-key-next button:visible:not([disabled])"
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 
 PROBE = """

@@ -114,7 +114,7 @@ def main() -> int:
                     for page in pages:
                         start = time.perf_counter()
                         page.locator(
-                            ".st-key-next button:not([disabled]), .st-key-prev button:not([disabled])"
+                            ".st-key-next button:visible:not([disabled]), .st-key-prev button:visible:not([disabled])"
                         ).last.click()
                         page.wait_for_timeout(50)
                         page.wait_for_selector(IDLE, state="attached", timeout=120_000)

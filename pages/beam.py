@@ -128,7 +128,7 @@ def remember_click() -> None:
         st.query_params["node"] = str(int(picked[0]))
 
 
-room = lang.SCREEN_HEIGHT - 380 if presenting else None  # the tree fits the screen below the input row
+room = lang.SCREEN_HEIGHT - 430 if presenting else None  # the tree fits the screen below the input row
 fig = figures.beam_tree(tree, st.session_state.get("beam_node"), show_pruned=show_pruned, look=look.fit(room))
 charts.show(fig, "tree", f"{ckpt.name}-beam-{charts.slug(source)}", on_select=remember_click)
 left, right = st.columns([2, 3])

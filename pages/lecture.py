@@ -167,12 +167,14 @@ if "s3" in shown:
         # opened at the first mistake: its row highlighted, and the rows before it (all right) cut to
         # TABLE_BEFORE when the mistake would sit below the table's visible rows
         wrong = first_mistake(free_tokens, scored.target_tokens)
-        start = 0 if wrong is None or wrong < TABLE_ROWS - 2 else wrong - TABLE_BEFORE
+        visible = 5 if presenting else TABLE_ROWS  # a slide keeps the whole section on one screen
+        start = 0 if wrong is None or wrong < visible - 2 else wrong - TABLE_BEFORE
         table = pd.DataFrame(rows[start:])
+        notes = [t("lecture.s3_first_mistake", t=wrong + 1)] if wrong is not None else []
         if start:
-            st.caption(t("lecture.s3_from_row", k=start, t=start + 1))
-        if wrong is not None:
-            st.caption(t("lecture.s3_first_mistake", t=wrong + 1))
+            notes.append(t("lecture.s3_from_row", k=start, t=start + 1))
+        if notes:
+            st.caption(" ".join(notes))  # one line: the slide has no room for two
             table = table.style.apply(
                 lambda row: (
                     ["background-color: rgba(220, 38, 38, 0.18)" if row.name == wrong - start else ""] * len(row)
@@ -180,7 +182,7 @@ if "s3" in shown:
                 axis=1,
             ).format({t("lecture.s3_col_p"): "{:.4f}", t("lecture.s3_col_loss"): "{:.3f}"})
         rem = lang.PRESENT_SCALE if presenting else 1.0  # rows are sized in rem: larger when presenting
-        shown_rows = min(len(rows) - start, TABLE_ROWS - 3 if presenting else TABLE_ROWS)  # a slide: one screen
+        shown_rows = min(len(rows) - start, visible)
         st.dataframe(table, hide_index=True, width="stretch", height=int(35 * rem * (shown_rows + 1)) + 3)
 
 # --- 4 · beam search vs greedy ---------------------------------------------------------------------

@@ -236,7 +236,10 @@ def live() -> None:
         st.rerun(scope="app")
 
 
-with live_slot if presenting else st.container():
+if presenting:  # above the folded settings
+    with live_slot:
+        live()
+else:
     live()
 
 if not job.finished or not job.results:

@@ -72,7 +72,7 @@ def test_step_through_next_play_and_what_if(page, app_url, output_dir):
         page.locator(f".st-key-{key} .js-plotly-plot").wait_for()  # each chart is drawn
     page.screenshot(path=str(output_dir / "step-3.png"), full_page=True)
 
-    page.locator(".st-key-next button").click()
+    page.locator(".st-key-next button:visible").click()
     page.wait_for_function("() => window.location.search.includes('step=4')")
     wait_idle(page)
     assert "t = 4" in step_text(page)
@@ -82,7 +82,7 @@ def test_step_through_next_play_and_what_if(page, app_url, output_dir):
     page.locator(".st-key-play button").click()  # pause
     wait_idle(page)
 
-    page.locator(".st-key-prev button").click()
+    page.locator(".st-key-prev button:visible").click()
     wait_idle(page)
     before = page.locator('[data-testid="stCode"]').first.inner_text()
     alternative = page.locator("[class*='st-key-force-'] button:not([disabled])").first
@@ -232,7 +232,7 @@ def test_many_users_at_once(browser, app_url, output_dir):
             for i, pg in enumerate(users):
                 wait_idle(pg)
                 if i % 2 == 0:
-                    pg.locator(".st-key-next button").click()
+                    pg.locator(".st-key-next button:visible").click()
                 else:
                     pg.locator(".st-key-beam button[data-testid='stNumberInputStepUp']").click()
         for pg in users:

@@ -53,7 +53,7 @@ def test_translate_heatmap_and_next_on_one_screen(projector, app_url, output_dir
     charts_drawn(page, "heatmap", "flow")
     on_screen(page, ".st-key-heatmap .js-plotly-plot")
     on_screen(page, ".st-key-flow .js-plotly-plot")
-    on_screen(page, ".st-key-next button")
+    on_screen(page, ".st-key-next button:visible")
     page.screenshot(path=str(output_dir / f"projector-translate-{lang}.png"))
     # the → key steps (the button's shortcut), and the picture follows
     page.mouse.click(5, 600)  # focus the page, not a field
@@ -77,7 +77,7 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
         # the whole slide fits: nothing below the screen's edge
         height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
         assert height <= SCREEN["height"] + 1, (section, height)
-        on_screen(page, ".st-key-next_section button")
+        on_screen(page, ".st-key-next_section button:visible")
         steps = page.locator(".st-key-next").count()
         assert steps == (1 if section in "26" else 0), section  # step buttons only where the section steps
         page.screenshot(path=str(output_dir / f"projector-lecture-{section}.png"))

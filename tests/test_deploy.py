@@ -154,7 +154,7 @@ def step_value(pg) -> int:
 def step_once(pg) -> None:
     """⏭ Next (or ⏮ Prev at the end), and wait until the step shown has changed and the page is idle."""
     before = step_value(pg)
-    pg.locator(".st-key-next button:not([disabled]), .st-key-prev button:not([disabled])").last.click()
+    pg.locator(".st-key-next button:visible:not([disabled]), .st-key-prev button:visible:not([disabled])").last.click()
     pg.wait_for_function("([sel, before]) => Number(document.querySelector(sel)?.value) !== before", arg=[STEP, before])
     wait_idle(pg)
     assert_no_exception(pg)
