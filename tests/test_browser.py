@@ -234,7 +234,7 @@ def test_many_users_at_once(browser, app_url, output_dir):
                 if i % 2 == 0:
                     pg.locator(".st-key-next button:visible").click()
                 else:
-                    pg.locator(".st-key-beam button[data-testid='stNumberInputStepUp']").click()
+                    pg.locator(".st-key-beam_width button[data-testid='stNumberInputStepUp']").click()
         for pg in users:
             wait_idle(pg)
             assert_no_exception(pg)
