@@ -49,7 +49,7 @@ examples.apply_pending(ckpt, width_key=WIDTH_KEY)  # the "try this" search, befo
 st.session_state.setdefault(WIDTH_KEY, 5)  # the field's default, set here: a field never gets both a value and a key's
 
 # One row: the input, the width, both outputs and the right answer; the tree follows on the same screen.
-c1, c2, c3, c4, c5 = st.columns([2.4, 1, 2, 2, 2])
+c1, c2, c3, c4, c5 = st.columns([2.2, 1.4, 2, 2, 2])
 source = c1.text_input(
     t("common.input_x"),
     value=ckpt.task.demo() if ckpt.task else "",
