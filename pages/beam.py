@@ -98,7 +98,7 @@ for col, label, text, tokens in (
     if reference is None:
         col.code(text or " ", language=None)
         continue
-    col.markdown(md_marked([tok for tok in tokens if tok != "</s>"], ref_tokens, lang.current()))
+    col.markdown(md_marked([tok for tok in tokens if tok != "</s>"], ref_tokens, lang.current(), ckpt.tokenizer.kind))
     col.markdown(t("compare.correct") if text == reference.target else t("compare.wrong"))
 if reference is not None:
     with c5:

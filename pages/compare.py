@@ -77,7 +77,7 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
         note_length(ckpt, source)
         ref_tokens = ckpt.tokenizer.tokenize(reference.target) if reference else None
         shown = [t for t in result.output_tokens if t != "</s>"]
-        st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current()))
+        st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current(), ckpt.tokenizer.kind))
         if reference is not None:
             st.markdown(t("compare.correct") if result.output == reference.target else t("compare.wrong"))
         charts.show(

@@ -72,7 +72,7 @@ with col_out:
         st.html(output_html(result))
     elif reference is not None:  # wrong tokens in red, as on Compare
         shown = [token for token in result.output_tokens if token != "</s>"]
-        st.markdown(md_marked(shown, tokenizer.tokenize(reference.target), lang.current()))
+        st.markdown(md_marked(shown, tokenizer.tokenize(reference.target), lang.current(), tokenizer.kind))
     else:
         st.code(result.output or " ", language=None)
 with col_check:

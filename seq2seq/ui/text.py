@@ -31,8 +31,11 @@ def md_token_with_codepoint(token: str) -> str:
     return f"“{md_escape(shown)}”"
 
 
-def md_marked(output_tokens: list[str], reference_tokens: list[str] | None, lang: str = "en") -> str:
-    """The output as markdown, tokens that differ from the reference (same position) in red."""
+def md_marked(
+    output_tokens: list[str], reference_tokens: list[str] | None, lang: str = "en", kind: str = "word"
+) -> str:
+    """The output as markdown, tokens that differ from the reference (same position) in red;
+    characters (``kind`` of the tokenizer: "char") run together as the text they spell."""
     out = []
     for i, token in enumerate(output_tokens):
         shown = md_token(token)
@@ -40,7 +43,7 @@ def md_marked(output_tokens: list[str], reference_tokens: list[str] | None, lang
         out.append(f":red[**{shown}**]" if wrong else shown)
     if reference_tokens is not None and len(reference_tokens) > len(output_tokens):
         out.append(f":red[{text('common.missing', lang, n=len(reference_tokens) - len(output_tokens))}]")
-    return " ".join(out) or text("common.empty", lang)
+    return ("" if kind == "char" else " ").join(out) or text("common.empty", lang)
 
 
 def styled_token(shown: str, mark: str = "", current: bool = False) -> str:
