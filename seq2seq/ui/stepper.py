@@ -1,7 +1,18 @@
 """The decoding-step control that Translate and Lecture share: a slider bound to ``?step=``,
-previous / play / next buttons, and the ticker that plays through the steps."""
+previous / play / next buttons, and playing through the steps.
+
+A step reruns only what depends on it. Translate draws the control and its step's pictures
+in one fragment (``section``): a click reruns that fragment alone, with the trace the full
+run computed. Lecture's step-dependent sections lie apart from the control, so there the
+control sits in a keyed fragment whose callbacks rerun it and the sections' keyed fragments
+(``controls(..., rerun=keys)``). While playing, the fragment reruns every PLAY_SECONDS and
+each of those runs moves one step; starting, pausing and the end of play rerun the whole
+page (the play button's label and the fragment's timer change).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -9,6 +20,7 @@ from .lang import t
 
 KEY = "step"  # session key and query parameter
 PLAY_SECONDS = 1.2  # per step while playing
+_FULL = "_step_full_run"  # set by a full run just before the fragment: that run is not a tick
 
 
 def current(n_steps: int) -> int:
@@ -20,28 +32,42 @@ def current(n_steps: int) -> int:
         return 1
 
 
-def controls(n_steps: int, play: bool = True) -> int:
+def _stop_playing_or(rerun: Sequence[str]) -> None:
+    """After a step by hand: playing stops (a full rerun: the timer and the label change), else
+    the fragments in ``rerun`` rerun (none: the fragment that holds the control, by default)."""
+    if st.session_state.get("playing"):
+        st.session_state["playing"] = False
+        st.rerun()
+    if rerun:
+        st.rerun(scope=list(rerun))
+
+
+def controls(n_steps: int, play: bool = True, rerun: Sequence[str] = (), tick: bool = False) -> int:
     """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
 
-    A step in the link beyond this output is clamped to its last step.
+    Call it inside a fragment. ``rerun``: keys of the fragments that a step reruns (besides
+    the default, the fragment that holds the control). ``tick``: this run is a tick of play
+    (``section`` says). A step in the link beyond this output is clamped to its last step.
     """
-    if st.session_state.pop("_advance", False) and st.session_state.get("playing"):  # a tick of play_ticker
+    if tick and st.session_state.get("playing"):  # the step moves before the slider exists
         if st.session_state.get(KEY, 1) < n_steps:
             st.session_state[KEY] = st.session_state.get(KEY, 1) + 1
         else:
             st.session_state["playing"] = False
+            st.rerun()  # the whole page: the timer stops, ▶ comes back
     if st.session_state.get(KEY, 1) > n_steps:
         st.session_state[KEY] = n_steps
 
     def move(delta: int) -> None:
         st.session_state[KEY] = min(max(st.session_state.get(KEY, 1) + delta, 1), n_steps)
-        st.session_state["playing"] = False
+        _stop_playing_or(rerun)
 
     def toggle_play() -> None:
         playing = not st.session_state.get("playing", False)
         if playing and st.session_state.get(KEY, 1) >= n_steps:
             st.session_state[KEY] = 1  # play from the start again
         st.session_state["playing"] = playing
+        st.rerun()  # the whole page: the fragment's timer starts or stops
 
     # One compact row: ⏮ ▶ ⏭ and the slider (bound to ?step=). ←/→ press the buttons, so a
     # presenter's clicker or the keyboard steps without aiming at them.
@@ -55,6 +81,7 @@ def controls(n_steps: int, play: bool = True) -> int:
                 # no value=: the step is set through session state (play, clamping), never twice
                 t("common.step"), min_value=1, max_value=n_steps, key=KEY, bind="query-params",
                 help=t("common.step_help"), label_visibility="collapsed", format=t("common.step_format", n=n_steps),
+                on_change=_stop_playing_or, args=(rerun,),
             )  # fmt: skip
     else:
         cols[-1].caption(t("common.one_step"))
@@ -69,20 +96,20 @@ def controls(n_steps: int, play: bool = True) -> int:
         t("common.next"), key="next", on_click=move, args=(1,), disabled=step >= n_steps, width="stretch",
         type="primary", shortcut="Right", help=t("common.next_help"),
     )  # fmt: skip
+    return step
+
+
+def section(n_steps: int, body: Callable[[int], None], play: bool = True) -> None:
+    """The control and ``body(step)`` (what depends on the step) in one fragment: a step, by
+    hand or by play, reruns only this. The fragment keeps what the full run gave it (the
+    trace, the figures' sizes), so ``body`` must read nothing else that a step changes."""
+    playing = play and st.session_state.get("playing", False)
+    st.session_state[_FULL] = True
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
-    def play_ticker() -> None:
-        """While playing, each tick asks the next full run to advance one step. The step itself
-        moves at the top of that run, before the slider exists: a widget's state cannot change
-        after the widget is drawn, and this body also runs inside every full run (where it
-        only arms the next tick)."""
-        if not st.session_state.get("playing"):
-            return
-        if st.session_state.pop("_ticked_once", False):
-            st.session_state["_advance"] = True
-            st.rerun(scope="app")
-        st.session_state["_ticked_once"] = True
+    def stepped() -> None:
+        # a run of this fragment alone while playing, with no click (clicks stop play): a tick
+        tick = not st.session_state.pop(_FULL, False)
+        body(controls(n_steps, play, tick=tick))
 
-    if play:
-        play_ticker()
-    return step
+    stepped()
