@@ -239,7 +239,7 @@ def test_many_users_at_once(browser, app_url, output_dir):
             for i, pg in enumerate(users):
                 wait_idle(pg)
                 if i % 2 == 0:
-                    pg.locator(".st-key-next button").click()
+                    pg.locator(".st-key-next button").first.click()
                 else:
                     pg.locator(".st-key-beam button[data-testid='stNumberInputStepUp']").click()
         for pg in users:

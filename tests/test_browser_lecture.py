@@ -39,7 +39,7 @@ def test_lecture_in_chinese_steps_with_live_numbers(page, app_url, output_dir):
     page.locator(".st-key-lecture_energies .js-plotly-plot").wait_for()
     page.screenshot(path=str(output_dir / "lecture-zh.png"), full_page=True)
 
-    page.locator(".st-key-next button").click()  # 下一步
+    page.locator(".st-key-next button").first.click()  # 下一步
     page.wait_for_function("() => window.location.search.includes('step=2')")
     wait_idle(page)
     after = decoder_state(page)
@@ -60,11 +60,11 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
     assert NUMBER.search(first)
     page.screenshot(path=str(output_dir / "lecture-present-1.png"), full_page=True)
 
-    page.locator(".st-key-next_section button").click()
+    page.locator(".st-key-next_section button").first.click()
     wait_idle(page)
     assert page.get_by_role("heading", name=re.compile("2 · Decoder")).is_visible()
     before = decoder_state(page)
-    page.locator(".st-key-next button").click()
+    page.locator(".st-key-next button").first.click()
     page.wait_for_function("() => window.location.search.includes('step=2')")
     wait_idle(page)
     assert decoder_state(page) != before
@@ -72,7 +72,7 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
     page.screenshot(path=str(output_dir / "lecture-present-2.png"), full_page=True)
 
     for _ in range(4):  # on to the attention section
-        page.locator(".st-key-next_section button").click()
+        page.locator(".st-key-next_section button").first.click()
         wait_idle(page)
     assert page.get_by_role("heading", name=re.compile("6 · Attention")).is_visible()
     page.locator(".st-key-lecture_flow .js-plotly-plot").wait_for()
