@@ -70,23 +70,16 @@ else:
     shown = {f"s{k}" for k in SECTIONS}
 require_input(source)
 try:
-    result = models.trace(ckpt, source)
+    result = models.trace(ckpt, source)  # kept per session: a step does not decode again
 except InputError as exc:
     st.error(str(exc))
     st.stop()
 warn_unknown(result.unknown, guess=True)
-# A step reruns the control and the stepped sections (keyed fragments, listed as they are drawn
-# below), not the whole page: stepper.controls' callbacks name them.
-stepped_keys: list[str] = ["lecture_step"]
-
-
-@st.fragment(key="lecture_step")
-def step_control() -> None:
-    stepper.controls(len(result.steps), play=False, rerun=stepped_keys)
-
-
 if section is None or section in STEPPED:  # a slide without steps shows no step buttons
-    step_control()
+    step = stepper.controls(len(result.steps), play=False)
+else:
+    step = stepper.current(len(result.steps))
+now = result.steps[step - 1]
 
 
 def vector(values, name: str) -> str:
@@ -124,13 +117,11 @@ if "s1" in shown:
         st.markdown(t("lecture.s1_first"))
         st.latex(vector(c, "c"))
 
-
 # --- 2 · decoder -----------------------------------------------------------------------------
-@st.fragment(key="lecture_s2")
-def decoder_step() -> None:
-    """§2's numbers at the step t (rerun alone on a step)."""
-    step = stepper.current(len(result.steps))
-    now = result.steps[step - 1]
+if "s2" in shown:
+    st.header(t("lecture.s2"))
+    st.markdown(t("lecture.s2_text"))
+    st.latex(r"s_t = \mathrm{RNN}(y_{t-1},\, s_{t-1}), \qquad y_t = \mathrm{softmax}(W_y s_t + b_y)")
     prev = "<s>" if step == 1 else result.steps[step - 2].token
     st.markdown(t("lecture.s2_live", t=step, prev=md_token(prev), token=md_token(now.token), p=now.prob))
     left, right = st.columns([3, 2])
@@ -139,14 +130,6 @@ def decoder_step() -> None:
         st.latex(rf"p(y_{{{step}}} \mid y_{{<{step}}}, x) = {now.prob:.3f}")
     with right:
         charts.show(figures.topk_bars(result, step, look), "lecture_topk", f"{ckpt.name}-top-k-step{step}")
-
-
-if "s2" in shown:
-    st.header(t("lecture.s2"))
-    st.markdown(t("lecture.s2_text"))
-    st.latex(r"s_t = \mathrm{RNN}(y_{t-1},\, s_{t-1}), \qquad y_t = \mathrm{softmax}(W_y s_t + b_y)")
-    stepped_keys.append("lecture_s2")
-    decoder_step()
 
 
 # --- 3 · training vs inference -----------------------------------------------------------------
@@ -288,46 +271,39 @@ elif "s6" in shown:
         c_text.caption(t("lecture.needs_attention", name=att_name))
     att = models.get(att_name)
     att_result = result if att_name == ckpt.name else models.trace(att, source)
-
-    @st.fragment(key="lecture_s6")
-    def attention_step() -> None:
-        """§6's numbers at the step t (rerun alone on a step)."""
-        t_att = min(stepper.current(len(result.steps)), len(att_result.steps))
-        row = att_result.steps[t_att - 1]
-        st.latex(
-            SCORE_FORMULA[score] + r", \qquad \alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_j \exp(e_{t,j})}"
-            r", \qquad c_t = \sum_i \alpha_{t,i} h_i"
+    t_att = min(step, len(att_result.steps))
+    row = att_result.steps[t_att - 1]
+    st.latex(
+        SCORE_FORMULA[score] + r", \qquad \alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_j \exp(e_{t,j})}"
+        r", \qquad c_t = \sum_i \alpha_{t,i} h_i"
+    )
+    alpha = np.array(row.alpha)
+    best_i = int(alpha.argmax())
+    st.markdown(
+        t("lecture.s6_sum", total=float(alpha.sum()), best=float(alpha[best_i]), i=best_i + 1,
+          token=md_token(att_result.source_tokens[best_i]))
+    )  # fmt: skip
+    left, right = st.columns([3, 2])
+    fitted = look.fit(280 if presenting else None)  # the slide: equation, both pictures and c_t on one screen
+    with left:
+        charts.show(figures.energy_bars(att_result, t_att, fitted), "lecture_energies", f"{att_name}-energies")
+    with right:
+        charts.show(figures.attention_flow(att_result, t_att, fitted), "lecture_flow", f"{att_name}-flow")
+    if not presenting:  # the same numbers as a table: one column per source position i
+        table = pd.DataFrame(
+            [
+                [visible_token(x) for x in att_result.source_tokens],
+                [f"{e:.3f}" for e in row.energies],
+                [f"{a:.3f}" for a in alpha],
+            ],
+            index=[t("lecture.s6_col_x"), t("lecture.s6_col_e"), t("lecture.s6_col_alpha")],
+            columns=[f"{t('lecture.s6_col_i')} = {i}" for i in range(1, len(alpha) + 1)],
         )
-        alpha = np.array(row.alpha)
-        best_i = int(alpha.argmax())
-        st.markdown(
-            t("lecture.s6_sum", total=float(alpha.sum()), best=float(alpha[best_i]), i=best_i + 1,
-              token=md_token(att_result.source_tokens[best_i]))
-        )  # fmt: skip
-        left, right = st.columns([3, 2])
-        fitted = look.fit(280 if presenting else None)  # the slide: equation, both pictures and c_t on one screen
-        with left:
-            charts.show(figures.energy_bars(att_result, t_att, fitted), "lecture_energies", f"{att_name}-energies")
-        with right:
-            charts.show(figures.attention_flow(att_result, t_att, fitted), "lecture_flow", f"{att_name}-flow")
-        if not presenting:  # the same numbers as a table: one column per source position i
-            table = pd.DataFrame(
-                [
-                    [visible_token(x) for x in att_result.source_tokens],
-                    [f"{e:.3f}" for e in row.energies],
-                    [f"{a:.3f}" for a in alpha],
-                ],
-                index=[t("lecture.s6_col_x"), t("lecture.s6_col_e"), t("lecture.s6_col_alpha")],
-                columns=[f"{t('lecture.s6_col_i')} = {i}" for i in range(1, len(alpha) + 1)],
-            )
-            st.dataframe(table, width="stretch")
-        # c_t recomputed here from α and the encoder states, next to the one the model used
-        h, _ = encode_ids(att.tokenizer.encode(source), att.model)
-        c_t = alpha @ h
-        st.markdown(t("lecture.s6_context", n=SHOWN, D=c_t.shape[0]))
-        ours, theirs = st.columns(2) if presenting else (st.container(), st.container())
-        ours.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i"))
-        theirs.latex(vector(row.context, f"c_{{{t_att}}}"))
-
-    stepped_keys.append("lecture_s6")
-    attention_step()
+        st.dataframe(table, width="stretch")
+    # c_t recomputed here from α and the encoder states, next to the one the model used
+    h, _ = encode_ids(att.tokenizer.encode(source), att.model)
+    c_t = alpha @ h
+    st.markdown(t("lecture.s6_context", n=SHOWN, D=c_t.shape[0]))
+    ours, theirs = st.columns(2) if presenting else (st.container(), st.container())
+    ours.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i"))
+    theirs.latex(vector(row.context, f"c_{{{t_att}}}"))

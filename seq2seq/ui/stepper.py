@@ -1,18 +1,20 @@
 """The decoding-step control that Translate and Lecture share: a slider bound to ``?step=``,
 previous / play / next buttons, and playing through the steps.
 
-A step reruns only what depends on it. Translate draws the control and its step's pictures
-in one fragment (``section``): a click reruns that fragment alone, with the trace the full
-run computed. Lecture's step-dependent sections lie apart from the control, so there the
-control sits in a keyed fragment whose callbacks rerun it and the sections' keyed fragments
-(``controls(..., rerun=keys)``). While playing, the fragment reruns every PLAY_SECONDS and
-each of those runs moves one step; starting, pausing and the end of play rerun the whole
-page (the play button's label and the fragment's timer change).
+A step reruns only what depends on it where that part is one block: Translate draws the
+control and its step's pictures in one fragment (``section``), so a click reruns that fragment
+alone, with the trace the full run computed. While playing, the fragment reruns every
+PLAY_SECONDS and each of those runs moves one step; starting, pausing and the end of play
+rerun the whole page (the play button's label and the fragment's timer change). Lecture calls
+``controls`` outside a fragment (its stepped sections lie apart from the control): a step
+reruns that page, whose trace is kept per session (models.trace). Keyed fragments rerun from
+the control's callbacks (st.rerun(scope=[keys])) reran the sections but not the control itself
+in Streamlit 1.67: its slider and the link kept the old step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -32,22 +34,19 @@ def current(n_steps: int) -> int:
         return 1
 
 
-def _stop_playing_or(rerun: Sequence[str]) -> None:
-    """After a step by hand: playing stops (a full rerun: the timer and the label change), else
-    the fragments in ``rerun`` rerun (none: the fragment that holds the control, by default)."""
+def _stop_playing() -> None:
+    """After a step by hand: playing stops (a full rerun: the timer and the label change); else
+    the default rerun (the fragment that holds the control, or the page)."""
     if st.session_state.get("playing"):
         st.session_state["playing"] = False
         st.rerun()
-    if rerun:
-        st.rerun(scope=list(rerun))
 
 
-def controls(n_steps: int, play: bool = True, rerun: Sequence[str] = (), tick: bool = False) -> int:
+def controls(n_steps: int, play: bool = True, tick: bool = False) -> int:
     """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
 
-    Call it inside a fragment. ``rerun``: keys of the fragments that a step reruns (besides
-    the default, the fragment that holds the control). ``tick``: this run is a tick of play
-    (``section`` says). A step in the link beyond this output is clamped to its last step.
+    ``tick``: this run is a tick of play (``section`` says; play needs ``section``). A step in
+    the link beyond this output is clamped to its last step.
     """
     if tick and st.session_state.get("playing"):  # the step moves before the slider exists
         if st.session_state.get(KEY, 1) < n_steps:
@@ -60,7 +59,7 @@ def controls(n_steps: int, play: bool = True, rerun: Sequence[str] = (), tick: b
 
     def move(delta: int) -> None:
         st.session_state[KEY] = min(max(st.session_state.get(KEY, 1) + delta, 1), n_steps)
-        _stop_playing_or(rerun)
+        _stop_playing()
 
     def toggle_play() -> None:
         playing = not st.session_state.get("playing", False)
@@ -81,7 +80,7 @@ def controls(n_steps: int, play: bool = True, rerun: Sequence[str] = (), tick: b
                 # no value=: the step is set through session state (play, clamping), never twice
                 t("common.step"), min_value=1, max_value=n_steps, key=KEY, bind="query-params",
                 help=t("common.step_help"), label_visibility="collapsed", format=t("common.step_format", n=n_steps),
-                on_change=_stop_playing_or, args=(rerun,),
+                on_change=_stop_playing,
             )  # fmt: skip
     else:
         cols[-1].caption(t("common.one_step"))
