@@ -22,7 +22,8 @@ from .lang import t
 
 KEY = "step"  # session key and query parameter
 PLAY_SECONDS = 1.2  # per step while playing
-_FULL = "_step_full_run"  # set by a full run just before the fragment: that run is not a tick
+_NOT_TICK = "_step_not_tick"  # set by a full run and by the slider's echo: this run is not a tick
+_TICKED = "_step_ticked"  # the step the last tick of play moved to
 
 
 def current(n_steps: int) -> int:
@@ -42,6 +43,15 @@ def _stop_playing() -> None:
         st.rerun()
 
 
+def _slider_moved() -> None:
+    """The slider reports every new value, also the one a tick of play set (the browser writes
+    it to the link and sends it back): only a value no tick set is a step by hand."""
+    if st.session_state.get(KEY) == st.session_state.get(_TICKED):
+        st.session_state[_NOT_TICK] = True  # the echo of a tick: this rerun must not move again
+    else:
+        _stop_playing()
+
+
 def controls(n_steps: int, play: bool = True, tick: bool = False) -> int:
     """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
 
@@ -50,7 +60,7 @@ def controls(n_steps: int, play: bool = True, tick: bool = False) -> int:
     """
     if tick and st.session_state.get("playing"):  # the step moves before the slider exists
         if st.session_state.get(KEY, 1) < n_steps:
-            st.session_state[KEY] = st.session_state.get(KEY, 1) + 1
+            st.session_state[KEY] = st.session_state[_TICKED] = st.session_state.get(KEY, 1) + 1
         else:
             st.session_state["playing"] = False
             st.rerun()  # the whole page: the timer stops, ▶ comes back
@@ -80,7 +90,7 @@ def controls(n_steps: int, play: bool = True, tick: bool = False) -> int:
                 # no value=: the step is set through session state (play, clamping), never twice
                 t("common.step"), min_value=1, max_value=n_steps, key=KEY, bind="query-params",
                 help=t("common.step_help"), label_visibility="collapsed", format=t("common.step_format", n=n_steps),
-                on_change=_stop_playing,
+                on_change=_slider_moved,
             )  # fmt: skip
     else:
         cols[-1].caption(t("common.one_step"))
@@ -103,12 +113,12 @@ def section(n_steps: int, body: Callable[[int], None], play: bool = True) -> Non
     hand or by play, reruns only this. The fragment keeps what the full run gave it (the
     trace, the figures' sizes), so ``body`` must read nothing else that a step changes."""
     playing = play and st.session_state.get("playing", False)
-    st.session_state[_FULL] = True
+    st.session_state[_NOT_TICK] = True
 
     @st.fragment(run_every=PLAY_SECONDS if playing else None)
     def stepped() -> None:
         # a run of this fragment alone while playing, with no click (clicks stop play): a tick
-        tick = not st.session_state.pop(_FULL, False)
+        tick = not st.session_state.pop(_NOT_TICK, False)
         body(controls(n_steps, play, tick=tick))
 
     stepped()
