@@ -85,7 +85,7 @@ def test_step_through_next_play_and_what_if(page, app_url, output_dir):
     wait_idle(page)
     # after play the link still holds the step shown, and a step by hand still writes it
     shown = int(re.search(r"t = (\d+)", step_text(page)).group(1))
-    assert f"step={shown}" in page.evaluate("() => window.location.search")
+    page.wait_for_function(f"() => window.location.search.includes('step={shown}')", timeout=10_000)
     page.locator(".st-key-prev button").first.click()
     page.wait_for_function(f"() => window.location.search.includes('step={shown - 1}')")
     wait_idle(page)

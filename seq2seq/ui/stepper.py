@@ -3,9 +3,9 @@ previous / play / next buttons, and playing through the steps.
 
 A step reruns only what depends on it where that part is one block: Translate draws the
 control and its step's pictures in one fragment (``section``), so a click reruns that fragment
-alone, with the trace the full run computed. While playing, the fragment reruns every
-PLAY_SECONDS and each of those runs moves one step; starting, pausing and the end of play
-rerun the whole page (the play button's label and the fragment's timer change). Lecture calls
+alone, with the trace the full run computed. Play still reruns the page per step (a tiny
+ticker fragment, the trace kept per session): a fragment with run_every holding the charts
+kept being ticked by the browser after a pause, and each tick redrew every chart. Lecture calls
 ``controls`` outside a fragment (its stepped sections lie apart from the control): a step
 reruns that page, whose trace is kept per session (models.trace). Keyed fragments rerun from
 the control's callbacks (st.rerun(scope=[keys])) reran the sections but not the control itself
@@ -22,8 +22,6 @@ from .lang import t
 
 KEY = "step"  # session key and query parameter
 PLAY_SECONDS = 1.2  # per step while playing
-_NOT_TICK = "_step_not_tick"  # set by a full run and by the slider's echo: this run is not a tick
-_TICKED = "_step_ticked"  # the step the last tick of play moved to
 
 
 def current(n_steps: int) -> int:
@@ -43,27 +41,16 @@ def _stop_playing() -> None:
         st.rerun()
 
 
-def _slider_moved() -> None:
-    """The slider reports every new value, also the one a tick of play set (the browser writes
-    it to the link and sends it back): only a value no tick set is a step by hand."""
-    if st.session_state.get(KEY) == st.session_state.get(_TICKED):
-        st.session_state[_NOT_TICK] = True  # the echo of a tick: this rerun must not move again
-    else:
-        _stop_playing()
-
-
-def controls(n_steps: int, play: bool = True, tick: bool = False) -> int:
+def controls(n_steps: int, play: bool = True) -> int:
     """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
 
-    ``tick``: this run is a tick of play (``section`` says; play needs ``section``). A step in
-    the link beyond this output is clamped to its last step.
+    A step in the link beyond this output is clamped to its last step.
     """
-    if tick and st.session_state.get("playing"):  # the step moves before the slider exists
+    if st.session_state.pop("_advance", False) and st.session_state.get("playing"):  # a tick of play_ticker
         if st.session_state.get(KEY, 1) < n_steps:
-            st.session_state[KEY] = st.session_state[_TICKED] = st.session_state.get(KEY, 1) + 1
+            st.session_state[KEY] = st.session_state.get(KEY, 1) + 1
         else:
             st.session_state["playing"] = False
-            st.rerun()  # the whole page: the timer stops, ▶ comes back
     if st.session_state.get(KEY, 1) > n_steps:
         st.session_state[KEY] = n_steps
 
@@ -90,7 +77,6 @@ def controls(n_steps: int, play: bool = True, tick: bool = False) -> int:
                 # no value=: the step is set through session state (play, clamping), never twice
                 t("common.step"), min_value=1, max_value=n_steps, key=KEY, bind="query-params",
                 help=t("common.step_help"), label_visibility="collapsed", format=t("common.step_format", n=n_steps),
-                on_change=_slider_moved,
             )  # fmt: skip
     else:
         cols[-1].caption(t("common.one_step"))
@@ -105,20 +91,33 @@ def controls(n_steps: int, play: bool = True, tick: bool = False) -> int:
         t("common.next"), key="next", on_click=move, args=(1,), disabled=step >= n_steps, width="stretch",
         type="primary", shortcut="Right", help=t("common.next_help"),
     )  # fmt: skip
+
+    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    def play_ticker() -> None:
+        """While playing, each tick asks the next full run to advance one step. The step itself
+        moves at the top of that run, before the slider exists: a widget's state cannot change
+        after the widget is drawn, and this body also runs inside every full run (where it
+        only arms the next tick). Kept tiny: after a pause the browser may tick it on."""
+        if not st.session_state.get("playing"):
+            return
+        if st.session_state.pop("_ticked_once", False):
+            st.session_state["_advance"] = True
+            st.rerun(scope="app")
+        st.session_state["_ticked_once"] = True
+
+    if play:
+        play_ticker()
     return step
 
 
 def section(n_steps: int, body: Callable[[int], None], play: bool = True) -> None:
-    """The control and ``body(step)`` (what depends on the step) in one fragment: a step, by
-    hand or by play, reruns only this. The fragment keeps what the full run gave it (the
-    trace, the figures' sizes), so ``body`` must read nothing else that a step changes."""
-    playing = play and st.session_state.get("playing", False)
-    st.session_state[_NOT_TICK] = True
+    """The control and ``body(step)`` (what depends on the step) in one fragment: a step by
+    hand reruns only this. The fragment keeps what the full run gave it (the trace, the
+    figures' sizes), so ``body`` must read nothing else that a step changes. Play ticks rerun
+    the page (play_ticker), as before."""
 
-    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    @st.fragment
     def stepped() -> None:
-        # a run of this fragment alone while playing, with no click (clicks stop play): a tick
-        tick = not st.session_state.pop(_NOT_TICK, False)
-        body(controls(n_steps, play, tick=tick))
+        body(controls(n_steps, play))
 
     stepped()
