@@ -16,8 +16,12 @@ $(BIN)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/.installed-r
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# The server, then one warm-up run of app.py through its websocket (deploy/serve_class.py --warm):
+# torch, the shipped models and Streamlit's first run are paid before the first visitor comes.
 run: $(BIN)/.installed-run
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) & server=$$!; \
+	  trap 'kill $$server 2>/dev/null; wait $$server' INT TERM EXIT; \
+	  $(BIN)/python deploy/serve_class.py --warm $(PORT) || true; wait $$server
 
 # A class: nginx on 127.0.0.1:8080 (PORT=) in front of N replicas on ports BASE_PORT.. (default
 # 8601..), with session affinity; foreground, Ctrl-C stops nginx and every replica (deploy/).

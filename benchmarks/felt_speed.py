@@ -5,8 +5,9 @@
 For each app (Attention Lab's /translate?model=reverse-attention&src=abcdefghijklmnopqrst, and
 benchmarks/bare_app.py: a title, a text input, a slider and one Plotly heatmap):
 
-- first visitor: a freshly started server (answering its health check, nobody served yet);
-  a new browser context opens the page; navigation start → page idle with every chart drawn;
+- first visitor: a freshly started server, warmed as `make run` warms it (one run of the app
+  through its websocket, deploy/serve_class.py's warm; --no-warm: answering its health check
+  only); a new browser context opens the page; navigation start → page idle, every chart drawn;
 - second visitor: another context on the now warm server, the same;
 - a step: ⏭ Next on Attention Lab, ArrowRight on the bare app's slider; the input event →
   idle, charts drawn (one click to warm up, then --clicks counted: median, min–max).
@@ -44,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "deploy"))
 
 from many_users import ARGS as CHROMIUM_ARGS  # noqa: E402
 
@@ -197,13 +199,17 @@ def step(page, app: str) -> dict:
     return split
 
 
-def measure_app(browser, app: str, port: int, clicks: int, visits: int) -> dict:
+def measure_app(browser, app: str, port: int, clicks: int, visits: int, warmed: bool = True) -> dict:
+    from serve_class import warm
+
     spec = APPS[app]
-    out: dict = {"answer_s": [], "first": [], "second": [], "steps": []}
+    out: dict = {"answer_s": [], "warm_s": [], "first": [], "second": [], "steps": []}
     for v in range(visits):
         proc, answered = start_server(spec["script"], port)
         try:
             out["answer_s"].append(answered)
+            if warmed:  # as `make run` does, for both apps
+                out["warm_s"].append(warm(port))
             url = f"http://127.0.0.1:{port}{spec['path']}"
             first, first_t = visit(browser, url)
             out["first"].append(first_t)
@@ -224,7 +230,7 @@ def summary(values: list[float]) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
 
 
-def measure(clicks: int = 12, visits: int = 1, port: int = 8596) -> dict:
+def measure(clicks: int = 12, visits: int = 1, port: int = 8596, warmed: bool = True) -> dict:
     from playwright.sync_api import sync_playwright
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -235,11 +241,11 @@ def measure(clicks: int = 12, visits: int = 1, port: int = 8596) -> dict:
         try:
             for app in ("bare", "lab"):
                 print(f"measuring {APPS[app]['title']} …", flush=True)
-                raw[app] = measure_app(browser, app, port, clicks, visits)
+                raw[app] = measure_app(browser, app, port, clicks, visits, warmed)
         finally:
             browser.close()
-    result: dict = {"date": dt.date.today().isoformat(), "clicks": clicks, "visits": visits, "apps": {},
-                    "load_before": load_before, "load_after": os.getloadavg()}  # fmt: skip
+    result: dict = {"date": dt.date.today().isoformat(), "clicks": clicks, "visits": visits, "warmed": warmed,
+                    "apps": {}, "load_before": load_before, "load_after": os.getloadavg()}  # fmt: skip
     for app, r in raw.items():
         result["apps"][app] = {
             "server_answers_s": summary(r["answer_s"]),
@@ -267,7 +273,8 @@ def markdown(result: dict) -> str:
     rows = [
         ("step: click ⏭ Next / the bare app's slider → idle, charts drawn "
          f"({result['clicks']} after one warm-up), ms", "step_ms", 1.0, 0),
-        ("first visitor of a freshly started server → charts drawn, s", "first_visit_ms", 1e-3, 2),
+        ("first visitor of a freshly started server" + (" (warmed as `make run` does)" if result.get("warmed") else "")
+         + " → charts drawn, s", "first_visit_ms", 1e-3, 2),
         ("second visitor (server warm) → charts drawn, s", "second_visit_ms", 1e-3, 2),
     ]  # fmt: skip
     lines = [
@@ -351,8 +358,9 @@ def main() -> int:
     parser.add_argument("--clicks", type=int, default=12)
     parser.add_argument("--visits", type=int, default=1, help="fresh servers per app (first/second visitor rows)")
     parser.add_argument("--port", type=int, default=8596)
+    parser.add_argument("--no-warm", action="store_true", help="first visitor meets a server nobody has run yet")
     args = parser.parse_args()
-    result = measure(args.clicks, args.visits, args.port)
+    result = measure(args.clicks, args.visits, args.port, warmed=not args.no_warm)
     print(write(result))
     print(f"wrote {RESULTS / 'felt_speed.md'} and felt_speed.json")
     return 0

@@ -142,6 +142,18 @@ def warm(port: int, timeout: float = 300.0) -> float:
                 return time.monotonic() - start
 
 
+def warm_when_up(port: int, start_timeout: float = 120.0) -> float:
+    """Wait for a server on ``port`` to answer its health check, then ``warm`` it; its seconds.
+    What `make run` does after starting `streamlit run app.py`, so the first visitor of a fresh
+    server does not wait for torch, the models and Streamlit's first run either."""
+    deadline = time.monotonic() + start_timeout
+    while not healthy(port):
+        if time.monotonic() > deadline:
+            raise SetupError(f"nothing answered on port {port} within {start_timeout:.0f} s")
+        time.sleep(0.2)
+    return warm(port)
+
+
 class Class:
     def __init__(self, replicas: int, port: int, base_port: int, run_dir: Path, fail_timeout: int) -> None:
         if not 1 <= replicas <= MAX_REPLICAS:
@@ -265,7 +277,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-port", type=int, default=8601, help="first replica's port (default 8601)")
     parser.add_argument("--run-dir", type=Path, default=HERE / "run", help="config, pids, logs (default deploy/run)")
     parser.add_argument("--fail-timeout", type=int, default=10, help="seconds a failed replica is skipped")
+    parser.add_argument("--warm", type=int, metavar="PORT", help="only warm the server on PORT once it answers, "
+                        "then exit (what `make run` does)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.warm is not None:
+        try:
+            print(f"warmed the server on port {args.warm} in {warm_when_up(args.warm):.1f} s", flush=True)
+        except (SetupError, TimeoutError, OSError) as exc:
+            print(f"serve_class: could not warm port {args.warm} ({exc}); the first visitor will", file=sys.stderr)
+            return 1
+        return 0
 
     stop: list[bool] = []
 

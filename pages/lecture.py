@@ -70,7 +70,7 @@ else:
     shown = {f"s{k}" for k in SECTIONS}
 require_input(source)
 try:
-    result = trace(model, tokenizer, source)
+    result = models.trace(ckpt, source)  # kept per session: a step does not decode again
 except InputError as exc:
     st.error(str(exc))
     st.stop()
@@ -272,7 +272,7 @@ elif "s6" in shown:
     if ckpt.model.cfg.decoder != "attention":
         c_text.caption(t("lecture.needs_attention", name=att_name))
     att = models.get(att_name)
-    att_result = result if att_name == ckpt.name else trace(att.model, att.tokenizer, source)
+    att_result = result if att_name == ckpt.name else models.trace(att, source)
     t_att = min(step, len(att_result.steps))
     row = att_result.steps[t_att - 1]
     st.latex(

@@ -9,9 +9,9 @@ import streamlit as st
 from seq2seq import figures, metrics
 from seq2seq.errors import InputError
 from seq2seq.results import alignment_csv
-from seq2seq.search import score_targets, trace
+from seq2seq.search import score_targets
 from seq2seq.tokenizers import visible_token
-from seq2seq.ui import charts, frame, lang, sidebar, stepper, whatif
+from seq2seq.ui import charts, frame, lang, models, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import (
     md_escape,
@@ -50,14 +50,14 @@ require_input(source)
 
 forced = whatif.current(f"{ckpt.name}|{source}")
 try:
-    result = trace(ckpt.model, tokenizer, source, forced=forced)
+    result = models.trace(ckpt, source, forced)
 except InputError as exc:
     if not forced:
         st.error(str(exc))
         st.stop()
     st.warning(t("translate.whatif_not_applied", error=exc))
     whatif.undo()
-    result = trace(ckpt.model, tokenizer, source)
+    result = models.trace(ckpt, source)
 
 warn_unknown(result.unknown, guess=True)
 note_length(ckpt, source)
@@ -85,78 +85,82 @@ if not result.finished:
 elif task is not None and (problem := task.output_problem(result.output, lang.current())):
     st.warning(problem)
 
-# --- the step control: ⏮ ▶ ⏭ and the slider (in the URL), one row; ←/→ keys --------------------
-n_steps = len(result.steps)
-step = stepper.controls(n_steps)
-
-chosen = result.steps[step - 1]
-marks = result.forcing()
-so_far = " ".join(
-    styled_token(md_token(s.token), marks[i - 1], current=i == step) for i, s in enumerate(result.steps[:step], 1)
-)
-forced_note = {"forced": t("translate.forced_note"), "after": t("translate.after_note")}.get(marks[step - 1], "")
-st.markdown(
-    t(
-        "translate.step_summary",
-        t=step,
-        n=n_steps,
-        token=md_token(chosen.token),
-        p=figures.p_text(chosen.prob),
-        forced=forced_note,
-        so_far=so_far,
-    ),
-    unsafe_allow_html=True,  # the tokens are escaped (md_token); the spans colour them
-)
-
-# --- the pictures of step t ------------------------------------------------------------------
+# --- the step control and the pictures of step t: a fragment, so a step reruns only this ------
 WIDE_COL = figures.WIDE * 3 // 5  # px of the wider of two columns [3, 2]: titles wrap, labels thin to it
 name = f"{ckpt.name}-{charts.slug(source)}"
 gold = None
 if reference is not None and reference.alignment and task.alignment_unit == tokenizer.kind:
     gold = set(reference.alignment)
-
+outline = gold if result.output == (reference.target if reference else None) else None
+aer = None
+if gold is not None and result.has_attention:  # the same at every step: computed once, here
+    (scored,) = score_targets(ckpt.model, tokenizer, [source], [reference.target])
+    links = metrics.alignment_links(scored.alpha, len(scored.target_tokens) - 1, len(scored.source_tokens) - 1)
+    aer = metrics.alignment_error_rate([links], [gold])
 # In presentation mode the figures share what is left of one screen below the step control.
 room = lang.SCREEN_HEIGHT - 470 if presenting else None
-if result.has_attention:
-    left, right = st.columns([3, 2])
-    with left:
-        outline = gold if result.output == (reference.target if reference else None) else None
-        heatmap = figures.attention_heatmap(result, step, outline, look.fit(room), width=WIDE_COL)
-        charts.show(heatmap, "heatmap", f"{name}-heatmap")
-        if gold is not None:
-            (scored,) = score_targets(ckpt.model, tokenizer, [source], [reference.target])
-            links = metrics.alignment_links(scored.alpha, len(scored.target_tokens) - 1, len(scored.source_tokens) - 1)
-            aer = metrics.alignment_error_rate([links], [gold])
-            st.caption(t("translate.aer", aer=aer) + ("" if outline else t("translate.aer_no_outline")))
-    with right:
-        half = look.fit(room // 2 if room else None)
-        charts.show(figures.attention_flow(result, step, half), "flow", f"{name}-flow-step{step}")
-        charts.show(figures.alpha_bars(result, step, half), "alpha_bars", f"{name}-alpha-step{step}")
-else:
-    left, right = st.columns([3, 2])
-    with left:
-        charts.show(figures.attention_flow(result, step, look.fit(room)), "flow", f"{name}-flow-step{step}")
-    right.info(t("translate.vanilla_info", D=cfg.enc_dim))
+n_steps = len(result.steps)
+marks = result.forcing()
 
-left, right = st.columns([2, 3])
-with left:
-    charts.show(figures.topk_bars(result, step, look), "topk", f"{name}-top-k-step{step}")
-    st.markdown(t("translate.whatif"))
-    cands = st.columns(len(chosen.top_k))
-    for col, cand in zip(cands, chosen.top_k, strict=True):
-        col.button(
-            visible_token(cand.token),
-            key=f"force-{step}-{cand.token_id}",
-            on_click=whatif.force,
-            args=(step, cand.token_id),
-            disabled=cand.token_id == chosen.token_id,
-            help=f"p = {cand.prob:.3f}",
-            width="stretch",
-        )
-    if result.forced_steps:
-        st.button(t("translate.undo"), key="undo", on_click=whatif.undo)
-with right:
-    charts.show(figures.context_strip(result, step, look, width=WIDE_COL), "context", f"{name}-context")
+
+def step_view(step: int) -> None:
+    """Everything that changes with the step t (stepper.section reruns it alone)."""
+    chosen = result.steps[step - 1]
+    so_far = " ".join(
+        styled_token(md_token(s.token), marks[i - 1], current=i == step) for i, s in enumerate(result.steps[:step], 1)
+    )
+    forced_note = {"forced": t("translate.forced_note"), "after": t("translate.after_note")}.get(marks[step - 1], "")
+    st.markdown(
+        t(
+            "translate.step_summary",
+            t=step,
+            n=n_steps,
+            token=md_token(chosen.token),
+            p=figures.p_text(chosen.prob),
+            forced=forced_note,
+            so_far=so_far,
+        ),
+        unsafe_allow_html=True,  # the tokens are escaped (md_token); the spans colour them
+    )
+    if result.has_attention:
+        left, right = st.columns([3, 2])
+        with left:
+            heatmap = figures.attention_heatmap(result, step, outline, look.fit(room), width=WIDE_COL)
+            charts.show(heatmap, "heatmap", f"{name}-heatmap")
+            if aer is not None:
+                st.caption(t("translate.aer", aer=aer) + ("" if outline else t("translate.aer_no_outline")))
+        with right:
+            half = look.fit(room // 2 if room else None)
+            charts.show(figures.attention_flow(result, step, half), "flow", f"{name}-flow-step{step}")
+            charts.show(figures.alpha_bars(result, step, half), "alpha_bars", f"{name}-alpha-step{step}")
+    else:
+        left, right = st.columns([3, 2])
+        with left:
+            charts.show(figures.attention_flow(result, step, look.fit(room)), "flow", f"{name}-flow-step{step}")
+        right.info(t("translate.vanilla_info", D=cfg.enc_dim))
+
+    left, right = st.columns([2, 3])
+    with left:
+        charts.show(figures.topk_bars(result, step, look), "topk", f"{name}-top-k-step{step}")
+        st.markdown(t("translate.whatif"))
+        cands = st.columns(len(chosen.top_k))
+        for col, cand in zip(cands, chosen.top_k, strict=True):
+            col.button(
+                visible_token(cand.token),
+                key=f"force-{step}-{cand.token_id}",
+                on_click=whatif.force,  # reruns the whole page: the output changes
+                args=(step, cand.token_id),
+                disabled=cand.token_id == chosen.token_id,
+                help=f"p = {cand.prob:.3f}",
+                width="stretch",
+            )
+        if result.forced_steps:
+            st.button(t("translate.undo"), key="undo", on_click=whatif.undo_clicked)
+    with right:
+        charts.show(figures.context_strip(result, step, look, width=WIDE_COL), "context", f"{name}-context")
+
+
+stepper.section(n_steps, step_view)
 
 # --- why not this answer? --------------------------------------------------------------------
 with st.expander(t("translate.why_not")):

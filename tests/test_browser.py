@@ -3,6 +3,8 @@
 Screenshots land in tests/output/ — look at them.
 """
 
+import re
+
 import pytest
 
 from .conftest import wait_idle
@@ -72,18 +74,22 @@ def test_step_through_next_play_and_what_if(page, app_url, output_dir):
         page.locator(f".st-key-{key} .js-plotly-plot").wait_for()  # each chart is drawn
     page.screenshot(path=str(output_dir / "step-3.png"), full_page=True)
 
-    page.locator(".st-key-next button:visible").click()
+    page.locator(".st-key-next button:visible").click()  # :visible: Streamlit draws a hidden copy of a button with help
     page.wait_for_function("() => window.location.search.includes('step=4')")
     wait_idle(page)
     assert "t = 4" in step_text(page)
 
-    page.locator(".st-key-play button").click()  # plays on from step 4, one step per ~1.2 s
+    page.locator(".st-key-play button").first.click()  # plays on from step 4, one step per ~1.2 s
     page.wait_for_function("() => /step=([6-9]|1[0-5])/.test(window.location.search)", timeout=30_000)
-    page.locator(".st-key-play button").click()  # pause
+    page.locator(".st-key-play button").first.click()  # pause
     wait_idle(page)
-
+    # after play the link still holds the step shown, and a step by hand still writes it
+    shown = int(re.search(r"t = (\d+)", step_text(page)).group(1))
+    page.wait_for_function(f"() => window.location.search.includes('step={shown}')", timeout=10_000)
     page.locator(".st-key-prev button:visible").click()
+    page.wait_for_function(f"() => window.location.search.includes('step={shown - 1}')")
     wait_idle(page)
+    assert f"t = {shown - 1}" in step_text(page)
     before = page.locator('[data-testid="stCode"]').first.inner_text()
     alternative = page.locator("[class*='st-key-force-'] button:not([disabled])").first
     alternative.click()
@@ -106,7 +112,8 @@ def test_step_through_next_play_and_what_if(page, app_url, output_dir):
     assert purple in fills
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.screenshot(path=str(output_dir / "what-if.png"))
-    page.locator(".st-key-undo button").click()
+    assert f"step={shown - 1}" in page.evaluate("() => window.location.search")  # forcing keeps the step
+    page.locator(".st-key-undo button").first.click()
     wait_idle(page)
     page.wait_for_function("() => !window.location.search.includes('force=')")
     assert page.locator('[data-testid="stCode"]').first.inner_text() == before

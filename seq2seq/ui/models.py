@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from .. import analysis, checkpoint
+from .. import analysis, checkpoint, search
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError
 from . import browser, charts, store
@@ -215,3 +215,21 @@ def length_curves(names: list[str], n: int = N_CURVE) -> dict[str, list[dict]]:
     }
     bar.empty()
     return curves
+
+
+MAX_TRACES = 4  # per session
+
+
+def trace(ckpt: Checkpoint, source: str, forced: dict[int, int] | None = None) -> search.DecodeTrace:
+    """``search.trace`` of a model on an input, kept for this session (the last MAX_TRACES):
+    a full rerun that changes neither (play starting or stopping, an undone what-if, the
+    language) does not decode again. Read-only: never modify what this returns."""
+    memo = st.session_state.setdefault("_traces", {})
+    key = (id(ckpt.model), source, tuple(sorted((forced or {}).items())))
+    hit = memo.pop(key, None)
+    if hit is None or hit[0] is not ckpt.model:  # the model kept with it: an id is never reused while held
+        hit = (ckpt.model, search.trace(ckpt.model, ckpt.tokenizer, source, forced=forced or None))
+    memo[key] = hit  # the newest last
+    while len(memo) > MAX_TRACES:
+        memo.pop(next(iter(memo)))
+    return hit[1]

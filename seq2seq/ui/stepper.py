@@ -1,7 +1,20 @@
 """The decoding-step control that Translate and Lecture share: a slider bound to ``?step=``,
-previous / play / next buttons, and the ticker that plays through the steps."""
+previous / play / next buttons, and playing through the steps.
+
+A step reruns only what depends on it where that part is one block: Translate draws the
+control and its step's pictures in one fragment (``section``), so a click reruns that fragment
+alone, with the trace the full run computed. Play still reruns the page per step (a tiny
+ticker fragment, the trace kept per session): a fragment with run_every holding the charts
+kept being ticked by the browser after a pause, and each tick redrew every chart. Lecture calls
+``controls`` outside a fragment (its stepped sections lie apart from the control): a step
+reruns that page, whose trace is kept per session (models.trace). Keyed fragments rerun from
+the control's callbacks (st.rerun(scope=[keys])) reran the sections but not the control itself
+in Streamlit 1.67: its slider and the link kept the old step.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -20,6 +33,14 @@ def current(n_steps: int) -> int:
         return 1
 
 
+def _stop_playing() -> None:
+    """After a step by hand: playing stops (a full rerun: the timer and the label change); else
+    the default rerun (the fragment that holds the control, or the page)."""
+    if st.session_state.get("playing"):
+        st.session_state["playing"] = False
+        st.rerun()
+
+
 def controls(n_steps: int, play: bool = True) -> int:
     """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
 
@@ -35,13 +56,14 @@ def controls(n_steps: int, play: bool = True) -> int:
 
     def move(delta: int) -> None:
         st.session_state[KEY] = min(max(st.session_state.get(KEY, 1) + delta, 1), n_steps)
-        st.session_state["playing"] = False
+        _stop_playing()
 
     def toggle_play() -> None:
         playing = not st.session_state.get("playing", False)
         if playing and st.session_state.get(KEY, 1) >= n_steps:
             st.session_state[KEY] = 1  # play from the start again
         st.session_state["playing"] = playing
+        st.rerun()  # the whole page: the fragment's timer starts or stops
 
     # One compact row: ⏮ ▶ ⏭ and the slider (bound to ?step=). ←/→ press the buttons, so a
     # presenter's clicker or the keyboard steps without aiming at them.
@@ -75,7 +97,7 @@ def controls(n_steps: int, play: bool = True) -> int:
         """While playing, each tick asks the next full run to advance one step. The step itself
         moves at the top of that run, before the slider exists: a widget's state cannot change
         after the widget is drawn, and this body also runs inside every full run (where it
-        only arms the next tick)."""
+        only arms the next tick). Kept tiny: after a pause the browser may tick it on."""
         if not st.session_state.get("playing"):
             return
         if st.session_state.pop("_ticked_once", False):
@@ -86,3 +108,16 @@ def controls(n_steps: int, play: bool = True) -> int:
     if play:
         play_ticker()
     return step
+
+
+def section(n_steps: int, body: Callable[[int], None], play: bool = True) -> None:
+    """The control and ``body(step)`` (what depends on the step) in one fragment: a step by
+    hand reruns only this. The fragment keeps what the full run gave it (the trace, the
+    figures' sizes), so ``body`` must read nothing else that a step changes. Play ticks rerun
+    the page (play_ticker), as before."""
+
+    @st.fragment
+    def stepped() -> None:
+        body(controls(n_steps, play))
+
+    stepped()

@@ -37,7 +37,14 @@ def force(step: int, token_id: int) -> None:
     forced = {t: i for t, i in parse(st.query_params.get(PARAM, "")).items() if t < step}
     forced[step] = token_id
     st.query_params[PARAM] = ",".join(f"{t}:{i}" for t, i in sorted(forced.items()))
+    st.rerun()  # the whole page: the output and every figure change, not only the step's fragment
 
 
 def undo() -> None:
     st.query_params.pop(PARAM, None)
+
+
+def undo_clicked() -> None:
+    """Button callback: drop the forcing and rerun the whole page (see ``force``)."""
+    undo()
+    st.rerun()
