@@ -99,7 +99,8 @@ QUERIES = [
 def test_bad_query_strings_never_break_a_page(page, query):
     at = run_page(page, **query)
     assert not at.exception, at.exception
-    assert at.title  # the page rendered
+    # the page rendered (a Lecture slide's title is its section header, "3 · Training vs inference")
+    assert at.title or any(" · " in h.value for h in at.main.header)
 
 
 def cli(*args, timeout=120):
