@@ -13,10 +13,11 @@ import secrets
 
 import streamlit as st
 
+from .. import limits  # the cookie lives as long as the shelf it names
+
 COOKIE = "attention_lab_browser"
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")
 _KEY = "_browser_id"
-MAX_AGE_S = 12 * 3600  # matches limits.SESSION_MAX_AGE_S: the cookie outlives no shelf
 
 
 def browser_id() -> str:
@@ -38,7 +39,7 @@ def remember() -> None:
     """Write a new id into the browser's cookie (once per session; app.py calls this)."""
     if st.session_state.pop("_browser_cookie_pending", False):
         st.sidebar.html(  # the sidebar: the element takes no room in the page
-            f"<script>document.cookie = '{COOKIE}={browser_id()}; path=/; max-age={MAX_AGE_S}; SameSite=Strict';"
-            "</script>",
+            f"<script>document.cookie = '{COOKIE}={browser_id()}; path=/; "
+            f"max-age={limits.SESSION_MAX_AGE_S}; SameSite=Strict';</script>",
             unsafe_allow_javascript=True,
         )

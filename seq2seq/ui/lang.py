@@ -27,6 +27,11 @@ html {{ font-size: {16 * PRESENT_SCALE:.0f}px; }}
 </style>"""
 
 
+def _is_on(value: str | None) -> bool:
+    """``?present=1`` (or true / yes / on): how a person may write "on" in a link."""
+    return (value or "").lower() in ("1", "true", "yes", "on")
+
+
 def sync() -> None:
     """Read ``lang`` and ``present`` from the URL when a session starts (or a link names them),
     and write the session's values back to the URL (app.py calls this before anything else)."""
@@ -35,7 +40,7 @@ def sync() -> None:
         st.session_state[LANG_KEY] = url_lang
     url_present = st.query_params.get(PRESENT_KEY)
     if url_present is not None and "_lang_seen" not in st.session_state:
-        st.session_state[PRESENT_KEY] = url_present.lower() in ("1", "true", "yes", "on")
+        st.session_state[PRESENT_KEY] = _is_on(url_present)
     st.session_state["_lang_seen"] = True
     if st.session_state.get(LANG_KEY) not in i18n.LANGS:
         st.session_state[LANG_KEY] = i18n.DEFAULT
@@ -87,7 +92,7 @@ def link_presenting() -> bool:
     """Whether the link asks for presentation mode (read before ``sync``, to start with the
     sidebar collapsed)."""
     value = st.query_params.get(PRESENT_KEY)
-    return (value or "").lower() in ("1", "true", "yes", "on") or presenting()
+    return _is_on(value) or presenting()
 
 
 def controls() -> None:
