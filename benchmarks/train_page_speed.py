@@ -44,7 +44,7 @@ def run(seed: int, with_charts: bool) -> tuple[float, float, float]:
             job.beat()
             start = time.perf_counter()
             if with_charts:
-                history = {"attention": {"loss": job.losses.get("attention", []), "valid": []}}
+                history = {"attention": job.history("attention")}
                 for metric in ("loss", "exact_match"):
                     figures.training_curves(history, metric).to_json()
                 events = [e for e in job.events.get("attention", []) if e.probe_alpha]
@@ -61,7 +61,7 @@ def run(seed: int, with_charts: bool) -> tuple[float, float, float]:
     job.join()
     seconds = time.perf_counter() - start
     poller.join(2)
-    return seconds, job.results["attention"].card["metrics"]["exact_match"], drawing
+    return seconds, job.results["attention"].card.metrics["exact_match"], drawing
 
 
 def main() -> int:

@@ -9,7 +9,6 @@ from seq2seq import figures
 from seq2seq.analysis import compatible
 from seq2seq.errors import InputError
 from seq2seq.search import trace
-from seq2seq.tasks import CharTask
 from seq2seq.ui import charts, frame, lang, models, sidebar
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_marked, note_length, require_input, warn_unknown
@@ -25,7 +24,7 @@ if not names:
     st.stop()
 current, _ = sidebar.current_model()
 base = current.name if current is not None else names[0]
-pair = sorted({base, models.sibling(base) or base}, key=lambda n: "attention" in n)  # vanilla left
+pair = models.vanilla_first({base, models.sibling(base) or base})
 
 c1, c2 = st.columns(2)
 picked = []
@@ -43,7 +42,7 @@ if problem:
 task = left.task
 
 source = st.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
-if isinstance(task, CharTask):
+if task is not None and task.character_task:
     top = int(1.5 * task.max_len)
 
     def generate() -> None:
@@ -76,7 +75,7 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
         warn_unknown(result.unknown)
         note_length(ckpt, source)
         ref_tokens = ckpt.tokenizer.tokenize(reference.target) if reference else None
-        shown = [t for t in result.output_tokens if t != "</s>"]
+        shown = [tok for tok in result.output_tokens if tok != "</s>"]
         st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current(), ckpt.tokenizer.kind))
         if reference is not None:
             st.markdown(t("compare.correct") if result.output == reference.target else t("compare.wrong"))
@@ -96,9 +95,9 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
 
 st.subheader(t("compare.bottleneck"))
 curves = models.length_curves([left_name, right_name])
-trained = left.card.get("source_chars")
+decoders = models.decoders([left_name, right_name])
 charts.show(
-    figures.length_curve(curves, tuple(trained) if trained else None, look, width=figures.WIDE),
+    figures.length_curve(curves, left.card.source_chars, look, width=figures.WIDE, decoders=decoders),
     "length_curve",
     "length-curve",
 )
@@ -108,8 +107,12 @@ if lang.presenting():  # the training histories are a detail for another day
     st.stop()
 st.subheader(t("compare.learned"))
 h1, h2 = st.columns(2)
-histories = {left_name: left.card.get("history", {})} | {right_name: right.card.get("history", {})}
+histories = {left_name: left.card.history} | {right_name: right.card.history}
 with h1:
-    charts.show(figures.training_curves(histories, "loss", look), "loss_curves", "training-loss")
+    charts.show(figures.training_curves(histories, "loss", look, decoders=decoders), "loss_curves", "training-loss")
 with h2:
-    charts.show(figures.training_curves(histories, "exact_match", look), "accuracy_curves", "training-accuracy")
+    charts.show(
+        figures.training_curves(histories, "exact_match", look, decoders=decoders),
+        "accuracy_curves",
+        "training-accuracy",
+    )

@@ -1,20 +1,16 @@
 """Train in the browser: watch the loss fall and the attention of a probe sharpen into the alignment."""
 
 import random
-import re
 
 import pandas as pd
 import streamlit as st
 
 from seq2seq import checkpoint, figures, limits
 from seq2seq.attention import SCORES
-from seq2seq.errors import CheckpointError, InputError
-from seq2seq.jobs import RunSpec, TrainingJob
-from seq2seq.pairs import read_pairs
-from seq2seq.pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data
-from seq2seq.tasks import BUILT_IN, make_task
-from seq2seq.training import TrainConfig
-from seq2seq.ui import charts, frame, lang, models
+from seq2seq.errors import InputError
+from seq2seq.jobs import TrainingJob
+from seq2seq.tasks import BUILT_IN, TASKS, make_task
+from seq2seq.ui import charts, frame, lang, models, training
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape
 
@@ -31,8 +27,8 @@ job: TrainingJob | None = kept.get("train_job")
 # On a projector the live curves are what the room watches: while a training exists they come
 # first, and the settings fold away above them.
 live_slot = st.container()
-settings = st.expander(t("train.settings"), expanded=job is None) if presenting else st.container()
-with settings:
+settings_box = st.expander(t("train.settings"), expanded=job is None) if presenting else st.container()
+with settings_box:
     # --- what to learn ---------------------------------------------------------------------------
     choice = st.selectbox(
         t("train.task"),
@@ -43,25 +39,10 @@ with settings:
     )
     pairs = None
     if choice == OWN:
-        upload = st.file_uploader(t("train.pairs_file"), type=["tsv", "csv", "txt"], key="pairs_file")
-        if upload is None:
-            st.info(t("train.upload_prompt"))
-            st.stop()
-        try:
-            loaded = read_pairs(upload.getvalue(), upload.name)
-        except InputError as exc:
-            st.error(str(exc))
-            st.stop()
-        if len(loaded.examples) > limits.MAX_TRAIN_PAIRS:
-            st.warning(t("train.first_pairs", limit=limits.MAX_TRAIN_PAIRS, n=len(loaded.examples)))
-        pairs = loaded.examples[: limits.MAX_TRAIN_PAIRS]
-        st.success(loaded.summary())
-        for note in loaded.notes:
-            st.caption(f"⚠ {md_escape(note)}")
-        task = make_task("pairs", source_name=upload.name, n_pairs=len(pairs), examples=(pairs[0].source,))
+        task, pairs = training.pairs_upload()
         sample = pairs[:5]
     else:
-        if choice in ("copy", "reverse", "sort"):
+        if TASKS[choice].character_task:
             lo, hi = st.slider(t("train.lengths"), 1, 40, (3, 12), key="train_lengths")
             task = make_task(choice, min_len=lo, max_len=hi)
         else:
@@ -78,103 +59,48 @@ with settings:
     # --- how -------------------------------------------------------------------------------------
     with st.form("train_settings"):
         a, b, c = st.columns(3)
-        kinds = ["char", "word", "sentencepiece"]
-        tokenizer_kind = a.selectbox(
-            t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind), key="tr_tokenizer"
-        )
-        vocab_size = a.number_input(
-            t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"), key="tr_vocab"
-        )
-        cell = a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell")
-        hidden = b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden")
-        layers = b.selectbox(t("train.layers"), [1, 2], key="tr_layers")
-        bidirectional = b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional")
-        decoder = c.selectbox(
-            t("train.decoder"), ["attention", "vanilla"], key="tr_decoder", format_func=lang.decoder_label
-        )
-        score = c.selectbox(
-            t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score", format_func=lang.score_name
-        )
-        both = c.checkbox(t("train.both"), value=False, key="tr_both")
         d, e, f = st.columns(3)
-        teacher_forcing = d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing")
-        lr = d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr")
-        batch_size = e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch")
-        n_train = e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000, key="tr_n_train")
-        seconds = f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds")
-        target = f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target")
+        kinds = ["char", "word", "sentencepiece"]
+        settings = training.Settings(
+            tokenizer_kind=a.selectbox(t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind),
+                                       key="tr_tokenizer"),
+            vocab_size=a.number_input(t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"),
+                                      key="tr_vocab"),
+            cell=a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell"),
+            hidden=b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden"),
+            layers=b.selectbox(t("train.layers"), [1, 2], key="tr_layers"),
+            bidirectional=b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional"),
+            decoder=c.selectbox(t("train.decoder"), ["attention", "vanilla"], key="tr_decoder",
+                                format_func=lang.decoder_label),
+            score=c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score",
+                              format_func=lang.score_name),
+            both=c.checkbox(t("train.both"), value=False, key="tr_both"),
+            teacher_forcing=d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing"),
+            lr=d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr"),
+            batch_size=e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch"),
+            n_train=e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000,
+                                   key="tr_n_train"),
+            seconds=f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds"),
+            target=f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target"),
+        )  # fmt: skip
         # a callback, not the return value: it survives a rerun that happens before the page body runs
         st.form_submit_button(
             t("train.submit"), type="primary", on_click=lambda: st.session_state.update(train_requested=True)
         )
 
 
-def checkpoint_loader() -> None:
-    """Upload a .safetensors into this session (validated like every checkpoint)."""
-    with st.expander(t("train.load_ckpt")):
-        uploaded = st.file_uploader(t("train.ckpt_label"), type=["safetensors"], key="ckpt_upload")
-        loaded_ids = st.session_state.setdefault("uploaded_ids", {})
-        if uploaded is not None and uploaded.file_id not in loaded_ids:
-            try:
-                ckpt = checkpoint.load_bytes(uploaded.getvalue(), uploaded.name)
-            except CheckpointError as exc:
-                st.error(t("train.refused", error=exc))
-            else:
-                loaded_ids[uploaded.file_id] = models.add_session_model(
-                    ckpt, uploaded.name.removesuffix(".safetensors")
-                )
-        if uploaded is not None and uploaded.file_id in loaded_ids:
-            st.success(t("train.loaded_as", name=md_escape(loaded_ids[uploaded.file_id])))
-
-
 if not presenting:  # an advanced control
-    checkpoint_loader()
+    training.checkpoint_upload()
 
 if st.session_state.pop("train_requested", False):
     if job is not None and not job.finished:
         st.warning(t("train.still_running"))
     else:
-        model_options = {"cell": cell, "emb_dim": 32, "hidden": int(hidden), "layers": int(layers),
-                         "bidirectional": bidirectional, "score": score}  # fmt: skip
-        tok_cfg = TokenizerConfig(kind=tokenizer_kind, vocab_size=int(vocab_size))
-        data_cfg = DataConfig(n_train=int(n_train), n_valid=500, seed=0)
-        train_cfg = TrainConfig(lr=float(lr), batch_size=int(batch_size), teacher_forcing=float(teacher_forcing),
-                                max_seconds=float(seconds), target_accuracy=float(target), eval_every=25)  # fmt: skip
-        try:  # explain impossible settings now, not after a wait in the queue
-            train_set, valid_set = prepare_data(task, data_cfg, pairs)
-            tokenizer = make_tokenizer(task, train_set, tok_cfg)
-        except InputError as exc:
-            st.error(t("train.cannot", error=exc))
-            st.stop()
-        probe = valid_set[0]  # the first probe the trainer records (pipeline.N_PROBES)
-        kept["train_probe"] = (
-            [*tokenizer.tokenize(probe.source), "</s>"],
-            [*tokenizer.tokenize(probe.target), "</s>"],
-        )
-        decoders = ["vanilla", "attention"] if both else [decoder]
-
-        job = TrainingJob(
-            [
-                RunSpec(
-                    dec,
-                    kwargs={
-                        "task": task,
-                        "model_options": model_options | {"decoder": dec},
-                        "train_cfg": train_cfg,
-                        "data_cfg": data_cfg,
-                        "tokenizer_options": tok_cfg,
-                        "pairs": pairs,
-                    },
-                )
-                for dec in decoders
-            ]
-        )
         try:
-            job.start()
+            job = training.start(task, settings, pairs, kept)
         except InputError as exc:
             st.error(str(exc))
             st.stop()
-        kept.update(train_job=job, train_published=False, train_names={})
 
 if job is None:
     st.stop()
@@ -184,7 +110,7 @@ if job is None:
 @st.fragment(run_every=1.0 if not job.finished else None)
 def live() -> None:
     job.beat()
-    budget = float(seconds)
+    budget = kept.get("train_budget", 60.0)
     if job.state == "queued":
         st.info(t("train.queued", position=job.queue_position))
     elif job.state == "running":
@@ -203,21 +129,21 @@ def live() -> None:
         st.success(
             t("train.done", state=t(f"train.state.{job.state}"), message=": " + job.message if job.message else "")
         )
-    histories = {
-        label: {"loss": job.losses.get(label, []),
-                "valid": [{"step": e.step, "exact_match": e.valid["exact_match"]} for e in job.events.get(label, [])]}
-        for label in [s.label for s in job.specs]
-    }  # fmt: skip
+    labels = [spec.label for spec in job.specs]  # the decoders
+    histories, decoders = {label: job.history(label) for label in labels}, {label: label for label in labels}
     # presentation mode: the curves and the probe side by side, all on the screen with the stop button
     h1, h2, h3 = st.columns(3) if presenting else (*st.columns(2), st.container())
     fitted = look.fit(lang.SCREEN_HEIGHT - 420 if presenting else None)
     with h1:
-        charts.show(figures.training_curves(histories, "loss", fitted), "live_loss", "training-loss")
+        charts.show(figures.training_curves(histories, "loss", fitted, decoders=decoders), "live_loss", "training-loss")
     with h2:
-        charts.show(figures.training_curves(histories, "exact_match", fitted), "live_accuracy", "training-accuracy")
-    attention_events = [e for e in job.events.get("attention", []) if e.probe_alpha]
-    if attention_events and "train_probe" in kept:
-        latest = attention_events[-1]
+        charts.show(
+            figures.training_curves(histories, "exact_match", fitted, decoders=decoders),
+            "live_accuracy",
+            "training-accuracy",
+        )
+    latest = job.latest_probe()
+    if latest is not None and "train_probe" in kept:
         source_tokens, target_tokens = kept["train_probe"]
         with h3:
             charts.show(
@@ -250,11 +176,9 @@ names = models.publish_trained()
 st.subheader(t("train.your_models"))
 for label, ckpt in job.results.items():
     name = names[label]
-    metrics = ckpt.card.get("metrics", {})
-    st.markdown(
-        t("train.result", name=md_escape(name), em=metrics.get("exact_match", 0), steps=ckpt.card.get("steps"),
-          seconds=ckpt.card.get("train_seconds", 0))
-    )  # fmt: skip
+    card = ckpt.card
+    st.markdown(t("train.result", name=md_escape(name), em=card.exact_match or 0, steps=card.steps,
+                  seconds=card.train_seconds))  # fmt: skip
     u1, u2, u3 = st.columns([1, 1, 2])
     u1.button(t("train.use"), key=f"use-{label}", on_click=lambda n=name: st.session_state.update({"model": n}))
     u2.download_button(
@@ -264,34 +188,13 @@ for label, ckpt in job.results.items():
         key=f"download-{label}",
     )
     with u3.form(f"save-{label}"):
-        wanted = st.text_input(t("train.save_as"), value=f"my-{ckpt.card.get('task')}-{label}")
+        wanted = st.text_input(t("train.save_as"), value=f"my-{card.task}-{label}")
         if st.form_submit_button(t("train.save")):
-            target = models.CHECKPOINT_DIR / f"{wanted}{checkpoint.SUFFIX}"
-            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,47}", wanted):
-                st.error(t("train.bad_name"))
-            elif target.exists():
-                st.error(t("train.exists", name=wanted))
-            else:
-                checkpoint.save(ckpt, target)
-                st.success(t("train.saved", file=target.name))
+            try:
+                st.success(t("train.saved", file=training.save_to_models(ckpt, wanted).name))
+            except InputError as exc:
+                st.error(str(exc))
 
 attention = job.results.get("attention")
-history = attention.card.get("history", {}) if attention else {}
-if history.get("attention") and history.get("probes"):
-    st.subheader(t("train.replay"))
-    snapshots = history["attention"]
-    probe = history["probes"][0]
-    k = st.select_slider(
-        t("train.replay_step"), options=list(range(len(snapshots))), value=len(snapshots) - 1,
-        format_func=lambda i: t("train.replay_format", step=snapshots[i]["step"]), key="replay",
-    )  # fmt: skip
-    charts.show(
-        figures.alignment_heatmap(
-            snapshots[k]["alpha"][0], probe["source_tokens"], probe["target_tokens"],
-            title=look.t("train.replay_title", source=figures.display_token(probe["source"]),
-                         step=snapshots[k]["step"]),
-            look=look,
-        ),
-        "replay_heatmap",
-        "attention-replay",
-    )  # fmt: skip
+if attention is not None and attention.card.history.replayable:
+    training.replay(attention.card.history, look)

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import torch
+
 from .checkpoint import Checkpoint
+from .data import pad
 from .errors import InputError
 from .pipeline import heldout
 from .search import beam_search, score_targets, trace, translate
-from .tasks import CharTask, Example
+from .tasks import Example
+from .tokenizers import EOS
+
+
+def is_character_task(ckpt: Checkpoint) -> bool:
+    """The model's task generates strings of chosen lengths (``Task.character_task``)."""
+    return ckpt.task is not None and ckpt.task.character_task
 
 
 def length_sweep_examples(ckpt: Checkpoint, lengths: list[int], per_length: int, seed: int) -> list[Example]:
     """``per_length`` fresh examples of every source length in ``lengths`` (character tasks)."""
     task = ckpt.task
-    if not isinstance(task, CharTask):
+    if task is None or not task.character_task:
         raise InputError("only character tasks can generate inputs of a chosen length")
     rng = random.Random(seed)
     return [task.sample(rng, length=n) for n in lengths for _ in range(per_length)]
@@ -37,7 +47,7 @@ def accuracy_by_length(
     never trained on; other tasks are measured on ``n`` fresh held-out examples, grouped by
     their own source lengths (in characters).
     """
-    if isinstance(ckpt.task, CharTask):
+    if is_character_task(ckpt):
         top = max_length or int(1.5 * ckpt.task.max_len)
         lengths = list(range(1, top + 1))
         examples = length_sweep_examples(ckpt, lengths, max(1, n // len(lengths)), seed)
@@ -60,11 +70,63 @@ def accuracy_by_length(
 
 def compatible(a: Checkpoint, b: Checkpoint) -> str | None:
     """Why two checkpoints cannot be compared on the same inputs, or None if they can."""
-    if (a.card.get("task"), getattr(a.task, "name", None)) != (b.card.get("task"), getattr(b.task, "name", None)):
-        return f"{a.name} was trained on task '{a.card.get('task')}', {b.name} on '{b.card.get('task')}'"
+    if (a.card.task, getattr(a.task, "name", None)) != (b.card.task, getattr(b.task, "name", None)):
+        return f"{a.name} was trained on task '{a.card.task}', {b.name} on '{b.card.task}'"
     if a.tokenizer.kind != b.tokenizer.kind:
         return f"{a.name} reads {a.tokenizer.kind} tokens, {b.name} reads {b.tokenizer.kind} tokens"
     return None
+
+
+# --- the lecture's measurements on one input -------------------------------------------------------
+
+
+@torch.no_grad()
+def fixed_context_sizes(ckpt: Checkpoint, source: str, lengths: list[int]) -> list[tuple[int, int]]:
+    """(T, size of c) for inputs of T tokens (</s> included) made by repeating ``source``'s
+    tokens: the notes' point that c = h_T has the same size however long the input is."""
+    ids = ckpt.tokenizer.encode(source) or [EOS]
+    out = []
+    for n in lengths:
+        seq = [*(ids * n)[: n - 1], EOS]
+        enc, _ = ckpt.model.encode(pad([seq]).to(ckpt.model.device), torch.tensor([len(seq)]))
+        out.append((len(seq), int(enc.c.shape[-1])))
+    return out
+
+
+@dataclass
+class TrainVsInference:
+    """One pair decoded two ways (Lecture §3): teacher forced as in training — every step fed
+    the true y_<t — and free as at inference — fed the model's own previous outputs."""
+
+    source: str
+    target: str
+    target_tokens: list[str]  # </s> included
+    probs: list[float]  # p(y_t = target token | true y_<t, x)
+    free_output: str
+    free_tokens: list[str]  # the greedy decode's tokens
+
+    @property
+    def losses(self) -> list[float]:
+        """−log p(y_t | y_<t, x) per target token."""
+        return [-math.log(max(p, 1e-30)) for p in self.probs]
+
+    @property
+    def loss(self) -> float:
+        """The training loss of this pair: the mean of ``losses``."""
+        return sum(self.losses) / len(self.losses)
+
+    @property
+    def first_mistake(self) -> int | None:
+        """0-based step where the free decode first leaves the target (None: it never does)."""
+        return first_mistake(self.free_tokens, self.target_tokens)
+
+
+def train_vs_inference(ckpt: Checkpoint, example: Example) -> TrainVsInference:
+    (scored,) = score_targets(ckpt.model, ckpt.tokenizer, [example.source], [example.target])
+    free = trace(ckpt.model, ckpt.tokenizer, example.source)
+    return TrainVsInference(
+        example.source, example.target, scored.target_tokens, scored.probs, free.output, free.output_tokens
+    )
 
 
 # --- teaching examples: inputs that make a point --------------------------------------------------
@@ -73,10 +135,9 @@ def compatible(a: Checkpoint, b: Checkpoint) -> str | None:
 def trained_range(ckpt: Checkpoint) -> tuple[int, int] | None:
     """The shortest and longest training input in characters (the model card's "source_chars";
     a character task's min_len..max_len for older cards), or None when unknown."""
-    chars = ckpt.card.get("source_chars")
-    if chars and len(chars) == 2:
-        return int(chars[0]), int(chars[1])
-    if isinstance(ckpt.task, CharTask):
+    if ckpt.card.source_chars is not None:
+        return ckpt.card.source_chars
+    if is_character_task(ckpt):
         return ckpt.task.min_len, ckpt.task.max_len
     return None
 
@@ -136,7 +197,7 @@ def find_error(ckpt: Checkpoint, n: int = 200, seed: int = 0) -> ErringExample |
     if found is not None:
         return ErringExample(*found, in_range=True, tried=len(inside))
     chars = trained_range(ckpt)
-    if isinstance(ckpt.task, CharTask) and chars is not None:
+    if is_character_task(ckpt) and chars is not None:
         lo, hi = chars[1] + 1, 2 * chars[1]
         longer = _generated(ckpt, n, seed, lengths=[lo + (hi - lo) * i // max(1, n - 1) for i in range(n)])
         found = _shortest_error(ckpt, longer)
@@ -242,7 +303,7 @@ def find_beam_example(
     beams, found = _beam_wins(ckpt, inside, width, max_beams)
     tried = len(inside)
     chars = trained_range(ckpt)
-    if (found is None or not found.fixes_greedy) and isinstance(ckpt.task, CharTask) and chars is not None:
+    if (found is None or not found.fixes_greedy) and is_character_task(ckpt) and chars is not None:
         lo, hi = chars[1] + 1, max(chars[1] + 1, int(1.5 * chars[1]))
         spread = [lo + (hi - lo) * i // max(1, n_longer - 1) for i in range(n_longer)]
         longer = _generated(ckpt, n_longer, seed, lengths=spread)

@@ -23,6 +23,13 @@ import torch
 from torch import nn
 
 SCORES = ("dot", "general", "additive", "scaled-dot")
+# The same four as LaTeX, for pages that show the equation next to a live model's numbers.
+SCORE_LATEX = {
+    "dot": r"e_{t,i} = s_{t-1}^{\top} h_i",
+    "general": r"e_{t,i} = s_{t-1}^{\top} W h_i",
+    "additive": r"e_{t,i} = v^{\top} \tanh(W_q s_{t-1} + W_k h_i)",
+    "scaled-dot": r"e_{t,i} = \frac{s_{t-1}^{\top} h_i}{\sqrt{D}}",
+}
 
 
 class Attention(nn.Module):

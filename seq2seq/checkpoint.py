@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -26,6 +26,7 @@ from safetensors.torch import save as safetensors_bytes
 
 from .errors import CheckpointError
 from .model import ModelConfig, Seq2Seq
+from .results import ModelCard
 from .tasks import Task, task_from_dict
 from .tokenizers import SENTENCEPIECE_TENSOR, Tokenizer, tokenizer_from_dict
 
@@ -44,7 +45,7 @@ class Checkpoint:
     model: Seq2Seq
     tokenizer: Tokenizer
     task: Task | None
-    card: dict = field(default_factory=dict)  # metrics, training config and time, history, notes
+    card: ModelCard = field(default_factory=ModelCard)  # metrics, training config and time, history
     path: Path | None = None
     label: str | None = None  # the name of a model that lives only in an app session
 
@@ -70,7 +71,7 @@ def to_bytes(ckpt: Checkpoint) -> bytes:
         "config": json.dumps(ckpt.model.cfg.to_dict()),
         "tokenizer": json.dumps(ckpt.tokenizer.to_dict(), ensure_ascii=False),
         "task": json.dumps(ckpt.task.to_dict() if ckpt.task else None, ensure_ascii=False),
-        "card": json.dumps(ckpt.card, ensure_ascii=False),
+        "card": json.dumps(ckpt.card.to_dict(), ensure_ascii=False),
     }
     state = {k: v.detach().cpu().contiguous() for k, v in ckpt.model.state_dict().items()}
     state |= ckpt.tokenizer.tensors()  # e.g. the sentencepiece model, as uint8
@@ -88,7 +89,7 @@ def load_bytes(data: bytes, name: str = "upload") -> Checkpoint:
         path.write_bytes(data)
         ckpt = load(path)
     ckpt.path = None
-    ckpt.card = ckpt.card | {"uploaded_as": name}
+    ckpt.card = replace(ckpt.card, uploaded_as=name)
     return ckpt
 
 
@@ -151,9 +152,10 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
             tokenizer = tokenizer_from_dict(_json_field(metadata, "tokenizer"), tokenizer_tensors)
             task_data = _json_field(metadata, "task")
             task = task_from_dict(task_data) if task_data is not None else None
-            card = _json_field(metadata, "card")
-            if not isinstance(card, dict):
-                raise CheckpointError("metadata field 'card' must be an object")
+            try:
+                card = ModelCard.from_dict(_json_field(metadata, "card"))
+            except ValueError as exc:
+                raise CheckpointError(f"the model card in {path.name} is invalid: {exc}") from None
             if tokenizer.vocab_size != cfg.vocab_size:
                 raise CheckpointError(
                     f"tokenizer has {tokenizer.vocab_size} tokens but the model config says {cfg.vocab_size}"

@@ -140,7 +140,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         task = make_task("pairs", source_name=args.pairs.name, n_pairs=len(pairs), examples=(pairs[0].source,))
     elif args.task == "pairs":
         raise InputError("--task pairs needs --pairs FILE")
-    elif args.task in ("copy", "reverse", "sort"):
+    elif TASKS[args.task].character_task:
         task = make_task(args.task, min_len=args.min_len, max_len=args.max_len)
     else:
         task = make_task(args.task)
@@ -173,7 +173,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         task, model_options, train_cfg, data_cfg, [print_progress()], None, tokenizer_cfg, pairs, valid_pairs
     )
     path = checkpoint.save(ckpt, args.out)
-    summary = ckpt.card["metrics"] | {
+    summary = ckpt.card.metrics | {
         "task": task.name,
         "decoder": args.decoder,
         "seconds": round(result.seconds, 2),
@@ -195,7 +195,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         examples = heldout(ckpt, args.n, args.seed)
     result = evaluate(ckpt.model, ckpt.tokenizer, examples, ckpt.task)
-    out = {"task": ckpt.card.get("task"), "decoder": ckpt.model.cfg.decoder} | result
+    out = {"task": ckpt.card.task, "decoder": ckpt.model.cfg.decoder} | result
     print(json.dumps(out))
     return 0
 

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from . import i18n
-from .results import BeamNode, BeamTree, Candidate, DecodeTrace
+from .results import BeamNode, BeamTree, Candidate, DecodeTrace, TrainingHistory
 from .tokenizers import visible_token
 
 FONT_SIZE = 16  # tick labels; titles are larger
@@ -843,12 +843,18 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
 
 
 LINE_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2")  # for models that are neither of the two below
+DECODER_COLOURS = {"vanilla": "#d62728", "attention": "#1f77b4"}
 
 
-def _colours(names) -> list[str]:
-    """Vanilla models red and attention models blue in every chart; others from LINE_COLOURS."""
-    others = iter(LINE_COLOURS * 4)
-    return ["#d62728" if "vanilla" in n else "#1f77b4" if "attention" in n else next(others) for n in names]
+def _colours(names, decoders: dict[str, str] | None) -> list[str]:
+    """Vanilla models red and attention models blue in every chart (``decoders``: name ->
+    ``cfg.decoder``); a second model of one decoder, or one of another family, from LINE_COLOURS."""
+    others, used, out = iter(LINE_COLOURS * 4), set(), []
+    for name in names:
+        colour = DECODER_COLOURS.get((decoders or {}).get(name, ""))
+        out.append(colour if colour and colour not in used else next(others))
+        used.add(out[-1])
+    return out
 
 
 def length_curve(
@@ -857,14 +863,16 @@ def length_curve(
     look: Look = PLAIN,
     height: int = 420,
     width: int = HALF,
+    decoders: dict[str, str] | None = None,
 ) -> go.Figure:
     """Exact match against source length, one line per model (Bahdanau et al. 2015, Fig. 2).
 
     :param curves: model name -> [{"length", "exact_match", "n"}] (``analysis.accuracy_by_length``)
     :param trained: the training length range, shaded
+    :param decoders: model name -> its ``cfg.decoder`` (colours the lines)
     """
     data = []
-    for (name, rows), colour in zip(curves.items(), _colours(curves), strict=True):
+    for (name, rows), colour in zip(curves.items(), _colours(curves, decoders), strict=True):
         label = html.escape(name)
         data.append({
             "type": "scatter", "mode": "lines+markers", "name": label,
@@ -898,20 +906,24 @@ def length_curve(
 
 
 def training_curves(
-    histories: dict[str, dict], metric: str = "loss", look: Look = PLAIN, width: int = HALF
+    histories: dict[str, TrainingHistory],
+    metric: str = "loss",
+    look: Look = PLAIN,
+    width: int = HALF,
+    decoders: dict[str, str] | None = None,
 ) -> go.Figure:
     """Training histories overlaid: ``metric`` "loss" (per step, smoothed) or "exact_match"
-    (held-out, per validation)."""
+    (held-out, per validation). ``decoders``: name -> ``cfg.decoder`` (colours the lines)."""
     data = []
-    for (name, history), colour in zip(histories.items(), _colours(histories), strict=True):
+    for (name, history), colour in zip(histories.items(), _colours(histories, decoders), strict=True):
         if metric == "loss":
-            steps = [s for s, _ in history.get("loss", [])]
-            values = [v for _, v in history.get("loss", [])]
+            steps = [s for s, _ in history.loss]
+            values = [v for _, v in history.loss]
             window = max(1, len(values) // 50)  # a running mean: raw per-batch losses are noisy
             values = np.convolve(values, np.ones(window) / window, mode="same").tolist() if values else []
         else:
-            steps = [v["step"] for v in history.get("valid", [])]
-            values = [100 * v["exact_match"] for v in history.get("valid", [])]
+            steps = [v["step"] for v in history.valid]
+            values = [100 * v["exact_match"] for v in history.valid]
         data.append({"type": "scatter", "mode": "lines", "name": html.escape(name), "x": steps, "y": values,
                      "line": {"color": colour, "width": 3}})  # fmt: skip
     if metric == "loss":

@@ -202,9 +202,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lecture.s1_first": ("The first numbers of this c:", "这个 c 的前几个数："),
     "lecture.s2": ("2 · Decoder: one token per step", "2 · 解码器：每步一个词元"),
     "lecture.s2_text": (
-        "The decoder starts from c and, at each step t, reads the previous output $y_{{t-1}}$, updates its state "
-        "$s_t$, and turns it into a probability for every token of the vocabulary.",
-        "解码器从 c 出发，在每一步 t 读入上一步的输出 $y_{{t-1}}$，更新状态 $s_t$，再把它变成词表中每个词元的概率。",
+        "The decoder starts from c and, at each step t, reads the previous output $y_{{t-1}}$ and a context "
+        "$\\mathrm{{ctx}}_t$ (the same c at every step without attention, a fresh $c_t$ with it: §6), updates its "
+        "state $s_t$, and turns it into a probability for every token of the vocabulary.",
+        "解码器从 c 出发，在每一步 t 读入上一步的输出 $y_{{t-1}}$ 和上下文 $\\mathrm{{ctx}}_t$（没有注意力时每一步都是"
+        "同一个 c，有注意力时是新的 $c_t$，见 §6），更新状态 $s_t$，再把它变成词表中每个词元的概率。",
     ),
     "lecture.s2_live": (
         "At step **t = {t}** the decoder read $y_{{t-1}}$ = **{prev}** and emits **{token}** with p = **{p:.3f}**.",

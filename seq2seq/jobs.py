@@ -29,6 +29,7 @@ from typing import Any
 from . import limits
 from .checkpoint import Checkpoint, load_bytes, to_bytes
 from .errors import InputError
+from .results import TrainingHistory
 from .training import TrainEvent
 
 _slot = threading.BoundedSemaphore(limits.MAX_CONCURRENT_TRAININGS)
@@ -146,6 +147,15 @@ class TrainingJob:
             self.message = self.message or "stopped: the page that started it was closed"
             self._stop.set()
         return self._stop.is_set()
+
+    def history(self, label: str) -> TrainingHistory:
+        """What run ``label`` has recorded so far: every loss, and exact match at every validation."""
+        valid = [{"step": e.step, "exact_match": e.valid["exact_match"]} for e in self.events.get(label, [])]
+        return TrainingHistory(loss=list(self.losses.get(label, [])), valid=valid)
+
+    def latest_probe(self, label: str = "attention") -> TrainEvent | None:
+        """The last validation of run ``label`` that recorded the probes' α (attention runs)."""
+        return next((e for e in reversed(self.events.get(label, [])) if e.probe_alpha), None)
 
     def _record(self, label: str, event: TrainEvent) -> None:
         self.losses.setdefault(label, []).append((event.step, event.loss))

@@ -186,6 +186,12 @@ class Decoder(nn.Module):
         out, state = self.rnn(x, state)  # s_t = RNN([y_{t-1}; ctx_t], s_{t-1})
         return out[:, 0], state, context, alpha, energies
 
+    # The two lines above as pages show them; ctx_t is c (vanilla) or c_t (attention).
+    LATEX = (
+        r"s_t = \mathrm{{RNN}}([y_{{t-1}};\, {ctx}],\, s_{{t-1}}), \qquad"
+        r" y_t = \mathrm{{softmax}}(W_y [s_t;\, {ctx}] + b_y)"
+    )
+
     def logits(self, s: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
         """W_y [s_t; ctx_t] + b_y; works on (B, D) or (B, T, D)."""
         return self.out(torch.cat([s, context], dim=-1))

@@ -18,8 +18,9 @@ import torch
 from .checkpoint import Checkpoint
 from .errors import InputError
 from .model import ModelConfig, Seq2Seq, count_parameters
+from .results import ModelCard
 from .runtime import default_device
-from .tasks import CharTask, Example, PairsTask, Task, generate, split
+from .tasks import Example, PairsTask, Task, generate, split
 from .tokenizers import Tokenizer, build_tokenizer
 from .training import TrainConfig, TrainEvent, TrainResult, evaluate, train
 
@@ -71,7 +72,7 @@ def prepare_data(
 def make_tokenizer(task: Task, train_set: Sequence[Example], options: TokenizerConfig) -> Tokenizer:
     texts = [t for ex in train_set for t in (ex.source, ex.target)]
     kind = options.kind or task.tokenizer_kind
-    if kind == "char" and isinstance(task, CharTask):
+    if kind == "char" and task.character_task:
         texts.append(task.alphabet)  # every letter of the task, even if the sample missed one
     return build_tokenizer(kind, texts, options.vocab_size, options.model_type)
 
@@ -106,26 +107,26 @@ def train_on_task(
     final = evaluate(model, tokenizer, valid_set, task)
     model.cpu().eval()
     chars = [len(ex.source) for ex in train_set]
-    card = {
-        "task": task.name,
-        "task_description": task.description,
-        "decoder": cfg.decoder,
-        "score": cfg.score if cfg.decoder == "attention" else None,
-        "tokenizer": tokenizer.to_dict() | {"vocab_size": tokenizer.vocab_size},
-        "parameters": count_parameters(model),
-        "train_config": train_cfg.to_dict(),
-        "data": data_cfg.to_dict() | {"n_train_used": len(train_set), "n_valid_used": len(valid_set)},
-        "source_chars": [min(chars), max(chars)],
-        "source_tokens": [min(lengths), max(lengths)],
-        "train_seconds": round(result.seconds, 2),
-        "steps": result.steps,
-        "stopped_because": result.stopped_because,
-        "metrics": final,
-        "history": result.history.to_dict(),
-        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
-    }
-    card["tokenizer"].pop("units", None)  # the vocabulary itself lives in the tokenizer metadata
+    card = ModelCard(
+        task=task.name,
+        task_description=task.description,
+        decoder=cfg.decoder,
+        score=cfg.score if cfg.decoder == "attention" else None,
+        # the vocabulary itself lives in the tokenizer metadata
+        tokenizer={k: v for k, v in tokenizer.to_dict().items() if k != "units"} | {"vocab_size": tokenizer.vocab_size},
+        parameters=count_parameters(model),
+        train_config=train_cfg.to_dict(),
+        data=data_cfg.to_dict() | {"n_train_used": len(train_set), "n_valid_used": len(valid_set)},
+        source_chars=(min(chars), max(chars)),
+        source_tokens=(min(lengths), max(lengths)),
+        train_seconds=round(result.seconds, 2),
+        steps=result.steps,
+        stopped_because=result.stopped_because,
+        metrics=final,
+        history=result.history,
+        created=time.strftime("%Y-%m-%d %H:%M:%S"),
+        machine=f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
+    )
     return Checkpoint(model, tokenizer, task, card), result
 
 
@@ -134,7 +135,7 @@ def heldout(ckpt: Checkpoint, n: int, seed: int) -> list[Example]:
     task = ckpt.task
     if task is None or isinstance(task, PairsTask) or not task.generative:
         raise InputError("this model was trained on your own pairs: evaluate it with --pairs FILE")
-    data = ckpt.card.get("data") or {}
+    data = ckpt.card.data
     exclude: set[str] = set()
     if "n_train" in data and "seed" in data:
         exclude = {ex.source for ex in generate(task, int(data["n_train"]), int(data["seed"]))}

@@ -7,7 +7,7 @@ never needs torch.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -53,6 +53,8 @@ class DecodeTrace:
     steps: list[TraceStep] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # input units the vocabulary lacks (read as <unk>)
     finished: bool = True  # False when the length limit stopped decoding before </s>
+    encoder_states: list[list[float]] = field(default_factory=list)  # h_i, one row per source token: (S, D)
+    fixed_context: list[float] = field(default_factory=list)  # c = h_T, the vanilla decoder's only context
 
     @property
     def has_attention(self) -> bool:
@@ -174,3 +176,157 @@ class BeamTree:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+# --- what a checkpoint says about its model ---------------------------------------------------------
+
+
+def _number(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{where} must be a number, not {type(value).__name__}")
+    return value
+
+
+def _rows(value, where: str, needs: tuple[str, ...] = ()) -> list[dict]:
+    """A list of JSON objects, each with the numeric keys ``needs``."""
+    if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+        raise ValueError(f"{where} must be a list of objects")
+    for row in value:
+        for key in needs:
+            _number(row.get(key), f"{where}[].{key}")
+    return list(value)
+
+
+@dataclass
+class TrainingHistory:
+    """What happened during training, stored in the checkpoint for the app to replay.
+
+    ``attention`` holds, for every validation, the teacher-forced α of a few fixed probe
+    pairs (attention models only): {"step", "epoch", "alpha": [one (T, S) matrix per probe]},
+    so a page can replay the attention sharpening from a blur into the alignment.
+    """
+
+    loss: list[tuple[int, float]] = field(default_factory=list)  # (step, training loss)
+    valid: list[dict] = field(default_factory=list)  # {step, epoch, seconds, exact_match, token_accuracy}
+    probes: list[dict] = field(default_factory=list)  # {"source", "target", "source_tokens", "target_tokens"}
+    attention: list[dict] = field(default_factory=list)  # {"step", "epoch", "alpha": [(T, S) per probe]}
+
+    @property
+    def replayable(self) -> bool:
+        """Attention snapshots and the probe they belong to are there (attention models)."""
+        return bool(self.attention and self.probes)
+
+    def to_dict(self) -> dict:
+        return {
+            "loss": [list(x) for x in self.loss],
+            "valid": list(self.valid),
+            "probes": list(self.probes),
+            "attention": list(self.attention),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TrainingHistory:
+        """Rebuild from ``to_dict``'s JSON; ValueError naming the field when it is malformed."""
+        if not isinstance(data, dict):
+            raise ValueError("history must be an object")
+        loss = data.get("loss", [])
+        if not isinstance(loss, list) or not all(isinstance(x, list | tuple) and len(x) == 2 for x in loss):
+            raise ValueError("history.loss must be a list of [step, loss] pairs")
+        return cls(
+            loss=[(int(_number(s, "history.loss step")), float(_number(v, "history.loss value"))) for s, v in loss],
+            valid=_rows(data.get("valid", []), "history.valid", ("step", "exact_match")),
+            probes=_rows(data.get("probes", []), "history.probes"),
+            attention=_rows(data.get("attention", []), "history.attention", ("step",)),
+        )
+
+
+@dataclass
+class ModelCard:
+    """What a checkpoint says about its model: where it came from, how it was trained and how
+    good it is. Written by ``pipeline.train_on_task`` (every trained model: CLI, zoo, Train
+    page) and validated once by ``checkpoint.load``; everything else reads these attributes.
+    The model's architecture is not here: it is ``ckpt.model.cfg`` (``cfg.decoder`` says
+    vanilla or attention — the card's ``decoder`` is a copy for people reading the JSON).
+    """
+
+    task: str | None = None  # the task's name ("reverse"); None: unknown origin
+    task_description: str = ""  # in English
+    decoder: str | None = None  # copy of cfg.decoder
+    score: str | None = None  # copy of cfg.score (attention models)
+    tokenizer: dict = field(default_factory=dict)  # kind, vocab_size, options (the vocabulary is not here)
+    parameters: int = 0  # trainable weights
+    train_config: dict = field(default_factory=dict)  # training.TrainConfig as a dict
+    data: dict = field(default_factory=dict)  # pipeline.DataConfig + n_train_used, n_valid_used
+    source_chars: tuple[int, int] | None = None  # shortest and longest training input, in characters
+    source_tokens: tuple[int, int] | None = None  # the same in tokens
+    train_seconds: float = 0.0
+    steps: int = 0  # optimizer steps
+    stopped_because: str = ""  # "target" | "time" | "steps" | "callback"
+    metrics: dict = field(default_factory=dict)  # final held-out scores: exact_match, bleu, aer, by_length, n …
+    history: TrainingHistory = field(default_factory=TrainingHistory)
+    created: str = ""  # local time, "YYYY-MM-DD HH:MM:SS"
+    machine: str = ""  # where it was trained
+    recipe: str | None = None  # the zoo recipe that built it (shipped models)
+    uploaded_as: str | None = None  # the file name it was uploaded under (session models)
+    extra: dict = field(default_factory=dict)  # keys a newer version wrote: kept, written back unchanged
+
+    @property
+    def exact_match(self) -> float | None:
+        """Held-out exact match in [0, 1], None when the card has none."""
+        value = self.metrics.get("exact_match")
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    def to_dict(self) -> dict:
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("history", "extra")}
+        out["source_chars"] = list(self.source_chars) if self.source_chars else None
+        out["source_tokens"] = list(self.source_tokens) if self.source_tokens else None
+        out["history"] = self.history.to_dict()
+        for key in ("recipe", "uploaded_as"):  # absent rather than null, as cards were written before
+            if out[key] is None:
+                del out[key]
+        return self.extra | out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelCard:
+        """Rebuild from JSON (any card this app ever wrote: missing keys take their defaults);
+        ValueError naming the field when one has the wrong type."""
+        if not isinstance(data, dict):
+            raise ValueError("the card must be an object")
+        known = {f.name for f in fields(cls)} - {"extra"}
+        card = cls(extra={k: v for k, v in data.items() if k not in known})
+        for name, kinds in _CARD_TYPES.items():
+            if data.get(name) is None:
+                continue
+            value = data[name]
+            if not isinstance(value, kinds) or isinstance(value, bool):
+                raise ValueError(f"card field '{name}' has the wrong type ({type(value).__name__})")
+            setattr(card, name, value)
+        for name in ("source_chars", "source_tokens"):
+            span = data.get(name)
+            if span is None:
+                continue
+            if not isinstance(span, list) or len(span) != 2 or not all(isinstance(x, int) for x in span):
+                raise ValueError(f"card field '{name}' must be [shortest, longest]")
+            setattr(card, name, (span[0], span[1]))
+        card.history = TrainingHistory.from_dict(data.get("history") or {})
+        return card
+
+
+_CARD_TYPES = {  # JSON type of each plain card field (None allowed everywhere: the default stays)
+    "task": str,
+    "task_description": str,
+    "decoder": str,
+    "score": str,
+    "tokenizer": dict,
+    "parameters": int,
+    "train_config": dict,
+    "data": dict,
+    "train_seconds": int | float,
+    "steps": int,
+    "stopped_because": str,
+    "metrics": dict,
+    "created": str,
+    "machine": str,
+    "recipe": str,
+    "uploaded_as": str,
+}

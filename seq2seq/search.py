@@ -136,6 +136,8 @@ def trace(
         steps=steps,
         unknown=tokenizer.unknown(source),
         finished=bool(out_ids) and out_ids[-1] == EOS,
+        encoder_states=enc.h[0, : int(batch.src_len[0])].tolist(),
+        fixed_context=enc.c[0].tolist(),
     )
 
 

@@ -44,6 +44,10 @@ class Task(ABC):
     tokenizer_kind: str = "char"  # the natural unit of this task's text
     alignment_unit: str | None = None  # unit of Example.alignment ("char" | "word"), None if no alignment
     generative: bool = True  # False for user pairs: there is nothing to sample
+    # A character task (CharTask): strings of min_len..max_len characters over an alphabet, so
+    # inputs of any chosen length can be generated (length curves, longer-than-trained inputs).
+    # The one answer to "is this a character task?", for an instance or a class (TASKS[name]).
+    character_task: bool = False
 
     @abstractmethod
     def describe(self, lang: str = "en") -> str:
@@ -90,6 +94,7 @@ class CharTask(Task):
     min_len: int = 3  # shortest training string
     max_len: int = 24  # longest training string
     alignment_unit = "char"
+    character_task = True
 
     def __post_init__(self) -> None:
         if not self.alphabet or len(set(self.alphabet)) != len(self.alphabet):

@@ -12,7 +12,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
@@ -20,6 +20,7 @@ from torch import nn
 from . import metrics
 from .data import batches
 from .model import Seq2Seq
+from .results import TrainingHistory
 from .runtime import limit_threads
 from .search import score_targets, translate
 from .tasks import Example, Task
@@ -43,38 +44,6 @@ class TrainConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass
-class TrainingHistory:
-    """What happened during training, stored in the checkpoint for the app to replay.
-
-    ``attention`` holds, for every validation, the teacher-forced α of a few fixed probe
-    pairs (attention models only): {"step", "epoch", "alpha": [one (T, S) matrix per probe]},
-    so a page can replay the attention sharpening from a blur into the alignment.
-    """
-
-    loss: list[tuple[int, float]] = field(default_factory=list)  # (step, training loss)
-    valid: list[dict] = field(default_factory=list)  # {step, epoch, seconds, exact_match, token_accuracy}
-    probes: list[dict] = field(default_factory=list)  # {"source", "target", "source_tokens", "target_tokens"}
-    attention: list[dict] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "loss": [list(x) for x in self.loss],
-            "valid": list(self.valid),
-            "probes": list(self.probes),
-            "attention": list(self.attention),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> TrainingHistory:
-        return cls(
-            loss=[(int(s), float(v)) for s, v in data.get("loss", [])],
-            valid=list(data.get("valid", [])),
-            probes=list(data.get("probes", [])),
-            attention=list(data.get("attention", [])),
-        )
 
 
 @dataclass

@@ -73,7 +73,7 @@ def build(recipe: Recipe, out_dir: Path) -> dict:
     ckpt, result = train_on_task(
         task, ENCODER | recipe.model, train_cfg, recipe.data, [print_progress(f"{recipe.name}: ")]
     )
-    ckpt.card["recipe"] = recipe.name
+    ckpt.card.recipe = recipe.name
     path = checkpoint.save(ckpt, out_dir / f"{recipe.name}{checkpoint.SUFFIX}")
     return {
         "name": recipe.name,
@@ -104,14 +104,14 @@ def write_index(folder: Path) -> Path:
     for path in checkpoint.list_checkpoints(folder):
         ckpt = checkpoint.load(path)
         card, cfg = ckpt.card, ckpt.model.cfg
-        m = card.get("metrics", {})
+        m = card.metrics
         buckets = " / ".join(f"{b['exact_match'] * 100:.0f}" for b in m.get("by_length", {}).values())
         decoder = f"attention ({cfg.score})" if cfg.decoder == "attention" else "vanilla"
         aer = f"{m['aer']:.2f}" if "aer" in m else "–"
         rows.append(
-            f"| `{path.stem}` | {card.get('task')} | {decoder} | {m.get('exact_match', 0) * 100:.1f} % | "
+            f"| `{path.stem}` | {card.task} | {decoder} | {m.get('exact_match', 0) * 100:.1f} % | "
             f"{m.get('bleu', 0):.1f} | {aer} | {buckets} | "
-            f"{card.get('steps')} steps, {card.get('train_seconds', 0):.0f} s | {path.stat().st_size / 1e6:.2f} MB |"
+            f"{card.steps} steps, {card.train_seconds:.0f} s | {path.stat().st_size / 1e6:.2f} MB |"
         )
     index = folder / "README.md"
     index.write_text(

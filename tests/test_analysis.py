@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
 from seq2seq import analysis, checkpoint
+from seq2seq.results import ModelCard
 from seq2seq.search import beam_search, trace, translate
+from seq2seq.tasks import Example
 
 from .conftest import CHECKPOINTS
 
@@ -22,10 +25,10 @@ def test_trained_range_and_in_range(attention_ckpt):
     assert analysis.in_range(attention_ckpt, "abc") and analysis.in_range(attention_ckpt, "x" * 24)
     assert not analysis.in_range(attention_ckpt, "ab") and not analysis.in_range(attention_ckpt, "x" * 44)
     # an older card without "source_chars": a character task's own lengths
-    bare = dataclasses.replace(attention_ckpt, card={})
+    bare = dataclasses.replace(attention_ckpt, card=ModelCard())
     assert analysis.trained_range(bare) == (attention_ckpt.task.min_len, attention_ckpt.task.max_len)
     # unknown range (no card, no character task): every length is "in range"
-    unknown = dataclasses.replace(attention_ckpt, card={}, task=None)
+    unknown = dataclasses.replace(attention_ckpt, card=ModelCard(), task=None)
     assert analysis.trained_range(unknown) is None and analysis.in_range(unknown, "x" * 99)
 
 
@@ -96,3 +99,20 @@ def test_find_beam_example_is_bounded_on_longer_inputs(attention_ckpt):
     assert 50 < finding.tried <= 80 and 4 < finding.beams <= 4 + 2
     if finding.example is not None:
         assert finding.example.beam_logp > finding.example.greedy_logp
+
+
+def test_fixed_context_has_one_size_for_every_length(attention_ckpt):
+    sizes = analysis.fixed_context_sizes(attention_ckpt, "abcdef", [3, 7, 30])
+    assert [n for n, _ in sizes] == [3, 7, 30]
+    assert {d for _, d in sizes} == {attention_ckpt.model.cfg.enc_dim}
+
+
+def test_train_vs_inference_on_an_input_the_model_gets_wrong(vanilla_ckpt):
+    found = analysis.find_error(vanilla_ckpt, n=200)
+    both = analysis.train_vs_inference(vanilla_ckpt, Example(found.source, found.target))
+    assert both.free_output == found.output != found.target
+    assert len(both.probs) == len(both.losses) == len(both.target_tokens) == len(found.target) + 1
+    assert both.loss == pytest.approx(sum(-math.log(p) for p in both.probs) / len(both.probs))
+    wrong = both.first_mistake
+    assert wrong is not None and both.free_tokens[:wrong] == both.target_tokens[:wrong]
+    assert both.free_tokens[wrong : wrong + 1] != both.target_tokens[wrong : wrong + 1]

@@ -12,17 +12,26 @@ from safetensors.torch import save_file
 from seq2seq import checkpoint
 from seq2seq.checkpoint import Checkpoint
 from seq2seq.errors import CheckpointError
+from seq2seq.results import ModelCard, TrainingHistory
 from seq2seq.search import trace
 from seq2seq.tasks import ReverseTask
 
 from .conftest import small_model
+
+CARD = ModelCard(
+    task="reverse",
+    decoder="attention",
+    metrics={"exact_match": 0.5},
+    source_chars=(2, 9),
+    history=TrainingHistory(loss=[(1, 2.5), (2, 2.0)], valid=[{"step": 2, "exact_match": 0.1}]),
+)
 
 
 @pytest.fixture
 def saved(tmp_path, tokenizer):
     torch.manual_seed(0)
     model = small_model(tokenizer, cell="lstm", layers=2)
-    ckpt = Checkpoint(model, tokenizer, ReverseTask(min_len=2, max_len=9), {"metrics": {"exact_match": 0.5}})
+    ckpt = Checkpoint(model, tokenizer, ReverseTask(min_len=2, max_len=9), CARD)
     return ckpt, checkpoint.save(ckpt, tmp_path / "m.safetensors")
 
 
@@ -35,6 +44,25 @@ def test_round_trip_is_exact(saved):
     assert loaded.tokenizer.units == ckpt.tokenizer.units
     assert loaded.task == ckpt.task and loaded.card == ckpt.card and loaded.name == "m"
     assert trace(loaded.model, loaded.tokenizer, "abc").to_dict() == trace(ckpt.model, ckpt.tokenizer, "abc").to_dict()
+
+
+def test_an_older_card_loads_and_unknown_keys_survive_a_save(saved, tmp_path):
+    """Cards written before the card was typed (or by a newer version) keep loading: missing
+    keys take their defaults, keys this version does not know are written back unchanged."""
+    from safetensors import safe_open
+    from safetensors.torch import save
+
+    _, path = saved
+    with safe_open(str(path), "pt") as f:
+        meta, tensors = dict(f.metadata()), {k: f.get_tensor(k) for k in f.keys()}
+    meta["card"] = json.dumps({"task": "reverse", "metrics": {"exact_match": 0.75}, "from_the_future": [1, 2]})
+    old = tmp_path / "old.safetensors"
+    old.write_bytes(save(tensors, metadata=meta))
+    card = checkpoint.load(old).card
+    assert (card.task, card.exact_match, card.steps, card.history.loss) == ("reverse", 0.75, 0, [])
+    assert card.source_chars is None and card.extra == {"from_the_future": [1, 2]}
+    again = checkpoint.load(checkpoint.save(checkpoint.load(old), tmp_path / "again.safetensors"))
+    assert again.card == card and again.card.to_dict()["from_the_future"] == [1, 2]
 
 
 def test_save_leaves_no_temporary_files(saved, tmp_path):
@@ -196,7 +224,7 @@ def test_sentencepiece_tokenizer_rides_inside_the_checkpoint(tmp_path):
     sp = SentencePieceTokenizer.train(["the big dog sees a cat", "a cat sees the dog"] * 20, vocab_size=30)
     torch.manual_seed(0)
     model = small_model(sp)
-    path = checkpoint.save(Checkpoint(model, sp, None, {}), tmp_path / "sp.safetensors")
+    path = checkpoint.save(Checkpoint(model, sp, None), tmp_path / "sp.safetensors")
     loaded = checkpoint.load(path)
     assert loaded.tokenizer.kind == "sentencepiece" and loaded.tokenizer.encode("the dog") == sp.encode("the dog")
     assert trace(loaded.model, loaded.tokenizer, "the dog").to_dict() == trace(model, sp, "the dog").to_dict()
@@ -205,7 +233,7 @@ def test_sentencepiece_tokenizer_rides_inside_the_checkpoint(tmp_path):
 def test_uploads_go_through_the_same_checks(saved):
     ckpt, path = saved
     loaded = checkpoint.load_bytes(path.read_bytes(), "mine.safetensors")
-    assert loaded.model.cfg == ckpt.model.cfg and loaded.card["uploaded_as"] == "mine.safetensors"
+    assert loaded.model.cfg == ckpt.model.cfg and loaded.card.uploaded_as == "mine.safetensors"
     again = checkpoint.load_bytes(checkpoint.to_bytes(ckpt), "again.safetensors")  # the download button's bytes
     assert all(torch.equal(v, again.model.state_dict()[k]) for k, v in ckpt.model.state_dict().items())
     if os.path.exists(MARKER):

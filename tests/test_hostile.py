@@ -195,6 +195,10 @@ CHECKPOINT_FILES = {
     "config-huge-sizes": lambda: with_metadata(config='{"vocab_size": 30, "hidden": 100000000}'),
     "config-mismatch": lambda: with_metadata(config='{"vocab_size": 30, "hidden": 32}'),
     "metadata-not-json": lambda: with_metadata(card="{{{"),
+    "card-not-an-object": lambda: with_metadata(card="[1, 2]"),
+    "card-wrong-types": lambda: with_metadata(card='{"steps": "many", "metrics": []}'),
+    "card-bad-history": lambda: with_metadata(card='{"history": {"loss": [[1]], "valid": [{"step": "x"}]}}'),
+    "card-bad-span": lambda: with_metadata(card='{"source_chars": [3, "z"]}'),
     "other-format": lambda: with_metadata(format="not-ours"),
 }
 

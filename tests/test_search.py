@@ -35,6 +35,10 @@ def test_trace_records_every_step(tokenizer):
         assert sum(step.alpha) == pytest.approx(1.0, abs=1e-5) and len(step.alpha) == 6
         assert len(step.context) == len(step.state) == model.cfg.enc_dim
     assert t.attention_matrix().shape == (len(t.steps), 6)
+    h = np.array(t.encoder_states)  # (S, D): c_t = Σ_i α_{t,i} h_i is the context the decoder read
+    assert h.shape == (6, model.cfg.enc_dim) and len(t.fixed_context) == model.cfg.enc_dim
+    for step in t.steps:
+        assert np.allclose(np.array(step.alpha) @ h, step.context, atol=1e-5)
     json.loads(t.to_json())  # the trace is JSON as is
 
 
@@ -45,6 +49,7 @@ def test_vanilla_trace_has_no_alpha_and_a_fixed_context(tokenizer):
     assert t.attention_matrix() is None
     assert all(s.alpha is None and s.energies is None for s in t.steps)
     assert all(s.context == t.steps[0].context for s in t.steps)
+    assert np.allclose(t.steps[0].context, t.fixed_context)  # the vanilla decoder reads c at every step
 
 
 def test_untrained_model_stops_at_the_length_limit(tokenizer):

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from seq2seq.errors import CheckpointError, InputError
-from seq2seq.tasks import ReverseTask, generate, make_task, split, task_from_dict
+from seq2seq.tasks import TASKS, CharTask, ReverseTask, generate, make_task, split, task_from_dict
 
 
 def test_generation_is_seeded():
@@ -186,3 +186,9 @@ def test_outputs_that_cannot_be_answers_are_named():
         assert numbers.output_problem(bad), bad
     assert "outside" in numbers.output_problem("123456")
     assert make_task("reverse").output_problem("anything") is None
+
+
+def test_one_answer_to_is_this_a_character_task():
+    assert {name for name, cls in TASKS.items() if cls.character_task} == {"copy", "reverse", "sort"}
+    assert all(cls.character_task == issubclass(cls, CharTask) for cls in TASKS.values())
+    assert make_task("reverse").character_task and not make_task("dates").character_task

@@ -34,11 +34,12 @@ def test_the_zoo_is_small():
 def test_card_matches_fresh_heldout_data(path):
     ckpt = checkpoint.load(path)
     card = ckpt.card
-    for key in ("task", "decoder", "train_config", "train_seconds", "steps", "metrics", "history", "parameters"):
-        assert key in card, key
-    claimed = card["metrics"]["exact_match"]
+    assert card.task == ckpt.task.name and card.decoder == ckpt.model.cfg.decoder
+    assert card.train_config and card.train_seconds > 0 and card.steps > 0 and card.parameters > 0
+    assert card.history.loss and card.history.valid and card.recipe == path.stem
+    claimed = card.metrics["exact_match"]
     fresh = evaluate(ckpt.model, ckpt.tokenizer, heldout(ckpt, N, seed=4242), ckpt.task, full=False)
-    allowed = tolerance(claimed, card["metrics"].get("n", 500))
+    allowed = tolerance(claimed, card.metrics.get("n", 500))
     assert abs(fresh["exact_match"] - claimed) <= allowed, (fresh["exact_match"], claimed, allowed)
 
 
@@ -48,15 +49,15 @@ def test_same_encoder_and_budget_within_each_pair():
         att, van = by_name[f"{task}-attention"], by_name[f"{task}-vanilla"]
         for field in ("cell", "emb_dim", "hidden", "layers", "bidirectional"):
             assert getattr(att.model.cfg, field) == getattr(van.model.cfg, field)
-        assert att.card["steps"] == van.card["steps"]
-        assert att.card["data"] == van.card["data"]
+        assert att.card.steps == van.card.steps
+        assert att.card.data == van.card.data
 
 
 def test_the_bottleneck_shows_on_reverse():
     """Bahdanau et al. 2015, Fig. 2 on a toy task: attention holds in every length bucket,
     the vanilla model with the same encoder and budget collapses on long inputs."""
-    att = checkpoint.load(CHECKPOINTS / "reverse-attention.safetensors").card["metrics"]["by_length"]
-    van = checkpoint.load(CHECKPOINTS / "reverse-vanilla.safetensors").card["metrics"]["by_length"]
+    att = checkpoint.load(CHECKPOINTS / "reverse-attention.safetensors").card.metrics["by_length"]
+    van = checkpoint.load(CHECKPOINTS / "reverse-vanilla.safetensors").card.metrics["by_length"]
     assert all(bucket["exact_match"] >= 0.95 for bucket in att.values())
     longest = list(van)[-3:]
     assert all(van[b]["exact_match"] <= 0.1 for b in longest)
@@ -66,4 +67,4 @@ def test_the_bottleneck_shows_on_reverse():
 @pytest.mark.parametrize("task", ["dates", "numbers"])
 def test_real_world_attention_models_are_accurate(task):
     card = checkpoint.load(CHECKPOINTS / f"{task}-attention.safetensors").card
-    assert card["metrics"]["exact_match"] >= 0.99
+    assert card.metrics["exact_match"] >= 0.99

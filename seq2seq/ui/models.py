@@ -73,7 +73,7 @@ def publish_trained() -> dict[str, str]:
     if job is not None and job.finished:
         for label, ckpt in job.results.items():
             if label not in names:
-                names[label] = add_session_model(ckpt, f"{ckpt.card.get('task')}-{label}")
+                names[label] = add_session_model(ckpt, f"{ckpt.card.task}-{label}")
     return names
 
 
@@ -90,11 +90,11 @@ def download_name(name: str) -> str:
 def describe(ckpt: Checkpoint) -> str:
     """One line for the sidebar: task, decoder and how good it is."""
     cfg = ckpt.model.cfg
-    task = ckpt.card.get("task", "custom")
-    if ckpt.task is not None and hasattr(ckpt.task, "min_len"):
+    task = ckpt.card.task or "custom"
+    if ckpt.task is not None and ckpt.task.character_task:
         task += f" {ckpt.task.min_len}–{ckpt.task.max_len}"
-    em = (ckpt.card.get("metrics") or {}).get("exact_match")
-    quality = t("model.quality", em=em) if isinstance(em, float) else ""
+    em = ckpt.card.exact_match
+    quality = t("model.quality", em=em) if em is not None else ""
     return t(
         "model.describe",
         task=task,
@@ -127,11 +127,11 @@ def overview() -> list[dict]:
                 }
             )
             continue
-        cfg, metrics = ckpt.model.cfg, ckpt.card.get("metrics") or {}
+        cfg, metrics = ckpt.model.cfg, ckpt.card.metrics
         rows.append(
             {
                 t("home.col_model"): name,
-                t("home.col_task"): ckpt.card.get("task", "—"),
+                t("home.col_task"): ckpt.card.task or "—",
                 t("home.col_decoder"): decoder_name(cfg),
                 t("home.col_exact"): metrics.get("exact_match"),
                 "BLEU": metrics.get("bleu"),
@@ -142,14 +142,41 @@ def overview() -> list[dict]:
 
 
 def sibling(name: str) -> str | None:
-    """The other model of the same task in the zoo: reverse-attention <-> reverse-vanilla."""
-    found = available()
-    for a, b in (("-attention", "-vanilla"), ("-vanilla", "-attention")):
-        if a in name:
-            other = name.split(a)[0] + b
-            if other in found:
-                return other
-    return None
+    """The model to set beside ``name``: one of the other decoder (``cfg.decoder``) that reads
+    the same task's inputs — trained on the same pairs where there is one
+    (reverse-attention <-> reverse-vanilla); shipped models before this browser's own."""
+    try:
+        ckpt = get(name)
+    except CheckpointError:
+        return None
+    candidates = []
+    for other_name in all_names():
+        try:
+            other = get(other_name)
+        except CheckpointError:
+            continue
+        if other.model.cfg.decoder != ckpt.model.cfg.decoder and analysis.compatible(ckpt, other) is None:
+            twin = other.card.data == ckpt.card.data  # the same training pairs
+            candidates.append((not twin, other_name in session_models(), len(other_name), other_name))
+    return min(candidates)[-1] if candidates else None
+
+
+def decoders(names) -> dict[str, str]:
+    """Model name -> its decoder (``cfg.decoder``), for the figures' colours; gone models left out."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = get(name).model.cfg.decoder
+        except CheckpointError:
+            continue
+    return out
+
+
+def vanilla_first(names) -> list[str]:
+    """``names`` with vanilla models before attention ones (Compare's left and right, the
+    Lecture's bottleneck curve): the story's order."""
+    found = decoders(names)
+    return sorted(names, key=lambda n: (found.get(n) != "vanilla", n))
 
 
 @st.cache_resource

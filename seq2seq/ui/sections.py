@@ -1,0 +1,280 @@
+"""The Lecture page's six sections, one function each, in the notes' order.
+
+Each draws one section for a ``Slide`` — the selected model, its input and trace, the step —
+with every equation beside the live model's numbers. ``pages/lecture.py`` holds the frame
+(input, section picker, stepping) and picks from ``SECTIONS``; presentation mode shows one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import analysis, figures
+from ..analysis import compatible, find_error, trained_range
+from ..attention import SCORE_LATEX
+from ..checkpoint import Checkpoint
+from ..errors import CheckpointError
+from ..model import Decoder
+from ..results import DecodeTrace
+from ..search import beam_search
+from ..tokenizers import visible_token
+from . import charts, examples, lang, models
+from .lang import t
+from .text import md_escape, md_token
+
+BEAM = examples.BEAM_WIDTH  # the width the "try this" example was searched with
+N_ERRING = 200  # generated inputs searched for one the model gets wrong (§3)
+TABLE_ROWS = 10  # rows the §3 table shows without scrolling
+TABLE_BEFORE = 2  # rows kept above the first mistake when the table starts further down
+SHOWN = 6  # numbers of a vector written out
+STEPPED = {"2", "6"}  # sections whose numbers depend on the decoding step t
+
+
+@dataclass
+class Slide:
+    """What every section reads: the selected model on the reader's input at step t."""
+
+    ckpt: Checkpoint
+    source: str
+    result: DecodeTrace  # the selected model's greedy decode of ``source``
+    step: int  # t, 1-based
+    look: figures.Look
+    presenting: bool
+
+    @property
+    def now(self):
+        return self.result.steps[self.step - 1]
+
+
+def vector(values, name: str) -> str:
+    """LaTeX for the first SHOWN numbers of a vector: name = (0.12, -0.53, …) ∈ R^D."""
+    head = ", ".join(f"{v:.2f}" for v in values[:SHOWN])
+    more = r", \dots" if len(values) > SHOWN else ""
+    return rf"{name} = ({head}{more}) \in \mathbb{{R}}^{{{len(values)}}}"
+
+
+def encoder(slide: Slide) -> None:
+    """§1: the encoder squeezes the input into c = h_T, of one size for every length."""
+    st.header(t("lecture.s1"))
+    st.markdown(t("lecture.s1_text"))
+    st.latex(r"h_t = \mathrm{RNN}(x_t,\, h_{t-1}), \qquad c = h_T")
+    c = slide.result.fixed_context
+    n_tokens = len(slide.result.source_tokens)
+    st.markdown(t("lecture.s1_sizes", T=n_tokens, D=len(c)))
+    sizes = analysis.fixed_context_sizes(slide.ckpt, slide.source, sorted({3, n_tokens, 30}))
+    rows = [{t("lecture.s1_table_len"): n, t("lecture.s1_table_c"): d} for n, d in sizes]
+    left, right = st.columns([1, 2])
+    left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    with right:
+        st.markdown(t("lecture.s1_first"))
+        st.latex(vector(c, "c"))
+
+
+def decoder(slide: Slide) -> None:
+    """§2: the decoder unrolls the output from c, one step at a time."""
+    st.header(t("lecture.s2"))
+    st.markdown(t("lecture.s2_text"))
+    ctx = r"c_t" if slide.ckpt.model.cfg.decoder == "attention" else "c"
+    st.latex(Decoder.LATEX.format(ctx=ctx))
+    step, now, result = slide.step, slide.now, slide.result
+    prev = "<s>" if step == 1 else result.steps[step - 2].token
+    st.markdown(t("lecture.s2_live", t=step, prev=md_token(prev), token=md_token(now.token), p=now.prob))
+    left, right = st.columns([3, 2])
+    with left:
+        st.latex(vector(now.state, f"s_{{{step}}}"))
+        st.latex(rf"p(y_{{{step}}} \mid y_{{<{step}}}, x) = {now.prob:.3f}")
+    with right:
+        charts.show(figures.topk_bars(result, step, slide.look), "lecture_topk", f"{slide.ckpt.name}-top-k-step{step}")
+
+
+def training(slide: Slide) -> None:
+    """§3: teacher forcing in training, the model's own outputs at inference — on an input it gets wrong."""
+    st.header(t("lecture.s3"))
+    st.markdown(t("lecture.s3_text"))
+    st.latex(r"\mathcal{L} = -\frac{1}{T'} \sum_{t=1}^{T'} \log p(y_t \mid y_{<t}, x)")
+    ckpt, task = slide.ckpt, slide.ckpt.task
+    # an input the model gets wrong: searched once per model, inside the training range if one is there
+    example = models.per_model(ckpt.name, ("erring_example", N_ERRING), lambda c: find_error(c, n=N_ERRING))
+    chars = trained_range(ckpt)
+    if example is None:
+        st.caption(t("lecture.s3_no_error", n=N_ERRING))
+        example = task.reference(slide.source) if task is not None and not slide.result.unknown else None
+    elif example.in_range:
+        st.markdown(t("lecture.s3_input", source=md_escape(example.source), lo=chars[0], hi=chars[1]))
+    else:
+        st.markdown(
+            t("lecture.s3_input_longer", source=md_escape(example.source), lo=chars[0], hi=chars[1], n=N_ERRING)
+        )
+    if example is None:
+        return
+    both = analysis.train_vs_inference(ckpt, example)
+    rows = []
+    for i, (true, p, loss) in enumerate(zip(both.target_tokens, both.probs, both.losses, strict=True)):
+        own = both.free_tokens[i] if i < len(both.free_tokens) else "—"
+        rows.append({
+            t("lecture.s3_col_t"): i + 1, t("lecture.s3_col_true"): true, t("lecture.s3_col_p"): round(p, 4),
+            t("lecture.s3_col_loss"): round(loss, 3), t("lecture.s3_col_free"): own + ("" if own == true else "  ✗"),
+        })  # fmt: skip
+    st.latex(rf"\mathcal{{L}} = {both.loss:.3f}")
+    st.markdown(
+        t("lecture.s3_loss", loss=both.loss, free=md_escape(both.free_output), target=md_escape(example.target))
+    )
+    # opened at the first mistake: its row highlighted, and the rows before it (all right) cut to
+    # TABLE_BEFORE when the mistake would sit below the table's visible rows
+    wrong = both.first_mistake
+    visible = 5 if slide.presenting else TABLE_ROWS  # a slide keeps the whole section on one screen
+    start = 0 if wrong is None or wrong < visible - 2 else wrong - TABLE_BEFORE
+    table = pd.DataFrame(rows[start:])
+    notes = [t("lecture.s3_first_mistake", t=wrong + 1)] if wrong is not None else []
+    if start:
+        notes.append(t("lecture.s3_from_row", k=start, t=start + 1))
+    if notes:
+        st.caption(" ".join(notes))  # one line: the slide has no room for two
+        table = table.style.apply(
+            lambda row: ["background-color: rgba(220, 38, 38, 0.18)" if row.name == wrong - start else ""] * len(row),
+            axis=1,
+        ).format({t("lecture.s3_col_p"): "{:.4f}", t("lecture.s3_col_loss"): "{:.3f}"})
+    rem = lang.PRESENT_SCALE if slide.presenting else 1.0  # rows are sized in rem: larger when presenting
+    shown_rows = min(len(rows) - start, visible)
+    st.dataframe(table, hide_index=True, width="stretch", height=int(35 * rem * (shown_rows + 1)) + 3)
+
+
+def beam(slide: Slide) -> None:
+    """§4: beam search keeps several candidates where greedy keeps one."""
+    st.header(t("lecture.s4"))
+    st.markdown(t("lecture.s4_text"))
+    st.latex(r"\mathrm{score}(y_{1..t}) = \sum_{i=1}^{t} \log p(y_i \mid y_{<i}, x)")
+    ckpt, result = slide.ckpt, slide.result
+    tree = beam_search(ckpt.model, ckpt.tokenizer, slide.source, width=BEAM)
+    best = tree.nbest[0] if tree.nbest else None
+    st.markdown(
+        t(
+            "lecture.s4_live", greedy=md_escape(result.output), g_logp=result.log_prob, k=BEAM,
+            beam=md_escape(best.text if best else ""), b_logp=best.score if best else float("nan"),
+            pruned=sum(n.status == "pruned" for n in tree.nodes),
+        )
+    )  # fmt: skip
+    examples.offer_beam_example(ckpt, slide.source)
+    st.page_link(
+        "pages/beam.py",
+        label=t("lecture.s4_link"),
+        icon="🌳",
+        query_params={"model": ckpt.name, "src": slide.source, "beam": str(BEAM)},  # lang, present: kept by the session
+    )
+
+
+def bottleneck(slide: Slide) -> None:
+    """§5: with one fixed c, accuracy falls with length; attention holds up."""
+    st.header(t("lecture.s5"))
+    st.markdown(t("lecture.s5_text"))
+    st.latex(r"c \in \mathbb{R}^{D} \quad \forall\, T")  # symbols only: the same in every language
+    ckpt, task = slide.ckpt, slide.ckpt.task
+    other = models.sibling(ckpt.name)
+    if task is None or not task.generative or other is None:
+        st.caption(t("lecture.s5_none"))
+        return
+    pair = models.vanilla_first([ckpt.name, other])  # as on Compare
+    figure = figures.length_curve(
+        models.length_curves(pair), ckpt.card.source_chars, slide.look, height=330, decoders=models.decoders(pair)
+    )
+    left, _ = st.columns([3, 1]) if not slide.presenting else (st.container(), None)
+    with left:
+        charts.show(figure, "lecture_length", "length-curve")
+
+
+def attention_models(ckpt: Checkpoint) -> dict[str, str]:
+    """Score function -> an attention model that reads this input like ``ckpt`` (the same
+    task): ``ckpt`` for its own score, then shipped models before session ones."""
+    out: dict[str, str] = {}
+    if ckpt.model.cfg.decoder == "attention":
+        out[ckpt.model.cfg.score] = ckpt.name
+    for name in models.all_names():
+        try:
+            other = models.get(name)
+        except CheckpointError:
+            continue
+        if other.model.cfg.decoder == "attention" and compatible(ckpt, other) is None:
+            out.setdefault(other.model.cfg.score, name)
+    return out
+
+
+def score_from_link(ckpt: Checkpoint, choices: dict[str, str]) -> str:
+    """?att= names a score function (older links name a model); anything else: the default."""
+    wanted = st.query_params.get("att", "")
+    by_model = {name: score for score, name in choices.items()}
+    default = ckpt.model.cfg.score if ckpt.model.cfg.decoder == "attention" else "additive"
+    return wanted if wanted in choices else by_model.get(wanted, default if default in choices else next(iter(choices)))
+
+
+def attention(slide: Slide) -> None:
+    """§6: attention: e, α and a fresh c_t at every step, for a score function the reader picks."""
+    st.header(t("lecture.s6"))
+    ckpt, look = slide.ckpt, slide.look
+    choices = attention_models(ckpt)
+    if not choices:
+        st.info(t("lecture.vanilla_here"))
+        return
+    if st.session_state.get("att_score") not in choices:
+        st.session_state["att_score"] = score_from_link(ckpt, choices)
+    c_text, c_pick = st.columns([3, 1], vertical_alignment="bottom")
+    c_text.markdown(t("lecture.s6_text"))
+    score = c_pick.selectbox(
+        t("lecture.s6_score"), list(choices), key="att_score", format_func=lang.score_name,
+        help=t("lecture.s6_score_help"),
+    )  # fmt: skip
+    st.query_params["att"] = score  # by hand: the URL keeps the plain score, the picker shows it translated
+    att_name = choices[score]
+    if ckpt.model.cfg.decoder != "attention":
+        c_text.caption(t("lecture.needs_attention", name=att_name))
+    att_result = slide.result if att_name == ckpt.name else models.trace(models.get(att_name), slide.source)
+    t_att = min(slide.step, len(att_result.steps))
+    row = att_result.steps[t_att - 1]
+    st.latex(
+        SCORE_LATEX[score] + r", \qquad \alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_j \exp(e_{t,j})}"
+        r", \qquad c_t = \sum_i \alpha_{t,i} h_i"
+    )
+    alpha = np.array(row.alpha)
+    best_i = int(alpha.argmax())
+    st.markdown(
+        t("lecture.s6_sum", total=float(alpha.sum()), best=float(alpha[best_i]), i=best_i + 1,
+          token=md_token(att_result.source_tokens[best_i]))
+    )  # fmt: skip
+    left, right = st.columns([3, 2])
+    fitted = look.fit(280 if slide.presenting else None)  # the slide: equation, both pictures and c_t on one screen
+    with left:
+        charts.show(figures.energy_bars(att_result, t_att, fitted), "lecture_energies", f"{att_name}-energies")
+    with right:
+        charts.show(figures.attention_flow(att_result, t_att, fitted), "lecture_flow", f"{att_name}-flow")
+    if not slide.presenting:  # the same numbers as a table: one column per source position i
+        table = pd.DataFrame(
+            [
+                [visible_token(x) for x in att_result.source_tokens],
+                [f"{e:.3f}" for e in row.energies],
+                [f"{a:.3f}" for a in alpha],
+            ],
+            index=[t("lecture.s6_col_x"), t("lecture.s6_col_e"), t("lecture.s6_col_alpha")],
+            columns=[f"{t('lecture.s6_col_i')} = {i}" for i in range(1, len(alpha) + 1)],
+        )
+        st.dataframe(table, width="stretch")
+    # c_t recomputed here from α and the encoder states, next to the one the model used
+    c_t = alpha @ np.array(att_result.encoder_states)
+    st.markdown(t("lecture.s6_context", n=SHOWN, D=c_t.shape[0]))
+    ours, theirs = st.columns(2) if slide.presenting else (st.container(), st.container())
+    ours.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i"))
+    theirs.latex(vector(row.context, f"c_{{{t_att}}}"))
+
+
+# ?section= value -> the function that draws it, in the notes' order
+SECTIONS: dict[str, Callable[[Slide], None]] = {
+    "1": encoder,
+    "2": decoder,
+    "3": training,
+    "4": beam,
+    "5": bottleneck,
+    "6": attention,
+}

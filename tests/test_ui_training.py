@@ -1,0 +1,36 @@
+"""seq2seq/ui/training.py: what the Train page does beyond its layout."""
+
+import pytest
+
+from seq2seq import checkpoint
+from seq2seq.errors import InputError
+from seq2seq.tasks import Example, make_task
+from seq2seq.ui import models, training
+
+
+@pytest.fixture
+def model_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(models, "CHECKPOINT_DIR", tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("bad", ["", "My Model", "../escape", "-dash-first", "x" * 49, "a.b", "emoji😀"])
+def test_a_save_name_must_be_a_safe_file_stem(model_dir, attention_ckpt, bad):
+    with pytest.raises(InputError, match="lowercase"):
+        training.save_to_models(attention_ckpt, bad)
+    assert list(model_dir.iterdir()) == []
+
+
+def test_saving_never_overwrites(model_dir, attention_ckpt):
+    path = training.save_to_models(attention_ckpt, "my-reverse")
+    assert path == model_dir / "my-reverse.safetensors" and checkpoint.load(path).card == attention_ckpt.card
+    with pytest.raises(InputError, match="already"):
+        training.save_to_models(attention_ckpt, "my-reverse")
+
+
+def test_settings_that_cannot_train_are_explained_before_queueing():
+    state: dict = {}
+    one_pair = [Example("ab", "ba")]  # nothing left to check on once one is held out
+    with pytest.raises(InputError, match=r"cannot train.*at least 2 pairs"):
+        training.start(make_task("pairs", source_name="x.tsv", n_pairs=1), training.Settings(), one_pair, state)
+    assert state == {}  # nothing queued, nothing kept
