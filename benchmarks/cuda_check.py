@@ -18,6 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import seq2seq  # noqa: F401  (first: it sets OMP_WAIT_POLICY=PASSIVE before torch loads, as the app does)
+
+# isort: split
 import torch
 
 from seq2seq import checkpoint

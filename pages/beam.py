@@ -27,7 +27,7 @@ ckpt = sidebar.require_model()
 
 
 def clamp_width() -> None:
-    """A width typed or linked outside 1..16 becomes the nearest allowed one, in the field itself."""
+    """A width typed or linked outside 1..MAX_WIDTH becomes the nearest allowed one, in the field itself."""
     try:
         wanted = int(st.session_state.get(WIDTH_KEY, 5))
     except (TypeError, ValueError):
@@ -76,7 +76,7 @@ with st.expander(t("beam.options"), expanded=not presenting):
     show_pruned = a2.toggle(t("beam.show_pruned"), value=True, key="show_pruned", bind="query-params")
 require_input(source)
 try:
-    tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=width, alpha=float(alpha))
+    tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=width, length_alpha=float(alpha))
     greedy = trace(ckpt.model, ckpt.tokenizer, source)
 except InputError as exc:
     st.error(str(exc))

@@ -64,8 +64,8 @@ class Attention(nn.Module):
         :return: keys (B, S, D_q) for dot / scaled-dot / general, (B, S, attn_dim) for additive
         """
         if self.score in ("general", "additive"):
-            return self.key_proj(h)
-        return h
+            return self.key_proj(h)  # (B, S, D_q) W h_i, or (B, S, attn_dim) W_k h_i
+        return h  # (B, S, D_k): dot products need no projection
 
     def energies(self, query: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
         """e_{t,i} = score(s_{t-1}, h_i).
@@ -76,10 +76,11 @@ class Attention(nn.Module):
         """
         if self.score == "additive":
             # e_{t,i} = v · tanh(W_q s_{t-1} + W_k h_i)
-            return self.energy(torch.tanh(keys + self.query_proj(query).unsqueeze(1))).squeeze(2)
+            q = self.query_proj(query).unsqueeze(1)  # (B, 1, attn_dim) W_q s_{t-1}, broadcast over i
+            return self.energy(torch.tanh(keys + q)).squeeze(2)  # (B, S, attn_dim) -> (B, S, 1) -> (B, S)
         # q · h_i (or q · W h_i) as a product and a sum: for these matrix-vector shapes it is
         # several times faster on a CPU than torch.bmm, forward and backward (benchmarks/bench.py)
-        e = (keys * query.unsqueeze(1)).sum(2)
+        e = (keys * query.unsqueeze(1)).sum(2)  # (B, S, D_q) * (B, 1, D_q) -> (B, S)
         if self.score == "scaled-dot":
             e = e / math.sqrt(self.key_dim)
         return e
@@ -95,9 +96,9 @@ class Attention(nn.Module):
         :param mask: (B, S) True on real source tokens
         :return: context c_t (B, D_k), α (B, S), e (B, S)
         """
-        e = self.energies(query, keys)
-        alpha = masked_softmax(e, mask)
-        context = (alpha.unsqueeze(2) * values).sum(1)  # c_t = Σ_i α_{t,i} h_i
+        e = self.energies(query, keys)  # (B, S)
+        alpha = masked_softmax(e, mask)  # (B, S), each row sums to 1 over the real positions
+        context = (alpha.unsqueeze(2) * values).sum(1)  # (B, S, 1) * (B, S, D_k) -> (B, D_k): c_t = Σ_i α_{t,i} h_i
         return context, alpha, e
 
 
@@ -108,5 +109,5 @@ def masked_softmax(e: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     real position at all (never produced by ``data.py``, which appends </s> to every source)
     gives all zeros rather than NaN.
     """
-    alpha = torch.softmax(e.masked_fill(~mask, float("-inf")), dim=-1)
-    return torch.where(mask.any(dim=-1, keepdim=True), alpha, torch.zeros_like(alpha))
+    alpha = torch.softmax(e.masked_fill(~mask, float("-inf")), dim=-1)  # (B, S)
+    return torch.where(mask.any(dim=-1, keepdim=True), alpha, torch.zeros_like(alpha))  # (B, 1) picks the row

@@ -24,6 +24,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as safetensors_bytes
 
+from . import limits
 from .errors import CheckpointError
 from .model import ModelConfig, Seq2Seq
 from .results import ModelCard
@@ -32,10 +33,7 @@ from .tokenizers import SENTENCEPIECE_TENSOR, Tokenizer, tokenizer_from_dict
 
 FORMAT = "attention-lab"
 FORMAT_VERSION = 1
-MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any model this app trains (~1-4 MB)
-MAX_METADATA_CHARS = 20_000_000  # JSON metadata (history with attention snapshots included)
 SUFFIX = ".safetensors"
-MAX_TOKENIZER_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -78,12 +76,15 @@ def to_bytes(ckpt: Checkpoint) -> bytes:
     return safetensors_bytes(state, metadata=metadata)
 
 
+def _refuse_oversize(name: str, size: int) -> None:
+    if size > limits.MAX_CHECKPOINT_BYTES:
+        top = limits.MAX_CHECKPOINT_BYTES // 2**20
+        raise CheckpointError(f"{name} is {size / 2**20:.0f} MB; checkpoints are at most {top} MB")
+
+
 def load_bytes(data: bytes, name: str = "upload") -> Checkpoint:
     """Load an uploaded checkpoint from memory, with every check ``load`` makes."""
-    if len(data) > MAX_FILE_BYTES:
-        raise CheckpointError(
-            f"{name} is {len(data) / 2**20:.0f} MB; checkpoints are at most {MAX_FILE_BYTES // 2**20} MB"
-        )
+    _refuse_oversize(name, len(data))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{Path(name).stem or 'upload'}{SUFFIX}"
         path.write_bytes(data)
@@ -114,7 +115,7 @@ def _json_field(metadata: dict, key: str):
     raw = metadata.get(key)
     if raw is None:
         raise CheckpointError(f"not an Attention Lab checkpoint: metadata has no '{key}'")
-    if len(raw) > MAX_METADATA_CHARS:
+    if len(raw) > limits.MAX_METADATA_CHARS:
         raise CheckpointError(f"metadata field '{key}' is implausibly large ({len(raw):,} characters)")
     try:
         return json.loads(raw)
@@ -127,11 +128,7 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"no such checkpoint file: {path}")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CheckpointError(
-            f"{path.name} is {size / 2**20:.0f} MB; checkpoints are at most {MAX_FILE_BYTES // 2**20} MB"
-        )
+    _refuse_oversize(path.name, path.stat().st_size)
     try:
         with safe_open(str(path), framework="pt", device="cpu") as f:
             metadata = f.metadata() or {}
@@ -146,7 +143,7 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
             cfg = ModelConfig.from_dict(_json_field(metadata, "config"))
             tokenizer_tensors = {}
             if SENTENCEPIECE_TENSOR in f.keys():
-                if f.get_slice(SENTENCEPIECE_TENSOR).get_shape()[0] > MAX_TOKENIZER_BYTES:
+                if f.get_slice(SENTENCEPIECE_TENSOR).get_shape()[0] > limits.MAX_TOKENIZER_BYTES:
                     raise CheckpointError("the tokenizer model stored in the file is implausibly large")
                 tokenizer_tensors[SENTENCEPIECE_TENSOR] = f.get_tensor(SENTENCEPIECE_TENSOR)
             tokenizer = tokenizer_from_dict(_json_field(metadata, "tokenizer"), tokenizer_tensors)

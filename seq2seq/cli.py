@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import checkpoint
+from . import checkpoint, limits
 from .attention import SCORES
 from .errors import InputError, Seq2SeqError
 from .model import CELLS, DECODERS
@@ -48,7 +48,7 @@ def int_between(low: int, high: int):
     return parse
 
 
-positive_int = int_between(1, 1_000_000)
+positive_int = int_between(1, limits.MAX_COUNT)
 
 
 def fraction(text: str) -> float:
@@ -80,19 +80,35 @@ def build_parser() -> Parser:
     t.add_argument("--pairs", type=Path, help="your own TSV/CSV of source/target pairs (implies --task pairs)")
     t.add_argument("--valid", type=Path, help="held-out pairs for --pairs (default: a split of --pairs)")
     t.add_argument("--tokenizer", choices=KINDS, help="default: the task's natural unit (char, or word)")
-    t.add_argument("--vocab-size", type=int_between(8, 100_000), default=200, help="sentencepiece vocabulary size")
+    t.add_argument(
+        "--vocab-size",
+        type=int_between(8, limits.MAX_TOKENIZER_UNITS),
+        default=200,
+        help="sentencepiece vocabulary size",
+    )
     t.add_argument("--sp-model", choices=("unigram", "bpe"), default="unigram", help="sentencepiece model type")
     t.add_argument("--decoder", choices=DECODERS, default="attention")
     t.add_argument("--score", choices=SCORES, default="additive", help="attention score function")
     t.add_argument("--cell", choices=sorted(CELLS), default="gru")
     t.add_argument("--bidirectional", action=argparse.BooleanOptionalAction, default=True)
-    t.add_argument("--hidden", type=int_between(1, 1024), default=64, help="encoder state size per direction")
-    t.add_argument("--emb", type=int_between(1, 1024), default=32, help="token embedding size")
-    t.add_argument("--layers", type=int, choices=(1, 2), default=1)
-    t.add_argument("--min-len", type=int_between(1, 1000), default=3, help="copy/reverse/sort: shortest string")
-    t.add_argument("--max-len", type=int_between(1, 1000), default=12, help="copy/reverse/sort: longest string")
+    t.add_argument(
+        "--hidden",
+        type=int_between(1, limits.MODEL_LIMITS["hidden"]),
+        default=64,
+        help="encoder state size per direction",
+    )
+    t.add_argument(
+        "--emb", type=int_between(1, limits.MODEL_LIMITS["emb_dim"]), default=32, help="token embedding size"
+    )
+    t.add_argument("--layers", type=int, choices=tuple(range(1, limits.MODEL_LIMITS["layers"] + 1)), default=1)
+    t.add_argument(
+        "--min-len", type=int_between(1, limits.MAX_TASK_LEN), default=3, help="copy/reverse/sort: shortest string"
+    )
+    t.add_argument(
+        "--max-len", type=int_between(1, limits.MAX_TASK_LEN), default=12, help="copy/reverse/sort: longest string"
+    )
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--batch-size", type=int_between(1, 4096), default=128)
+    t.add_argument("--batch-size", type=int_between(1, limits.MAX_BATCH_CLI), default=128)
     t.add_argument("--lr", type=positive_float, default=5e-3)
     t.add_argument("--lr-decay", action="store_true", help="decay the learning rate linearly to 0 at --max-steps")
     t.add_argument("--teacher-forcing", type=fraction, default=1.0)
@@ -100,17 +116,24 @@ def build_parser() -> Parser:
     t.add_argument("--max-steps", type=positive_int, default=100_000)
     t.add_argument("--target-accuracy", type=fraction, default=0.99, help="stop at this held-out exact match")
     t.add_argument("--eval-every", type=positive_int, default=25, help="steps between validations")
-    t.add_argument("--threads", type=int_between(1, 256), help="intra-op threads (default: torch's choice)")
     t.add_argument(
-        "--bucket-pool", type=int_between(0, 10_000), default=0, help="batch similar lengths from pools of N batches"
+        "--threads", type=int_between(1, limits.MAX_THREADS), help="intra-op threads (default: torch's choice)"
+    )
+    t.add_argument(
+        "--bucket-pool",
+        type=int_between(0, limits.MAX_BUCKET_POOL),
+        default=0,
+        help="batch similar lengths from pools of N batches",
     )
     t.add_argument("--n-train", type=positive_int, default=20_000)
-    t.add_argument("--n-valid", type=int_between(1, 50_000), default=500)
+    t.add_argument("--n-valid", type=int_between(1, limits.MAX_VALID_EXAMPLES), default=500)
     t.add_argument("--out", type=Path, required=True, help="where to write the .safetensors checkpoint")
 
     e = sub.add_parser("eval", help="score a checkpoint on fresh held-out data of its task")
     e.add_argument("path", type=Path)
-    e.add_argument("--n", type=int_between(1, 100_000), default=1000, help="number of held-out examples")
+    e.add_argument(
+        "--n", type=int_between(1, limits.MAX_EVAL_EXAMPLES), default=1000, help="number of held-out examples"
+    )
     e.add_argument("--seed", type=int, default=12345)
     e.add_argument("--pairs", type=Path, help="score on these pairs (TSV/CSV) instead of generated ones")
 
@@ -118,8 +141,10 @@ def build_parser() -> Parser:
     tr.add_argument("path", type=Path)
     tr.add_argument("text")
     tr.add_argument("--json", action="store_true", help="print tokens and attention as JSON")
-    tr.add_argument("--top-k", type=int_between(1, 100), default=5)
-    tr.add_argument("--beam", type=int_between(1, 64), help="beam search of this width (adds nbest and tree)")
+    tr.add_argument("--top-k", type=int_between(1, limits.MAX_TOP_K), default=5)
+    tr.add_argument(
+        "--beam", type=int_between(1, limits.MAX_BEAM_WIDTH_CLI), help="beam search of this width (adds nbest and tree)"
+    )
     tr.add_argument("--alpha", type=float, default=0.0, help="GNMT length penalty for --beam (0 = off)")
     return parser
 
@@ -205,39 +230,17 @@ def cmd_translate(args: argparse.Namespace) -> int:
     result = trace(ckpt.model, ckpt.tokenizer, args.text, top_k=args.top_k)
     tree = None
     if args.beam is not None:
-        if not 0.0 <= args.alpha <= 5.0:
-            raise InputError(f"--alpha must lie between 0 and 5, got {args.alpha}")
-        tree = beam_search(ckpt.model, ckpt.tokenizer, args.text, width=args.beam, alpha=args.alpha)
+        if not 0.0 <= args.alpha <= limits.MAX_LENGTH_ALPHA_CLI:
+            raise InputError(f"--alpha must lie between 0 and {limits.MAX_LENGTH_ALPHA_CLI:g}, got {args.alpha}")
+        tree = beam_search(ckpt.model, ckpt.tokenizer, args.text, width=args.beam, length_alpha=args.alpha)
     output = tree.nbest[0].text if tree is not None and tree.nbest else result.output
     if args.json:
-        matrix = result.attention_matrix()
-        data = {
-            "source_tokens": result.source_tokens,
-            "output_tokens": result.output_tokens,
-            "output": result.output,
-            "attention": None if matrix is None else matrix.round(6).tolist(),
-            "unknown": result.unknown,
-            "finished": result.finished,
-        }
+        # The result objects' own JSON (what the Translate page exports), so there is one schema.
+        data = result.to_dict()
         if tree is not None:
+            data["tree"] = tree.to_dict()  # every node, with its α row
+            data["nbest"] = data["tree"]["nbest"]  # also at the top level, where it has always been
             data["beam"] = {"width": tree.width, "alpha": tree.length_penalty, "output": output}
-            data["nbest"] = [
-                {
-                    "tokens": h.tokens,
-                    "text": h.text,
-                    "score": h.score,
-                    "norm_score": h.norm_score,
-                    "finished": h.finished,
-                }
-                for h in tree.nbest
-            ]
-            data["tree"] = {
-                "nodes": [
-                    {"id": n.id, "parent": n.parent, "step": n.step, "token": n.token, "logp": n.logp,
-                     "score": n.score, "norm_score": n.norm_score, "status": n.status}
-                    for n in tree.nodes
-                ]
-            }  # fmt: skip
         print(json.dumps(data, ensure_ascii=False))
     else:
         print(output)

@@ -3,8 +3,8 @@
 Layout (B = batch size, S = longest source incl. </s>, T = longest target incl. </s>):
 
     src      (B, S)  x_1 .. x_n </s> <pad> ..
-    src_len  (B,)    n + 1 (the </s> counts: the decoder may attend to it)
-    src_mask (B, S)  True on real tokens, False on padding
+    src_len  (B,)    n + 1 (the </s> counts: the decoder may attend to it; ``Seq2Seq.encode``
+                     builds the (B, S) attention mask from it)
     tgt_in   (B, T)  <s> y_1 .. y_m <pad> ..      decoder inputs y_{t-1} (teacher forcing)
     tgt_out  (B, T)  y_1 .. y_m </s> <pad> ..     what step t must predict
 """
@@ -26,13 +26,12 @@ from .tokenizers import BOS, EOS, PAD, Tokenizer
 class Batch:
     src: torch.Tensor
     src_len: torch.Tensor
-    src_mask: torch.Tensor
     tgt_in: torch.Tensor | None = None
     tgt_out: torch.Tensor | None = None
 
     def to(self, device: torch.device) -> Batch:
         move = lambda t: None if t is None else t.to(device)  # noqa: E731
-        return Batch(move(self.src), move(self.src_len), move(self.src_mask), move(self.tgt_in), move(self.tgt_out))
+        return Batch(move(self.src), move(self.src_len), move(self.tgt_in), move(self.tgt_out))
 
 
 def pad(seqs: Sequence[Sequence[int]], value: int = PAD) -> torch.Tensor:
@@ -51,7 +50,7 @@ def source_batch(sources: Sequence[str], tokenizer: Tokenizer) -> Batch:
     ids = [[*tokenizer.encode(s), EOS] for s in sources]
     src = pad(ids)
     src_len = torch.tensor([len(s) for s in ids], dtype=torch.long)
-    return Batch(src, src_len, src != PAD)
+    return Batch(src, src_len)
 
 
 def make_batch(examples: Sequence[Example], tokenizer: Tokenizer) -> Batch:

@@ -17,22 +17,21 @@ bottleneck the notes talk about.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from . import limits
 from .attention import SCORES, Attention
 from .data import Batch
 from .errors import CheckpointError
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 DECODERS = ("vanilla", "attention")
-
-# Upper bounds that a checkpoint's config must respect before any tensor is allocated
-# (a hostile file could otherwise ask for a 10^12-parameter model).
-LIMITS = {"vocab_size": 100_000, "emb_dim": 1024, "hidden": 1024, "layers": 2, "max_src_len": 10_000}
 
 
 @dataclass
@@ -54,7 +53,7 @@ class ModelConfig:
             raise ValueError(f"unknown decoder {self.decoder!r}; choose from {', '.join(DECODERS)}")
         if self.score not in SCORES:
             raise ValueError(f"unknown score {self.score!r}; choose from {', '.join(SCORES)}")
-        for name, top in LIMITS.items():
+        for name, top in limits.MODEL_LIMITS.items():  # before any tensor is allocated
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
                 raise ValueError(f"{name} must be an integer in 1..{top}, got {value!r}")
@@ -103,15 +102,17 @@ class EncoderOutput:
 
 @dataclass
 class StepOutput:
-    """One decoder step for a batch: logits (B, V), new state, ctx_t (B, D), s_t (B, D),
-    and for the attention decoder α_t (B, S) and e_t (B, S) (None for vanilla)."""
+    """One decoder step for a batch: s_t (B, D), the new state, ctx_t (B, D), for the
+    attention decoder α_t (B, S) and e_t (B, S) (None for vanilla), and the logits (B, V)
+    (``Seq2Seq.decode_step`` fills them; ``Decoder.advance`` leaves them None, since
+    training applies the output layer once to all steps)."""
 
-    logits: torch.Tensor
+    s: torch.Tensor
     state: torch.Tensor | tuple[torch.Tensor, torch.Tensor]
     context: torch.Tensor
-    s: torch.Tensor
     alpha: torch.Tensor | None
     energies: torch.Tensor | None
+    logits: torch.Tensor | None = None
 
 
 DecoderState = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
@@ -140,15 +141,16 @@ class Encoder(nn.Module):
         :param src_len: (B,) real lengths
         :return: h (B, S, D) with zeros on padding, c = h_T (B, D)
         """
-        packed = pack_padded_sequence(self.embed(src), src_len.cpu(), batch_first=True, enforce_sorted=False)
+        x = self.embed(src)  # (B, S, E)
+        packed = pack_padded_sequence(x, src_len.cpu(), batch_first=True, enforce_sorted=False)
         out, final = self.rnn(packed)
-        h, _ = pad_packed_sequence(out, batch_first=True, total_length=src.size(1))
-        final = final[0] if isinstance(final, tuple) else final  # LSTM: (h_n, c_n)
+        h, _ = pad_packed_sequence(out, batch_first=True, total_length=src.size(1))  # (B, S, D)
+        final = final[0] if isinstance(final, tuple) else final  # (layers * directions, B, hidden); LSTM: h_n
         if self.bidirectional:
             # top layer: forward state after x_n, backward state after x_1
-            c = torch.cat([final[-2], final[-1]], dim=1)
+            c = torch.cat([final[-2], final[-1]], dim=1)  # (B, 2 * hidden) = (B, D)
         else:
-            c = final[-1]
+            c = final[-1]  # (B, hidden) = (B, D)
         return h, c
 
 
@@ -168,23 +170,24 @@ class Decoder(nn.Module):
 
     def init_state(self, c: torch.Tensor) -> DecoderState:
         """s_0 from c: (layers, B, D); an LSTM's memory cell starts at zero."""
-        s0 = torch.tanh(self.init(c)).view(c.size(0), self.layers, -1).transpose(0, 1).contiguous()
+        s0 = torch.tanh(self.init(c))  # (B, L * D)
+        s0 = s0.view(c.size(0), self.layers, -1).transpose(0, 1).contiguous()  # (L, B, D)
         return (s0, torch.zeros_like(s0)) if self.cell == "lstm" else s0
 
-    def advance(self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput):
+    def advance(self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput) -> StepOutput:
         """Everything of one step but the output layer (training batches that over all steps).
 
         :param y_prev: y_{t-1} (B,) token ids
-        :return: s_t (B, D), new state, ctx_t (B, D), α_t (B, S) | None, e_t (B, S) | None
+        :return: s_t (B, D), new state, ctx_t (B, D), α_t (B, S) | None, e_t (B, S) | None; no logits
         """
-        s_prev = (state[0] if isinstance(state, tuple) else state)[-1]  # top layer of s_{t-1}
+        s_prev = (state[0] if isinstance(state, tuple) else state)[-1]  # (B, D) top layer of s_{t-1}
         if self.attention is not None:
-            context, alpha, energies = self.attention(s_prev, enc.keys, enc.h, enc.mask)
+            context, alpha, energies = self.attention(s_prev, enc.keys, enc.h, enc.mask)  # (B, D), (B, S), (B, S)
         else:
-            context, alpha, energies = enc.c, None, None  # the same c at every step
-        x = torch.cat([self.embed(y_prev), context], dim=1).unsqueeze(1)
-        out, state = self.rnn(x, state)  # s_t = RNN([y_{t-1}; ctx_t], s_{t-1})
-        return out[:, 0], state, context, alpha, energies
+            context, alpha, energies = enc.c, None, None  # (B, D): the same c at every step
+        x = torch.cat([self.embed(y_prev), context], dim=1).unsqueeze(1)  # (B, 1, E + D)
+        out, state = self.rnn(x, state)  # out (B, 1, D); state (L, B, D): s_t = RNN([y_{t-1}; ctx_t], s_{t-1})
+        return StepOutput(out[:, 0], state, context, alpha, energies)
 
     # The two lines above as pages show them; ctx_t is c (vanilla) or c_t (attention).
     LATEX = (
@@ -210,16 +213,18 @@ class Seq2Seq(nn.Module):
 
     def encode(self, src: torch.Tensor, src_len: torch.Tensor) -> tuple[EncoderOutput, DecoderState]:
         """Run the encoder once: (what the decoder reads, s_0)."""
-        h, c = self.encoder(src, src_len)
+        h, c = self.encoder(src, src_len)  # (B, S, D), (B, D)
+        # (B, S) True on real tokens: the one mask attention uses, built from the lengths
         mask = torch.arange(src.size(1), device=src.device)[None, :] < src_len.to(src.device)[:, None]
         att = self.decoder.attention
-        keys = att.project_keys(h) if att is not None else None
+        keys = att.project_keys(h) if att is not None else None  # (B, S, ·) | None
         return EncoderOutput(h, mask, c, keys), self.decoder.init_state(c)
 
     def decode_step(self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput) -> StepOutput:
         """One decoder step for a batch of hypotheses; every search is built on this."""
-        s, state, context, alpha, energies = self.decoder.advance(y_prev, state, enc)
-        return StepOutput(self.decoder.logits(s, context), state, context, s, alpha, energies)
+        step = self.decoder.advance(y_prev, state, enc)
+        step.logits = self.decoder.logits(step.s, step.context)  # (B, V)
+        return step
 
     def forward(
         self, batch: Batch, teacher_forcing: float = 1.0, generator: torch.Generator | None = None
@@ -231,25 +236,41 @@ class Seq2Seq(nn.Module):
 
         :return: logits (B, T, V) and α (B, T, S) (None for the vanilla decoder)
         """
-        enc, state = self.encode(batch.src, batch.src_len)
-        tgt_in = batch.tgt_in
-        y_prev = tgt_in[:, 0]
-        s_all, ctx_all, alphas = [], [], []
+        enc, state = self.encode(batch.src, batch.src_len)  # enc.h (B, S, D); state (L, B, D)
+        tgt_in = batch.tgt_in  # (B, T): <s> y_1 .. y_m <pad> ..
+        y_prev = tgt_in[:, 0]  # (B,) y_0 = <s>
+        s_all, ctx_all, alphas = [], [], []  # T entries of (B, D), (B, D), (B, S)
         for t in range(tgt_in.size(1)):
-            s, state, context, alpha, _ = self.decoder.advance(y_prev, state, enc)
-            s_all.append(s)
-            ctx_all.append(context)
-            if alpha is not None:
-                alphas.append(alpha)
+            step = self.decoder.advance(y_prev, state, enc)
+            state = step.state
+            s_all.append(step.s)
+            ctx_all.append(step.context)
+            if step.alpha is not None:
+                alphas.append(step.alpha)
             if t + 1 < tgt_in.size(1):
-                y_prev = tgt_in[:, t + 1]
+                y_prev = tgt_in[:, t + 1]  # (B,) teacher forcing: the true y_t
                 if teacher_forcing < 1.0:
-                    own = self.decoder.logits(s, context).argmax(-1)
-                    use_own = torch.rand(y_prev.shape, generator=generator) >= teacher_forcing
+                    own = self.decoder.logits(step.s, step.context).argmax(-1)  # (B,) the model's own y_t
+                    use_own = torch.rand(y_prev.shape, generator=generator) >= teacher_forcing  # (B,)
                     y_prev = torch.where(use_own.to(y_prev.device), own, y_prev)
         # the output layer once for all steps: one large matmul instead of T small ones
-        logits = self.decoder.logits(torch.stack(s_all, 1), torch.stack(ctx_all, 1))
-        return logits, (torch.stack(alphas, 1) if alphas else None)
+        logits = self.decoder.logits(torch.stack(s_all, 1), torch.stack(ctx_all, 1))  # (B, T, V)
+        return logits, (torch.stack(alphas, 1) if alphas else None)  # α (B, T, S)
+
+
+@contextmanager
+def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
+    """``model.eval()`` for the block, then the mode it was in, also when the block raises.
+
+    Every search runs under it, so decoding inside a training run (validation) leaves the
+    model training, and decoding a loaded (eval-mode) model leaves it in eval mode.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
 
 
 def count_parameters(model: nn.Module) -> int:

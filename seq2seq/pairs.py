@@ -18,13 +18,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import limits
 from .errors import InputError
 from .tasks import Example
 
-MAX_BYTES = 20 * 1024 * 1024  # a pair file of 200,000 short sentences is ~10 MB
-MAX_ROWS = 200_000
-MAX_FIELD_CHARS = 500  # per side; longer "sentences" are not what these models are for
-MAX_NOTES = 10
 _BREAKS = re.compile(r"[\r\n\t]+")  # a quoted CSV field may span lines: one line of text per side
 
 
@@ -45,9 +42,7 @@ def load_pairs(path: str | os.PathLike) -> PairsFile:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"no such pair file: {path}")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path.name} is {size / 2**20:.1f} MB; pair files are at most {MAX_BYTES // 2**20} MB")
+    _refuse_oversize(path.name, path.stat().st_size)
     return read_pairs(path.read_bytes(), path.name)
 
 
@@ -71,10 +66,15 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
+def _refuse_oversize(name: str, size: int) -> None:
+    if size > limits.MAX_PAIR_FILE_BYTES:
+        top = limits.MAX_PAIR_FILE_BYTES // 2**20
+        raise InputError(f"{name} is {size / 2**20:.1f} MB; pair files are at most {top} MB")
+
+
 def read_pairs(data: bytes, name: str = "pairs") -> PairsFile:
     """Parse the bytes of a pair file; see the module docstring for what is accepted."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{name} is {len(data) / 2**20:.1f} MB; pair files are at most {MAX_BYTES // 2**20} MB")
+    _refuse_oversize(name, len(data))
     text = _decode(data, name)
     if not text.strip():
         raise InputError(f"{name} is empty")
@@ -89,7 +89,7 @@ def read_pairs(data: bytes, name: str = "pairs") -> PairsFile:
 
     def skip(line_no: int, problem: str) -> None:
         result.skipped += 1
-        if len(result.notes) < MAX_NOTES:
+        if len(result.notes) < limits.MAX_PAIR_NOTES:
             result.notes.append(f"line {line_no}: {problem}")
 
     try:
@@ -105,16 +105,21 @@ def read_pairs(data: bytes, name: str = "pairs") -> PairsFile:
             source, target = (_BREAKS.sub(" ", cell).strip() for cell in row[:2])
             if not source or not target:
                 skip(line_no, "the source is empty" if not source else "the target is empty")
-            elif max(len(source), len(target)) > MAX_FIELD_CHARS:
-                skip(line_no, f"{max(len(source), len(target)):,} characters (at most {MAX_FIELD_CHARS} per side)")
+            elif max(len(source), len(target)) > limits.MAX_PAIR_FIELD_CHARS:
+                skip(
+                    line_no,
+                    f"{max(len(source), len(target)):,} characters (at most {limits.MAX_PAIR_FIELD_CHARS} per side)",
+                )
             else:
                 result.examples.append(Example(source, target))
-                if len(result.examples) > MAX_ROWS:
-                    raise InputError(f"{name} has more than {MAX_ROWS:,} pairs; use a sample of at most that many")
+                if len(result.examples) > limits.MAX_PAIR_ROWS:
+                    raise InputError(
+                        f"{name} has more than {limits.MAX_PAIR_ROWS:,} pairs; use a sample of at most that many"
+                    )
     except csv.Error as exc:
         raise InputError(f"{name}, line {rows.line_num}: {exc}") from None
-    if result.skipped > MAX_NOTES:
-        result.notes.append(f"… and {result.skipped - MAX_NOTES:,} more lines skipped")
+    if result.skipped > limits.MAX_PAIR_NOTES:
+        result.notes.append(f"… and {result.skipped - limits.MAX_PAIR_NOTES:,} more lines skipped")
     if extra_columns:
         result.notes.append("columns after the second were ignored (e.g. Tatoeba's attribution)")
     if not result.examples:

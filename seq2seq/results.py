@@ -86,7 +86,10 @@ class DecodeTrace:
         return marks
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Every field, plus ``attention``: α as (T, S) rows (``attention_matrix``; None for a
+        vanilla decoder), the key the CLI's ``translate --json`` has always had."""
+        matrix = self.attention_matrix()
+        return asdict(self) | {"attention": None if matrix is None else matrix.tolist()}
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)

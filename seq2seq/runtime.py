@@ -17,17 +17,23 @@ import os
 import sys
 import warnings
 
+# Looked at *before* setting the variable: once set, it would always read PASSIVE. Too late
+# means torch (and with it the OpenMP runtime) was loaded while nobody had chosen a policy;
+# an operator who set one before starting Python has chosen, whatever the import order.
+_too_late = "torch" in sys.modules and "OMP_WAIT_POLICY" not in os.environ
+
 # setdefault: an operator who knows better (e.g. a dedicated benchmark box) can still override.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-if "torch" in sys.modules and os.environ.get("OMP_WAIT_POLICY") != "PASSIVE":  # pragma: no cover
+if _too_late:
     warnings.warn(
-        "torch was imported before seq2seq; OMP_WAIT_POLICY=PASSIVE could not take effect",
+        "torch was imported before seq2seq; OMP_WAIT_POLICY=PASSIVE could not take effect"
+        " (import seq2seq first, or set OMP_WAIT_POLICY in the environment)",
         RuntimeWarning,
         stacklevel=2,
     )
 
-import torch
+import torch  # noqa: E402  (after the variable is set: the point of this module)
 
 
 def default_device() -> torch.device:

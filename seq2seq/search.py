@@ -13,7 +13,7 @@ import torch
 
 from .data import make_batch, source_batch
 from .errors import InputError
-from .model import Seq2Seq, select_state
+from .model import Seq2Seq, eval_mode, select_state
 from .results import BeamNode, BeamTree, Candidate, DecodeTrace, ForcedScore, Hypothesis, TraceStep
 from .tasks import Example
 from .tokenizers import BOS, EOS, Tokenizer
@@ -45,25 +45,23 @@ class GreedyResult:
 def greedy(model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str]) -> GreedyResult:
     """Greedy decoding of a batch: y_t = argmax p(y | y_<t, x), until </s> or the length limit."""
     check_sources(sources, model, tokenizer)
-    was_training = model.training
-    model.eval()
-    batch = source_batch(sources, tokenizer).to(model.device)
-    enc, state = model.encode(batch.src, batch.src_len)
+    batch = source_batch(sources, tokenizer).to(model.device)  # src (B, S), src_len (B,)
     n = len(sources)
     limits = [max_output_len(int(length), model) for length in batch.src_len]  # per input, as in ``trace``
-    y = torch.full((n,), BOS, dtype=torch.long, device=model.device)
-    done = torch.zeros(n, dtype=torch.bool, device=model.device)
-    out = []
-    for _ in range(max(limits)):
-        step = model.decode_step(y, state, enc)
-        y, state = step.logits.argmax(-1), step.state
-        out.append(y)
-        done |= y == EOS
-        if bool(done.all()):
-            break
-    model.train(was_training)
+    with eval_mode(model):
+        enc, state = model.encode(batch.src, batch.src_len)  # enc.h (B, S, D); state (L, B, D)
+        y = torch.full((n,), BOS, dtype=torch.long, device=model.device)  # (B,) y_0 = <s>
+        done = torch.zeros(n, dtype=torch.bool, device=model.device)  # (B,)
+        out = []
+        for _ in range(max(limits)):
+            step = model.decode_step(y, state, enc)  # logits (B, V)
+            y, state = step.logits.argmax(-1), step.state  # y (B,)
+            out.append(y)
+            done |= y == EOS
+            if bool(done.all()):
+                break
     result, finished = [], []
-    for row, limit in zip(torch.stack(out, 1).tolist(), limits, strict=True):
+    for row, limit in zip(torch.stack(out, 1).tolist(), limits, strict=True):  # (B, T) as lists
         row = row[:limit]
         finished.append(EOS in row)
         result.append(row[: row.index(EOS) + 1] if EOS in row else row)
@@ -91,40 +89,38 @@ def trace(
     for token_id in forced.values():
         if not 0 <= int(token_id) < model.cfg.vocab_size:
             raise InputError(f"cannot force token id {token_id}: the vocabulary has {model.cfg.vocab_size} tokens")
-    was_training = model.training
-    model.eval()
-    batch = source_batch([source], tokenizer).to(model.device)
-    enc, state = model.encode(batch.src, batch.src_len)
-    y = torch.tensor([BOS], device=model.device)
+    batch = source_batch([source], tokenizer).to(model.device)  # src (1, S)
     steps: list[TraceStep] = []
     out_ids: list[int] = []
     k = max(1, min(top_k, model.cfg.vocab_size))
-    for t in range(1, max_output_len(int(batch.src_len[0]), model) + 1):
-        step = model.decode_step(y, state, enc)
-        probs = torch.softmax(step.logits[0], -1)
-        top_p, top_i = probs.topk(k)
-        token_id = int(forced.pop(t, top_i[0]))
-        y, state = torch.tensor([token_id], device=model.device), step.state
-        out_ids.append(token_id)
-        steps.append(
-            TraceStep(
-                token=tokenizer.id_to_token(token_id),
-                token_id=token_id,
-                prob=float(probs[token_id]),
-                forced=token_id != int(top_i[0]),
-                top_k=[
-                    Candidate(tokenizer.id_to_token(int(i)), int(i), float(p))
-                    for p, i in zip(top_p.tolist(), top_i.tolist(), strict=True)
-                ],
-                alpha=None if step.alpha is None else step.alpha[0].tolist(),
-                energies=None if step.energies is None else step.energies[0].tolist(),
-                context=step.context[0].tolist(),
-                state=step.s[0].tolist(),
+    with eval_mode(model):
+        enc, state = model.encode(batch.src, batch.src_len)  # enc.h (1, S, D); state (L, 1, D)
+        y = torch.tensor([BOS], device=model.device)  # (1,) y_0 = <s>
+        for t in range(1, max_output_len(int(batch.src_len[0]), model) + 1):
+            step = model.decode_step(y, state, enc)  # logits (1, V); alpha, energies (1, S) | None
+            probs = torch.softmax(step.logits[0], -1)  # (V,) p(y_t | y_<t, x)
+            top_p, top_i = probs.topk(k)  # (k,), (k,)
+            token_id = int(forced.pop(t, top_i[0]))
+            y, state = torch.tensor([token_id], device=model.device), step.state
+            out_ids.append(token_id)
+            steps.append(
+                TraceStep(
+                    token=tokenizer.id_to_token(token_id),
+                    token_id=token_id,
+                    prob=float(probs[token_id]),
+                    forced=token_id != int(top_i[0]),
+                    top_k=[
+                        Candidate(tokenizer.id_to_token(int(i)), int(i), float(p))
+                        for p, i in zip(top_p.tolist(), top_i.tolist(), strict=True)
+                    ],
+                    alpha=None if step.alpha is None else step.alpha[0].tolist(),  # (S,)
+                    energies=None if step.energies is None else step.energies[0].tolist(),  # (S,)
+                    context=step.context[0].tolist(),  # (D,) ctx_t
+                    state=step.s[0].tolist(),  # (D,) s_t
+                )
             )
-        )
-        if token_id == EOS:
-            break
-    model.train(was_training)
+            if token_id == EOS:
+                break
     if forced:
         raise InputError(f"cannot force step {min(forced)}: decoding ended after {len(steps)} steps")
     return DecodeTrace(
@@ -151,42 +147,46 @@ def score_targets(
     for target in targets:
         if len(tokenizer.tokenize(target)) + 1 > limit:
             raise InputError(f"the target has more than {limit - 1} tokens, more than this model can produce")
-    was_training = model.training
-    model.eval()
     out: list[ForcedScore] = []
-    for start in range(0, len(sources), batch_size):
-        chunk = [
-            Example(s, t)
-            for s, t in zip(sources[start : start + batch_size], targets[start : start + batch_size], strict=True)
-        ]
-        batch = make_batch(chunk, tokenizer).to(model.device)
-        logits, alphas = model(batch)
-        logp = torch.log_softmax(logits, -1).gather(2, batch.tgt_out.unsqueeze(2)).squeeze(2)
-        for row, ex in enumerate(chunk):
-            n_src, n_tgt = int(batch.src_len[row]), len(tokenizer.encode(ex.target)) + 1
-            ids = batch.tgt_out[row, :n_tgt].tolist()
-            lp = logp[row, :n_tgt]
-            out.append(
-                ForcedScore(
-                    source_tokens=[*tokenizer.tokenize(ex.source), "</s>"],
-                    target_tokens=[tokenizer.id_to_token(i) for i in ids],
-                    probs=lp.exp().tolist(),
-                    alpha=None if alphas is None else alphas[row, :n_tgt, :n_src].tolist(),
-                    log_prob=float(lp.sum()),
+    with eval_mode(model):
+        for start in range(0, len(sources), batch_size):
+            chunk = [
+                Example(s, t)
+                for s, t in zip(sources[start : start + batch_size], targets[start : start + batch_size], strict=True)
+            ]
+            batch = make_batch(chunk, tokenizer).to(model.device)  # src (B, S); tgt_in, tgt_out (B, T)
+            logits, alphas = model(batch)  # (B, T, V); (B, T, S) | None
+            logp = torch.log_softmax(logits, -1).gather(2, batch.tgt_out.unsqueeze(2)).squeeze(2)  # (B, T)
+            for row, ex in enumerate(chunk):
+                n_src, n_tgt = int(batch.src_len[row]), len(tokenizer.encode(ex.target)) + 1
+                ids = batch.tgt_out[row, :n_tgt].tolist()
+                lp = logp[row, :n_tgt]  # (n_tgt,) log p(y_t | y_<t, x) of the given target
+                out.append(
+                    ForcedScore(
+                        source_tokens=[*tokenizer.tokenize(ex.source), "</s>"],
+                        target_tokens=[tokenizer.id_to_token(i) for i in ids],
+                        probs=lp.exp().tolist(),
+                        alpha=None if alphas is None else alphas[row, :n_tgt, :n_src].tolist(),  # (n_tgt, n_src)
+                        log_prob=float(lp.sum()),
+                    )
                 )
-            )
-    model.train(was_training)
     return out
 
 
-def length_penalty(length: int, alpha: float) -> float:
-    """GNMT's lp(Y) = ((5 + |Y|) / 6)^α; α = 0 turns it off (lp = 1)."""
-    return ((5.0 + length) / 6.0) ** alpha
+def length_penalty(length: int, length_alpha: float) -> float:
+    """GNMT's lp(Y) = ((5 + |Y|) / 6)^α; α = 0 turns it off (lp = 1). (This α is the length
+    penalty's exponent, not attention: ``length_alpha`` keeps the two apart in the code.)"""
+    return ((5.0 + length) / 6.0) ** length_alpha
 
 
 @torch.no_grad()
 def beam_search(
-    model: Seq2Seq, tokenizer: Tokenizer, source: str, width: int = 5, alpha: float = 0.0, max_len: int | None = None
+    model: Seq2Seq,
+    tokenizer: Tokenizer,
+    source: str,
+    width: int = 5,
+    length_alpha: float = 0.0,
+    max_len: int | None = None,
 ) -> BeamTree:
     """Beam search that records its whole tree.
 
@@ -195,72 +195,70 @@ def beam_search(
     the best ``width`` that do not end in </s> stay in the beam, candidates ending in </s> that
     rank above the last kept one are finished, and every other candidate is recorded as
     pruned. Search stops when ``width`` hypotheses have finished, none is left, or at
-    ``max_len``. The n-best list is ranked by score / lp(length) (``length_penalty``).
-    With width 1 this is exactly greedy decoding.
+    ``max_len``. The n-best list is ranked by score / lp(length) (``length_penalty`` with
+    exponent ``length_alpha``). With width 1 this is exactly greedy decoding.
     """
     check_sources([source], model, tokenizer)
     if not 1 <= width <= model.cfg.vocab_size:
         raise InputError(f"beam width must be between 1 and the vocabulary size ({model.cfg.vocab_size})")
-    was_training = model.training
-    model.eval()
-    batch = source_batch([source], tokenizer).to(model.device)
-    enc1, state = model.encode(batch.src, batch.src_len)
+    batch = source_batch([source], tokenizer).to(model.device)  # src (1, S)
     max_len = max_len or max_output_len(int(batch.src_len[0]), model)
-    tree = BeamTree(source, [*tokenizer.tokenize(source), "</s>"], model.cfg.decoder, width, alpha)
+    tree = BeamTree(source, [*tokenizer.tokenize(source), "</s>"], model.cfg.decoder, width, length_alpha)
     tree.nodes.append(BeamNode(0, None, 0, "<s>", BOS, 0.0, 0.0, 0.0, "root"))
-    live = [0]  # node ids of the hypotheses in the beam
+    live = [0]  # node ids of the hypotheses in the beam (H of them, H <= width)
     finished: list[int] = []
-    enc = enc1
-    for t in range(1, max_len + 1):
-        if not live or len(finished) >= width:
-            break
-        y = torch.tensor([tree.nodes[n].token_id for n in live], device=model.device)
-        step = model.decode_step(y, state, enc)
-        logp = torch.log_softmax(step.logits, -1)
-        top_lp, top_id = logp.topk(width, dim=-1)  # (H, width): each hypothesis's best continuations
-        scores = torch.tensor([tree.nodes[n].score for n in live], device=model.device)[:, None] + top_lp
-        order = scores.flatten().argsort(descending=True).tolist()
-        # plain lists once per step: indexing tensors element by element costs microseconds each
-        lp_rows, id_rows, score_rows = top_lp.tolist(), top_id.tolist(), scores.tolist()
-        alpha_rows = None if step.alpha is None else step.alpha.tolist()
-        lp_norm = length_penalty(t, alpha)
-        keep_rows: list[int] = []
-        new_live: list[int] = []
-        for flat in order:
-            row, col = divmod(flat, width)
-            parent = tree.nodes[live[row]]
-            token_id = id_rows[row][col]
-            score = score_rows[row][col]
-            if len(new_live) < width and token_id == EOS:
-                status = "finished"
-            elif len(new_live) < width:
-                status = "kept"
-            else:
-                status = "pruned"
-            node = BeamNode(
-                id=len(tree.nodes),
-                parent=parent.id,
-                step=t,
-                token=tokenizer.id_to_token(token_id),
-                token_id=token_id,
-                logp=lp_rows[row][col],
-                score=score,
-                norm_score=score / lp_norm,
-                status=status,
-                alpha=None if alpha_rows is None else alpha_rows[row],
-            )
-            tree.nodes.append(node)
-            if status == "finished":
-                finished.append(node.id)
-            elif status == "kept":
-                new_live.append(node.id)
-                keep_rows.append(row)
-        live = new_live
-        if live:
-            index = torch.tensor(keep_rows, device=model.device)
-            enc = enc1.index_select(torch.zeros(len(keep_rows), dtype=torch.long, device=model.device))
-            state = select_state(step.state, index)
-    model.train(was_training)
+    with eval_mode(model):
+        enc1, state = model.encode(batch.src, batch.src_len)  # enc1.h (1, S, D); state (L, 1, D)
+        enc = enc1  # one row per live hypothesis: (H, S, D)
+        for t in range(1, max_len + 1):
+            if not live or len(finished) >= width:
+                break
+            y = torch.tensor([tree.nodes[n].token_id for n in live], device=model.device)  # (H,)
+            step = model.decode_step(y, state, enc)  # logits (H, V); alpha (H, S) | None
+            logp = torch.log_softmax(step.logits, -1)  # (H, V)
+            top_lp, top_id = logp.topk(width, dim=-1)  # (H, width): each hypothesis's best continuations
+            scores = torch.tensor([tree.nodes[n].score for n in live], device=model.device)[:, None] + top_lp
+            order = scores.flatten().argsort(descending=True).tolist()  # (H * width,) best candidate first
+            # plain lists once per step: indexing tensors element by element costs microseconds each
+            lp_rows, id_rows, score_rows = top_lp.tolist(), top_id.tolist(), scores.tolist()
+            alpha_rows = None if step.alpha is None else step.alpha.tolist()  # attention: H rows of S
+            lp_norm = length_penalty(t, length_alpha)
+            keep_rows: list[int] = []
+            new_live: list[int] = []
+            for flat in order:
+                row, col = divmod(flat, width)
+                parent = tree.nodes[live[row]]
+                token_id = id_rows[row][col]
+                score = score_rows[row][col]
+                if len(new_live) < width and token_id == EOS:
+                    status = "finished"
+                elif len(new_live) < width:
+                    status = "kept"
+                else:
+                    status = "pruned"
+                node = BeamNode(
+                    id=len(tree.nodes),
+                    parent=parent.id,
+                    step=t,
+                    token=tokenizer.id_to_token(token_id),
+                    token_id=token_id,
+                    logp=lp_rows[row][col],
+                    score=score,
+                    norm_score=score / lp_norm,
+                    status=status,
+                    alpha=None if alpha_rows is None else alpha_rows[row],
+                )
+                tree.nodes.append(node)
+                if status == "finished":
+                    finished.append(node.id)
+                elif status == "kept":
+                    new_live.append(node.id)
+                    keep_rows.append(row)
+            live = new_live
+            if live:
+                index = torch.tensor(keep_rows, device=model.device)  # (H',) the parent row of each kept one
+                enc = enc1.index_select(torch.zeros(len(keep_rows), dtype=torch.long, device=model.device))
+                state = select_state(step.state, index)  # (L, H', D)
     ends = finished + ([] if len(finished) >= width else live)  # unfinished only when too few finished
     hyps = []
     for node_id in ends:

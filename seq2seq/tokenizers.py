@@ -28,13 +28,13 @@ from typing import Protocol
 
 import torch
 
+from . import limits
 from .errors import CheckpointError, InputError
 
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>", "<unk>")
 KINDS = ("char", "word", "sentencepiece")
 SENTENCEPIECE_TENSOR = "tokenizer.sentencepiece_model"
-MAX_VOCAB = 100_000
 
 
 # Tokens that would be invisible or confusing when shown.
@@ -201,7 +201,7 @@ class SentencePieceTokenizer:
             spm.SentencePieceTrainer.train(
                 sentence_iterator=iter(texts),
                 model_writer=buffer,
-                vocab_size=min(vocab_size, MAX_VOCAB),
+                vocab_size=min(vocab_size, limits.MAX_TOKENIZER_UNITS),
                 model_type=model_type,
                 pad_id=PAD,
                 bos_id=BOS,
@@ -271,7 +271,7 @@ def tokenizer_from_dict(data: dict, tensors: dict[str, torch.Tensor] | None = No
             raise CheckpointError("char tokenizer metadata: every unit must be a single character")
         if len(set(units)) != len(units):
             raise CheckpointError(f"{kind} tokenizer metadata: 'units' has duplicates")
-        if len(units) > MAX_VOCAB:
+        if len(units) > limits.MAX_TOKENIZER_UNITS:
             raise CheckpointError(f"{kind} tokenizer metadata: {len(units):,} units is implausibly many")
         return CharTokenizer(units=units) if kind == "char" else WordTokenizer(units=units)
     if kind == "sentencepiece":

@@ -35,10 +35,10 @@ def test_width_one_is_greedy(models, source, which):
 
 
 @settings(max_examples=25, deadline=None)
-@given(source=SOURCES, which=st.integers(0, 3), width=st.integers(1, 6), alpha=st.sampled_from([0.0, 0.6, 1.0]))
-def test_tree_invariants(models, source, which, width, alpha):
+@given(source=SOURCES, which=st.integers(0, 3), width=st.integers(1, 6), length_alpha=st.sampled_from([0.0, 0.6, 1.0]))
+def test_tree_invariants(models, source, which, width, length_alpha):
     tok, ms = models
-    tree = beam_search(ms[which], tok, source, width=width, alpha=alpha)
+    tree = beam_search(ms[which], tok, source, width=width, length_alpha=length_alpha)
     nodes = {n.id: n for n in tree.nodes}
     assert tree.nodes[0].status == "root"
     for node in tree.nodes[1:]:
@@ -46,7 +46,7 @@ def test_tree_invariants(models, source, which, width, alpha):
         assert parent.step == node.step - 1  # ... one step earlier
         assert parent.status in ("root", "kept")  # only beam members are expanded
         assert node.score == pytest.approx(parent.score + node.logp, abs=1e-4)
-        assert node.norm_score == pytest.approx(node.score / length_penalty(node.step, alpha), abs=1e-4)
+        assert node.norm_score == pytest.approx(node.score / length_penalty(node.step, length_alpha), abs=1e-4)
         if node.alpha is not None:
             assert sum(node.alpha) == pytest.approx(1.0, abs=1e-4)
     for t in range(1, max(n.step for n in tree.nodes) + 1):

@@ -43,6 +43,9 @@ def test_translate_json_has_tokens_and_attention():
     assert len(data["attention"]) == len(data["output_tokens"])
     assert all(len(row) == len(data["source_tokens"]) for row in data["attention"])
     assert all(abs(sum(row) - 1) < 1e-4 for row in data["attention"])
+    # one schema: exactly what the Translate page exports (DecodeTrace.to_dict), steps and all
+    assert data["decoder"] == "attention" and len(data["steps"]) == len(data["output_tokens"])
+    assert data["steps"][0]["alpha"] == data["attention"][0] and {"top_k", "context", "state"} <= set(data["steps"][0])
 
 
 def test_translate_json_vanilla_has_null_attention():
@@ -168,7 +171,10 @@ def test_translate_with_beam_adds_nbest_and_the_tree():
     data = json.loads(cli("translate", ATTENTION, "lecture", "--beam", "4", "--alpha", "0.6", "--json").stdout)
     assert data["nbest"][0]["text"] == "erutcel" and len(data["nbest"]) >= 1
     nodes = data["tree"]["nodes"]
-    assert {"id", "parent", "step", "token", "logp", "score", "status"} <= set(nodes[0])
+    assert {"id", "parent", "step", "token", "logp", "score", "status", "alpha"} <= set(nodes[0])
+    assert nodes[0]["alpha"] is None and all(len(n["alpha"]) == len(data["source_tokens"]) for n in nodes[1:])
+    assert data["nbest"] == data["tree"]["nbest"] and data["tree"]["width"] == 4
+    assert data["beam"] == {"width": 4, "alpha": 0.6, "output": "erutcel"}
     assert any(n["status"] == "pruned" for n in nodes) and sum(n["status"] == "winner" for n in nodes) == 1
     assert cli("translate", ATTENTION, "lecture", "--beam", "3").stdout.strip() == "erutcel"
 

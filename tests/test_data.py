@@ -6,13 +6,16 @@ from seq2seq.data import batches, make_batch, source_batch
 from seq2seq.tasks import Example
 from seq2seq.tokenizers import BOS, EOS, PAD
 
+from .conftest import small_model
+
 
 def test_source_batch_appends_eos_pads_and_masks(tokenizer):
     b = source_batch(["abc", "a"], tokenizer)
     assert b.src.shape == (2, 4)
     assert b.src_len.tolist() == [4, 2]
     assert b.src[0, 3] == EOS and b.src[1, 1] == EOS and (b.src[1, 2:] == PAD).all()
-    assert b.src_mask.tolist() == [[True] * 4, [True, True, False, False]]
+    enc, _ = small_model(tokenizer).encode(b.src, b.src_len)  # the attention mask comes from src_len
+    assert enc.mask.tolist() == [[True] * 4, [True, True, False, False]]
 
 
 def test_targets_are_shifted_by_one(tokenizer):

@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from seq2seq import checkpoint
 from seq2seq.errors import CheckpointError, InputError
-from seq2seq.pairs import MAX_BYTES, read_pairs
+from seq2seq.limits import MAX_PAIR_FILE_BYTES
+from seq2seq.pairs import read_pairs
 
 from .conftest import CHECKPOINTS, REPO
 
@@ -137,7 +138,7 @@ PAIR_FILES = {
     "quoted-tabs": b'"a\tb"\tc\n',
     "quoted-newlines": b'"a\nb",c\n',
     "huge-line": b"a\t" + b"x" * 10_000_000 + b"\n",
-    "over-size": b"a\tb\n" * (MAX_BYTES // 4 + 10),
+    "over-size": b"a\tb\n" * (MAX_PAIR_FILE_BYTES // 4 + 10),
     "bom-only": b"\xef\xbb\xbf",
     "crlf": b"a\tb\r\nc\td\r\n",
     "whitespace-only": b" \n\t\n \n",

@@ -5,7 +5,8 @@ import torch
 
 from seq2seq.data import make_batch, source_batch
 from seq2seq.errors import CheckpointError
-from seq2seq.model import ModelConfig, select_state
+from seq2seq.model import ModelConfig, eval_mode, select_state
+from seq2seq.search import beam_search, greedy, score_targets, trace
 from seq2seq.tasks import Example
 
 from .conftest import small_model
@@ -82,3 +83,20 @@ def test_config_validation(bad):
 def test_config_from_dict_refuses_unknown_fields():
     with pytest.raises(CheckpointError, match="unknown fields"):
         ModelConfig.from_dict({"vocab_size": 30, "__class__": "os.system"})
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_eval_mode_restores_the_mode_even_when_the_block_raises(tokenizer, training):
+    model = small_model(tokenizer).train(training)
+    with eval_mode(model):
+        assert not model.training
+    assert model.training == training
+    with pytest.raises(RuntimeError), eval_mode(model):
+        raise RuntimeError("a search failed half-way")
+    assert model.training == training
+    # every search runs under it: validation inside a training run leaves the model training
+    greedy(model, tokenizer, ["abc"])
+    trace(model, tokenizer, "abc")
+    score_targets(model, tokenizer, ["abc"], ["cba"])
+    beam_search(model, tokenizer, "abc", width=2)
+    assert model.training == training

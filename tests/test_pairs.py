@@ -3,7 +3,8 @@
 import pytest
 
 from seq2seq.errors import InputError
-from seq2seq.pairs import MAX_BYTES, MAX_FIELD_CHARS, load_pairs, read_pairs
+from seq2seq.limits import MAX_PAIR_FIELD_CHARS, MAX_PAIR_FILE_BYTES
+from seq2seq.pairs import load_pairs, read_pairs
 
 TATOEBA = (
     "Go.\tVa !\tCC-BY 2.0 (France) Attribution: tatoeba.org #2877272 (CM) & #1158250 (Wittydev)\n"
@@ -35,7 +36,9 @@ def test_accepted_shapes(data, pairs):
 
 def test_bad_lines_are_skipped_and_named():
     data = (
-        b"a\tb\nonly-one-column\n\tmissing source\nmissing target\t\n" + b"x" * (MAX_FIELD_CHARS + 1) + b"\ty\nc\td\n"
+        b"a\tb\nonly-one-column\n\tmissing source\nmissing target\t\n"
+        + b"x" * (MAX_PAIR_FIELD_CHARS + 1)
+        + b"\ty\nc\td\n"
     )
     result = read_pairs(data, "f.tsv")
     assert [(e.source, e.target) for e in result.examples] == [("a", "b"), ("c", "d")]
@@ -44,7 +47,7 @@ def test_bad_lines_are_skipped_and_named():
         "line 2: only one column (expected source and target separated by a tab)",
         "line 3: the source is empty",
         "line 4: the target is empty",
-        f"line 5: {MAX_FIELD_CHARS + 1} characters (at most {MAX_FIELD_CHARS} per side)",
+        f"line 5: {MAX_PAIR_FIELD_CHARS + 1} characters (at most {MAX_PAIR_FIELD_CHARS} per side)",
     ]
     assert "2 pairs read" in result.summary() and "4 lines skipped" in result.summary()
 
@@ -68,13 +71,13 @@ def test_unusable_files_are_refused_with_the_line(data, message):
 
 def test_size_and_row_caps(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="at most"):
-        read_pairs(b"a\tb\n" * (MAX_BYTES // 4 + 1))
+        read_pairs(b"a\tb\n" * (MAX_PAIR_FILE_BYTES // 4 + 1))
     big = tmp_path / "big.tsv"
     with big.open("wb") as f:
-        f.truncate(MAX_BYTES + 1)
+        f.truncate(MAX_PAIR_FILE_BYTES + 1)
     with pytest.raises(InputError, match="MB"):
         load_pairs(big)
-    monkeypatch.setattr("seq2seq.pairs.MAX_ROWS", 3)
+    monkeypatch.setattr("seq2seq.limits.MAX_PAIR_ROWS", 3)
     with pytest.raises(InputError, match="more than 3 pairs"):
         read_pairs(b"a\tb\n" * 4)
 
