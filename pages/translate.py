@@ -8,10 +8,9 @@ import streamlit as st
 
 from seq2seq import analysis, figures
 from seq2seq.errors import InputError
-from seq2seq.results import alignment_csv
 from seq2seq.search import score_targets
 from seq2seq.tokenizers import visible_token
-from seq2seq.ui import charts, frame, lang, models, player, sidebar, stepper, whatif
+from seq2seq.ui import charts, downloads, frame, lang, models, player, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import (
     md_escape,
@@ -191,27 +190,4 @@ with st.expander(t("translate.why_not")):
 if lang.presenting():
     st.stop()
 with st.expander(t("translate.export")):
-    e1, e2, e3 = st.columns(3)
-    if result.has_attention:
-        e1.download_button(
-            t("translate.export_csv"),
-            lambda: alignment_csv(result.source_tokens, result.output_tokens, result.attention_matrix()),
-            file_name=f"{name}-alignment.csv",
-            mime="text/csv",
-            key="csv",
-        )
-    e2.download_button(  # the files are made only when clicked (a callable), not on every rerun
-        t("translate.export_json"),
-        lambda: result.to_json(indent=1),
-        file_name=f"{name}-trace.json",
-        mime="application/json",
-        key="json",
-    )
-    e3.download_button(
-        t("translate.export_html"),
-        lambda: figures.offline_html(figures.decode_animation(result, outline, look, figures.WIDE)),
-        file_name=f"{name}-play.html",
-        mime="text/html",
-        key="html",
-    )
-    st.caption(t("translate.export_caption"))
+    downloads.decode(result, name, outline, look)

@@ -1093,8 +1093,9 @@ def decode_animation(
             flat += traces + [empty | {"xaxis": traces[0]["xaxis"], "yaxis": traces[0]["yaxis"]}] * (n - len(traces))
         s = trace.steps[t - 1]
         line = look.t("fig.play.title", t=t, n=n_steps, token=token_label(s.token, marks[t - 1]), p=p_text(s.prob))
-        flat.append({"type": "scatter", "mode": "text", "x": [0], "y": [0.5], "text": [line], "textposition": "middle right",
-                     "textfont": {"size": look.size(TITLE_SIZE)}, "hoverinfo": "skip", "showlegend": False} | top)  # fmt: skip
+        flat.append({"type": "scatter", "mode": "text", "x": [0], "y": [0.5], "text": [line],
+                     "textposition": "middle right", "textfont": {"size": look.size(TITLE_SIZE)},
+                     "hoverinfo": "skip", "showlegend": False} | top)  # fmt: skip
         if trace.has_attention:  # step t's row of the heatmap, outlined
             flat.append({"type": "scatter", "mode": "lines", "x": [-0.5, n_src - 0.5, n_src - 0.5, -0.5, -0.5],
                          "y": [t - 1.5, t - 1.5, t - 0.5, t - 0.5, t - 1.5], "line": {"color": HIGHLIGHT, "width": 3},
