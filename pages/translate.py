@@ -6,22 +6,20 @@ seq2seq/ui/whatif.py), so a link on a slide reopens the exact view.
 
 import streamlit as st
 
-from seq2seq import figures, metrics
+from seq2seq import analysis, figures
 from seq2seq.errors import InputError
-from seq2seq.results import alignment_csv
 from seq2seq.search import score_targets
 from seq2seq.tokenizers import visible_token
-from seq2seq.ui import charts, frame, lang, models, sidebar, stepper, whatif
+from seq2seq.ui import charts, downloads, frame, lang, models, player, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import (
     md_escape,
     md_marked,
-    md_token,
     note_length,
     output_html,
     require_input,
     show_answer,
-    styled_token,
+    step_summary,
     warn_unknown,
 )
 
@@ -92,36 +90,17 @@ gold = None
 if reference is not None and reference.alignment and task.alignment_unit == tokenizer.kind:
     gold = set(reference.alignment)
 outline = gold if result.output == (reference.target if reference else None) else None
-aer = None
-if gold is not None and result.has_attention:  # the same at every step: computed once, here
-    (scored,) = score_targets(ckpt.model, tokenizer, [source], [reference.target])
-    links = metrics.alignment_links(scored.alpha, len(scored.target_tokens) - 1, len(scored.source_tokens) - 1)
-    aer = metrics.alignment_error_rate([links], [gold])
+# the same at every step: computed once, here
+aer = analysis.example_aer(ckpt, source, reference.target, gold) if gold and result.has_attention else None
 # In presentation mode the figures share what is left of one screen below the step control.
 room = lang.SCREEN_HEIGHT - 470 if presenting else None
 n_steps = len(result.steps)
-marks = result.forcing()
 
 
 def step_view(step: int) -> None:
     """Everything that changes with the step t (stepper.section reruns it alone)."""
     chosen = result.steps[step - 1]
-    so_far = " ".join(
-        styled_token(md_token(s.token), marks[i - 1], current=i == step) for i, s in enumerate(result.steps[:step], 1)
-    )
-    forced_note = {"forced": t("translate.forced_note"), "after": t("translate.after_note")}.get(marks[step - 1], "")
-    st.markdown(
-        t(
-            "translate.step_summary",
-            t=step,
-            n=n_steps,
-            token=md_token(chosen.token),
-            p=figures.p_text(chosen.prob),
-            forced=forced_note,
-            so_far=so_far,
-        ),
-        unsafe_allow_html=True,  # the tokens are escaped (md_token); the spans colour them
-    )
+    st.markdown(step_summary(result, step), unsafe_allow_html=True)  # tokens escaped; spans colour them
     if result.has_attention:
         left, right = st.columns([3, 2])
         with left:
@@ -160,7 +139,12 @@ def step_view(step: int) -> None:
         charts.show(figures.context_strip(result, step, look, width=WIDE_COL), "context", f"{name}-context")
 
 
-stepper.section(n_steps, step_view)
+def animation(start: int):
+    """The whole decode, animated: ▶ Play sends it once and the browser plays it."""
+    return player.animation(result, outline, look.fit(room), figures.WIDE, start)
+
+
+stepper.section(n_steps, step_view, animation, f"{name}-play")
 
 # --- why not this answer? --------------------------------------------------------------------
 with st.expander(t("translate.why_not")):
@@ -206,20 +190,4 @@ with st.expander(t("translate.why_not")):
 if lang.presenting():
     st.stop()
 with st.expander(t("translate.export")):
-    e1, e2 = st.columns(2)
-    if result.has_attention:
-        e1.download_button(
-            t("translate.export_csv"),
-            lambda: alignment_csv(result.source_tokens, result.output_tokens, result.attention_matrix()),
-            file_name=f"{name}-alignment.csv",
-            mime="text/csv",
-            key="csv",
-        )
-    e2.download_button(  # the files are made only when clicked (a callable), not on every rerun
-        t("translate.export_json"),
-        lambda: result.to_json(indent=1),
-        file_name=f"{name}-trace.json",
-        mime="application/json",
-        key="json",
-    )
-    st.caption(t("translate.export_caption"))
+    downloads.decode(result, name, outline, look)

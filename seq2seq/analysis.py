@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import torch
 
+from . import metrics
 from .checkpoint import Checkpoint
 from .data import pad
 from .errors import InputError
@@ -146,6 +147,14 @@ def in_range(ckpt: Checkpoint, source: str) -> bool:
     """Is ``source`` as long as the inputs the model trained on (True when the range is unknown)?"""
     chars = trained_range(ckpt)
     return chars is None or chars[0] <= len(source) <= chars[1]
+
+
+def example_aer(ckpt: Checkpoint, source: str, target: str, gold: set[tuple[int, int]]) -> float:
+    """The AER of one example (as ``training.evaluate`` computes it over a validation set): the
+    argmax-α alignment of the model reading the correct ``target`` (teacher forcing) against
+    the ``gold`` links (0-based (t, i) of target and source units)."""
+    (scored,) = score_targets(ckpt.model, ckpt.tokenizer, [source], [target])
+    return metrics.argmax_alignment_error_rate([scored], [gold])
 
 
 def _generated(ckpt: Checkpoint, n: int, seed: int, lengths: list[int] | None = None) -> list[Example]:

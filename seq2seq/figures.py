@@ -19,6 +19,7 @@ import html
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -137,6 +138,19 @@ def wrap_title(text: str, width: float, size: float) -> str:
                 cur += unit
         lines.append(cur.rstrip())
     return "<br>".join(lines)
+
+
+def _figure_of(spec: Callable[..., dict]) -> Callable[..., go.Figure]:
+    """The public builder of ``spec`` (a builder that returns the plain {data, layout} dicts):
+    the same arguments, a Plotly figure. ``decode_animation`` composes the plain dicts of
+    dozens of figures, which validated one by one would cost seconds."""
+
+    @functools.wraps(spec)
+    def build(*args, **kwargs) -> go.Figure:
+        return go.Figure(**spec(*args, **kwargs))
+
+    build.__name__ = build.__qualname__ = spec.__name__.lstrip("_")
+    return build
 
 
 TRACE_TYPES = ("bar", "heatmap", "scatter")  # every trace type these figures draw
@@ -272,7 +286,7 @@ def _outline(x0: float, x1: float, y0: float, y1: float, color: str, width: int 
     }  # fmt: skip
 
 
-def alignment_heatmap(
+def _alignment_heatmap(
     alpha,
     source_tokens: list[str],
     target_tokens: list[str],
@@ -282,7 +296,7 @@ def alignment_heatmap(
     look: Look = PLAIN,
     marks: list[str] | None = None,
     width: int = HALF,
-) -> go.Figure:
+) -> dict:
     """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
 
     :param step: 1-based step whose row is outlined, or None
@@ -332,10 +346,13 @@ def alignment_heatmap(
         width=width,
         top=100,  # room for the title above the top axis
     )  # fmt: skip
-    return go.Figure(data=[heat], layout=layout)
+    return {"data": [heat], "layout": layout}
 
 
-def attention_heatmap(
+alignment_heatmap = _figure_of(_alignment_heatmap)
+
+
+def _attention_heatmap(
     trace: DecodeTrace,
     step: int | None = None,
     gold: set[tuple[int, int]] | None = None,
@@ -346,12 +363,15 @@ def attention_heatmap(
     alpha = trace.attention_matrix()
     if alpha is None:
         raise ValueError("a vanilla decoder has no attention to draw")
-    return alignment_heatmap(
+    return _alignment_heatmap(
         alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look, marks=trace.forcing(), width=width
     )
 
 
-def alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
+attention_heatmap = _figure_of(_attention_heatmap)
+
+
+def _alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> dict:
     """α_t over the source tokens at one (1-based) step, as bars."""
     alpha = trace.steps[step - 1].alpha
     if alpha is None:
@@ -376,7 +396,10 @@ def alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = N
         look=look,
         width=width,
     )
-    return go.Figure(data=[bars], layout=layout)
+    return {"data": [bars], "layout": layout}
+
+
+alpha_bars = _figure_of(_alpha_bars)
 
 
 def energy_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = HALF) -> go.Figure:
@@ -429,7 +452,7 @@ def p_text(p: float) -> str:
     return f"{p:.3f}" if p >= 0.0005 or p == 0 else f"{p:.1e}"
 
 
-def topk_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
+def _topk_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> dict:
     """p(y_t | y_<t, x) of the top-k candidates at one (1-based) step; the chosen one
     highlighted, in bold purple when a what-if forced it — with a purple diamond at its p, so
     it shows even at p ≈ 0 (a token forced from outside the top k is added as a last bar)."""
@@ -468,7 +491,10 @@ def topk_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NA
         look=look,
         width=width,
     )
-    return go.Figure(data=data, layout=layout)
+    return {"data": data, "layout": layout}
+
+
+topk_bars = _figure_of(_topk_bars)
 
 
 def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = PLAIN, width: int = HALF) -> go.Figure:
@@ -559,7 +585,7 @@ def _on_line(label: str, line: int, above: bool) -> str:
     return f"{label}<br>\u00a0" if above else f"\u00a0<br>{label}"
 
 
-def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
+def _attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> dict:
     """The lecture notes' picture of attention at one (1-based) step.
 
     Source tokens x_i in a row at the top, output tokens y_t in a row at the bottom, and a
@@ -653,7 +679,10 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int
         width=width,
     )  # fmt: skip
     layout["margin"] = layout["margin"] | {"l": 20 + names, "r": 20}
-    return go.Figure(data=data, layout=layout)
+    return {"data": data, "layout": layout}
+
+
+attention_flow = _figure_of(_attention_flow)
 
 
 def target_probabilities(
@@ -940,3 +969,220 @@ def training_curves(
         legend={"orientation": "h", "y": -0.3},
     )
     return go.Figure(data=data, layout=layout)
+
+
+# --- Play: the whole decode as one animated figure ----------------------------------------------
+
+PLAY_MS = 200  # per step while playing: 5 steps a second
+PLAY_TOP = 130  # px above the panels: the figure's title, then ▶ / ⏸ and the step slider
+
+
+def _panel_layout(fig: dict, n: int, box: tuple[float, float, float, float], size: tuple[float, float]) -> dict:
+    """The layout keys of one panel of ``decode_animation``: ``fig``'s axes renamed to the n-th
+    pair and placed in ``box`` (x0, x1, y0, y1 in px of the panels' area of ``size`` (w, h),
+    y from the top), its own margins kept inside the box; its title as an annotation at the
+    box's top; its shapes on its axes."""
+    lay = fig["layout"]
+    (x0, x1, y0, y1), (w, h) = box, size
+    m = lay.get("margin", {})
+    inner = 30 if x0 > 0 else 0  # a panel beside another: room for its y axis's title, which no margin grows for
+    dx = [(x0 + inner + m.get("l", 60)) / w, (x1 - m.get("r", 20)) / w]
+    dy = [1 - (y1 - m.get("b", 50)) / h, 1 - (y0 + m.get("t", 70)) / h]
+    suffix = "" if n == 1 else str(n)
+    out = {
+        f"xaxis{suffix}": lay.get("xaxis", {}) | {"domain": dx, "anchor": f"y{suffix}"},
+        f"yaxis{suffix}": lay.get("yaxis", {}) | {"domain": dy, "anchor": f"x{suffix}"},
+    }
+    title = lay.get("title", {})
+    out["annotations"] = [{
+        "text": title.get("text", ""), "font": title.get("font", {}), "showarrow": False,
+        "xref": "paper", "yref": "paper", "x": x0 / w + 0.005, "y": 1 - (y0 + 6) / h,
+        "xanchor": "left", "yanchor": "top", "align": "left",
+    }]  # fmt: skip
+    out["shapes"] = [s | {"xref": f"x{suffix}", "yref": f"y{suffix}"} for s in lay.get("shapes", ())]
+    return out
+
+
+def _panels(figs: list[dict], boxes: list, size: tuple[float, float]) -> tuple[list[list[dict]], dict]:
+    """Each panel's traces (moved to its axes) and the layout of all panels together."""
+    data, layout = [], {"annotations": [], "shapes": []}
+    for n, (fig, box) in enumerate(zip(figs, boxes, strict=True), start=1):
+        suffix = "" if n == 1 else str(n)
+        traces = []
+        for trace in fig["data"]:
+            trace = trace | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+            if trace.get("type") == "heatmap":  # no gaps: each frame redraws it, gaps doubled the cost;
+                # z as lists: Plotly.js lost a typed array's cells (plotly.py sends numpy as one) on a redraw
+                trace = trace | {"xgap": 0, "ygap": 0, "z": np.asarray(trace["z"]).tolist()}
+            if trace.get("type") == "heatmap" and "colorbar" in trace:  # beside its own panel, not the figure's
+                _, x1, y0, y1 = box
+                m = fig["layout"]["margin"]
+                top, bottom = 1 - (y0 + m["t"]) / size[1], 1 - (y1 - m["b"]) / size[1]
+                trace["colorbar"] = trace["colorbar"] | {
+                    "x": (x1 - m["r"]) / size[0] + 0.005, "xanchor": "left", "y": (top + bottom) / 2,
+                    "yanchor": "middle", "len": top - bottom, "lenmode": "fraction",
+                }  # fmt: skip
+            traces.append(trace)
+        data.append(traces)
+        part = _panel_layout(fig, n, box, size)
+        layout["annotations"] += part.pop("annotations")
+        layout["shapes"] += part.pop("shapes")
+        layout |= part
+    return data, layout
+
+
+def decode_animation(
+    trace: DecodeTrace,
+    gold: set[tuple[int, int]] | None = None,
+    look: Look = PLAIN,
+    width: int = WIDE,
+    start: int = 1,
+    ms_per_step: int = PLAY_MS,
+) -> go.Figure:
+    """The whole decode as one Plotly figure with a frame per step, so that a browser plays it
+    without asking a server: the pictures of the Translate page side by side — for attention,
+    the heatmap α (step t's row outlined; ``gold`` cells dotted) beside the flow picture and
+    the bars α_t; for a vanilla decoder, the flow picture (the one c) beside the top-k bars —
+    under a title that names step t's token, with ▶ / ⏸ and a step slider above them.
+
+    Frame names are the steps ("1" … "T"); the figure opens at step ``start``. The page's
+    panels keep their own builders (``attention_heatmap``, ``attention_flow``, ...): each
+    frame is those figures at step t, placed side by side (``look.max_height`` bounds the
+    tallest panel, as on the page). Purple marks a what-if's tokens, as everywhere.
+    """
+    n_steps = len(trace.steps)
+    if n_steps == 0:
+        raise ValueError("a decode without steps has nothing to play")
+    start = min(max(start, 1), n_steps)
+    wide, narrow = width * 3 // 5, width - width * 3 // 5
+    if trace.has_attention:
+        half = look.fit(look.max_height // 2 if look.max_height else None)
+
+        def figures_at(t: int) -> list[dict]:
+            return [
+                _attention_heatmap(trace, t, gold, look, width=wide),
+                _attention_flow(trace, t, half, width=narrow),
+                _alpha_bars(trace, t, half, width=narrow),
+            ]
+    else:
+
+        def figures_at(t: int) -> list[dict]:
+            return [_attention_flow(trace, t, look, width=wide), _topk_bars(trace, t, look, width=narrow)]
+
+    def boxes_of(figs: list[dict]) -> tuple[list, tuple[float, float]]:
+        heights = [f["layout"]["height"] for f in figs]
+        if len(figs) == 3:
+            h = max(heights[0], heights[1] + heights[2])
+            boxes = [(0, wide, 0, heights[0]), (wide, width, 0, heights[1]),
+                     (wide, width, heights[1], heights[1] + heights[2])]  # fmt: skip
+        else:
+            h = max(heights)
+            boxes = [(0, wide, 0, heights[0]), (wide, width, 0, heights[1])]
+        return boxes, (width, h)
+
+    # the panels' boxes are planned once, from the tallest step (titles may wrap at some steps only),
+    # below a strip for the line that names step t's token
+    head = round(look.size(TITLE_SIZE) * 2)
+    per_step = [figures_at(t) for t in range(1, n_steps + 1)]
+    tallest = [max(per_step, key=lambda figs, i=i: figs[i]["layout"]["height"])[i] for i in range(len(per_step[0]))]
+    boxes, (_, h) = boxes_of(tallest)
+    boxes, size = [(x0, x1, y0 + head, y1 + head) for x0, x1, y0, y1 in boxes], (width, h + head)
+    # a step's figures may differ in their number of traces (a forced token adds a marker to top-k):
+    # pad each panel to its most, so that every frame updates the same traces
+    most = [max(len(figs[i]["data"]) for figs in per_step) for i in range(len(tallest))]
+    marks = trace.forcing()
+    n_src = len(trace.source_tokens)
+    top = {"xaxis": "x9", "yaxis": "y9"}  # the header strip's own axes
+
+    def step_data(t: int) -> list[dict]:
+        """Every trace of step t. Frames change traces only: Plotly did not apply a frame's
+        titles and annotations reliably (they showed the previous step), so what names the step
+        is a trace too — the header line, and the heatmap's outlined row."""
+        data, _ = _panels(per_step[t - 1], boxes, size)
+        flat = []
+        for traces, n in zip(data, most, strict=True):
+            empty = {"type": "scatter", "x": [], "y": [], "showlegend": False, "hoverinfo": "skip"}
+            flat += traces + [empty | {"xaxis": traces[0]["xaxis"], "yaxis": traces[0]["yaxis"]}] * (n - len(traces))
+        s = trace.steps[t - 1]
+        line = look.t("fig.play.title", t=t, n=n_steps, token=token_label(s.token, marks[t - 1]), p=p_text(s.prob))
+        flat.append({"type": "scatter", "mode": "text", "x": [0], "y": [0.5], "text": [line],
+                     "textposition": "middle right", "textfont": {"size": look.size(TITLE_SIZE)},
+                     "hoverinfo": "skip", "showlegend": False} | top)  # fmt: skip
+        if trace.has_attention:  # step t's row of the heatmap, outlined
+            flat.append({"type": "scatter", "mode": "lines", "x": [-0.5, n_src - 0.5, n_src - 0.5, -0.5, -0.5],
+                         "y": [t - 1.5, t - 1.5, t - 0.5, t - 0.5, t - 1.5], "line": {"color": HIGHLIGHT, "width": 3},
+                         "hoverinfo": "skip", "showlegend": False, "xaxis": "x", "yaxis": "y"})  # fmt: skip
+        return flat
+
+    # the layout of every step is that of the start step but for what names a step: the panels'
+    # titles say "step t", the heatmap's outline is a trace, and each axis spans every step's range
+    _, layout = _panels(per_step[start - 1], boxes, size)
+    if trace.has_attention:
+        titles = [None, look.t("fig.play.flow", what="α<sub>t,i</sub>"), look.t("fig.play.alpha")]
+        layout["shapes"] = [sh for sh in layout["shapes"] if sh["line"]["color"] != HIGHLIGHT]
+    else:
+        titles = [look.t("fig.play.flow", what=look.t("fig.flow.fixed_c")), look.t("fig.play.topk")]
+    for note, title in zip(layout["annotations"], titles, strict=True):
+        if title is not None:
+            note["text"] = wrap_title(title, narrow - 40, look.size(TITLE_SIZE))
+    layouts = [_panels(figs, boxes, size)[1] for figs in per_step]
+    for key, axis in layout.items():
+        ranges = [lay[key].get("range") for lay in layouts] if key.startswith(("xaxis", "yaxis")) else [None]
+        if all(ranges):
+            axis["range"] = [min(r[0] for r in ranges), max(r[1] for r in ranges)]
+    layout["xaxis9"] = {"domain": [0, 1], "range": [0, 1], "visible": False, "fixedrange": True, "anchor": "y9"}
+    layout["yaxis9"] = {"domain": [1 - head / size[1], 1], "range": [0, 1], "visible": False, "fixedrange": True,
+                        "anchor": "x9"}  # fmt: skip
+    # the heatmap's cells are the same at every step: frames name it without data (a frame that
+    # left it out made Plotly.js drop its cells when redrawing), and carry the other traces whole
+    data = step_data(start)
+    frames = []
+    for t in range(1, n_steps + 1):
+        flat = step_data(t)
+        if trace.has_attention:
+            flat[0] = {"type": "heatmap"}
+        frames.append({"name": str(t), "data": flat, "traces": list(range(len(flat)))})
+    title_size = look.size(TITLE_SIZE)
+    redraw = {"frame": {"duration": ms_per_step, "redraw": True}, "transition": {"duration": 0}}
+    font = {"size": look.size(FONT_SIZE)}
+    layout |= {
+        "font": font | {"family": FONT_FAMILY},
+        "template": _template(),
+        "height": size[1] + PLAY_TOP,
+        "margin": {"l": 0, "r": 0, "t": PLAY_TOP, "b": 0, "autoexpand": True},
+        "plot_bgcolor": "white",
+        "showlegend": False,
+        "updatemenus": [{
+            "type": "buttons", "direction": "left", "showactive": False, "x": 0, "xanchor": "left",
+            "y": 1, "yanchor": "bottom", "pad": {"t": 0, "r": 10, "b": 24},
+            "font": font,
+            "buttons": [
+                {"label": look.t("common.play"), "method": "animate",
+                 "args": [None, redraw | {"fromcurrent": True, "mode": "immediate"}]},
+                {"label": look.t("common.pause"), "method": "animate",
+                 "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                                   "transition": {"duration": 0}}]},
+            ],
+        }],
+        "sliders": [{
+            "active": start - 1, "x": 0.2, "len": 0.8, "xanchor": "left", "y": 1, "yanchor": "bottom",
+            "pad": {"t": 0, "b": 10}, "font": font,
+            "currentvalue": {"prefix": "t = ", "suffix": f" / {n_steps}", "font": {"size": title_size}},
+            "steps": [{"label": str(t), "method": "animate",
+                       "args": [[str(t)], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate",
+                                           "transition": {"duration": 0}}]} for t in range(1, n_steps + 1)],
+        }],
+    }  # fmt: skip
+    return go.Figure(data=data, layout=layout, frames=frames)
+
+
+def offline_html(fig: go.Figure, ms_per_step: int = PLAY_MS) -> str:
+    """An animated figure (``decode_animation``) as one self-contained HTML page: plotly.js
+    inside (no CDN: it plays offline, e.g. from a lecturer's slides), playing on open."""
+    return fig.to_html(
+        include_plotlyjs=True,
+        full_html=True,
+        auto_play=True,
+        animation_opts={"frame": {"duration": ms_per_step, "redraw": True}, "transition": {"duration": 0}},
+        config={"displaylogo": False, "responsive": True},
+    )

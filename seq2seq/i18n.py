@@ -110,6 +110,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "common.one_step": ("One decoding step: t = 1.", "只有一个解码步：t = 1。"),
     "common.play": ("▶ Play", "▶ 播放"),
     "common.pause": ("⏸ Pause", "⏸ 暂停"),
+    "common.play_help": (
+        "Plays every step in the browser, 5 a second; ⏸ (or the figure's slider) stops it at the step shown.",
+        "在浏览器中逐步播放，每秒 5 步；⏸（或图中的滑块）停在当前显示的这一步。",
+    ),
+    "common.playing": (
+        "Playing in the browser. ⏸ or a step on the slider stops it there, with every picture of that step.",
+        "正在浏览器中播放。⏸ 或在滑块上选一步即停在那里，并显示这一步的所有图。",
+    ),
     # --- Home ---------------------------------------------------------------------------------
     "home.intro": (
         "Watch a sequence-to-sequence model work, one decoding step at a time.",
@@ -373,6 +381,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "translate.export": ("Export", "导出"),
     "translate.export_csv": ("Alignment α (CSV)", "对齐 α（CSV）"),
     "translate.export_json": ("The whole trace (JSON)", "完整解码记录（JSON）"),
+    "translate.export_html": (
+        "The decoding, animated (one HTML file that plays offline)",
+        "解码动画（单个 HTML 文件，可离线播放）",
+    ),
     "translate.export_caption": (
         "Every chart's camera icon (top right of the chart) saves it as a PNG at twice the screen resolution.",
         "每张图右上角的相机图标可以把它存为两倍屏幕分辨率的 PNG。",
@@ -629,6 +641,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Step t = {t}: what y<sub>{t}</sub> reads ({what})",
         "第 t = {t} 步：y<sub>{t}</sub> 读取的内容（{what}）",
     ),
+    "fig.play.title": (
+        "Step t = {t} of {n}: the decoder emits “{token}” (p = {p})",
+        "第 t = {t} 步（共 {n} 步）：解码器输出 “{token}”（p = {p}）",
+    ),
+    "fig.play.flow": ("What y<sub>t</sub> reads ({what})", "y<sub>t</sub> 读取的内容（{what}）"),
+    "fig.play.alpha": ("α<sub>t,i</sub> over the source x<sub>i</sub>", "α<sub>t,i</sub> 在源 x<sub>i</sub> 上的分布"),
+    "fig.play.topk": ("The top candidates for y<sub>t</sub>", "y<sub>t</sub> 的最佳候选"),
     "fig.flow.fixed_c": ("the fixed c", "固定的 c"),
     "fig.flow.to_c": ("encoder state → c = h<sub>T</sub>", "编码器状态 → c = h<sub>T</sub>"),
     "fig.flow.same_c": ("the same c at every step", "每一步都是同一个 c"),

@@ -100,3 +100,11 @@ def alignment_error_rate(predicted: Sequence[set], gold: Sequence[set]) -> float
     hits = sum(len(a & s) for a, s in zip(predicted, gold, strict=True))
     size = sum(len(a) + len(s) for a, s in zip(predicted, gold, strict=True))
     return 1.0 - 2.0 * hits / size if size else 0.0
+
+
+def argmax_alignment_error_rate(scored: Sequence, gold: Sequence[set]) -> float:
+    """AER of the argmax-α alignments (``alignment_links``) of teacher-forced targets
+    (``search.score_targets``'s results: α over target × source units, each with its </s>)
+    against gold links, over the corpus."""
+    predicted = [alignment_links(s.alpha, len(s.target_tokens) - 1, len(s.source_tokens) - 1) for s in scored]
+    return alignment_error_rate(predicted, [set(g) for g in gold])

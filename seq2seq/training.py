@@ -120,10 +120,7 @@ def evaluate(
         result["attention_entropy"] = metrics.attention_entropy([s.alpha for s in scored])
         gold = [ex.alignment for ex in examples]
         if task is not None and task.alignment_unit == tokenizer.kind and all(g is not None for g in gold):
-            predicted = [
-                metrics.alignment_links(s.alpha, len(s.target_tokens) - 1, len(s.source_tokens) - 1) for s in scored
-            ]
-            result["aer"] = metrics.alignment_error_rate(predicted, [set(g) for g in gold])
+            result["aer"] = metrics.argmax_alignment_error_rate(scored, gold)
     return result
 
 

@@ -1,4 +1,6 @@
 import itertools
+import re
+from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -317,3 +319,59 @@ def test_every_figure_title_wraps_and_the_plot_keeps_its_height(attention_trace)
     ):
         size = fig.layout.title.font.size
         assert all(figures.text_width(line, size) <= 300 for line in fig.layout.title.text.split("<br>"))
+
+
+# --- Play: the whole decode as one animated figure ----------------------------------------------
+
+
+def test_animation_has_a_frame_per_step_that_draws_that_step(attention_trace):
+    n = len(attention_trace.steps)
+    fig = figures.decode_animation(attention_trace, gold={(0, 5)}, start=3)
+    assert [f.name for f in fig.frames] == [str(t) for t in range(1, n + 1)]
+    assert fig.layout.sliders[0].active == 2 and len(fig.layout.sliders[0].steps) == n
+    play, pause = fig.layout.updatemenus[0].buttons
+    assert play.args[1]["fromcurrent"] and play.args[1]["frame"]["redraw"]
+    assert 1000 / play.args[1]["frame"]["duration"] >= 4  # at least 4 steps a second
+    assert list(pause.args[0]) == [None]
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and np.allclose(np.array(heat.z), attention_trace.attention_matrix())
+    assert any(s.line.dash == "dot" for s in fig.layout.shapes)  # the gold cell, at every step
+    for t, frame in enumerate(fig.frames, start=1):
+        assert list(frame.traces) == list(range(len(fig.data)))  # every frame updates the same traces
+        bars = [d for d in frame.data if d.type == "bar"]
+        assert len(bars) == 1 and list(bars[0].y) == attention_trace.steps[t - 1].alpha
+        header = [d for d in frame.data if d.type == "scatter" and d.mode == "text"]
+        assert len(header) == 1 and f"t = {t} of {n}" in header[0].text[0]
+        outline = frame.data[-1]  # step t's row of the heatmap
+        assert outline.line.color == figures.HIGHLIGHT and set(outline.y) == {t - 1.5, t - 0.5}
+    # the figure opens at the start step
+    assert "t = 3 of" in next(d for d in fig.data if d.type == "scatter" and d.mode == "text").text[0]
+    # nothing in the layout names a step: frames change traces only
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "t = " not in texts and all(f.layout.to_plotly_json() == {} for f in fig.frames)
+
+
+def test_animation_of_a_vanilla_decoder_and_of_a_what_if(vanilla_trace):
+    fig = figures.decode_animation(vanilla_trace, look=figures.Look("zh"))
+    assert not any(d.type == "heatmap" for d in fig.data)
+    assert fig.layout.updatemenus[0].buttons[0].label == "▶ 播放"
+    steps = vanilla_trace.steps
+    forced = DecodeTrace(
+        vanilla_trace.source, vanilla_trace.source_tokens, vanilla_trace.output, vanilla_trace.output_tokens,
+        "vanilla", [replace(steps[0], forced=True), *steps[1:]],
+    )  # fmt: skip
+    fig = figures.decode_animation(forced)
+    first = fig.frames[0]
+    header = next(d for d in first.data if d.type == "scatter" and d.mode == "text")
+    assert figures.FORCED in header.text[0]  # the forced token, purple as everywhere
+    # the top-k panel gets its forced diamond at step 1 and an empty stand-in later: same traces
+    assert len(first.data) == len(fig.frames[1].data) == len(fig.data)
+    assert any(getattr(d.marker, "symbol", None) == "diamond" for d in first.data if d.type == "scatter")
+
+
+def test_offline_html_plays_without_network(attention_trace):
+    page = figures.offline_html(figures.decode_animation(attention_trace))
+    assert "<html>" in page[:100] and 'charset="utf-8"' in page and len(page) > 3_000_000  # plotly.js itself is inside
+    assert "Plotly.newPlot" in page and "Plotly.animate" in page  # draws, then plays on open
+    assert all(f'"name":"{t}"' in page for t in range(1, len(attention_trace.steps) + 1))  # every frame
+    assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", page, re.IGNORECASE)  # no CDN

@@ -3,25 +3,27 @@ previous / play / next buttons, and playing through the steps.
 
 A step reruns only what depends on it where that part is one block: Translate draws the
 control and its step's pictures in one fragment (``section``), so a click reruns that fragment
-alone, with the trace the full run computed. Play still reruns the page per step (a tiny
-ticker fragment, the trace kept per session): a fragment with run_every holding the charts
-kept being ticked by the browser after a pause, and each tick redrew every chart. Lecture calls
-``controls`` outside a fragment (its stepped sections lie apart from the control): a step
-reruns that page, whose trace is kept per session (models.trace). Keyed fragments rerun from
-the control's callbacks (st.rerun(scope=[keys])) reran the sections but not the control itself
-in Streamlit 1.67: its slider and the link kept the old step.
+alone, with the trace the full run computed. ▶ Play (``section`` with an ``animation``) sends
+the whole decode once as an animated figure that the browser plays (seq2seq/ui/player.py); the
+step it stops at comes back as one rerun, which draws that step and writes it to the link.
+Lecture calls ``controls`` outside a fragment (its stepped sections lie apart from the
+control): a step reruns that page, whose trace is kept per session (models.trace). Keyed
+fragments rerun from the control's callbacks (st.rerun(scope=[keys])) reran the sections but
+not the control itself in Streamlit 1.67: its slider and the link kept the old step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import plotly.graph_objects as go
 import streamlit as st
 
+from . import player
 from .lang import t
 
 KEY = "step"  # session key and query parameter
-PLAY_SECONDS = 1.2  # per step while playing
+PLAYING, PLAY_FROM = "playing", "_play_from"  # session keys: the browser is playing; from which step
 
 
 def current(n_steps: int) -> int:
@@ -33,41 +35,24 @@ def current(n_steps: int) -> int:
         return 1
 
 
-def _stop_playing() -> None:
-    """After a step by hand: playing stops (a full rerun: the timer and the label change); else
-    the default rerun (the fragment that holds the control, or the page)."""
-    if st.session_state.get("playing"):
-        st.session_state["playing"] = False
-        st.rerun()
-
-
 def controls(n_steps: int, play: bool = True) -> int:
     """Draw the control for a decode of ``n_steps`` steps and return the (1-based) step t.
 
     A step in the link beyond this output is clamped to its last step.
     """
-    if st.session_state.pop("_advance", False) and st.session_state.get("playing"):  # a tick of play_ticker
-        if st.session_state.get(KEY, 1) < n_steps:
-            st.session_state[KEY] = st.session_state.get(KEY, 1) + 1
-        else:
-            st.session_state["playing"] = False
     if st.session_state.get(KEY, 1) > n_steps:
         st.session_state[KEY] = n_steps
 
     def move(delta: int) -> None:
         st.session_state[KEY] = min(max(st.session_state.get(KEY, 1) + delta, 1), n_steps)
-        _stop_playing()
 
-    def toggle_play() -> None:
-        playing = not st.session_state.get("playing", False)
-        if playing and st.session_state.get(KEY, 1) >= n_steps:
-            st.session_state[KEY] = 1  # play from the start again
-        st.session_state["playing"] = playing
-        st.rerun()  # the whole page: the fragment's timer starts or stops
+    def start_playing() -> None:  # the fragment reruns and draws the player instead
+        step = st.session_state.get(KEY, 1)
+        st.session_state[PLAY_FROM] = 1 if step >= n_steps else step  # from the end: play from the start
+        st.session_state[PLAYING] = True
 
     # One compact row: ⏮ ▶ ⏭ and the slider (bound to ?step=). ←/→ press the buttons, so a
     # presenter's clicker or the keyboard steps without aiming at them.
-    playing = play and st.session_state.get("playing", False)
     n_buttons = 3 if play else 2
     cols = st.columns([1.1] * n_buttons + [9 - n_buttons], vertical_alignment="center")
     step = 1
@@ -83,41 +68,39 @@ def controls(n_steps: int, play: bool = True) -> int:
     cols[0].button(t("common.prev"), key="prev", on_click=move, args=(-1,), disabled=step <= 1, width="stretch",
                    shortcut="Left", help=t("common.prev_help"))  # fmt: skip
     if play:
-        cols[1].button(
-            t("common.pause") if playing else t("common.play"), key="play", on_click=toggle_play,
-            disabled=n_steps <= 1, width="stretch",
-        )  # fmt: skip
+        cols[1].button(t("common.play"), key="play", on_click=start_playing, disabled=n_steps <= 1, width="stretch",
+                       help=t("common.play_help"))  # fmt: skip
     cols[n_buttons - 1].button(
         t("common.next"), key="next", on_click=move, args=(1,), disabled=step >= n_steps, width="stretch",
         type="primary", shortcut="Right", help=t("common.next_help"),
     )  # fmt: skip
 
-    @st.fragment(run_every=PLAY_SECONDS if playing else None)
-    def play_ticker() -> None:
-        """While playing, each tick asks the next full run to advance one step. The step itself
-        moves at the top of that run, before the slider exists: a widget's state cannot change
-        after the widget is drawn, and this body also runs inside every full run (where it
-        only arms the next tick). Kept tiny: after a pause the browser may tick it on."""
-        if not st.session_state.get("playing"):
-            return
-        if st.session_state.pop("_ticked_once", False):
-            st.session_state["_advance"] = True
-            st.rerun(scope="app")
-        st.session_state["_ticked_once"] = True
-
-    if play:
-        play_ticker()
     return step
 
 
-def section(n_steps: int, body: Callable[[int], None], play: bool = True) -> None:
+def section(
+    n_steps: int, body: Callable[[int], None], animation: Callable[[int], go.Figure] | None = None, name: str = "play"
+) -> None:
     """The control and ``body(step)`` (what depends on the step) in one fragment: a step by
     hand reruns only this. The fragment keeps what the full run gave it (the trace, the
-    figures' sizes), so ``body`` must read nothing else that a step changes. Play ticks rerun
-    the page (play_ticker), as before."""
+    figures' sizes), so ``body`` must read nothing else that a step changes.
+
+    ``animation(start)``: the decode as an animated figure opening at step ``start``
+    (figures.decode_animation); given, ▶ Play draws it in place of the control and ``body``
+    and the browser plays it; the step it stops at is drawn by ``body`` again. ``name``: the
+    file name of the figure's PNG."""
+
+    def stopped(step: int) -> None:
+        st.session_state[KEY] = min(max(step, 1), n_steps)
+        st.session_state[PLAYING] = False
 
     @st.fragment
     def stepped() -> None:
-        body(controls(n_steps, play))
+        if animation is not None and st.session_state.get(PLAYING):
+            start = min(max(st.session_state.get(PLAY_FROM, 1), 1), n_steps)
+            player.show(animation(start), start, n_steps, name, stopped)
+            st.caption(t("common.playing"))
+        else:
+            body(controls(n_steps, play=animation is not None))
 
     stepped()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import re
 
+from ..figures import p_text
 from ..i18n import text
 from ..tokenizers import visible_token
+from .lang import current
 
 # Inline markdown, LaTeX and HTML; "+", "-" and "." only matter at the start of a line, and
 # this text always sits inside a sentence.
@@ -119,3 +121,17 @@ def show_answer(answer: str) -> None:
     import streamlit as st
 
     st.code(answer, language=None, wrap_lines=True)
+
+
+def step_summary(trace, step: int, lang: str | None = None) -> str:
+    """Markdown (with HTML spans: ``unsafe_allow_html``) that says what the decoder emits at the
+    1-based ``step`` and the output so far, what-if tokens coloured as in the figures."""
+    lang = lang or current()
+    marks, chosen = trace.forcing(), trace.steps[step - 1]
+    so_far = " ".join(
+        styled_token(md_token(s.token), marks[i - 1], current=i == step) for i, s in enumerate(trace.steps[:step], 1)
+    )
+    notes = {"forced": "translate.forced_note", "after": "translate.after_note"}
+    forced = text(notes[marks[step - 1]], lang) if marks[step - 1] in notes else ""
+    return text("translate.step_summary", lang, t=step, n=len(trace.steps), token=md_token(chosen.token),
+                p=p_text(chosen.prob), forced=forced, so_far=so_far)  # fmt: skip

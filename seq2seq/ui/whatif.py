@@ -34,9 +34,9 @@ def current(owner: str) -> dict[int, int]:
 
 def force(step: int, token_id: int) -> None:
     """Button callback: impose ``token_id`` at ``step``; later forced steps no longer apply."""
-    forced = {t: i for t, i in parse(st.query_params.get(PARAM, "")).items() if t < step}
+    forced = {at: i for at, i in parse(st.query_params.get(PARAM, "")).items() if at < step}
     forced[step] = token_id
-    st.query_params[PARAM] = ",".join(f"{t}:{i}" for t, i in sorted(forced.items()))
+    st.query_params[PARAM] = ",".join(f"{at}:{i}" for at, i in sorted(forced.items()))
     st.rerun()  # the whole page: the output and every figure change, not only the step's fragment
 
 

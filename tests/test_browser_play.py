@@ -1,0 +1,99 @@
+"""▶ Play on Translate, in real headless Chromium: the browser plays the whole decode without
+asking the server, and the step it stops at comes back to the link and the page.
+
+Waits on conditions, never on fixed sleeps: the machine may be busy."""
+
+import re
+
+import pytest
+
+from .conftest import wait_idle
+
+pytestmark = pytest.mark.browser
+
+URL = "/translate?model=reverse-attention&src=encoderdecoder"
+PLAYER = ".st-key-player .js-plotly-plot"
+
+
+def summary(page) -> str:
+    return page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").first.inner_text()
+
+
+def count_requests(page) -> list:
+    """Every message the page sends the server (a rerun request is one), from now on."""
+    sent: list = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    return sent
+
+
+def play(page) -> None:
+    page.locator(".st-key-play button:visible").click()
+    page.locator(PLAYER).wait_for()
+    # playing: Plotly's frames advance in the browser
+    page.wait_for_function(
+        f"() => {{ const gd = document.querySelector('{PLAYER}'); return gd && gd._transitionData && "
+        "gd._transitionData._animationRaf; }"
+    )
+
+
+def shown_step(page) -> int:
+    """The step the player's slider shows (Plotly's own current frame)."""
+    return int(page.evaluate(f"() => document.querySelector('{PLAYER}')._fullLayout._currentFrame"))
+
+
+def test_play_runs_in_the_browser_and_the_end_comes_back(page, app_url, output_dir):
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{app_url}{URL}&step=3")
+    wait_idle(page)
+    assert "t = 3" in summary(page)
+    play(page)
+    wait_idle(page)
+    during = len(sent)
+    # it plays on from step 3 without a request to the server, then the end comes back
+    page.wait_for_function(f"() => Number(document.querySelector('{PLAYER}')._fullLayout._currentFrame) >= 6")
+    assert len(sent) == during, "the server was asked while playing"
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=str(output_dir / "play-playing.png"))
+    n = len("encoderdecoder") + 1
+    page.wait_for_function(f"() => window.location.search.includes('step={n}')", timeout=60_000)
+    wait_idle(page)
+    assert page.locator(PLAYER).count() == 0  # back to the step view
+    assert f"t = {n}" in summary(page)
+    assert len(sent) - during <= 2  # the stop: one rerun (and its acknowledgement)
+
+
+def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url, output_dir):
+    page.goto(f"{app_url}{URL}&step=2")
+    wait_idle(page)
+    play(page)
+    page.wait_for_function(f"() => Number(document.querySelector('{PLAYER}')._fullLayout._currentFrame) >= 4")
+    page.locator(f"{PLAYER} .updatemenu-button").nth(1).click()  # ⏸ in the figure
+    page.locator(PLAYER).wait_for(state="detached")
+    wait_idle(page)
+    shown = int(re.search(r"t = (\d+)", summary(page)).group(1))
+    assert 4 <= shown < len("encoderdecoder") + 1
+    page.wait_for_function(f"() => window.location.search.includes('step={shown}')")
+    assert "src=encoderdecoder" in page.url  # the rest of the link stays (a default model is left out)
+    # the step view is back and steps by hand from there
+    page.locator(".st-key-next button:visible").click()
+    page.wait_for_function(f"() => window.location.search.includes('step={shown + 1}')")
+    wait_idle(page)
+    assert f"t = {shown + 1}" in summary(page)
+    # what-if: force another candidate; the forced token is purple, also in the player
+    page.locator("[class*='st-key-force-'] button:not([disabled])").first.click()
+    page.wait_for_function("() => window.location.search.includes('force=')")
+    wait_idle(page)
+    purple = "rgb(148, 103, 189)"  # figures.FORCED
+    assert page.locator(".whatif-output .token-forced").evaluate("e => getComputedStyle(e).color") == purple
+    play(page)
+    fills = page.locator(f"{PLAYER} text tspan, {PLAYER} text").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).fill)"
+    )
+    assert purple in fills
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.screenshot(path=str(output_dir / "play-what-if.png"))
+    page.wait_for_function("() => window.location.search.includes('step=')", timeout=60_000)
+    page.locator(PLAYER).wait_for(state="detached", timeout=60_000)
+    wait_idle(page)
+    assert "force=" in page.url  # the what-if outlives playing
