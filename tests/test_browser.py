@@ -190,13 +190,7 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     wait_idle(page)
     page.get_by_role("button", name="▶ Train").click()
     page.locator(".st-key-live_loss .js-plotly-plot").wait_for(timeout=60_000)
-    # a screenshot of the live curves once they hold a few points (not a fixed wait; polled
-    # gently: a busy page delays the heartbeat that keeps its training alive)
-    page.wait_for_function(
-        "() => (document.querySelector('.st-key-live_loss .js-plotly-plot')?.data?.[0]?.x?.length ?? 0) >= 2",
-        polling=500,
-        timeout=60_000,
-    )
+    page.wait_for_timeout(3000)  # a screenshot of the curves with a few points (no assertion waits on it)
     page.screenshot(path=str(output_dir / "train-live.png"), full_page=True)
     page.get_by_text("now in the sidebar").wait_for(timeout=150_000)
     wait_idle(page)
