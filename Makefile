@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run serve-class test lint format checkpoints bench bench-felt bench-train bench-tasks clean chromium nginx
+.PHONY: run serve-class test test-packages lint format checkpoints bench bench-felt bench-train bench-tasks clean chromium nginx
 
 # The venv is rebuilt when a requirements file changes (the stamp records the last install).
 $(BIN)/.installed-run: requirements.txt
@@ -12,9 +12,12 @@ $(BIN)/.installed-run: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(BIN)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/.installed-run
+# requirements-dev.txt includes requirements.txt: one pip run installs both (a fresh clone's CI
+# pays one resolution, not two) and stamps the runtime install as well.
+$(BIN)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+	touch $(BIN)/.installed-run $@
 
 # The server, then one warm-up run of app.py through its websocket (deploy/serve_class.py --warm):
 # torch, the shipped models and Streamlit's first run are paid before the first visitor comes.
@@ -52,7 +55,18 @@ chromium:
 	elif command -v chromium >/dev/null 2>&1; then :; \
 	else echo "chromium is missing and apt-get is not available: browser tests will fail"; fi
 
-test: $(BIN)/.installed-dev chromium nginx
+# What the tests need from Debian, in one apt-get run when several are missing (a fresh machine).
+TEST_PACKAGES := $(BROWSER_PACKAGES) nginx
+test-packages:
+	@missing=""; for p in $(TEST_PACKAGES); do \
+	  command -v dpkg >/dev/null 2>&1 && dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing$$missing for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else $(MAKE) --no-print-directory chromium nginx; fi
+
+test: $(BIN)/.installed-dev test-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

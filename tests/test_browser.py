@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from seq2seq import limits
+
 from .conftest import wait_idle
 
 pytestmark = pytest.mark.browser
@@ -143,7 +145,7 @@ def test_beam_tree_is_drawn_with_pruned_nodes_and_clickable(page, app_url, outpu
     before = page.get_by_text("Selected hypothesis").locator("..").inner_text()
     x, y = centres[len(centres) // 2]
     page.mouse.click(x, y)
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => window.location.search.includes('node=')")  # the click's rerun wrote it
     wait_idle(page)
     after = page.get_by_text("Selected hypothesis").locator("..").inner_text()
     assert after != before
@@ -176,9 +178,19 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     page.goto(f"{app_url}/train")
     wait_idle(page)
     assert_no_exception(page)
+    # reverse of 3–8 letters, the page's other defaults (60 s, stop at 99 %): a task the budget
+    # reaches 99 % on with a wide margin even on a loaded machine (3–12 sometimes stopped at 92–97 %)
+    lengths = page.locator('[data-testid="stSlider"]', has_text="String lengths")
+    for _ in range(12):  # one key press at a time (a rerun in between may take the focus away)
+        if lengths.get_by_test_id("stSliderThumbValue").nth(1).inner_text() == "8":
+            break
+        lengths.get_by_role("slider").nth(1).focus()
+        lengths.get_by_role("slider").nth(1).press("ArrowLeft")
+    page.get_by_text("3-8 characters").wait_for()  # the task's description follows the slider
+    wait_idle(page)
     page.get_by_role("button", name="▶ Train").click()
     page.locator(".st-key-live_loss .js-plotly-plot").wait_for(timeout=60_000)
-    page.wait_for_timeout(3000)
+    page.wait_for_timeout(3000)  # a screenshot of the curves with a few points (no assertion waits on it)
     page.screenshot(path=str(output_dir / "train-live.png"), full_page=True)
     page.get_by_text("now in the sidebar").wait_for(timeout=150_000)
     wait_idle(page)
@@ -193,11 +205,15 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     wait_idle(page)
     assert_no_exception(page)
     assert "model=%E2%98%85" in page.url  # ★ reverse-attention, the session's own model
-    assert "reverse 3–12" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "reverse 3–8" in page.locator('[data-testid="stSidebar"]').inner_text()
+    before = page.locator('[data-testid="stCode"]').first.inner_text()
     page.get_by_role("textbox", name="Input x").fill("lecture")
     page.get_by_role("textbox", name="Input x").press("Enter")
+    page.wait_for_function("() => window.location.search.includes('src=lecture')")
     wait_idle(page)
-    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "before => document.querySelector('[data-testid=stCode]')?.innerText !== before", arg=before
+    )  # the new output is drawn
     assert page.locator('[data-testid="stCode"]').first.inner_text().strip() == "erutcel"
     page.screenshot(path=str(output_dir / "train-then-translate.png"), full_page=True)
     # F5: a new Streamlit session, the same browser: its model is still there and still selected
@@ -205,7 +221,7 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     wait_idle(page)
     assert_no_exception(page)
     assert "model=%E2%98%85" in page.url
-    assert "reverse 3–12" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "reverse 3–8" in page.locator('[data-testid="stSidebar"]').inner_text()
     assert page.get_by_text("not available here").count() == 0
     page.screenshot(path=str(output_dir / "train-reload.png"), full_page=True)
 
@@ -231,7 +247,15 @@ def test_many_users_at_once(browser, app_url, output_dir):
         trainer, users = pages[0], pages[1:]
         trainer.goto(f"{app_url}/train")
         wait_idle(trainer)
+        # a training that outlasts the interactions below on any but a swamped machine (the longest
+        # budget, no early stop at a target); it is stopped once they are done
+        trainer.get_by_label("Time budget (s)").fill(str(limits.MAX_TRAIN_SECONDS))
+        target = trainer.locator('[data-testid="stSlider"]', has_text="Stop at held-out")
+        target.get_by_role("slider").focus()
+        target.get_by_role("slider").press("ArrowRight")  # 0.99 -> 1.00
+        assert target.get_by_test_id("stSliderThumbValue").inner_text() == "1.00"
         trainer.get_by_role("button", name="▶ Train").click()
+        trainer.locator(".st-key-stop_training button").wait_for()
         for i, pg in enumerate(users):
             where = "translate" if i % 2 == 0 else "beam"
             pg.goto(f"{app_url}/{where}?model=reverse-attention&src=lecture{'abcdefgh'[i]}")
@@ -245,6 +269,9 @@ def test_many_users_at_once(browser, app_url, output_dir):
         for pg in users:
             wait_idle(pg)
             assert_no_exception(pg)
+        # the interactions are done: stop the training if its budget has not run out yet (what it
+        # learned is kept), so nobody waits for the rest of the budget; no wait if it has ended
+        trainer.evaluate("() => document.querySelector('.st-key-stop_training button')?.click()")
         trainer.get_by_text("now in the sidebar").wait_for(timeout=150_000)
         assert_no_exception(trainer)
         for pg in users:  # a fresh rerun of every other session: still only the shipped models

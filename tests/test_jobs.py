@@ -37,7 +37,7 @@ def fake_run(steps: int, pause: float = 0.01) -> dict:
 def test_a_job_runs_and_publishes_progress():
     job = TrainingJob([RunSpec("attention", **fake_run(5))])
     job.start()
-    job.join(10)
+    job.join(60)  # returns when done: a worker process's start (torch's import) is slow on a loaded machine
     assert job.state == "done" and job.results == {"attention": "model after 5"}
     assert [s for s, _ in job.losses["attention"]] == [1, 2, 3, 4, 5]
 
@@ -49,11 +49,12 @@ def test_stop_keeps_what_was_learned():
     while not job.losses and time.time() < deadline:  # the worker process has started training
         time.sleep(0.05)
     job.stop()
-    job.join(10)
+    job.join(60)
     assert job.state == "stopped" and job.results["attention"].startswith("model after")
 
 
-def test_one_training_at_a_time_and_the_rest_wait():
+def test_one_training_at_a_time_and_the_rest_wait(monkeypatch):
+    monkeypatch.setattr(limits, "HEARTBEAT_SECONDS", 600)  # nobody beats here: a slow queue must not look abandoned
     first = TrainingJob([RunSpec("a", **fake_run(400))])
     second = TrainingJob([RunSpec("b", **fake_run(3))])
     first.start()
@@ -61,8 +62,8 @@ def test_one_training_at_a_time_and_the_rest_wait():
     second.start()
     time.sleep(0.3)
     assert first.state == "running" and second.state == "queued" and second.queue_position == 1
-    first.join(10)
-    second.join(10)
+    first.join(60)
+    second.join(60)
     assert second.state == "done"
 
 
@@ -76,7 +77,7 @@ def test_a_closed_tab_stops_its_training(monkeypatch):
     monkeypatch.setattr(limits, "HEARTBEAT_SECONDS", 0.2)
     job = TrainingJob([RunSpec("a", **fake_run(10_000))])
     job.start()  # nobody calls job.beat() any more: the page is gone
-    job.join(10)
+    job.join(60)
     assert job.state == "stopped" and "closed" in job.message
 
 
