@@ -1,11 +1,20 @@
-"""The CLI as a user runs it: a subprocess, JSON on stdout, one readable line on errors."""
+"""The CLI as a user runs it: JSON on stdout, one readable line on errors.
+
+Most tests call ``seq2seq.cli.main`` in this process with stdout and stderr captured (a fresh
+``python -m seq2seq`` spends ~4 s of CPU importing torch; ~50 of them were a fifth of the
+suite); ``test_*_as_a_process`` run the real command, so the entry point stays covered.
+"""
 
 import json
 import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
 
 import pytest
+
+from seq2seq import cli as seq2seq_cli
 
 from .conftest import CHECKPOINTS, REPO
 
@@ -13,12 +22,29 @@ ATTENTION = str(CHECKPOINTS / "reverse-attention.safetensors")
 VANILLA = str(CHECKPOINTS / "reverse-vanilla.safetensors")
 
 
-def cli(*args, timeout=300):
+def cli_process(*args, timeout=300) -> subprocess.CompletedProcess:
+    """``python -m seq2seq ARGS`` as a terminal runs it."""
     env = os.environ | {"PYTHONPATH": str(REPO)}
     env.pop("SEQ2SEQ_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "seq2seq", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env
     )
+
+
+def cli(*args) -> subprocess.CompletedProcess:
+    """The same command run by ``cli.main`` in this process: exit status, stdout and stderr."""
+    out, err = StringIO(), StringIO()
+    debug = os.environ.pop("SEQ2SEQ_DEBUG", None)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = seq2seq_cli.main([str(a) for a in args])
+            except SystemExit as exc:  # argparse: usage errors exit 2
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        if debug is not None:
+            os.environ["SEQ2SEQ_DEBUG"] = debug
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def assert_one_line_error(proc):
@@ -33,6 +59,17 @@ def test_translate_prints_the_output():
     proc = cli("translate", ATTENTION, "attention")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "noitnetta"
+
+
+def test_translate_as_a_process():
+    proc = cli_process("translate", ATTENTION, "attention")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "noitnetta"
+
+
+def test_an_error_as_a_process_is_one_line(tmp_path):
+    assert_one_line_error(cli_process("translate", str(tmp_path / "missing.safetensors"), "abc"))
+    assert_one_line_error(cli_process("translate", ATTENTION, "abc", "--beam", "0"))  # argparse's own exit
 
 
 def test_translate_json_has_tokens_and_attention():

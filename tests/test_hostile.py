@@ -4,19 +4,18 @@ non-zero exit (CLI); no traceback, no hang, no file written, no code executed.""
 import os
 import pickle
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seq2seq import checkpoint
+from seq2seq import checkpoint, limits
 from seq2seq.errors import CheckpointError, InputError
 from seq2seq.limits import MAX_PAIR_FILE_BYTES
 from seq2seq.pairs import read_pairs
 
 from .conftest import CHECKPOINTS, REPO
+from .test_cli import cli
 
 MARKER = Path("/tmp/attention-lab-hostile-marker")
 
@@ -104,14 +103,6 @@ def test_bad_query_strings_never_break_a_page(page, query):
     assert at.title or any(" · " in h.value for h in at.main.header)
 
 
-def cli(*args, timeout=120):
-    env = os.environ | {"PYTHONPATH": str(REPO)}
-    env.pop("SEQ2SEQ_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "seq2seq", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env
-    )
-
-
 @pytest.mark.parametrize("name", ["empty", "whitespace", "long-10k", "long-1m"])
 def test_hostile_text_in_the_cli_fails_with_one_line(name):
     text = TEXTS[name]
@@ -184,9 +175,9 @@ def test_a_million_rows_are_refused_quickly(monkeypatch):
             return self.rows.line_num
 
     monkeypatch.setattr(pairs.csv, "reader", CountingReader)
-    with pytest.raises(InputError, match=f"more than {pairs.MAX_ROWS:,} pairs"):
+    with pytest.raises(InputError, match=f"more than {limits.MAX_PAIR_ROWS:,} pairs"):
         read_pairs(b"a\tb\n" * 1_000_000)
-    assert read and pairs.MAX_ROWS < read[-1] <= pairs.MAX_ROWS + 1
+    assert read and limits.MAX_PAIR_ROWS < read[-1] <= limits.MAX_PAIR_ROWS + 1
 
 
 class Payload:
