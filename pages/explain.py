@@ -125,7 +125,10 @@ def edit_view(step: int, alpha: list[float]) -> None:
             original=md_escape(res.output),
         )
     )
-    (st.success if changed else st.info)(t("explain.edit_changed" if changed else "explain.edit_same"))
+    if changed:
+        st.success(t("explain.edit_changed"))
+    else:
+        st.info(t("explain.edit_same"))
 
 
 stepper.section(n_steps, step_view, play=False)
