@@ -57,8 +57,9 @@ st.markdown(t("explain.output", output=md_escape(res.output), n=len(res.output_t
 
 left, right = st.columns([3, 2])
 with left:
-    st.markdown(t("explain.agreement_head"))
-    st.dataframe(explain.agreement_rows(res), hide_index=True, width="stretch")
+    if has_alpha or res.aer:  # a vanilla decoder has no α to agree with: only AER, with a gold alignment
+        st.markdown(t("explain.agreement_head"))
+        st.dataframe(explain.agreement_rows(res), hide_index=True, width="stretch")
 with right:
     st.markdown(t("explain.reading"))
     st.caption(t("explain.completeness", error=worst, steps=ig_steps))
