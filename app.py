@@ -26,6 +26,7 @@ PAGES = [
     st.Page("pages/lecture.py", title=t("nav.lecture"), icon=":material/school:", url_path="lecture"),
     st.Page("pages/translate.py", title=t("nav.translate"), icon=":material/translate:", url_path="translate"),
     st.Page("pages/beam.py", title=t("nav.beam"), icon=":material/account_tree:", url_path="beam"),
+    st.Page("pages/explain.py", title=t("nav.explain"), icon=":material/psychology:", url_path="explain"),
     st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare:", url_path="compare"),
     st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"),
 ]

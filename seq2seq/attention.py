@@ -86,7 +86,12 @@ class Attention(nn.Module):
         return e
 
     def forward(
-        self, query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, mask: torch.Tensor
+        self,
+        query: torch.Tensor,
+        keys: torch.Tensor,
+        values: torch.Tensor,
+        mask: torch.Tensor,
+        alpha: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """One step of attention.
 
@@ -94,10 +99,13 @@ class Attention(nn.Module):
         :param keys: ``project_keys(h)`` (B, S, ·)
         :param values: h (B, S, D_k)
         :param mask: (B, S) True on real source tokens
+        :param alpha: (B, S) weights to use instead of softmax(e) (interventions: "force
+            attention"); e is still computed and returned as the model's own
         :return: context c_t (B, D_k), α (B, S), e (B, S)
         """
         e = self.energies(query, keys)  # (B, S)
-        alpha = masked_softmax(e, mask)  # (B, S), each row sums to 1 over the real positions
+        if alpha is None:
+            alpha = masked_softmax(e, mask)  # (B, S), each row sums to 1 over the real positions
         context = (alpha.unsqueeze(2) * values).sum(1)  # (B, S, 1) * (B, S, D_k) -> (B, D_k): c_t = Σ_i α_{t,i} h_i
         return context, alpha, e
 

@@ -296,6 +296,7 @@ def _alignment_heatmap(
     look: Look = PLAIN,
     marks: list[str] | None = None,
     width: int = HALF,
+    label: str = "α",
 ) -> dict:
     """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
 
@@ -304,6 +305,7 @@ def _alignment_heatmap(
     :param title: the figure's title (default: what the axes are)
     :param marks: per row, "forced" / "after" / "" (``DecodeTrace.forcing``): what-if rows in purple
     :param width: px the page draws the figure at (titles wrap, labels thin to fit)
+    :param label: what a cell holds, in the colour bar and the hover (another score in [0, 1])
     """
     alpha = np.asarray(alpha, dtype=float)
     src, out = source_tokens, target_tokens
@@ -316,11 +318,12 @@ def _alignment_heatmap(
         "zmin": 0.0,
         "zmax": 1.0,
         "colorscale": ALPHA_SCALE,
-        "colorbar": {"title": {"text": "α"}, "thickness": 18},
+        "colorbar": {"title": {"text": label}, "thickness": 18},
         "customdata": hover,
         "hovertemplate": "y<sub>%{customdata[1]}</sub> = %{customdata[0]}<br>"
         "x<sub>%{customdata[3]}</sub> = %{customdata[2]}<br>"
-        "α<sub>%{customdata[1]},%{customdata[3]}</sub> = %{z:.3f}<extra></extra>",
+        + (f"{label}<sub>%{{customdata[1]}},%{{customdata[3]}}</sub>" if label == "α" else label)
+        + " = %{z:.3f}<extra></extra>",
         "xgap": 1,
         "ygap": 1,
     }
@@ -1186,3 +1189,94 @@ def offline_html(fig: go.Figure, ms_per_step: int = PLAY_MS) -> str:
         animation_opts={"frame": {"duration": ms_per_step, "redraw": True}, "transition": {"duration": 0}},
         config={"displaylogo": False, "responsive": True},
     )
+
+
+# --- attributions beside α (seq2seq/attribution.py) -------------------------------------------------
+
+METHOD_COLOURS = {
+    "alpha": CHOSEN, "saliency": "#2ca02c", "grad-input": "#8c564b", "ig": "#d62728", "occlusion": "#9467bd",
+}  # fmt: skip
+
+
+def row_normalised(method: str, scores) -> np.ndarray:
+    """A method's importance per step scaled to [0, 1] by its row's largest value, so every method
+    shares α's colour scale: |score| for gradient methods, the drop (negative: 0) for occlusion."""
+    from .attribution import importance
+
+    imp = np.clip(importance(method, np.asarray(scores, dtype=float)), 0.0, None)
+    top = imp.max(axis=1, keepdims=True)
+    return np.divide(imp, top, out=np.zeros_like(imp), where=top > 0)
+
+
+def attribution_heatmap(
+    attributions,
+    method: str,
+    step: int | None = None,
+    look: Look = PLAIN,
+    width: int = HALF,
+    max_height: int | None = None,
+) -> go.Figure:
+    """One method's scores on α's axes (row t = y_t, column i = x_i), each row scaled to [0, 1];
+    α itself is drawn as it is. Gold links (when the output is the task's answer) dotted."""
+    scores = attributions.scores[method]
+    z = np.asarray(scores, dtype=float) if method == "alpha" else row_normalised(method, scores)
+    name = look.t(f"explain.method.{method}")
+    return alignment_heatmap(
+        z,
+        attributions.source_tokens,
+        attributions.output_tokens,
+        step,
+        set(map(tuple, attributions.gold or ())),
+        title=look.t("fig.attr_heatmap.title", method=name),
+        look=look.fit(max_height),
+        width=width,
+        label="α" if method == "alpha" else look.t("fig.attr_heatmap.label"),
+    )
+
+
+def attribution_bars(attributions, step: int, look: Look = PLAIN, width: int = HALF) -> go.Figure:
+    """Every method's (row-scaled) score over the source tokens at one (1-based) step, grouped."""
+    src = attributions.source_tokens
+    data = []
+    for method in attributions.methods:
+        row = np.asarray(attributions.scores[method][step - 1], dtype=float)
+        y = row if method == "alpha" else row_normalised(method, row[None, :])[0]
+        name = look.t(f"explain.method.{method}")
+        data.append({
+            "type": "bar", "name": name, "x": list(range(len(src))), "y": y.tolist(),
+            "marker": {"color": METHOD_COLOURS[method]},
+            "customdata": [[display_token(t), float(v)] for t, v in zip(src, row, strict=True)],
+            "hovertemplate": f"{name}<br>x = %{{customdata[0]}}<br>%{{customdata[1]:.4f}}<extra></extra>",
+        })  # fmt: skip
+    token = display_token(attributions.output_tokens[step - 1])
+    layout = _layout(
+        look.t("fig.attr_bars.title", t=step, token=token),
+        340,
+        xaxis=_token_axis(src, look.t("fig.source_xi"), room=width - 100, look=look),
+        yaxis={"title": {"text": look.t("fig.attr_heatmap.label")}, "range": [0, 1.05]},
+        barmode="group",
+        legend={"orientation": "h", "y": -0.3},
+        look=look,
+        width=width,
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def faithfulness_scatter(points: list[tuple[float, float]], look: Look = PLAIN, width: int = HALF) -> go.Figure:
+    """Jain & Wallace's picture: per decoder step, how peaked α_t is (max_i α_{t,i}) against how
+    much p(y_t) moves when α_t is permuted (median total variation distance over the draws)."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    dots = {
+        "type": "scatter", "mode": "markers", "x": list(xs), "y": list(ys),
+        "marker": {"color": CHOSEN, "size": 7, "opacity": 0.5},
+        "hovertemplate": "max α = %{x:.3f}<br>TVD = %{y:.3f}<extra></extra>",
+    }  # fmt: skip
+    layout = _layout(
+        look.t("fig.faithfulness.title"),
+        380,
+        xaxis={"title": {"text": look.t("fig.faithfulness.x")}, "range": [0, 1.02]},
+        yaxis={"title": {"text": look.t("fig.faithfulness.y")}, "range": [-0.02, 1.02]},
+        look=look,
+        width=width,
+    )
+    return go.Figure(data=[dots], layout=layout)

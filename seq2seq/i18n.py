@@ -24,6 +24,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.beam": ("Beam search", "束搜索"),
     "nav.compare": ("Compare", "对比"),
     "nav.train": ("Train", "训练"),
+    "nav.explain": ("Explain", "解释"),
     "sidebar.language": ("Language", "语言"),
     "sidebar.present": ("Presentation mode", "演示模式"),
     "sidebar.present_help": (
@@ -631,6 +632,129 @@ STRINGS: dict[str, tuple[str, str]] = {
         "α<sub>{t},i</sub> at step t = {t} (emitting “{token}”)",
         "第 t = {t} 步的 α<sub>{t},i</sub>（输出 “{token}”）",
     ),
+    # --- Explain: is attention an explanation? (pages/explain.py, seq2seq/attribution.py) --------
+    "explain.title": ("Is attention an explanation?", "注意力是解释吗？"),
+    "explain.intro": (
+        "α says where the decoder looks. Does the output depend on what it looks at? Beside α: gradients of "
+        "log p(y_t) with respect to the source embeddings, integrated gradients, and occlusion (the drop in "
+        "log p(y_t) when x_i is replaced by ⟨unk⟩). Below: change α_t and watch "
+        "y_t (Jain & Wallace 2019; Wiegreffe & Pinter 2019; Serrano & Smith 2019).",
+        "α 说明解码器在看哪里。输出是否依赖于它所看的内容？与 α 并列：log p(y_t) 对源嵌入的梯度、"
+        "积分梯度，以及遮挡（把 x_i 换成 ⟨unk⟩ 时 log p(y_t) 的下降）。下方：改变 "
+        "α_t，观察 y_t（Jain & Wallace 2019；Wiegreffe & Pinter 2019；Serrano & Smith 2019）。",
+    ),
+    "explain.method": ("Attribution beside α", "与 α 并列的归因方法"),
+    "explain.method_help": (
+        "Which attribution is drawn beside α. In the link as method=….",
+        "在 α 旁边显示哪种归因。链接中为 method=…。",
+    ),
+    "explain.method.alpha": ("attention α", "注意力 α"),
+    "explain.method.saliency": ("saliency ‖∇‖", "显著性 ‖∇‖"),
+    "explain.method.grad-input": ("gradient × input", "梯度 × 输入"),
+    "explain.method.ig": ("integrated gradients", "积分梯度"),
+    "explain.method.occlusion": ("occlusion (⟨unk⟩)", "遮挡（⟨unk⟩）"),
+    "explain.ig_steps": ("Integrated-gradient steps", "积分梯度步数"),
+    "explain.ig_steps_help": (
+        "More steps: a more exact integral (smaller completeness error), slower.",
+        "步数越多，积分越精确（完备性误差越小），但越慢。",
+    ),
+    "explain.output": (
+        "Output y = `{output}` ({n} steps, </s> included), the model's own greedy decode.",
+        "输出 y = `{output}`（共 {n} 步，含 </s>），即模型自己的贪心解码。",
+    ),
+    "explain.agreement_head": (
+        "**Agreement with α** over the steps of this output",
+        "**与 α 的一致性**（本输出的所有步）",
+    ),
+    "explain.col_method": ("method", "方法"),
+    "explain.col_tau": ("mean Kendall τ with α", "与 α 的平均 Kendall τ"),
+    "explain.col_top1": ("same top token as α", "最重要词元与 α 相同"),
+    "explain.reading": (
+        "τ = 1: the method ranks the source tokens as α does; 0: no relation. Top-1: how often both put "
+        "the same x_i first. AER: the alignment error of each method's argmax against the task's "
+        "gold alignment (when the output is right). Gradient methods are compared by |score|.",
+        "τ = 1：该方法对源词元的排序与 α 相同；0：毫无关系。Top-1：两者把同一个 x_i 排在第一位的比例。"
+        "AER：每种方法取 argmax 得到的对齐相对任务标准对齐的错误率（输出正确时）。梯度方法按 |分数| 比较。",
+    ),
+    "explain.completeness": (
+        "Integrated gradients, {steps} steps: largest completeness error |Σ_i IG_t,i − "
+        "(log p(y_t|x) − log p(y_t|⟨pad⟩…))| = {error:.3g}. Large: raise the steps.",
+        "积分梯度，{steps} 步：最大完备性误差 |Σ_i IG_t,i − "
+        "(log p(y_t|x) − log p(y_t|⟨pad⟩…))| = {error:.3g}。偏大时请增加步数。",
+    ),
+    "explain.vanilla_info": (
+        "This vanilla decoder has no α: it reads one fixed c. The attributions show that it still reads its "
+        "input somewhere — which x_i each y_t depends on.",
+        "这个普通解码器没有 α：它只读取一个固定的 c。归因表明它仍然在读取输入——每个 y_t 依赖哪些 x_i。",
+    ),
+    "explain.no_alpha": ("No α: a vanilla decoder.", "没有 α：普通解码器。"),
+    "explain.step": (
+        "Step t = {t} of {n}: y_t = {token}",
+        "第 t = {t} 步（共 {n} 步）：y_t = {token}",
+    ),
+    "explain.interventions_head": ("Interventions at step t", "在第 t 步的干预"),
+    "explain.interventions_caption": (
+        "α_t is replaced; the decoder's state before step t stays as it was. TVD: total variation "
+        "distance between the old and the new p(y_t) (0 = unchanged, 1 = disjoint).",
+        "替换 α_t，第 t 步之前的解码器状态保持不变。TVD：新旧 p(y_t) 之间的总变差距离（0 = 不变，1 = 完全不同）。",
+    ),
+    "explain.col_intervention": ("intervention on α_t", "对 α_t 的干预"),
+    "explain.col_new_y": ("new y_t", "新的 y_t"),
+    "explain.col_tvd": ("TVD of p(y_t)", "p(y_t) 的 TVD"),
+    "explain.iv_permuted": (
+        "permuted at random ({n} draws): y_t flips in {flips}",
+        "随机置换（{n} 次）：y_t 改变 {flips} 次",
+    ),
+    "explain.iv_uniform": ("uniform (every x_i alike)", "均匀（所有 x_i 相同）"),
+    "explain.iv_erase_max": ("most attended x_i = “{x}” erased", "删去最受关注的 x_i = “{x}”"),
+    "explain.iv_erase_random": ("a random x_i = “{x}” erased", "随机删去 x_i = “{x}”"),
+    "explain.edit_head": (
+        "**Edit α_{t} by hand** (normalised to sum 1), then decode on from step {t}:",
+        "**手动编辑 α_{t}**（归一化为和为 1），然后从第 {t} 步继续解码：",
+    ),
+    "explain.edit_run": ("Decode with this α", "用这个 α 解码"),
+    "explain.edit_result": (
+        "Step {t}: y_t {before} → {after} (TVD {tvd:.3f}). Output: `{output}` (was `{original}`).",
+        "第 {t} 步：y_t {before} → {after}（TVD {tvd:.3f}）。输出：`{output}`（原为 `{original}`）。",
+    ),
+    "explain.edit_changed": (
+        "The output changed: the decoder uses what α points at.",
+        "输出改变了：解码器使用 α 所指的内容。",
+    ),
+    "explain.edit_same": ("The output did not change.", "输出没有改变。"),
+    "explain.summary_head": ("Over {n} held-out inputs", "在 {n} 个留出输入上"),
+    "explain.summary_run": ("Measure over {n} inputs", "在 {n} 个输入上测量"),
+    "explain.summary_no_task": (
+        "This model's task does not generate held-out inputs.",
+        "该模型的任务无法生成留出输入。",
+    ),
+    "explain.measuring": ("Attributing and intervening on {n} inputs…", "正在对 {n} 个输入计算归因并干预…"),
+    "explain.summary_flips": (
+        "{n} inputs, {steps} steps. A random permutation of α_t flips y_t in **{perm:.0%}** "
+        "of the draws (median TVD {tvd:.2f}); uniform α_t flips **{uniform:.0%}** of the steps. Erasing "
+        "the most attended x_i flips **{emax:.0%}**, a random one **{erand:.0%}**.",
+        "{n} 个输入，{steps} 步。随机置换 α_t 在 **{perm:.0%}** 的抽样中改变 y_t"
+        "（TVD 中位数 {tvd:.2f}）；均匀 α_t 改变 **{uniform:.0%}** 的步。删去最受关注的 "
+        "x_i 改变 **{emax:.0%}**，随机删去一个改变 **{erand:.0%}**。",
+    ),
+    "fig.attr_heatmap.title": (
+        "{method} (row t = y<sub>t</sub>, column i = x<sub>i</sub>)",
+        "{method}（第 t 行 = y<sub>t</sub>，第 i 列 = x<sub>i</sub>）",
+    ),
+    "fig.attr_heatmap.label": ("score (row max = 1)", "分数（行最大 = 1）"),
+    "fig.attr_bars.title": (
+        "Every method at step t = {t} (emitting “{token}”), each scaled to its largest",
+        "第 t = {t} 步（输出 “{token}”）的各方法分数，各自按最大值缩放",
+    ),
+    "fig.faithfulness.title": (
+        "Permuting α<sub>t</sub>: output change against how peaked α<sub>t</sub> is",
+        "置换 α<sub>t</sub>：输出变化与 α<sub>t</sub> 的集中程度",
+    ),
+    "fig.faithfulness.x": (
+        "max<sub>i</sub> α<sub>t,i</sub> (how peaked α<sub>t</sub> is)",
+        "max<sub>i</sub> α<sub>t,i</sub>（α<sub>t</sub> 的集中程度）",
+    ),
+    "fig.faithfulness.y": ("median TVD of p(y<sub>t</sub>)", "p(y<sub>t</sub>) 的 TVD 中位数"),
     "fig.topk.title": ("Top {k} candidates for y<sub>{t}</sub>", "y<sub>{t}</sub> 的前 {k} 个候选"),
     "fig.topk.forced_hover": ("{token}: forced by your what-if,", "{token}：由你的假设强制，"),
     "fig.context.title": ("Context {name} at each step{note}", "每一步的上下文 {name}{note}"),

@@ -174,15 +174,23 @@ class Decoder(nn.Module):
         s0 = s0.view(c.size(0), self.layers, -1).transpose(0, 1).contiguous()  # (L, B, D)
         return (s0, torch.zeros_like(s0)) if self.cell == "lstm" else s0
 
-    def advance(self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput) -> StepOutput:
+    def advance(
+        self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput, alpha: torch.Tensor | None = None
+    ) -> StepOutput:
         """Everything of one step but the output layer (training batches that over all steps).
 
         :param y_prev: y_{t-1} (B,) token ids
+        :param alpha: (B, S) attention weights imposed instead of the model's own (attention
+            decoders only; see ``Seq2Seq.decode_step``)
         :return: s_t (B, D), new state, ctx_t (B, D), α_t (B, S) | None, e_t (B, S) | None; no logits
         """
         s_prev = (state[0] if isinstance(state, tuple) else state)[-1]  # (B, D) top layer of s_{t-1}
         if self.attention is not None:
-            context, alpha, energies = self.attention(s_prev, enc.keys, enc.h, enc.mask)  # (B, D), (B, S), (B, S)
+            context, alpha, energies = self.attention(
+                s_prev, enc.keys, enc.h, enc.mask, alpha
+            )  # (B, D), (B, S), (B, S)
+        elif alpha is not None:
+            raise ValueError("a vanilla decoder has no attention to override")
         else:
             context, alpha, energies = enc.c, None, None  # (B, D): the same c at every step
         x = torch.cat([self.embed(y_prev), context], dim=1).unsqueeze(1)  # (B, 1, E + D)
@@ -220,9 +228,16 @@ class Seq2Seq(nn.Module):
         keys = att.project_keys(h) if att is not None else None  # (B, S, ·) | None
         return EncoderOutput(h, mask, c, keys), self.decoder.init_state(c)
 
-    def decode_step(self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput) -> StepOutput:
-        """One decoder step for a batch of hypotheses; every search is built on this."""
-        step = self.decoder.advance(y_prev, state, enc)
+    def decode_step(
+        self, y_prev: torch.Tensor, state: DecoderState, enc: EncoderOutput, alpha: torch.Tensor | None = None
+    ) -> StepOutput:
+        """One decoder step for a batch of hypotheses; every search is built on this.
+
+        ``alpha`` (B, S), when given, replaces α_t = softmax(e_t) and c_t = Σ_i α_{t,i} h_i is
+        built from it; everything before the step (s_{t-1}, y_{t-1}) is unchanged. This is the
+        interventions' hook (``attribution.py``: permuted, uniform, erased, hand-edited α).
+        """
+        step = self.decoder.advance(y_prev, state, enc, alpha)
         step.logits = self.decoder.logits(step.s, step.context)  # (B, V)
         return step
 

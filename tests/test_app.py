@@ -477,3 +477,41 @@ def test_an_output_that_is_no_date_is_named():
     assert any("not a date that exists" in w.value for w in at.warning)
     at = open_translate(model="dates-attention", src="hello")  # 2077-07-07: a date, but not of its years
     assert any("outside the years" in w.value for w in at.warning)
+
+
+def open_explain(**query) -> AppTest:
+    at = app(**query)
+    at.run()
+    at.switch_page("pages/explain.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_explain_shows_alpha_beside_an_attribution_and_intervenes(lang):
+    at = open_explain(model="reverse-attention-scaled-dot", src="attention", step="3", method="occlusion", lang=lang)
+    assert at.slider(key="step").value == 3
+    assert at.selectbox(key=f"method_{lang}").value == "occlusion"
+    charts = {c.key for c in at.get("plotly_chart")}
+    assert {"heat_alpha", "heat_method", "attr_bars"} <= charts
+    assert len(at.dataframe) == 2  # agreement with α, the interventions at step 3
+    sliders = [s for s in at.slider if s.key.startswith("edit-3-")]
+    assert len(sliders) == 10  # one per source token, </s> included
+    for s in sliders:
+        s.set_value(1.0 if s.key == "edit-3-0" else 0.0)  # all of α_3 on x_1 = 'a'
+    next(b for b in at.button if b.label in ("Decode with this α", "用这个 α 解码")).click()
+    at.run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert ("Step 3: y" in shown or "第 3 步：y" in shown) and "TVD" in shown
+    if lang == "zh":
+        assert "注意力是解释吗" in at.title[0].value
+
+
+def test_explain_works_for_a_vanilla_model_without_alpha():
+    at = open_explain(model="reverse-vanilla", src="abc", lang="zh")
+    charts = {c.key for c in at.get("plotly_chart")}
+    assert "heat_alpha" not in charts and {"heat_method", "attr_bars"} <= charts
+    assert not [s for s in at.slider if s.key.startswith("edit-")]
+    assert "没有 α" in texts(at)

@@ -10,6 +10,7 @@ import pytest
 
 from seq2seq import i18n
 from seq2seq.attention import SCORES
+from seq2seq.attribution import METHODS
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -18,11 +19,12 @@ DYNAMIC = {
     "beam.status.": ("root", "kept", "pruned", "finished", "winner"),
     "train.state.": ("done", "stopped", "failed", "running", "queued"),
     "task.": ("copy", "reverse", "sort", "copy.verb", "reverse.verb", "sort.verb"),
-    "nav.": ("home", "lecture", "translate", "beam", "compare", "train"),
+    "nav.": ("home", "lecture", "translate", "beam", "compare", "train", "explain"),
     "home.story": ("1", "2", "3", "4"),
     "score.": SCORES,
     "decoder.": ("attention", "vanilla"),
     "compare.": ("left", "right"),
+    "explain.method.": METHODS,
 }
 
 

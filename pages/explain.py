@@ -1,0 +1,167 @@
+"""Explain: is attention an explanation? α beside gradient attributions and occlusion, and
+what happens to the output when α_t is permuted, flattened, erased or edited by hand.
+
+Query parameters: model, src, step and method (the attribution drawn beside α), so a link on a
+slide reopens the exact view. The computations are seq2seq/attribution.py's.
+"""
+
+import streamlit as st
+
+from seq2seq import attribution, figures
+from seq2seq.errors import InputError
+from seq2seq.ui import charts, explain, frame, lang, sidebar, stepper
+from seq2seq.ui.lang import t
+from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
+
+frame.ensure()
+
+look = lang.look()
+st.title(t("explain.title"))
+ckpt = sidebar.require_model()
+task, tokenizer = ckpt.task, ckpt.tokenizer
+has_alpha = ckpt.model.cfg.decoder == "attention"
+if not lang.presenting():
+    st.caption(t("explain.intro"))
+
+OTHERS = [m for m in attribution.METHODS if m != "alpha"]
+col_in, col_method, col_steps = st.columns([3, 2, 2])
+source = col_in.text_input(
+    t("common.input_x"), value=task.demo() if task is not None else "", key="src", bind="query-params"
+)
+require_input(source)
+# ?method= by hand: a bound selectbox would write its language's label (format_func) into the link
+wanted = st.query_params.get("method", "ig")
+method = col_method.selectbox(
+    t("explain.method"),
+    OTHERS,
+    index=OTHERS.index(wanted if wanted in OTHERS else "ig"),
+    format_func=lambda m, look=look: look.t(f"explain.method.{m}"),  # this run's language, also when called later
+    key=f"method_{lang.current()}",  # per language: the widget keeps its formatted label, which a switch changes
+    help=t("explain.method_help"),
+)
+st.query_params["method"] = method
+ig_steps = col_steps.select_slider(
+    t("explain.ig_steps"), [8, 16, 32, 64, 128, 256], value=attribution.IG_STEPS, key="ig_steps",
+    help=t("explain.ig_steps_help"),
+)  # fmt: skip
+
+try:
+    res = explain.attributions(ckpt, source, ig_steps)
+except InputError as exc:
+    st.error(str(exc))
+    st.stop()
+warn_unknown(tokenizer.unknown(source), guess=True)
+
+worst = max((abs(x) for x in res.ig_completeness), default=0.0)
+st.markdown(t("explain.output", output=md_escape(res.output), n=len(res.output_tokens)))
+
+left, right = st.columns([3, 2])
+with left:
+    if has_alpha or res.aer:  # a vanilla decoder has no α to agree with: only AER, with a gold alignment
+        st.markdown(t("explain.agreement_head"))
+        st.dataframe(explain.agreement_rows(res), hide_index=True, width="stretch")
+with right:
+    st.markdown(t("explain.reading"))
+    st.caption(t("explain.completeness", error=worst, steps=ig_steps))
+if not has_alpha:
+    st.info(t("explain.vanilla_info"))
+
+name = f"{ckpt.name}-{charts.slug(source)}"
+n_steps = len(res.output_tokens)
+WIDTH = figures.WIDE // 2
+
+
+def step_view(step: int) -> None:
+    """Everything that changes with the step t: the outlined rows, the bars and the interventions."""
+    st.markdown(t("explain.step", t=step, n=n_steps, token=md_token(res.output_tokens[step - 1])))
+    a, b = st.columns(2)
+    if has_alpha:
+        with a:
+            charts.show(figures.attribution_heatmap(res, "alpha", step, look, WIDTH), "heat_alpha", f"{name}-alpha")
+    else:
+        a.info(t("explain.no_alpha"))
+    with b:
+        charts.show(figures.attribution_heatmap(res, method, step, look, WIDTH), "heat_method", f"{name}-{method}")
+    charts.show(figures.attribution_bars(res, step, look, figures.WIDE), "attr_bars", f"{name}-bars-step{step}")
+    if not has_alpha:
+        return
+    st.subheader(t("explain.interventions_head"))
+    st.caption(t("explain.interventions_caption"))
+    ivs = explain.interventions(ckpt, source)
+    row = ivs.steps[step - 1]
+    st.dataframe(explain.intervention_rows(row, res.source_tokens), hide_index=True, width="stretch")
+    edit_view(step, row.alpha)
+
+
+def edit_view(step: int, alpha: list[float]) -> None:
+    """Sliders for α_t, one per source token; on submit the decoder goes on from step t with them."""
+    st.markdown(t("explain.edit_head", t=step))
+    owner = (ckpt.name, source, step)
+    with st.form(f"edit-{step}"):
+        per_row = 10
+        for start in range(0, len(alpha), per_row):
+            cols = st.columns(per_row)
+            for i in range(start, min(start + per_row, len(alpha))):
+                label = res.source_tokens[i] if res.source_tokens[i].strip() else "␣"
+                cols[i - start].slider(label, 0.0, 1.0, round(alpha[i], 2), 0.01, key=f"edit-{step}-{i}")
+        st.form_submit_button(
+            t("explain.edit_run"), type="primary", on_click=explain.run_edit, args=(ckpt, source, owner)
+        )
+    found = st.session_state.get(explain.EDIT_KEY)
+    if found is None or found[0] != owner:
+        return
+    edited = found[1]
+    if isinstance(edited, str):
+        st.error(edited)
+        return
+    changed = edited.output != res.output
+    st.markdown(
+        t(
+            "explain.edit_result",
+            t=step,
+            before=md_token(edited.token_before),
+            after=md_token(edited.token_after),
+            tvd=edited.tvd,
+            output=md_escape(edited.output),
+            original=md_escape(res.output),
+        )
+    )
+    if changed:
+        st.success(t("explain.edit_changed"))
+    else:
+        st.info(t("explain.edit_same"))
+
+
+stepper.section(n_steps, step_view, play=False)
+
+# --- over many held-out inputs -----------------------------------------------------------------------
+st.subheader(t("explain.summary_head", n=explain.N_SUMMARY))
+summary = explain.summary(ckpt.name, compute_now=False)
+if summary is None:
+    if task is None or not task.generative:
+        st.info(t("explain.summary_no_task"))
+    elif st.button(t("explain.summary_run", n=explain.N_SUMMARY), key="summary_run"):
+        try:
+            summary = explain.summary(ckpt.name)
+        except InputError as exc:
+            st.error(str(exc))
+if summary is not None:
+    left, right = st.columns([3, 2])
+    with left:
+        st.dataframe(explain.summary_rows(summary), hide_index=True, width="stretch")
+        if summary.permute_flip_rate is not None:
+            st.markdown(
+                t(
+                    "explain.summary_flips",
+                    n=summary.n_inputs,
+                    steps=summary.n_steps,
+                    perm=summary.permute_flip_rate,
+                    tvd=summary.permute_tvd_median,
+                    uniform=summary.uniform_flip_rate,
+                    emax=summary.erase_max_flip_rate,
+                    erand=summary.erase_random_flip_rate,
+                )
+            )
+    with right:
+        if summary.points:
+            charts.show(figures.faithfulness_scatter(summary.points, look, WIDTH), "faithfulness", f"{name}-scatter")

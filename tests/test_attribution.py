@@ -1,0 +1,132 @@
+"""Attributions beside α, and interventions on α (seq2seq/attribution.py)."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from seq2seq import attribution as A
+from seq2seq import checkpoint
+from seq2seq.data import source_batch
+from seq2seq.errors import InputError
+from seq2seq.search import score_targets
+from seq2seq.tokenizers import BOS, UNK
+
+from .conftest import CHECKPOINTS, small_model
+
+
+def test_kendall_tau_matches_hand_computed_values():
+    assert A.kendall_tau([1, 2, 3], [10, 20, 30]) == pytest.approx(1.0)
+    assert A.kendall_tau([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
+    # a tie in x: 5 concordant pairs, 5 pairs untied in x, 6 in y -> 5 / sqrt(30) (scipy's tau_b)
+    assert A.kendall_tau([1, 2, 2, 3], [1, 3, 2, 4]) == pytest.approx(5 / math.sqrt(30))
+    assert math.isnan(A.kendall_tau([1, 1, 1], [1, 2, 3]))
+
+
+def test_every_method_gives_one_score_per_step_and_source_token(attention_ckpt):
+    res = A.attribute(attention_ckpt.model, attention_ckpt.tokenizer, "attention", task=attention_ckpt.task, ig_steps=8)
+    assert res.output == "noitnetta" and not res.teacher_forced
+    assert res.methods == list(A.METHODS)
+    for method in res.methods:
+        assert res.matrix(method).shape == (10, 10)  # 9 characters + </s>, both ways
+    np.testing.assert_allclose(res.matrix("alpha").sum(1), 1.0, atol=1e-5)
+    assert (res.matrix("saliency") >= 0).all()
+    assert set(res.agreement) == {"saliency", "grad-input", "ig", "occlusion"}
+    assert len(res.agreement["ig"].tau) == 10 and 0.0 <= res.agreement["ig"].top1_rate <= 1.0
+    assert res.aer["alpha"] == pytest.approx(0.0)  # this model's α is the reversal
+    assert len(res.ig_completeness) == 10
+    json.dumps(res.to_dict())  # plain data
+
+
+def test_a_vanilla_model_gets_every_attribution_but_alpha(vanilla_ckpt):
+    res = A.attribute(vanilla_ckpt.model, vanilla_ckpt.tokenizer, "abc", ig_steps=4)
+    assert res.methods == ["saliency", "grad-input", "ig", "occlusion"]
+    assert res.agreement == {} and res.to_dict()["attention"] is None
+    with pytest.raises(InputError):
+        A.intervene(vanilla_ckpt.model, vanilla_ckpt.tokenizer, "abc")
+
+
+def test_integrated_gradients_are_complete_with_enough_steps(tokenizer):
+    torch.manual_seed(0)
+    model = small_model(tokenizer)
+    coarse = A.attribute(model, tokenizer, "abcde", target="edcba", methods=["ig"], ig_steps=2)
+    fine = A.attribute(model, tokenizer, "abcde", target="edcba", methods=["ig"], ig_steps=128)
+    assert fine.teacher_forced and fine.output_tokens[-1] == "</s>"
+    # Σ_i IG_i = f(x) − f(<pad>...) up to the quadrature error, which shrinks with the steps
+    assert max(abs(x) for x in fine.ig_completeness) < 1e-3
+    np.testing.assert_allclose(fine.matrix("ig").sum(1), fine.ig_delta, atol=1e-3)
+    assert max(abs(x) for x in coarse.ig_completeness) > max(abs(x) for x in fine.ig_completeness)
+
+
+def test_occlusion_equals_scoring_the_input_with_unk(attention_ckpt):
+    model, tok = attention_ckpt.model, attention_ckpt.tokenizer
+    res = A.attribute(model, tok, "lecture", target="erutcel", methods=["occlusion"])
+    (plain,) = score_targets(model, tok, ["lecture"], ["erutcel"])
+    (occluded,) = score_targets(model, tok, ["le#ture"], ["erutcel"])  # '#' is not in the vocabulary: <unk>
+    assert tok.encode("le#ture")[2] == UNK
+    expected = np.log(plain.probs) - np.log(occluded.probs)
+    np.testing.assert_allclose(res.matrix("occlusion")[:, 2], expected, atol=1e-4)
+
+
+def test_occluding_a_token_that_reads_like_unk_changes_nothing(tokenizer):
+    model = small_model(tokenizer)
+    a = tokenizer.encode("a")[0]
+    with torch.no_grad():
+        model.encoder.embed.weight[UNK] = model.encoder.embed.weight[a]  # <unk> and 'a' look the same
+    res = A.attribute(model, tokenizer, "bad", target="dab", methods=["occlusion"])
+    occ = res.matrix("occlusion")
+    np.testing.assert_allclose(occ[:, 1], 0.0, atol=1e-6)  # x_2 = 'a': nothing depends on it being 'a'
+    assert np.abs(occ[:, 0]).max() > 1e-4  # x_1 = 'b' does matter
+
+
+def test_imposing_the_models_own_alpha_changes_nothing(attention_ckpt):
+    model, tok = attention_ckpt.model, attention_ckpt.tokenizer
+    batch = source_batch(["attention"], tok)
+    with torch.no_grad():
+        enc, state = model.encode(batch.src, batch.src_len)
+        own = model.decode_step(torch.tensor([BOS]), state, enc)
+        forced = model.decode_step(torch.tensor([BOS]), state, enc, alpha=own.alpha)
+    torch.testing.assert_close(forced.logits, own.logits)
+    torch.testing.assert_close(forced.energies, own.energies)
+
+
+def test_permuting_a_one_hot_alpha_changes_the_output_on_reverse(attention_ckpt):
+    res = A.intervene(attention_ckpt.model, attention_ckpt.tokenizer, "attention", draws=10)
+    assert [s.token for s in res.steps] == [*"noitnetta", "</s>"]
+    peaked = [s for s in res.steps if max(s.alpha) > 0.8]
+    assert len(peaked) >= 8
+    flips = sum(s.permuted_flips for s in peaked) / (len(peaked) * res.draws)
+    assert flips > 0.5  # the reverse model copies what it attends to
+    erased = [s.erase_max_token != s.token for s in peaked]
+    assert sum(erased) >= len(peaked) // 2
+    assert all(0.0 <= x <= 1.0 + 1e-6 for s in res.steps for x in s.permuted_tvd)
+
+
+def test_editing_alpha_by_hand_decodes_on_from_that_step(attention_ckpt):
+    model, tok = attention_ckpt.model, attention_ckpt.tokenizer
+    one_hot = [1.0 if i == 0 else 0.0 for i in range(10)]  # all of α_1 on x_1 = 'a'
+    edited = A.edit_alpha(model, tok, "attention", 1, one_hot)
+    assert (edited.token_before, edited.token_after) == ("n", "a")
+    assert edited.output != "noitnetta" and edited.tvd > 0.5
+    same = A.edit_alpha(model, tok, "attention", 3, [2.0 if i == 6 else 0.0 for i in range(10)])  # 'i', unnormalised
+    assert same.output == "noitnetta" and same.alpha[6] == pytest.approx(1.0)
+    with pytest.raises(InputError):
+        A.edit_alpha(model, tok, "attention", 1, [0.0] * 10)
+    with pytest.raises(InputError):
+        A.edit_alpha(model, tok, "attention", 1, [1.0, 2.0])
+    with pytest.raises(InputError):
+        A.edit_alpha(model, tok, "attention", 99, one_hot)
+
+
+def test_summary_over_held_out_inputs_reports_progress():
+    ckpt = checkpoint.load(CHECKPOINTS / "reverse-attention-scaled-dot.safetensors")
+    seen = []
+    summary = A.summarize(ckpt, n=3, draws=3, ig_steps=4, progress=seen.append)
+    assert seen[-1] == pytest.approx(1.0) and len(seen) == 3
+    assert summary.n_inputs == 3 and summary.n_steps > 3
+    assert 0.0 <= summary.permute_flip_rate <= 1.0
+    assert set(summary.mean_tau) == {"saliency", "grad-input", "ig", "occlusion"}
+    assert summary.aer["alpha"] > 0.5  # α looks one position off on this model
+    json.dumps(summary.to_dict())
