@@ -132,7 +132,7 @@ def edit_view(step: int, alpha: list[float]) -> None:
         st.info(t("explain.edit_same"))
 
 
-stepper.section(n_steps, step_view, play=False)
+stepper.section(n_steps, step_view)
 
 # --- over many held-out inputs -----------------------------------------------------------------------
 st.subheader(t("explain.summary_head", n=explain.N_SUMMARY))

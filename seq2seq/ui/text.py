@@ -131,7 +131,10 @@ def step_summary(trace, step: int, lang: str | None = None) -> str:
     so_far = " ".join(
         styled_token(md_token(s.token), marks[i - 1], current=i == step) for i, s in enumerate(trace.steps[:step], 1)
     )
-    notes = {"forced": "translate.forced_note", "after": "translate.after_note"}
-    forced = text(notes[marks[step - 1]], lang) if marks[step - 1] in notes else ""
+    mark = marks[step - 1]
+    if mark == "forced":
+        forced = text("translate.forced_note", lang)
+    else:
+        forced = text("translate.after_note", lang) if mark == "after" else ""
     return text("translate.step_summary", lang, t=step, n=len(trace.steps), token=md_token(chosen.token),
                 p=p_text(chosen.prob), forced=forced, so_far=so_far)  # fmt: skip
