@@ -10,7 +10,11 @@ benchmarks/bare_app.py: a title, a text input, a slider and one Plotly heatmap):
   only); a new browser context opens the page; navigation start → page idle, every chart drawn;
 - second visitor: another context on the now warm server, the same;
 - a step: ⏭ Next on Attention Lab, ArrowRight on the bare app's slider; the input event →
-  idle, charts drawn (one click to warm up, then --clicks counted: median, min–max).
+  idle, charts drawn (one click to warm up, then --clicks counted: median, min–max);
+- ▶ Play (Attention Lab, twice from t = 1): the browser plays the decode (seq2seq/ui/player.py);
+  the steps a second it shows (each change of the player's frame, stamped every animation
+  frame), click → first step animated, last step → idle with that step drawn, and the messages
+  sent to the server while it played (0: no round trip).
 
 "Idle" (in the page, polled every animation frame): the app root says
 data-test-script-state="notRunning", no status widget says running/connecting, no element is
@@ -79,6 +83,16 @@ PROBE = """
       for (const e of list.getEntries()) felt.long.push([e.startTime, e.duration]);
     }).observe({ type: "longtask", buffered: true });
   } catch (e) {}
+  // Play: every step the player's figure shows, stamped when it changes (polled each animation frame)
+  felt.frames = [];
+  const watch = () => {
+    const gd = document.querySelector(".st-key-player .js-plotly-plot");
+    const cur = gd && gd._fullLayout ? gd._fullLayout._currentFrame : null;
+    if (cur && cur !== felt.lastFrame) felt.frames.push([performance.now(), cur]);
+    felt.lastFrame = cur;
+    requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
   felt.ready = (minPlots) => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
@@ -199,6 +213,34 @@ def step(page, app: str) -> dict:
     return split
 
 
+PLAY = ".st-key-play button:visible:not([disabled])"
+
+
+def play(page, url: str) -> dict:
+    """▶ Play from step 1 to the end on a fresh page: click → the first step animated, steps a
+    second while the browser plays (frames shown / time), the last step → the page idle with
+    that step drawn and in the link, and the messages sent to the server while it played."""
+    page.goto(f"{url}&step=1")
+    page.evaluate("() => window.__felt.waitIdle(0, 1)")
+    page.evaluate("() => { window.__felt.input = null; window.__felt.frames = []; }")
+    page.locator(PLAY).first.click()
+    since = page.evaluate("() => window.__felt.input")
+    page.wait_for_function("() => window.__felt.frames.length > 0 && !document.querySelector('.st-key-player')",
+                           timeout=300_000, polling=100)  # fmt: skip
+    idle = page.evaluate("([since]) => window.__felt.waitIdle(since, 1)", [since])
+    frames = page.evaluate("() => window.__felt.frames")
+    sends = page.evaluate("() => window.__felt.sends")
+    first, last = frames[0][0], frames[-1][0]
+    return {
+        "frames": len(frames),
+        "start_ms": first - since,
+        "steps_per_s": (len(frames) - 1) / ((last - first) / 1000) if last > first else 0.0,
+        "stop_ms": idle - last,
+        "sent_while_playing": sum(1 for t in sends if first < t < last),
+        "linked": "step=" in page.url,
+    }
+
+
 def measure_app(browser, app: str, port: int, clicks: int, visits: int, warmed: bool = True) -> dict:
     from serve_class import warm
 
@@ -220,6 +262,8 @@ def measure_app(browser, app: str, port: int, clicks: int, visits: int, warmed: 
                 step(second, app)  # one to warm up, not counted
                 out["steps"] = [step(second, app) for _ in range(clicks)]
                 second.screenshot(path=str(RESULTS / f"felt_speed-{app}.png"))
+                if app == "lab":  # twice, each on a fresh page (a new session builds the animation)
+                    out["plays"] = [play(second, url) for _ in range(2)]
             second.context.close()
         finally:
             stop_server(proc)
@@ -256,6 +300,8 @@ def measure(clicks: int = 12, visits: int = 1, port: int = 8596, warmed: bool = 
                               ("to_send", "server", "render", "busy", "messages", "plots", "wire", "browser")},
             "raw": r,
         }  # fmt: skip
+        if r.get("plays"):
+            result["apps"][app]["play"] = {k: [p[k] for p in r["plays"]] for k in r["plays"][0]}
     lab, bare = result["apps"]["lab"], result["apps"]["bare"]
     result["ratios"] = {
         k: lab[k]["median"] / bare[k]["median"] for k in ("step_ms", "first_visit_ms", "second_visit_ms")
@@ -296,6 +342,21 @@ def markdown(result: dict) -> str:
         f"| server launch → answering its health check, s | {spread(lab['server_answers_s'], 1, 2)} "
         f"| {spread(bare['server_answers_s'], 1, 2)} | |"
     )
+    if "play" in lab:
+        p = lab["play"]
+        lines.append(
+            "| ▶ Play from t = 1, played in the browser: steps per second shown (target ≥ 4), "
+            "two plays, each on a fresh page "
+            f"| {' / '.join(f'{v:.1f}' for v in p['steps_per_s'])} | | |"
+        )
+        lines.append(
+            "| … click ▶ → first step animated / last step → page idle with it drawn and linked, ms "
+            f"| {' / '.join(f'{a:,.0f}' for a in p['start_ms'])} · {' / '.join(f'{b:,.0f}' for b in p['stop_ms'])} "
+            f"| | |"
+        )
+        lines.append(
+            f"| … messages to the server while playing | {' / '.join(str(v) for v in p['sent_while_playing'])} | | |"
+        )
     lines += [
         "",
         "Where a step's time goes (medians, ms). The first two rows add up to the step; the rest are from the",
@@ -340,6 +401,10 @@ def rows(result: dict) -> list[tuple[str, list[float], str, str]]:
         out.append((f"{what}: Attention Lab", values("lab", key), unit, ""))
         out.append((f"{what}: bare Streamlit app", values("bare", key), unit, ""))
         out.append(("… ratio (medians)", [result["ratios"][key]], "×", f"≤ {TARGETS[key]:g}"))
+    if "play" in result["apps"]["lab"]:
+        p = result["apps"]["lab"]["play"]
+        out.append(("▶ Play in the browser: steps per second shown", p["steps_per_s"], "steps/s", "≥ 4"))
+        out.append(("▶ Play: click → first step animated", p["start_ms"], "ms", ""))
     split = result["apps"]["lab"]["step_split_ms"]
     out.append(("step, Attention Lab: server (request → last frame on the wire)", [split["wire"]], "ms", ""))
     out.append(("step, Attention Lab: browser (the rest: input, React, Plotly)", [split["browser"]], "ms", ""))

@@ -1006,6 +1006,33 @@ def _panel_layout(fig: dict, n: int, box: tuple[float, float, float, float], siz
     return out
 
 
+def _heat_as_squares(heat: dict, layout: dict, box: tuple, size: tuple[float, float]) -> dict:
+    """A heatmap trace of a ``decode_animation`` panel, drawn as a scatter of coloured squares,
+    one per cell, its colour bar beside the panel. Streamlit's Plotly.js (4.2) removed a
+    heatmap's cells at the first frame of an animation; a scatter is redrawn like any trace."""
+    z = np.asarray(heat["z"], dtype=float)
+    rows, cols = z.shape
+    x0, x1, y0, y1 = box
+    m = layout["margin"]
+    cell = min((x1 - x0 - m["l"] - m["r"]) / max(cols, 1), (y1 - y0 - m["t"] - m["b"]) / max(rows, 1))
+    top, bottom = 1 - (y0 + m["t"]) / size[1], 1 - (y1 - m["b"]) / size[1]
+    colorbar = heat.get("colorbar", {}) | {
+        "x": (x1 - m["r"]) / size[0] + 0.005, "xanchor": "left", "y": (top + bottom) / 2, "yanchor": "middle",
+        "len": top - bottom, "lenmode": "fraction",
+    }  # fmt: skip
+    hover = heat.get("hovertemplate", "").replace("%{z:", "%{marker.color:")
+    custom = heat.get("customdata")
+    return {
+        "type": "scatter", "mode": "markers", "x": [i for _ in range(rows) for i in range(cols)],
+        "y": [t for t in range(rows) for _ in range(cols)],
+        "marker": {"symbol": "square", "size": max(cell - 2, 3), "color": z.ravel().tolist(),
+                   "colorscale": heat["colorscale"], "cmin": heat.get("zmin", 0.0), "cmax": heat.get("zmax", 1.0),
+                   "colorbar": colorbar, "line": {"width": 0}},
+        "customdata": [c for row in custom for c in row] if custom is not None else None,
+        "hovertemplate": hover, "showlegend": False,
+    }  # fmt: skip
+
+
 def _panels(figs: list[dict], boxes: list, size: tuple[float, float]) -> tuple[list[list[dict]], dict]:
     """Each panel's traces (moved to its axes) and the layout of all panels together."""
     data, layout = [], {"annotations": [], "shapes": []}
@@ -1014,17 +1041,8 @@ def _panels(figs: list[dict], boxes: list, size: tuple[float, float]) -> tuple[l
         traces = []
         for trace in fig["data"]:
             trace = trace | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
-            if trace.get("type") == "heatmap":  # no gaps: each frame redraws it, gaps doubled the cost;
-                # z as lists: Plotly.js lost a typed array's cells (plotly.py sends numpy as one) on a redraw
-                trace = trace | {"xgap": 0, "ygap": 0, "z": np.asarray(trace["z"]).tolist()}
-            if trace.get("type") == "heatmap" and "colorbar" in trace:  # beside its own panel, not the figure's
-                _, x1, y0, y1 = box
-                m = fig["layout"]["margin"]
-                top, bottom = 1 - (y0 + m["t"]) / size[1], 1 - (y1 - m["b"]) / size[1]
-                trace["colorbar"] = trace["colorbar"] | {
-                    "x": (x1 - m["r"]) / size[0] + 0.005, "xanchor": "left", "y": (top + bottom) / 2,
-                    "yanchor": "middle", "len": top - bottom, "lenmode": "fraction",
-                }  # fmt: skip
+            if trace.get("type") == "heatmap":
+                trace = _heat_as_squares(trace, fig["layout"], box, size) | {k: trace[k] for k in ("xaxis", "yaxis")}
             traces.append(trace)
         data.append(traces)
         part = _panel_layout(fig, n, box, size)
@@ -1136,14 +1154,12 @@ def decode_animation(
     layout["xaxis9"] = {"domain": [0, 1], "range": [0, 1], "visible": False, "fixedrange": True, "anchor": "y9"}
     layout["yaxis9"] = {"domain": [1 - head / size[1], 1], "range": [0, 1], "visible": False, "fixedrange": True,
                         "anchor": "x9"}  # fmt: skip
-    # the heatmap's cells are the same at every step: frames name it without data (a frame that
-    # left it out made Plotly.js drop its cells when redrawing), and carry the other traces whole
+    # every frame carries every trace whole (the α cells too: a trace left out of a frame kept
+    # the colours of the step before in Streamlit's Plotly.js)
     data = step_data(start)
     frames = []
     for t in range(1, n_steps + 1):
         flat = step_data(t)
-        if trace.has_attention:
-            flat[0] = {"type": "heatmap"}
         frames.append({"name": str(t), "data": flat, "traces": list(range(len(flat)))})
     title_size = look.size(TITLE_SIZE)
     redraw = {"frame": {"duration": ms_per_step, "redraw": True}, "transition": {"duration": 0}}

@@ -68,7 +68,8 @@ def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url
     wait_idle(page)
     play(page)
     page.wait_for_function(f"() => Number(document.querySelector('{PLAYER}')._fullLayout._currentFrame) >= 4")
-    page.locator(f"{PLAYER} .updatemenu-button").nth(1).click()  # ⏸ in the figure
+    # ⏸ in the figure (an SVG button: the event Plotly listens to, wherever the page has scrolled)
+    page.locator(f"{PLAYER} .updatemenu-button").nth(1).dispatch_event("click")
     page.locator(PLAYER).wait_for(state="detached")
     wait_idle(page)
     shown = int(re.search(r"t = (\d+)", summary(page)).group(1))

@@ -39,7 +39,7 @@ export default function ({ data, setTriggerValue }) {
     gd.on("plotly_animationinterrupted", stop);  // ⏸, or a step picked on the slider
     gd.on("plotly_sliderchange", (e) => { shown = Number(e.step.label); });
     // ▶ plays on from the step shown (Plotly's "fromcurrent" reads the frame last animated)
-    if (data.start < data.n) gd._transitionData._currentFrame = String(data.start);
+    if (data.start > 1 && data.start < data.n) gd._fullLayout._currentFrame = String(data.start);
     gd.querySelector(".updatemenu-button").dispatchEvent(new MouseEvent("click", { bubbles: true }));
   };
   hook();
