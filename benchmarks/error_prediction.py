@@ -30,8 +30,7 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 import numpy as np  # noqa: E402
 
 from seq2seq import checkpoint, errors_analysis  # noqa: E402
-from seq2seq.analysis import is_character_task, length_sweep_examples  # noqa: E402
-from seq2seq.pipeline import heldout  # noqa: E402
+from seq2seq.analysis import is_character_task  # noqa: E402
 
 
 def fixed_length_auc(result: errors_analysis.ErrorAnalysis, name: str) -> float | None:
@@ -63,11 +62,10 @@ def main() -> None:
     for path in paths:
         ckpt = checkpoint.load(path)
         if is_character_task(ckpt):
-            lengths = list(range(1, 2 * ckpt.task.max_len + 1))
-            examples = length_sweep_examples(ckpt, lengths, max(1, args.n // len(lengths)), seed=17)
-            inputs = f"{len(examples)}, lengths 1–{lengths[-1]}"
+            examples = errors_analysis.inputs_for(ckpt, "longer", args.n, seed=17)
+            inputs = f"{len(examples)}, lengths 1–{2 * ckpt.task.max_len}"
         else:
-            examples = heldout(ckpt, args.n, seed=17)
+            examples = errors_analysis.inputs_for(ckpt, "heldout", args.n, seed=17)
             inputs = f"{len(examples)} held-out"
         result = errors_analysis.analyze(ckpt, examples)
         for p in errors_analysis.predictive_power(result):

@@ -28,7 +28,10 @@ from pathlib import Path
 import numpy as np
 
 from . import metrics
+from .analysis import is_character_task, length_sweep_examples
 from .checkpoint import Checkpoint, write_atomic
+from .errors import InputError
+from .pipeline import heldout
 from .search import greedy
 from .tasks import Example
 
@@ -87,6 +90,23 @@ class ErrorAnalysis:
         """``jsonl`` written atomically (temp file + rename)."""
         write_atomic(Path(path), self.jsonl().encode("utf-8"))
         return Path(path)
+
+
+INPUTS = ("heldout", "longer")  # what ``inputs_for`` can generate
+
+
+def inputs_for(ckpt: Checkpoint, kind: str, n: int, seed: int) -> list[Example]:
+    """Inputs to analyse: "heldout" = ``n`` fresh inputs of the training distribution
+    (``pipeline.heldout``); "longer" (character tasks) = about ``n`` inputs spread evenly over
+    every length from 1 to twice the longest training input, where the model starts to fail."""
+    if kind == "heldout":
+        return heldout(ckpt, n, seed)
+    if kind != "longer":
+        raise InputError(f"unknown kind of inputs {kind!r}: expected one of {', '.join(INPUTS)}")
+    if not is_character_task(ckpt):
+        raise InputError("only character tasks can generate inputs of a chosen length")
+    lengths = list(range(1, 2 * ckpt.task.max_len + 1))
+    return length_sweep_examples(ckpt, lengths, max(1, n // len(lengths)), seed)
 
 
 def _gold(ckpt: Checkpoint, example: Example) -> set[tuple[int, int]] | None:

@@ -905,6 +905,54 @@ def length_curve(
     return go.Figure(data=data, layout=layout)
 
 
+def bin_label(lo: float, hi: float, whole: bool) -> str:
+    """ "3", "3…5" or "−0.41…−0.2": a bin of ``errors_analysis.error_rate_by`` as a tick label
+    (a true minus sign, so a range of negative numbers does not read as a row of dashes)."""
+    fmt = "{:.0f}" if whole else "{:.2g}"
+    text = fmt.format(lo) if lo == hi else f"{fmt.format(lo)}…{fmt.format(hi)}"
+    return text.replace("-", "−")
+
+
+def error_rate_bars(
+    bins: list[dict], field: str, overall: float, look: Look = PLAIN, width: int = NARROW, height: int = 300
+) -> go.Figure:
+    """Error rate against one measured field (error analysis): one bar per bin of rows, low
+    values left; the dashed line is the error rate of all rows.
+
+    :param bins: [{"lo", "hi", "error_rate", "n"}] (``errors_analysis.error_rate_by``)
+    :param field: the field's name (``errors_analysis.RISK``), for the axis title (i18n "fig.errors.<field>")
+    :param overall: the error rate over every row, in [0, 1]
+    """
+    whole = all(float(b["lo"]).is_integer() and float(b["hi"]).is_integer() for b in bins)
+    labels = [bin_label(b["lo"], b["hi"], whole) for b in bins]
+    rates = [100 * b["error_rate"] for b in bins]
+    bars = {
+        "type": "bar",
+        "x": list(range(len(bins))),
+        "y": rates,
+        "marker": {"color": [HIGHLIGHT if r > 100 * overall else CHOSEN for r in rates]},
+        "customdata": [[label, b["n"]] for label, b in zip(labels, bins, strict=True)],
+        "hovertemplate": look.t("fig.errors.hover") + "<extra></extra>",
+    }
+    axis_name = look.t(f"fig.errors.{field}")
+    ticks = {"tickmode": "array", "tickvals": list(range(len(bins))), "ticktext": labels, "tickangle": 0}
+    if len(labels) > 5:
+        ticks["tickangle"] = -35
+    mean = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100 * overall, "y1": 100 * overall,
+            "line": {"color": "#555", "width": 2, "dash": "dash"}}  # fmt: skip
+    layout = _layout(
+        look.t("fig.errors.title", field=axis_name),
+        height,
+        xaxis={"title": {"text": axis_name}} | ticks,
+        yaxis={"title": {"text": look.t("fig.errors.y")}, "range": [0, 105]},
+        shapes=[mean],
+        look=look,
+        width=width,
+        top=60,
+    )
+    return go.Figure(data=[bars], layout=layout)
+
+
 def training_curves(
     histories: dict[str, TrainingHistory],
     metric: str = "loss",
