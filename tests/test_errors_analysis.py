@@ -183,3 +183,22 @@ def test_jsonl_has_exactly_the_documented_fields(attention_ckpt, tmp_path):
     assert all(list(line) == expected for line in lines)
     assert expected == errors_analysis.FIELD_NAMES
     assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left no temp file
+
+
+def test_error_rate_bars_draw_one_bar_per_bin_and_the_overall_rate():
+    from seq2seq import figures
+
+    bins = [
+        {"lo": -17.2, "hi": -9.9, "error_rate": 1.0, "n": 10},
+        {"lo": -9.8, "hi": -0.5, "error_rate": 0.25, "n": 20},
+        {"lo": -0.4, "hi": -0.4, "error_rate": 0.0, "n": 5},
+    ]
+    fig = figures.error_rate_bars(bins, "log_prob", overall=0.4)
+    (bars,) = fig.data
+    assert list(bars.y) == [100.0, 25.0, 0.0]
+    assert list(fig.layout.xaxis.ticktext) == ["−17…−9.9", "−9.8…−0.5", "−0.4"]
+    assert bars.marker.color == (figures.HIGHLIGHT, figures.CHOSEN, figures.CHOSEN)  # above the mean: red
+    assert fig.layout.shapes[0].y0 == 40.0 and "log p" in fig.layout.title.text
+    counts = [{"lo": 0, "hi": 0, "error_rate": 0.1, "n": 3}, {"lo": 1, "hi": 4, "error_rate": 0.9, "n": 3}]
+    whole = figures.error_rate_bars(counts, "coverage_deficit", 0.5, figures.Look("zh"))
+    assert list(whole.layout.xaxis.ticktext) == ["0", "1…4"] and "覆盖不足" in whole.layout.title.text
