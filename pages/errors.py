@@ -60,7 +60,7 @@ else:
     columns = st.columns(3)
     for i, field in enumerate(fields):
         with columns[i % 3]:
-            bins = errors_analysis.error_rate_by(result, field)
+            bins = errors_analysis.error_rate_by(result, field, max_bins=6)
             fig = figures.error_rate_bars(bins, field, result.error_rate, look)
             charts.show(fig, f"errors-{field}", f"{name}-errors-by-{field}")
 

@@ -931,13 +931,13 @@ def error_rate_bars(
         "x": list(range(len(bins))),
         "y": rates,
         "marker": {"color": [HIGHLIGHT if r > 100 * overall else CHOSEN for r in rates]},
-        "customdata": [[label, b["n"]] for label, b in zip(labels, bins, strict=True)],
+        "customdata": [[label, b["n"]] for label, b in zip(labels, bins, strict=True)],  # before any <br>
         "hovertemplate": look.t("fig.errors.hover") + "<extra></extra>",
     }
     axis_name = look.t(f"fig.errors.{field}")
+    if max(map(len, labels), default=0) > 6:  # long ranges: one number a line, so the labels never collide
+        labels = [label.replace("…", "…<br>") for label in labels]
     ticks = {"tickmode": "array", "tickvals": list(range(len(bins))), "ticktext": labels, "tickangle": 0}
-    if len(labels) > 5:
-        ticks["tickangle"] = -35
     mean = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100 * overall, "y1": 100 * overall,
             "line": {"color": "#555", "width": 2, "dash": "dash"}}  # fmt: skip
     layout = _layout(

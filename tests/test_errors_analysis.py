@@ -196,7 +196,8 @@ def test_error_rate_bars_draw_one_bar_per_bin_and_the_overall_rate():
     fig = figures.error_rate_bars(bins, "log_prob", overall=0.4)
     (bars,) = fig.data
     assert list(bars.y) == [100.0, 25.0, 0.0]
-    assert list(fig.layout.xaxis.ticktext) == ["−17…−9.9", "−9.8…−0.5", "−0.4"]
+    assert list(fig.layout.xaxis.ticktext) == ["−17…<br>−9.9", "−9.8…<br>−0.5", "−0.4"]  # long: two lines
+    assert bars.customdata[0][0] == "−17…−9.9"
     assert bars.marker.color == (figures.HIGHLIGHT, figures.CHOSEN, figures.CHOSEN)  # above the mean: red
     assert fig.layout.shapes[0].y0 == 40.0 and "log p" in fig.layout.title.text
     counts = [{"lo": 0, "hi": 0, "error_rate": 0.1, "n": 3}, {"lo": 1, "hi": 4, "error_rate": 0.9, "n": 3}]

@@ -86,16 +86,14 @@ def column_config(result: ErrorAnalysis) -> dict:
     number = st.column_config.NumberColumn
     config = {
         "open": st.column_config.LinkColumn(t("errors.col.open"), display_text=t("errors.col.open_text"), width=80),
-        "source": st.column_config.TextColumn(t("errors.col.source")),
-        "target": st.column_config.TextColumn(t("errors.col.target")),
-        "output": st.column_config.TextColumn(t("errors.col.output")),
+        "source": st.column_config.TextColumn(t("errors.col.source"), width="medium"),
+        "target": st.column_config.TextColumn(t("errors.col.target"), width="medium"),
+        "output": st.column_config.TextColumn(t("errors.col.output"), width="medium"),
         "correct": st.column_config.TextColumn(t("errors.col.correct"), width="small"),
     }
     formats = {"log_prob": "%.3f", "entropy": "%.3f", "coverage_deficit": "%d", "aer": "%.2f", "length": "%d"}
     for name in result.available():
-        config[name] = number(
-            t(f"errors.col.{name}"), format=formats[name], help=t(f"errors.help.{name}"), width="small"
-        )
+        config[name] = number(t(f"errors.col.{name}"), format=formats[name], help=t(f"errors.help.{name}"))
     return config
 
 
