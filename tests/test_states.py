@@ -1,0 +1,50 @@
+"""State trajectories (seq2seq/states.py): PCA axes fitted once, decodes placed in them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from seq2seq import states
+from seq2seq.pipeline import heldout
+from seq2seq.search import trace
+
+
+def test_fit_finds_the_direction_of_largest_variance_and_is_repeatable():
+    rng = np.random.default_rng(0)
+    direction = np.array([3.0, 4.0, 0.0, 0.0, 0.0]) / 5.0
+    x = rng.normal(size=(400, 1)) * 10 * direction + rng.normal(size=(400, 5)) * 0.1 + 7.0
+    proj = states.fit(x, k=2)
+    assert abs(np.dot(proj.components[0], direction)) > 0.999
+    assert proj.explained[0] > 0.98 and sum(proj.explained) <= 1.0 + 1e-9
+    assert np.allclose(proj.mean, x.mean(0))
+    again = states.fit(x, k=2)
+    assert np.allclose(again.components, proj.components)  # same axes, same signs
+    coords = proj.apply(x)
+    assert coords.shape == (400, 2) and abs(coords[:, 0].mean()) < 1e-6  # centred
+    assert np.allclose(states.fit(x[:2], k=9).apply(x[:2]).shape, (2, 2))  # k capped by the data
+
+
+@pytest.fixture(scope="module")
+def space(attention_ckpt):
+    return states.fit_state_space(attention_ckpt, heldout(attention_ckpt, 30, 4), k=3)
+
+
+def test_trajectory_has_one_point_per_source_token_and_per_step(attention_ckpt, space):
+    assert space.n_inputs == 30 and len(space.encoder.components) == 3
+    assert len(space.encoder.mean) == attention_ckpt.model.cfg.hidden * 2  # bidirectional h_i
+    one = trace(attention_ckpt.model, attention_ckpt.tokenizer, "attention")
+    path = states.trajectory(space, one)
+    assert len(path.encoder) == len(one.source_tokens) == 10 and len(path.decoder) == len(one.steps)
+    assert all(len(p) == 3 for p in path.encoder + path.decoder)
+    expected = (np.asarray(one.encoder_states) - space.encoder.mean) @ np.asarray(space.encoder.components).T
+    assert np.allclose(path.encoder, expected)
+    assert path.to_dict()["output_tokens"][-1] == "</s>"
+
+
+def test_the_vanilla_models_c_is_placed_with_the_encoder_states(vanilla_ckpt):
+    space = states.fit_state_space(vanilla_ckpt, heldout(vanilla_ckpt, 10, 4), k=2)
+    path = states.trajectory(space, trace(vanilla_ckpt.model, vanilla_ckpt.tokenizer, "abcdef"))
+    one = trace(vanilla_ckpt.model, vanilla_ckpt.tokenizer, "abcdef")
+    assert len(one.fixed_context) == len(space.encoder.mean) == 128  # c = h_T: the size of an h_i
+    assert np.allclose(path.context, space.encoder.apply([one.fixed_context])[0])
