@@ -953,6 +953,55 @@ def error_rate_bars(
     return go.Figure(data=[bars], layout=layout)
 
 
+def state_paths(traj, step: int | None = None, look: Look = PLAIN, width: int = WIDE, height: int = 420) -> go.Figure:
+    """One decode's states as paths in fixed PCA axes (``states.trajectory``): left the encoder
+    states h_1…h_S, right the decoder states s_1…s_T, each a line through its points in order,
+    labelled with the token (x_i or y_t) and coloured by position; s_``step`` (1-based) is
+    ringed in red. The vanilla decoder's c = h_T is a star among the h_i.
+
+    :param traj: a ``states.Trajectory`` (only its first two coordinates are drawn)
+    """
+    data, annotations = [], []
+    panels = (("x", "y", traj.encoder, traj.source_tokens, "h"), ("x2", "y2", traj.decoder, traj.output_tokens, "s"))
+    for (xa, ya, points, tokens, sym), explained in zip(panels, traj.explained, strict=True):
+        xy = np.asarray(points, dtype=float).reshape(len(points), -1)
+        if xy.shape[1] < 2:
+            xy = np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
+        data.append({
+            "type": "scatter", "mode": "lines+markers+text", "xaxis": xa, "yaxis": ya, "showlegend": False,
+            "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(), "text": [display_token(t) for t in tokens],
+            "textposition": "top center", "textfont": {"size": look.size(FONT_SIZE)},
+            "line": {"color": "#bbb", "width": 2},
+            "marker": {"size": look.size(11), "color": list(range(len(tokens))), "colorscale": "Viridis"},
+            "customdata": [f"{sym}<sub>{i}</sub> = {display_token(t)}" for i, t in enumerate(tokens, start=1)],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        })  # fmt: skip
+        if sym == "s" and step is not None and 1 <= step <= len(xy):
+            data.append({
+                "type": "scatter", "mode": "markers", "xaxis": xa, "yaxis": ya, "showlegend": False,
+                "x": [xy[step - 1, 0]], "y": [xy[step - 1, 1]], "hoverinfo": "skip",
+                "marker": {"size": look.size(22), "color": "rgba(0,0,0,0)", "line": {"color": HIGHLIGHT, "width": 3}},
+            })  # fmt: skip
+        if sym == "h" and traj.context is not None:
+            c = list(traj.context) + [0.0] * (2 - len(traj.context))
+            data.append({
+                "type": "scatter", "mode": "markers", "xaxis": xa, "yaxis": ya, "showlegend": False,
+                "x": [c[0]], "y": [c[1]], "hovertemplate": "c = h<sub>T</sub><extra></extra>",
+                "marker": {"symbol": "star", "size": look.size(20), "color": HIGHLIGHT},
+            })  # fmt: skip
+        share = f" ({100 * sum(explained[:2]):.0f} %)" if explained else ""
+        title = (look.t("fig.states.encoder") if sym == "h" else look.t("fig.states.decoder")) + share
+        annotations.append({"text": title, "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 1.02,
+                            "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+                            "font": {"size": look.size(FONT_SIZE + 1)}})  # fmt: skip
+    axis = {"zeroline": False, "showticklabels": False, "title": {"text": ""}}
+    layout = _layout(look.t("fig.states.title"), height, xaxis=axis | {"domain": [0, 0.47], "title": {"text": "PC 1"}},
+                     yaxis=axis | {"title": {"text": "PC 2"}}, look=look, width=width, top=90,
+                     xaxis2=axis | {"domain": [0.53, 1], "anchor": "y2", "title": {"text": "PC 1"}},
+                     yaxis2=axis | {"anchor": "x2"}, annotations=annotations)  # fmt: skip
+    return go.Figure(data=data, layout=layout)
+
+
 def training_curves(
     histories: dict[str, TrainingHistory],
     metric: str = "loss",

@@ -741,6 +741,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "length %{{x}}: %{{y:.1f}} % of %{{customdata}} inputs",
         "长度 %{{x}}：%{{customdata}} 个输入中 %{{y:.1f}} %",
     ),
+    "fig.states.title": (
+        "The states as paths (PCA axes fitted on many held-out inputs)",
+        "状态的轨迹（在许多留出输入上拟合的 PCA 坐标轴）",
+    ),
+    "fig.states.encoder": ("encoder states h<sub>i</sub>", "编码器状态 h<sub>i</sub>"),
+    "fig.states.decoder": ("decoder states s<sub>t</sub>", "解码器状态 s<sub>t</sub>"),
     "fig.errors.title": ("Error rate by {field}", "按{field}分组的错误率"),
     "fig.errors.y": ("wrong (%)", "错误（%）"),
     "fig.errors.hover": (

@@ -48,3 +48,19 @@ def test_the_vanilla_models_c_is_placed_with_the_encoder_states(vanilla_ckpt):
     one = trace(vanilla_ckpt.model, vanilla_ckpt.tokenizer, "abcdef")
     assert len(one.fixed_context) == len(space.encoder.mean) == 128  # c = h_T: the size of an h_i
     assert np.allclose(path.context, space.encoder.apply([one.fixed_context])[0])
+
+
+def test_state_paths_draw_both_paths_the_step_and_c(vanilla_ckpt):
+    from seq2seq import figures
+
+    space = states.fit_state_space(vanilla_ckpt, heldout(vanilla_ckpt, 10, 4), k=2)
+    path = states.trajectory(space, trace(vanilla_ckpt.model, vanilla_ckpt.tokenizer, "abcdef"))
+    fig = figures.state_paths(path, step=2, look=figures.Look("zh"))
+    by_axis = {(d.xaxis, d.marker.symbol): d for d in fig.data}
+    enc, dec = fig.data[0], next(d for d in fig.data if d.xaxis == "x2" and d.mode == "lines+markers+text")
+    assert list(enc.text) == [figures.display_token(t) for t in path.source_tokens] and len(enc.x) == 7
+    assert list(dec.x) == pytest.approx([p[0] for p in path.decoder])
+    ring = next(d for d in fig.data if d.xaxis == "x2" and d.mode == "markers")
+    assert ring.x[0] == pytest.approx(path.decoder[1][0])  # step 2
+    assert ("x", "star") in by_axis and by_axis[("x", "star")].x[0] == pytest.approx(path.context[0])
+    assert "编码器状态" in fig.layout.annotations[0].text and "%" in fig.layout.annotations[1].text
