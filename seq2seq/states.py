@@ -16,7 +16,7 @@ import torch
 
 from .checkpoint import Checkpoint
 from .results import DecodeTrace
-from .search import trace
+from .search import greedy, trace
 from .tasks import Example
 
 
@@ -101,3 +101,63 @@ def trajectory(space: StateSpace, result: DecodeTrace) -> Trajectory:
         context,
         (space.encoder.explained, space.decoder.explained),
     )
+
+
+# --- nearest training examples (Seq2Seq-Vis): "this step behaves like these training steps" -----
+
+
+@dataclass
+class Neighbour:
+    """A decoder step of a training example whose s_t is close to the one asked about."""
+
+    source: str
+    target: str
+    output_tokens: list[str]  # the model's greedy output on that source
+    step: int  # 1-based t of the matching step
+    position: int | None  # 0-based source position that step attended to most (argmax α); None for vanilla
+    similarity: float  # cosine similarity of the two s_t
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class NeighbourIndex:
+    """Unit-length s_t of every greedy step of up to ``limit`` training examples, one row each."""
+
+    examples: list[Example]
+    states: torch.Tensor  # (M, D), rows of norm 1
+    rows: list[tuple[int, int, int | None]]  # per row: example index, 0-based step, argmax α position
+    outputs: list[list[str]]  # per example, its greedy output tokens
+
+    def nearest(self, state, k: int = 5) -> list[Neighbour]:
+        """The ``k`` indexed steps whose s_t has the largest cosine similarity to ``state`` (D,)."""
+        q = torch.as_tensor(np.asarray(state, dtype=np.float32))
+        q = q / q.norm().clamp_min(1e-12)
+        sims = self.states @ q  # (M,)
+        top = torch.topk(sims, min(k, len(self.rows)))
+        out = []
+        for sim, row in zip(top.values.tolist(), top.indices.tolist(), strict=True):
+            ex_i, t, position = self.rows[row]
+            ex = self.examples[ex_i]
+            out.append(Neighbour(ex.source, ex.target, self.outputs[ex_i], t + 1, position, sim))
+        return out
+
+
+def build_index(ckpt: Checkpoint, examples: Sequence[Example], batch_size: int = 500) -> NeighbourIndex:
+    """Greedy-decode ``examples`` in batches (``search.greedy`` keeping s_t and α) and index
+    every step's s_t. Callers bound ``examples`` (Seq2Seq-Vis indexes a sample, not the corpus)."""
+    model, tokenizer = ckpt.model, ckpt.tokenizer
+    blocks, rows, outputs = [], [], []
+    for start in range(0, len(examples), batch_size):
+        chunk = list(examples[start : start + batch_size])
+        decoded = greedy(model, tokenizer, [ex.source for ex in chunk], record=True, states=True)
+        for j, ids in enumerate(decoded.ids):
+            n = len(ids)
+            blocks.append(decoded.states[j, :n])  # (n, D)
+            argmax = None if decoded.alphas is None else np.asarray(decoded.alphas[j]).argmax(axis=1).tolist()
+            rows += [(start + j, t, None if argmax is None else int(argmax[t])) for t in range(n)]
+            outputs.append([tokenizer.id_to_token(i) for i in ids])
+    states = torch.cat(blocks).float().cpu() if blocks else torch.zeros(0, 1)
+    states = states / states.norm(dim=1, keepdim=True).clamp_min(1e-12)
+    return NeighbourIndex(list(examples), states, rows, outputs)

@@ -64,3 +64,24 @@ def test_state_paths_draw_both_paths_the_step_and_c(vanilla_ckpt):
     assert ring.x[0] == pytest.approx(path.decoder[1][0])  # step 2
     assert ("x", "star") in by_axis and by_axis[("x", "star")].x[0] == pytest.approx(path.context[0])
     assert "编码器状态" in fig.layout.annotations[0].text and "%" in fig.layout.annotations[1].text
+
+
+def test_nearest_training_steps_find_the_step_itself_first(attention_ckpt):
+    examples = heldout(attention_ckpt, 60, 9)
+    index = states.build_index(attention_ckpt, examples, batch_size=25)
+    assert index.states.shape[0] == len(index.rows) > 60
+    assert np.allclose(index.states.norm(dim=1).numpy(), 1.0, atol=1e-5)
+    ex = examples[7]
+    one = trace(attention_ckpt.model, attention_ckpt.tokenizer, ex.source)
+    found = index.nearest(one.steps[2].state, k=3)  # s_3 of an indexed example
+    assert len(found) == 3 and found[0].source == ex.source and found[0].step == 3
+    assert found[0].similarity == pytest.approx(1.0, abs=1e-4)
+    assert found[0].similarity >= found[1].similarity >= found[2].similarity
+    assert found[0].position == int(np.argmax(one.steps[2].alpha))  # the aligned source position
+    assert found[0].output_tokens == one.output_tokens and found[0].to_dict()["target"] == ex.target
+
+
+def test_the_index_of_a_vanilla_model_has_no_aligned_position(vanilla_ckpt):
+    index = states.build_index(vanilla_ckpt, heldout(vanilla_ckpt, 10, 9))
+    assert all(position is None for _, _, position in index.rows)
+    assert index.nearest(np.ones(128), k=50)[-1].similarity <= index.nearest(np.ones(128), k=1)[0].similarity
