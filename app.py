@@ -29,6 +29,7 @@ PAGES = [
     st.Page("pages/explain.py", title=t("nav.explain"), icon=":material/psychology:", url_path="explain"),
     st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare:", url_path="compare"),
     st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"),
+    st.Page("pages/errors.py", title=t("nav.errors"), icon=":material/rule:", url_path="errors"),
 ]
 
 

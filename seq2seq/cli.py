@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import checkpoint, limits
+from . import checkpoint, errors_analysis, limits
 from .attention import SCORES
 from .errors import InputError, Seq2SeqError
 from .model import CELLS, DECODERS
@@ -136,6 +136,13 @@ def build_parser() -> Parser:
     )
     e.add_argument("--seed", type=int, default=12345)
     e.add_argument("--pairs", type=Path, help="score on these pairs (TSV/CSV) instead of generated ones")
+    e.add_argument(
+        "--errors",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="also write one JSON line per example: source, target, output, correct, log_prob,"
+        " entropy, coverage_deficit, aer, length (see seq2seq/errors_analysis.py)",
+    )
 
     tr = sub.add_parser("translate", help="decode one input with a checkpoint")
     tr.add_argument("path", type=Path)
@@ -210,7 +217,31 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_writable(path: Path) -> None:
+    """Refuse an output path that cannot be a file, before any work is done."""
+    if path.is_dir():
+        raise InputError(f"{path} is a folder: give a file name, e.g. {path / 'errors.jsonl'}")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(f"cannot write {path}: {parent} is a file, not a folder")
+            break
+
+
+def write_errors(ckpt: checkpoint.Checkpoint, examples: list, path: Path) -> dict:
+    """``--errors``: the per-example error analysis as JSON lines; a summary for stdout."""
+    result = errors_analysis.analyze(ckpt, examples)
+    try:
+        result.write_jsonl(path)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"note: wrote {len(result.rows)} lines to {path}", file=sys.stderr)
+    return {"errors_file": str(path), "errors": sum(not r.correct for r in result.rows)}
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.errors is not None:
+        check_writable(args.errors)
     ckpt = checkpoint.load(args.path)
     if args.pairs is not None:
         loaded = load_pairs(args.pairs)
@@ -221,6 +252,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         examples = heldout(ckpt, args.n, args.seed)
     result = evaluate(ckpt.model, ckpt.tokenizer, examples, ckpt.task)
     out = {"task": ckpt.card.task, "decoder": ckpt.model.cfg.decoder} | result
+    if args.errors is not None:
+        out |= write_errors(ckpt, examples, args.errors)
     print(json.dumps(out))
     return 0
 

@@ -937,6 +937,103 @@ def length_curve(
     return go.Figure(data=data, layout=layout)
 
 
+def bin_label(lo: float, hi: float, whole: bool) -> str:
+    """ "3", "3…5" or "−0.41…−0.2": a bin of ``errors_analysis.error_rate_by`` as a tick label
+    (a true minus sign, so a range of negative numbers does not read as a row of dashes)."""
+    fmt = "{:.0f}" if whole else "{:.2g}"
+    text = fmt.format(lo) if lo == hi else f"{fmt.format(lo)}…{fmt.format(hi)}"
+    return text.replace("-", "−")
+
+
+def error_rate_bars(
+    bins: list[dict], field: str, overall: float, look: Look = PLAIN, width: int = NARROW, height: int = 300
+) -> go.Figure:
+    """Error rate against one measured field (error analysis): one bar per bin of rows, low
+    values left; the dashed line is the error rate of all rows.
+
+    :param bins: [{"lo", "hi", "error_rate", "n"}] (``errors_analysis.error_rate_by``)
+    :param field: the field's name (``errors_analysis.RISK``), for the axis title (i18n "fig.errors.<field>")
+    :param overall: the error rate over every row, in [0, 1]
+    """
+    whole = all(float(b["lo"]).is_integer() and float(b["hi"]).is_integer() for b in bins)
+    labels = [bin_label(b["lo"], b["hi"], whole) for b in bins]
+    rates = [100 * b["error_rate"] for b in bins]
+    bars = {
+        "type": "bar",
+        "x": list(range(len(bins))),
+        "y": rates,
+        "marker": {"color": [HIGHLIGHT if r > 100 * overall else CHOSEN for r in rates]},
+        "customdata": [[label, b["n"]] for label, b in zip(labels, bins, strict=True)],  # before any <br>
+        "hovertemplate": look.t("fig.errors.hover") + "<extra></extra>",
+    }
+    axis_name = look.t(f"fig.errors.{field}")
+    if max(map(len, labels), default=0) > 6:  # long ranges: one number a line, so the labels never collide
+        labels = [label.replace("…", "…<br>") for label in labels]
+    ticks = {"tickmode": "array", "tickvals": list(range(len(bins))), "ticktext": labels, "tickangle": 0}
+    mean = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100 * overall, "y1": 100 * overall,
+            "line": {"color": "#555", "width": 2, "dash": "dash"}}  # fmt: skip
+    layout = _layout(
+        look.t("fig.errors.title", field=axis_name),
+        height,
+        xaxis={"title": {"text": axis_name}} | ticks,
+        yaxis={"title": {"text": look.t("fig.errors.y")}, "range": [0, 105]},
+        shapes=[mean],
+        look=look,
+        width=width,
+        top=60,
+    )
+    return go.Figure(data=[bars], layout=layout)
+
+
+def state_paths(traj, step: int | None = None, look: Look = PLAIN, width: int = WIDE, height: int = 420) -> go.Figure:
+    """One decode's states as paths in fixed PCA axes (``states.trajectory``): left the encoder
+    states h_1…h_S, right the decoder states s_1…s_T, each a line through its points in order,
+    labelled with the token (x_i or y_t) and coloured by position; s_``step`` (1-based) is
+    ringed in red. The vanilla decoder's c = h_T is a star among the h_i.
+
+    :param traj: a ``states.Trajectory`` (only its first two coordinates are drawn)
+    """
+    data, annotations = [], []
+    panels = (("x", "y", traj.encoder, traj.source_tokens, "h"), ("x2", "y2", traj.decoder, traj.output_tokens, "s"))
+    for (xa, ya, points, tokens, sym), explained in zip(panels, traj.explained, strict=True):
+        xy = np.asarray(points, dtype=float).reshape(len(points), -1)
+        if xy.shape[1] < 2:
+            xy = np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
+        data.append({
+            "type": "scatter", "mode": "lines+markers+text", "xaxis": xa, "yaxis": ya, "showlegend": False,
+            "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(), "text": [display_token(t) for t in tokens],
+            "textposition": "top center", "textfont": {"size": look.size(FONT_SIZE)},
+            "line": {"color": "#bbb", "width": 2},
+            "marker": {"size": look.size(11), "color": list(range(len(tokens))), "colorscale": "Viridis"},
+            "customdata": [f"{sym}<sub>{i}</sub> = {display_token(t)}" for i, t in enumerate(tokens, start=1)],
+            "hovertemplate": "%{customdata}<extra></extra>",
+        })  # fmt: skip
+        if sym == "s" and step is not None and 1 <= step <= len(xy):
+            data.append({
+                "type": "scatter", "mode": "markers", "xaxis": xa, "yaxis": ya, "showlegend": False,
+                "x": [xy[step - 1, 0]], "y": [xy[step - 1, 1]], "hoverinfo": "skip",
+                "marker": {"size": look.size(22), "color": "rgba(0,0,0,0)", "line": {"color": HIGHLIGHT, "width": 3}},
+            })  # fmt: skip
+        if sym == "h" and traj.context is not None:
+            c = list(traj.context) + [0.0] * (2 - len(traj.context))
+            data.append({
+                "type": "scatter", "mode": "markers", "xaxis": xa, "yaxis": ya, "showlegend": False,
+                "x": [c[0]], "y": [c[1]], "hovertemplate": "c = h<sub>T</sub><extra></extra>",
+                "marker": {"symbol": "star", "size": look.size(20), "color": HIGHLIGHT},
+            })  # fmt: skip
+        share = f" ({100 * sum(explained[:2]):.0f} %)" if explained else ""
+        title = (look.t("fig.states.encoder") if sym == "h" else look.t("fig.states.decoder")) + share
+        annotations.append({"text": title, "xref": f"{xa} domain", "yref": f"{ya} domain", "x": 0.5, "y": 1.02,
+                            "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+                            "font": {"size": look.size(FONT_SIZE + 1)}})  # fmt: skip
+    axis = {"zeroline": False, "showticklabels": False, "title": {"text": ""}}
+    layout = _layout(look.t("fig.states.title"), height, xaxis=axis | {"domain": [0, 0.47], "title": {"text": "PC 1"}},
+                     yaxis=axis | {"title": {"text": "PC 2"}}, look=look, width=width, top=90,
+                     xaxis2=axis | {"domain": [0.53, 1], "anchor": "y2", "title": {"text": "PC 1"}},
+                     yaxis2=axis | {"anchor": "x2"}, annotations=annotations)  # fmt: skip
+    return go.Figure(data=data, layout=layout)
+
+
 def training_curves(
     histories: dict[str, TrainingHistory],
     metric: str = "loss",

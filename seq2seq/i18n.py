@@ -25,6 +25,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.compare": ("Compare", "对比"),
     "nav.train": ("Train", "训练"),
     "nav.explain": ("Explain", "解释"),
+    "nav.errors": ("Errors", "错误分析"),
     "sidebar.language": ("Language", "语言"),
     "sidebar.present": ("Presentation mode", "演示模式"),
     "sidebar.present_help": (
@@ -524,6 +525,85 @@ STRINGS: dict[str, tuple[str, str]] = {
         "灰色带是训练时见过的长度范围。对应 Bahdanau 等（2015）图 2，这里用的是玩具任务。",
     ),
     "compare.learned": ("How they learned", "它们是怎样学会的"),
+    # --- Errors: where the model fails, and whether its attention says so in advance ---------
+    "errors.title": ("Where the model fails", "模型错在哪里"),
+    "errors.caption": (
+        "Decode many inputs at once and ask: which inputs fail, and does the attention tell us in advance? "
+        "One row per input; ↗ opens it on the Translate page.",
+        "一次解码许多输入，然后问：哪些输入会出错？注意力能否预先告诉我们？每行一个输入；↗ 在“逐步解码”页打开它。",
+    ),
+    "errors.inputs": ("Inputs", "输入"),
+    "errors.inputs.heldout": ("held-out, as in training", "留出集（与训练同分布）"),
+    "errors.inputs.longer": ("every length, up to 2× the training's", "各种长度，直到训练长度的 2 倍"),
+    "errors.inputs.pairs": ("an uploaded pairs file", "上传的句对文件"),
+    "errors.n": ("How many", "数量"),
+    "errors.upload": ("Pairs file (TSV/CSV: source, target)", "句对文件（TSV/CSV：源序列、目标序列）"),
+    "errors.upload_needed": ("Upload a pairs file to analyse the model on.", "请上传一个句对文件来分析该模型。"),
+    "errors.decoding": ("Decoding {n} inputs…", "正在解码 {n} 个输入…"),
+    "errors.summary": (
+        "**{wrong}** of **{n}** outputs are wrong: error rate **{rate:.1%}**.",
+        "**{n}** 个输出中有 **{wrong}** 个错误：错误率 **{rate:.1%}**。",
+    ),
+    "errors.none_wrong": (
+        "The model gets every one of these inputs right, so there is nothing to predict. "
+        "Try inputs of every length, up to twice the training's.",
+        "模型对这些输入全部答对，没有可预测的错误。试试“各种长度”的输入（直到训练长度的 2 倍）。",
+    ),
+    "errors.vanilla": (
+        "A vanilla decoder has no attention: only log p(y | x) and the length can flag an error.",
+        "无注意力的解码器没有 α：只有 log p(y | x) 和长度能提示错误。",
+    ),
+    "errors.predict": ("Does it tell in advance?", "能否预先知道？"),
+    "errors.predict_caption": (
+        "AUC: the chance that a wrong output looks riskier than a right one (higher entropy, deficit, AER or "
+        "length; lower log p). 0.5 = no better than a coin, 1 = every wrong output ranked above every right one. "
+        "Quarters are cut by value, so ties can make a quarter larger.",
+        "AUC：一个错误输出看起来比一个正确输出更“可疑”的概率（熵、覆盖不足、AER 或长度更高；log p 更低）。"
+        "0.5 = 与抛硬币无异，1 = 每个错误输出都排在每个正确输出之前。四分位按数值切分，数值相同时某一组会更大。",
+    ),
+    "errors.predict.field": ("measured", "度量"),
+    "errors.predict.auc": ("AUC", "AUC 值"),
+    "errors.predict.top": ("error rate, riskiest ¼", "最可疑 ¼ 的错误率"),
+    "errors.predict.bottom": ("error rate, safest ¼", "最稳妥 ¼ 的错误率"),
+    "errors.table": ("Every input", "所有输入"),
+    "errors.show": ("Show", "显示"),
+    "errors.show.all": ("all", "全部"),
+    "errors.show.wrong": ("wrong", "错误"),
+    "errors.show.right": ("right", "正确"),
+    "errors.sort": ("Sort by (most suspicious first)", "排序（最可疑的在前）"),
+    "errors.shown": (
+        "{shown} of {n} rows. A click on a column header sorts by it.",
+        "显示 {n} 行中的 {shown} 行。点击列标题可按该列排序。",
+    ),
+    "errors.col.open": ("Translate", "逐步解码"),
+    "errors.col.open_text": ("↗ open", "↗ 打开"),
+    "errors.col.source": ("input x", "输入 x"),
+    "errors.col.target": ("right answer", "正确答案"),
+    "errors.col.output": ("output y", "输出 y"),
+    "errors.col.correct": ("right?", "正确？"),
+    "errors.col.log_prob": ("log p(y | x)", "log p(y | x)"),
+    "errors.col.entropy": ("entropy", "熵"),
+    "errors.col.coverage_deficit": ("coverage deficit", "覆盖不足"),
+    "errors.col.aer": ("AER", "对齐错误率"),
+    "errors.col.length": ("length", "长度"),
+    "errors.help.log_prob": (
+        "log-probability of the model's own output: Σ_t log p(y_t | y_<t, x)",
+        "模型自身输出的对数概率：Σ_t log p(y_t | y_<t, x)",
+    ),
+    "errors.help.entropy": (
+        "mean entropy of α_t over the steps (nats): 0 = one source token per step, log S = spread evenly",
+        "各步 α_t 的平均熵（奈特）：0 = 每步只看一个源词元，log S = 均匀分散",
+    ),
+    "errors.help.coverage_deficit": (
+        "source tokens whose total attention Σ_t α_t,i is below 0.5: tokens the decoder hardly looked at",
+        "总注意力 Σ_t α_t,i 低于 0.5 的源词元个数：解码器几乎没看过的词元",
+    ),
+    "errors.help.aer": (
+        "alignment error rate of the argmax-α links against the task's gold alignment (empty without one)",
+        "argmax-α 对齐与任务标准对齐之间的对齐错误率（没有标准对齐时为空）",
+    ),
+    "errors.help.length": ("source length in the model's tokens", "源序列长度（按模型的词元计）"),
+    "errors.plots": ("Error rate against each measure", "错误率与各项度量"),
     # --- Train --------------------------------------------------------------------------------
     "train.settings": ("Task and settings", "任务与设置"),
     "train.title": ("Train", "训练"),
@@ -804,6 +884,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "length %{{x}}: %{{y:.1f}} % of %{{customdata}} inputs",
         "长度 %{{x}}：%{{customdata}} 个输入中 %{{y:.1f}} %",
     ),
+    "fig.states.title": (
+        "The states as paths (PCA axes fitted on many held-out inputs)",
+        "状态的轨迹（在许多留出输入上拟合的 PCA 坐标轴）",
+    ),
+    "fig.states.encoder": ("encoder states h<sub>i</sub>", "编码器状态 h<sub>i</sub>"),
+    "fig.states.decoder": ("decoder states s<sub>t</sub>", "解码器状态 s<sub>t</sub>"),
+    "fig.errors.title": ("Error rate by {field}", "按{field}分组的错误率"),
+    "fig.errors.y": ("wrong (%)", "错误（%）"),
+    "fig.errors.hover": (
+        "%{{customdata[0]}}: %{{y:.1f}} % wrong of %{{customdata[1]}}",
+        "%{{customdata[0]}}：%{{customdata[1]}} 个中 %{{y:.1f}} % 错误",
+    ),
+    "fig.errors.log_prob": ("log p(y | x)", "log p(y | x)"),
+    "fig.errors.entropy": ("attention entropy (nats)", "注意力熵（奈特）"),
+    "fig.errors.coverage_deficit": ("coverage deficit (tokens)", "覆盖不足（词元数）"),
+    "fig.errors.aer": ("AER", "对齐错误率"),
+    "fig.errors.length": ("source length (tokens)", "源序列长度（词元）"),
     "fig.loss.title": ("Training loss", "训练损失"),
     "fig.loss.y": ("cross-entropy", "交叉熵"),
     "fig.accuracy.title": ("Held-out exact match", "留出集完全匹配率"),

@@ -83,6 +83,17 @@ def attention_entropy(alphas: Sequence) -> float:
     return total / rows if rows else 0.0
 
 
+def coverage_deficit(alpha, n_source: int | None = None, threshold: float = 0.5) -> int:
+    """How many source tokens the decoder hardly looked at: columns i of α (T, S) whose total
+    attention Σ_t α_{t,i} is below ``threshold``. Only the first ``n_source`` columns count
+    (default: all); pass S - 1 to leave </s> out."""
+    a = np.asarray(alpha, dtype=float)
+    if a.size == 0:
+        return 0 if n_source is None else int(n_source)
+    totals = a.sum(axis=0)[: a.shape[1] if n_source is None else n_source]  # (S,) Σ_t α_{t,i}
+    return int((totals < threshold).sum())
+
+
 def alignment_links(alpha, n_target: int, n_source: int) -> set[tuple[int, int]]:
     """The argmax-α alignment: output unit t links to source unit argmax_i α_{t,i}, unless the
     argmax is </s> (column ``n_source``), which links it to nothing."""

@@ -39,23 +39,44 @@ def check_sources(sources: Sequence[str], model: Seq2Seq, tokenizer: Tokenizer) 
 class GreedyResult:
     ids: list[list[int]]  # per input, the output ids up to and including </s> (if reached)
     finished: list[bool]
+    # with ``record``: per input, log p(y_t | y_<t, x) of each token in ``ids`` ...
+    log_probs: list[list[float]] | None = None
+    # ... and α_t over that input's source tokens (</s> included), one row per token in ``ids``
+    # (None for a vanilla decoder): (T, S) per input
+    alphas: list[list[list[float]]] | None = None
+    # with ``states``: s_t after every step, (B, T, D) as a tensor (rows past an input's end are
+    # padding); for indexes over thousands of decodes, where lists would cost more than the decode
+    states: torch.Tensor | None = None
 
 
 @torch.no_grad()
-def greedy(model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str]) -> GreedyResult:
-    """Greedy decoding of a batch: y_t = argmax p(y | y_<t, x), until </s> or the length limit."""
+def greedy(
+    model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str], record: bool = False, states: bool = False
+) -> GreedyResult:
+    """Greedy decoding of a batch: y_t = argmax p(y | y_<t, x), until </s> or the length limit.
+
+    ``record`` also keeps, per input, the log-probability of every chosen token and the α
+    row of every step (attention decoders), in the same single pass; ``states`` keeps s_t.
+    """
     check_sources(sources, model, tokenizer)
     batch = source_batch(sources, tokenizer).to(model.device)  # src (B, S), src_len (B,)
     n = len(sources)
     limits = [max_output_len(int(length), model) for length in batch.src_len]  # per input, as in ``trace``
+    lps, alphas, s_all = [], [], []  # with ``record``: T entries of (B,) and (B, S); ``states``: (B, D)
     with eval_mode(model):
         enc, state = model.encode(batch.src, batch.src_len)  # enc.h (B, S, D); state (L, B, D)
         y = torch.full((n,), BOS, dtype=torch.long, device=model.device)  # (B,) y_0 = <s>
         done = torch.zeros(n, dtype=torch.bool, device=model.device)  # (B,)
         out = []
         for _ in range(max(limits)):
-            step = model.decode_step(y, state, enc)  # logits (B, V)
+            step = model.decode_step(y, state, enc)  # logits (B, V); alpha (B, S) | None
             y, state = step.logits.argmax(-1), step.state  # y (B,)
+            if record:
+                lps.append(torch.log_softmax(step.logits, -1).gather(1, y[:, None])[:, 0])  # (B,)
+                if step.alpha is not None:
+                    alphas.append(step.alpha)
+            if states:
+                s_all.append(step.s)
             out.append(y)
             done |= y == EOS
             if bool(done.all()):
@@ -65,7 +86,18 @@ def greedy(model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str]) -> Gree
         row = row[:limit]
         finished.append(EOS in row)
         result.append(row[: row.index(EOS) + 1] if EOS in row else row)
-    return GreedyResult(result, finished)
+    s_tensor = torch.stack(s_all, 1) if states else None  # (B, T, D)
+    if not record:
+        return GreedyResult(result, finished, states=s_tensor)
+    lp_rows = torch.stack(lps, 1).tolist()  # (B, T)
+    log_probs = [lp[: len(ids)] for lp, ids in zip(lp_rows, result, strict=True)]
+    alpha_rows = None
+    if alphas:
+        a = torch.stack(alphas, 1)  # (B, T, S)
+        alpha_rows = [
+            a[b, : len(ids), : int(batch.src_len[b])].tolist() for b, ids in enumerate(result)
+        ]  # (T_b, S_b) per input
+    return GreedyResult(result, finished, log_probs, alpha_rows, s_tensor)
 
 
 def translate(model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str]) -> list[str]:

@@ -219,3 +219,44 @@ def test_translate_with_beam_adds_nbest_and_the_tree():
 @pytest.mark.parametrize("args", [["--beam", "0"], ["--beam", "1000"], ["--beam", "3", "--alpha", "-1"]])
 def test_bad_beam_settings_are_one_line(args):
     assert_one_line_error(cli("translate", ATTENTION, "abc", *args))
+
+
+ERROR_FIELDS = ["source", "target", "output", "correct", "log_prob", "entropy", "coverage_deficit", "aer", "length"]
+
+
+def test_eval_errors_writes_one_json_line_per_example(tmp_path):
+    out = tmp_path / "deep" / "errors.jsonl"  # a missing folder is made
+    proc = cli("eval", ATTENTION, "--n", "40", "--errors", str(out))
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 40 and all(list(row) == ERROR_FIELDS for row in rows)
+    assert summary["errors_file"] == str(out) and summary["errors"] == sum(not r["correct"] for r in rows)
+    assert sum(r["correct"] for r in rows) / 40 == summary["exact_match"]
+    row = rows[0]
+    assert row["target"] == row["source"][::-1] and row["length"] == len(row["source"])
+    assert row["log_prob"] <= 0 and row["entropy"] >= 0 and row["coverage_deficit"] >= 0 and 0 <= row["aer"] <= 1
+
+
+def test_eval_errors_of_a_vanilla_model_and_of_given_pairs(tmp_path):
+    out = tmp_path / "vanilla.jsonl"
+    assert cli("eval", VANILLA, "--n", "10", "--errors", str(out)).returncode == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(r["entropy"] is None and r["coverage_deficit"] is None and r["aer"] is None for r in rows)
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("abc\tcba\nhello\tworld\nxyz\tzyx\n")
+    assert cli("eval", ATTENTION, "--pairs", str(pairs), "--errors", str(out)).returncode == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["source"] for r in rows] == ["abc", "hello", "xyz"] and all(r["entropy"] is not None for r in rows)
+    # gold alignments come from the model's task, for pairs whose target is that task's answer
+    assert [r["aer"] is None for r in rows] == [False, True, False] and not rows[1]["correct"]
+
+
+def test_eval_errors_to_a_bad_path_is_one_readable_line(tmp_path):
+    a_file = tmp_path / "taken.jsonl"
+    a_file.write_text("keep me\n")
+    for bad in (tmp_path, a_file / "below.jsonl"):
+        proc = cli("eval", ATTENTION, "--n", "5", "--errors", str(bad))
+        assert_one_line_error(proc)
+        assert str(bad) in proc.stderr
+    assert a_file.read_text() == "keep me\n"

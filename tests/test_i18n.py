@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seq2seq import i18n
+from seq2seq import errors_analysis, i18n
 from seq2seq.attention import SCORES
 from seq2seq.attribution import METHODS
 
@@ -19,12 +19,18 @@ DYNAMIC = {
     "beam.status.": ("root", "kept", "pruned", "finished", "winner"),
     "train.state.": ("done", "stopped", "failed", "running", "queued"),
     "task.": ("copy", "reverse", "sort", "copy.verb", "reverse.verb", "sort.verb"),
-    "nav.": ("home", "lecture", "translate", "beam", "compare", "train", "explain"),
+    "nav.": ("home", "lecture", "translate", "beam", "compare", "train", "explain", "errors"),
     "home.story": ("1", "2", "3", "4"),
     "score.": SCORES,
     "decoder.": ("attention", "vanilla"),
     "compare.": ("left", "right"),
     "explain.method.": METHODS,
+    # the error analysis's measured fields (errors_analysis.RISK), inputs and filters
+    "errors.col.": ("source", "target", "output", "correct", *errors_analysis.RISK),
+    "errors.help.": tuple(errors_analysis.RISK),
+    "fig.errors.": tuple(errors_analysis.RISK),
+    "errors.inputs.": ("heldout", "longer", "pairs"),
+    "errors.show.": ("all", "wrong", "right"),
 }
 
 
