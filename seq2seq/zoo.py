@@ -38,6 +38,7 @@ class Recipe:
 
 ATTENTION = {"decoder": "attention", "score": "additive"}
 VANILLA = {"decoder": "vanilla"}
+LUONG = {"decoder": "attention", "score": "general", "placement": "luong"}
 
 
 def pair(name: str, task: dict, steps: int) -> list[Recipe]:
@@ -57,11 +58,10 @@ RECIPES = [
     *[Recipe(f"reverse-attention-{score}", REVERSE, {"decoder": "attention", "score": score}, 700)
       for score in ("dot", "general", "scaled-dot")],
     # the attention variants of the lecture after the notes, on the same task and budget
-    Recipe("reverse-luong", REVERSE, {"decoder": "attention", "score": "general", "placement": "luong"}, 700),
-    Recipe("reverse-local", REVERSE, {"decoder": "attention", "score": "general", "placement": "luong", "window": 4}, 700),
-    Recipe("reverse-entmax", REVERSE, {"decoder": "attention", "score": "additive", "attention_norm": "entmax15"}, 700),
-    Recipe("reverse-coverage", REVERSE, {"decoder": "attention", "score": "additive", "coverage": True}, 700,
-           train={"coverage_loss": 1.0}),
+    Recipe("reverse-luong", REVERSE, LUONG, 700),
+    Recipe("reverse-local", REVERSE, LUONG | {"window": 4}, 700),
+    Recipe("reverse-entmax", REVERSE, ATTENTION | {"attention_norm": "entmax15"}, 700),
+    Recipe("reverse-coverage", REVERSE, ATTENTION | {"coverage": True}, 700, train={"coverage_loss": 1.0}),
 ]  # fmt: skip
 
 
