@@ -376,18 +376,24 @@ class Seq2Seq(nn.Module):
         return step
 
     def forward(
-        self, batch: Batch, teacher_forcing: float = 1.0, generator: torch.Generator | None = None
+        self,
+        batch: Batch,
+        teacher_forcing: float = 1.0,
+        generator: torch.Generator | None = None,
+        one_call: bool = True,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Training pass over a batch.
 
         With probability ``teacher_forcing`` (per step and sequence) the decoder is fed the
-        true y_{t-1}; otherwise its own previous argmax, as at inference time.
+        true y_{t-1}; otherwise its own previous argmax, as at inference time. Fully teacher
+        forced, a Luong decoder without input feeding or coverage runs every step in one call
+        (``Decoder.teacher_forced``) unless ``one_call`` is False (benchmarks and tests compare).
 
         :return: logits (B, T, V) and α (B, T, S) (None for the vanilla decoder)
         """
         enc, state = self.encode(batch.src, batch.src_len)  # enc.h (B, S, D); state (L, B, D)
         tgt_in = batch.tgt_in  # (B, T): <s> y_1 .. y_m <pad> ..
-        if teacher_forcing >= 1.0 and self.decoder.one_call:
+        if one_call and teacher_forcing >= 1.0 and self.decoder.one_call:
             return self.decoder.teacher_forced(tgt_in, state, enc)  # the fast path: no loop over t
         y_prev = tgt_in[:, 0]  # (B,) y_0 = <s>
         s_all, ctx_all, alphas = [], [], []  # T entries of (B, D), (B, D), (B, S)
