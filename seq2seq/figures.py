@@ -282,21 +282,30 @@ def alignment_heatmap(
     look: Look = PLAIN,
     marks: list[str] | None = None,
     width: int = HALF,
+    nonzero: list[int] | None = None,
+    positions: list[float] | None = None,
+    window: int = 0,
 ) -> go.Figure:
     """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
+
+    A weight that is exactly 0 (sparsemax, entmax, outside a local window) is an empty cell,
+    not a faint one.
 
     :param step: 1-based step whose row is outlined, or None
     :param gold: (t, i) cells of the gold alignment (0-based), outlined with dots
     :param title: the figure's title (default: what the axes are)
     :param marks: per row, "forced" / "after" / "" (``DecodeTrace.forcing``): what-if rows in purple
     :param width: px the page draws the figure at (titles wrap, labels thin to fit)
+    :param nonzero: per row, the number of non-zero weights, written right of the row
+    :param positions: per row, p_t of a local-p model (0-based source position): a marker, and
+        with ``window`` D the window [p_t - D, p_t + D] outlined
     """
     alpha = np.asarray(alpha, dtype=float)
     src, out = source_tokens, target_tokens
     hover = [[(display_token(y), t + 1, display_token(x), i + 1) for i, x in enumerate(src)] for t, y in enumerate(out)]
     heat = {
         "type": "heatmap",
-        "z": alpha,
+        "z": np.where(alpha == 0, np.nan, alpha),  # exact zeros: no cell at all
         "x": list(range(len(src))),
         "y": list(range(len(out))),
         "zmin": 0.0,
@@ -317,6 +326,30 @@ def alignment_heatmap(
     ]
     if step is not None and 1 <= step <= len(out):
         shapes.append(_outline(-0.5, len(src) - 0.5, step - 1.5, step - 0.5, HIGHLIGHT))
+    data = [heat]
+    annotations = []
+    if positions is not None:
+        rows = [(t, p) for t, p in enumerate(positions[: len(out)]) if p is not None]
+        for t, p in rows:  # the window [p_t - D, p_t + D], clipped to the source
+            left, right = max(p - window, -0.5), min(p + window, len(src) - 0.5)
+            shapes.append(_outline(left, right, t - 0.5, t + 0.5, GOLD, 1, "dash"))
+        data.append({
+            "type": "scatter", "x": [p for _, p in rows], "y": [t for t, _ in rows], "mode": "lines+markers",
+            "name": "p<sub>t</sub>", "line": {"color": HIGHLIGHT, "width": 2},
+            "marker": {"symbol": "diamond", "size": 9},
+            "hovertemplate": "p<sub>t</sub> = %{x:.2f}<extra></extra>", "showlegend": False,
+        })  # fmt: skip
+    if nonzero is not None:
+        annotations = [
+            {"x": 1.0, "xref": "paper", "xanchor": "left", "xshift": 4, "y": t, "yref": "y", "text": f"{n}",
+             "showarrow": False, "font": {"size": look.size(FONT_SIZE) - 2, "color": "#555"}}
+            for t, n in enumerate(nonzero[: len(out)])
+        ]  # fmt: skip
+        annotations.append(
+            {"x": 1.0, "xref": "paper", "xanchor": "left", "xshift": 4, "y": 1.0, "yref": "paper", "yanchor": "bottom",
+             "text": look.t("fig.heatmap.nonzero"), "showarrow": False, "font": {"size": look.size(FONT_SIZE) - 2}}
+        )  # fmt: skip
+        heat["colorbar"] = heat["colorbar"] | {"x": 1.08}
     height = int(np.clip(150 + 34 * len(out), 320, 1500))
     row_labels = max((text_width(display_token(y), look.size(FONT_SIZE)) for y in out), default=0)
     layout = _layout(
@@ -332,7 +365,9 @@ def alignment_heatmap(
         width=width,
         top=100,  # room for the title above the top axis
     )  # fmt: skip
-    return go.Figure(data=[heat], layout=layout)
+    if annotations:
+        layout["annotations"] = annotations
+    return go.Figure(data=data, layout=layout)
 
 
 def attention_heatmap(
@@ -346,9 +381,39 @@ def attention_heatmap(
     alpha = trace.attention_matrix()
     if alpha is None:
         raise ValueError("a vanilla decoder has no attention to draw")
+    sparse = bool((alpha == 0).any())  # sparsemax / entmax / local windows: count what is left per row
     return alignment_heatmap(
-        alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look, marks=trace.forcing(), width=width
-    )
+        alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look, marks=trace.forcing(), width=width,
+        nonzero=trace.nonzero() if sparse else None, positions=trace.positions(), window=trace.window,
+    )  # fmt: skip
+
+
+def coverage_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
+    """Coverage at one (1-based) step: cov_{t,i} = Σ_{t' <= t} α_{t',i}, how much each source
+    token has been attended so far (Tu et al. 2016). A bar above 1 has been read more than
+    once (a repeat), a bar still near 0 late in the output has been skipped."""
+    cov = trace.coverage()
+    if cov is None:
+        raise ValueError("a vanilla decoder has no attention to draw")
+    src, row = trace.source_tokens, cov[step - 1]
+    colour = [HIGHLIGHT if c > 1.2 else (GOLD if c < 0.2 else CHOSEN) for c in row]
+    bars = {
+        "type": "bar", "x": list(range(len(src))), "y": row.tolist(), "marker": {"color": colour},
+        "customdata": [[display_token(x), i + 1] for i, x in enumerate(src)],
+        "hovertemplate": f"cov<sub>{step},%{{customdata[1]}}</sub> = %{{y:.2f}}"
+        "<br>x<sub>%{customdata[1]}</sub> = %{customdata[0]}<extra></extra>",
+    }  # fmt: skip
+    layout = _layout(
+        look.t("fig.coverage.title", t=step),
+        320,
+        xaxis=_token_axis(src, look.t("fig.source_xi"), room=width - 100, look=look),
+        yaxis={"title": {"text": "cov"}, "range": [0, max(1.5, float(row.max()) * 1.1)]},
+        shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 1, "y1": 1,
+                 "line": {"color": "#888", "dash": "dot", "width": 1}}],
+        look=look,
+        width=width,
+    )  # fmt: skip
+    return go.Figure(data=[bars], layout=layout)
 
 
 def alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
@@ -599,9 +664,25 @@ def attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int
             "showlegend": False,
         })  # fmt: skip
 
+    position = trace.steps[step - 1].position
+    if position is not None and trace.window:  # local-p: the window [p_t - D, p_t + D] on the source row
+        at = lambda p: float(np.interp(p, range(len(src)), xs_src))  # noqa: E731  (source position -> px)
+        lo_x, hi_x = at(max(position - trace.window, 0)), at(min(position + trace.window, len(src) - 1))
+        data.append({
+            "type": "scatter", "x": [lo_x, hi_x, hi_x, lo_x, lo_x], "y": [0.9, 0.9, 1.1, 1.1, 0.9], "mode": "lines",
+            "fill": "toself", "fillcolor": "rgba(255,127,14,0.15)", "line": {"color": GOLD, "dash": "dash", "width": 1},
+            "hoverinfo": "text", "hovertext": f"[p<sub>t</sub> − {trace.window}, p<sub>t</sub> + {trace.window}]",
+            "showlegend": False,
+        })  # fmt: skip
+        data.append({
+            "type": "scatter", "x": [at(position)], "y": [1.0], "mode": "markers", "showlegend": False,
+            "marker": {"symbol": "diamond", "size": 13, "color": HIGHLIGHT}, "hoverinfo": "text",
+            "hovertext": f"p<sub>{step}</sub> = {position:.2f}",
+        })  # fmt: skip
     if alpha is not None:
         for i, a in enumerate(alpha):
-            line(xs_src[i], 1, target, 0, a, f"α<sub>{step},{i + 1}</sub> = {a:.3f} ({display_token(src[i])})")
+            if a > 0:  # an exact zero (sparsemax, entmax, outside a window) draws no line at all
+                line(xs_src[i], 1, target, 0, a, f"α<sub>{step},{i + 1}</sub> = {a:.3f} ({display_token(src[i])})")
     else:
         c_x = room / 2
         for i in range(len(src)):

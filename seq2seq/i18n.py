@@ -610,6 +610,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Attention α<sub>t,i</sub> — columns: source x<sub>i</sub>, rows: output y<sub>t</sub>",
         "注意力 α<sub>t,i</sub> — 列：源 x<sub>i</sub>，行：输出 y<sub>t</sub>",
     ),
+    "fig.heatmap.nonzero": ("α > 0", "α > 0 个数"),
+    "fig.coverage.title": (
+        "Coverage after step {t}: Σ α<sub>t′,i</sub> over t′ ≤ {t}",
+        "第 {t} 步后的覆盖度：t′ ≤ {t} 的 Σ α<sub>t′,i</sub>",
+    ),
     "fig.output_yt": ("output y<sub>t</sub>", "输出 y<sub>t</sub>"),
     "fig.source_xi": ("source x<sub>i</sub>", "源 x<sub>i</sub>"),
     "fig.target_yt": ("target y<sub>t</sub>", "目标 y<sub>t</sub>"),
