@@ -986,6 +986,38 @@ def length_curve(
     return go.Figure(data=data, layout=layout)
 
 
+def alignment_curves(
+    histories: dict[str, TrainingHistory], look: Look = PLAIN, width: int = HALF, decoders: dict[str, str] | None = None
+) -> go.Figure:
+    """How alignment forms: at every validation, the probes' mean attention entropy (left axis,
+    solid) and, where the task has gold alignments, their AER (right axis, dotted), one colour
+    per model, on the same step axis as the loss curve. Models without those rows draw nothing."""
+    data = []
+    for (name, history), colour in zip(histories.items(), _colours(histories, decoders), strict=True):
+        rows = [v for v in history.valid if "attention_entropy" in v]
+        label = html.escape(name)
+        data.append({"type": "scatter", "mode": "lines+markers", "name": f"{label}: H(α)",
+                     "x": [v["step"] for v in rows], "y": [v["attention_entropy"] for v in rows],
+                     "line": {"color": colour, "width": 3}, "marker": {"size": 5}})  # fmt: skip
+        aer = [v for v in rows if "aer" in v]
+        if aer:
+            data.append({"type": "scatter", "mode": "lines+markers", "name": f"{label}: AER", "yaxis": "y2",
+                         "x": [v["step"] for v in aer], "y": [v["aer"] for v in aer],
+                         "line": {"color": colour, "width": 2, "dash": "dot"}, "marker": {"size": 5}})  # fmt: skip
+    layout = _layout(
+        look.t("fig.alignment.title"),
+        300,
+        look=look,
+        width=width,
+        xaxis={"title": {"text": look.t("fig.step_axis")}},
+        yaxis={"title": {"text": look.t("fig.alignment.entropy")}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.35},
+    )
+    layout["yaxis2"] = {"title": {"text": look.t("fig.alignment.aer")}, "overlaying": "y", "side": "right",
+                        "range": [0, 1.02], "showgrid": False}  # fmt: skip
+    return go.Figure(data=data, layout=layout)
+
+
 def training_curves(
     histories: dict[str, TrainingHistory],
     metric: str = "loss",
