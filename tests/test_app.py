@@ -430,6 +430,19 @@ def test_lecture_switching_the_score_function():
     assert picker.value == "dot" and "点积" in picker.options
 
 
+def test_lecture_picks_an_attention_variant_with_its_equation():
+    at = open_page("pages/lecture.py", model="reverse-attention", src="encoder", att="luong+general")
+    picker = at.selectbox(key="att_score")
+    assert picker.value == "luong+general" and "Luong, general" in picker.options
+    shown = latex(at)
+    assert any(r"e_{t,i} = s_t^{\top} W h_i" in s for s in shown)  # Luong attends from s_t, after the step
+    assert any(r"\alpha_{t,i} = \frac{\exp(e_{t,i})}" in s for s in shown)
+    at = open_page("pages/lecture.py", model="reverse-luong", src="encoder", lang="zh")
+    assert any(r"\tilde h_t = \tanh(W_c" in s for s in latex(at))  # §2: Luong's decoder, from the config
+    picker = at.selectbox(key="att_score")
+    assert picker.value == "luong+general" and "Luong 式, 一般（双线性）" in picker.options
+
+
 def test_chinese_everywhere_from_the_link():
     for page in ("pages/home.py", "pages/lecture.py", "pages/translate.py", "pages/beam.py", "pages/compare.py",
                  "pages/train.py"):  # fmt: skip

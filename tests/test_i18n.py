@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from seq2seq import i18n
-from seq2seq.attention import SCORES
+from seq2seq.attention import NORMS, SCORES
+from seq2seq.model import PLACEMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -23,6 +24,9 @@ DYNAMIC = {
     "score.": SCORES,
     "decoder.": ("attention", "vanilla"),
     "compare.": ("left", "right"),
+    "train.placement.": PLACEMENTS,
+    "train.norm.": NORMS,
+    "variant.": ("luong", "luong-feed", "sparsemax", "entmax15", "coverage"),  # cfg.variant's parts (lang.variant_name)
 }
 
 
