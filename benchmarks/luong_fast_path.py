@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -68,8 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per row, over all rounds")
     parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (the median is reported)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -78,17 +80,25 @@ def main() -> None:
     examples = generate(task, 4000, 0)
     tokenizer = make_tokenizer(task, examples, TokenizerConfig())
     data = [b.to(device) for b in batches(examples, tokenizer, args.batch_size, random.Random(0))]
-    rows = []
-    for label, options, one_call in [
+    setups = [
         ("bahdanau additive, step by step", {"score": "additive"}, False),
         ("luong general, step by step", {"score": "general", "placement": "luong"}, False),
         ("luong general, one call", {"score": "general", "placement": "luong"}, True),
-    ]:
+    ]
+    built = []
+    for _label, options, _one_call in setups:
         torch.manual_seed(0)
         cfg = ModelConfig(vocab_size=tokenizer.vocab_size, decoder="attention", **(ENCODER | options))
-        model = Seq2Seq(cfg).to(device)
-        tps, n = throughput(model, data, device, one_call, args.seconds)
-        rows.append({"model": label, "tokens_per_s": round(tps), "steps": n})
+        built.append(Seq2Seq(cfg).to(device))
+    # interleaved rounds, so that a busy neighbour slows every row alike; the median per row
+    runs: list[list[tuple[float, int]]] = [[] for _ in setups]
+    for _ in range(args.rounds):
+        for k, ((_label, _options, one_call), model) in enumerate(zip(setups, built, strict=True)):
+            runs[k].append(throughput(model, data, device, one_call, args.seconds / args.rounds))
+    rows = [
+        {"model": label, "tokens_per_s": round(statistics.median(r[0] for r in run)), "steps": sum(r[1] for r in run)}
+        for (label, _o, _c), run in zip(setups, runs, strict=True)
+    ]
     base = rows[1]["tokens_per_s"]
     print(f"device {device}, threads {torch.get_num_threads()}, batch {args.batch_size}, zoo encoder {ENCODER}")
     for r in rows:
