@@ -285,11 +285,12 @@ def alignment_heatmap(
     nonzero: list[int] | None = None,
     positions: list[float] | None = None,
     window: int = 0,
+    sparse: bool = False,
 ) -> go.Figure:
     """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
 
-    A weight that is exactly 0 (sparsemax, entmax, outside a local window) is an empty cell,
-    not a faint one.
+    With ``sparse`` (sparsemax, entmax, a local window) a weight that is exactly 0 is an empty
+    cell, not a faint one.
 
     :param step: 1-based step whose row is outlined, or None
     :param gold: (t, i) cells of the gold alignment (0-based), outlined with dots
@@ -305,7 +306,7 @@ def alignment_heatmap(
     hover = [[(display_token(y), t + 1, display_token(x), i + 1) for i, x in enumerate(src)] for t, y in enumerate(out)]
     heat = {
         "type": "heatmap",
-        "z": np.where(alpha == 0, np.nan, alpha),  # exact zeros: no cell at all
+        "z": np.where(alpha == 0, np.nan, alpha) if sparse else alpha,  # exact zeros: no cell at all
         "x": list(range(len(src))),
         "y": list(range(len(out))),
         "zmin": 0.0,
@@ -332,7 +333,7 @@ def alignment_heatmap(
         rows = [(t, p) for t, p in enumerate(positions[: len(out)]) if p is not None]
         for t, p in rows:  # the window [p_t - D, p_t + D], clipped to the source
             left, right = max(p - window, -0.5), min(p + window, len(src) - 0.5)
-            shapes.append(_outline(left, right, t - 0.5, t + 0.5, GOLD, 1, "dash"))
+            shapes.append(_outline(left, right, t - 0.4, t + 0.4, GOLD, 2, "dash"))
         data.append({
             "type": "scatter", "x": [p for _, p in rows], "y": [t for t, _ in rows], "mode": "lines+markers",
             "name": "p<sub>t</sub>", "line": {"color": HIGHLIGHT, "width": 2},
@@ -381,10 +382,11 @@ def attention_heatmap(
     alpha = trace.attention_matrix()
     if alpha is None:
         raise ValueError("a vanilla decoder has no attention to draw")
-    sparse = bool((alpha == 0).any())  # sparsemax / entmax / local windows: count what is left per row
+    # sparsemax / entmax / local windows (the config says so, not a softmax's underflow): count what is left
     return alignment_heatmap(
         alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look, marks=trace.forcing(), width=width,
-        nonzero=trace.nonzero() if sparse else None, positions=trace.positions(), window=trace.window,
+        nonzero=trace.nonzero() if trace.sparse else None, positions=trace.positions(), window=trace.window,
+        sparse=trace.sparse,
     )  # fmt: skip
 
 

@@ -57,6 +57,7 @@ class DecodeTrace:
     encoder_states: list[list[float]] = field(default_factory=list)  # h_i, one row per source token: (S, D)
     fixed_context: list[float] = field(default_factory=list)  # c = h_T, the vanilla decoder's only context
     window: int = 0  # D of a local-p model (each step attends to [p_t - D, p_t + D]); 0 = global
+    attention_norm: str = "softmax"  # cfg.attention_norm: sparsemax / entmax15 give exact zeros by design
 
     @property
     def has_attention(self) -> bool:
@@ -67,6 +68,12 @@ class DecodeTrace:
         if not self.has_attention:
             return None
         return np.array([step.alpha for step in self.steps], dtype=float).reshape(len(self.steps), -1)
+
+    @property
+    def sparse(self) -> bool:
+        """Exact zeros are part of this model's attention (sparse norm or local window), not a
+        float underflow of a very peaked softmax."""
+        return self.has_attention and (self.attention_norm != "softmax" or self.window > 0)
 
     def nonzero(self) -> list[int] | None:
         """Per step, how many source tokens get a weight α_{t,i} > 0 (sparsemax, entmax and

@@ -136,6 +136,7 @@ def trace(
         encoder_states=enc.h[0, : int(batch.src_len[0])].tolist(),
         fixed_context=enc.c[0].tolist(),
         window=model.cfg.window if model.cfg.decoder == "attention" else 0,
+        attention_norm=model.cfg.attention_norm,
     )
 
 

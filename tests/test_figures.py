@@ -331,7 +331,7 @@ def sparse_trace() -> DecodeTrace:
         row[t % n], row[(t + 1) % n] = 0.75, 0.25
         step.alpha = row.tolist()
         step.position = float(t % n)
-    trace.window = 2
+    trace.window, trace.attention_norm = 2, "sparsemax"
     return trace
 
 
@@ -343,8 +343,10 @@ def test_heatmap_draws_exact_zeros_as_empty_cells_and_counts_nonzero():
     assert np.isnan(z[alpha == 0]).all() and not np.isnan(z[alpha > 0]).any()  # empty, not faint
     counts = [a.text for a in fig.layout.annotations if a.yref == "y"]
     assert counts == ["2"] * len(trace.steps)  # non-zero weights per step, written beside each row
-    dense = figures.attention_heatmap(make_trace("attention"), 2)
-    assert not np.isnan(np.array(dense.data[0].z, dtype=float)).any() and not dense.layout.annotations
+    dense = make_trace("attention")
+    dense.steps[0].alpha = [1.0] + [0.0] * (len(dense.source_tokens) - 1)  # a softmax that underflowed to 0
+    fig = figures.attention_heatmap(dense, 2)
+    assert not np.isnan(np.array(fig.data[0].z, dtype=float)).any() and not fig.layout.annotations
 
 
 def test_heatmap_and_flow_show_p_t_and_the_window():

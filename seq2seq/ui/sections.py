@@ -243,7 +243,7 @@ def attention(slide: Slide) -> None:
         t("lecture.s6_sum", total=float(alpha.sum()), best=float(alpha[best_i]), i=best_i + 1,
           token=md_token(att_result.source_tokens[best_i]))
     )  # fmt: skip
-    if (alpha == 0).any() or row.position is not None:  # sparse norms, local windows: what is left
+    if att_result.sparse:  # sparse norms, local windows (from the config): what is left
         where = t("lecture.s6_window", p=row.position, d=att_cfg.window) if row.position is not None else ""
         st.markdown(t("lecture.s6_nonzero", n=int((alpha > 0).sum()), S=len(alpha)) + where)
     left, right = st.columns([3, 2])
