@@ -182,3 +182,15 @@ def test_translate_with_beam_adds_nbest_and_the_tree():
 @pytest.mark.parametrize("args", [["--beam", "0"], ["--beam", "1000"], ["--beam", "3", "--alpha", "-1"]])
 def test_bad_beam_settings_are_one_line(args):
     assert_one_line_error(cli("translate", ATTENTION, "abc", *args))
+
+
+def test_eval_json_says_which_attention_variant():
+    luong = json.loads(cli("eval", str(CHECKPOINTS / "reverse-luong.safetensors"), "--n", "50").stdout)
+    assert luong["decoder"] == "attention" and luong["variant"] == "luong+general"
+    assert json.loads(cli("eval", ATTENTION, "--n", "20").stdout)["variant"] == "additive"
+    assert json.loads(cli("eval", VANILLA, "--n", "20").stdout)["variant"] is None
+
+
+def test_train_refuses_an_impossible_variant_in_one_line(tmp_path):
+    proc = cli("train", "--score", "dot", "--coverage", "--max-steps", "1", "--out", str(tmp_path / "x.safetensors"))
+    assert proc.returncode != 0 and "additive" in proc.stderr and "Traceback" not in proc.stderr
