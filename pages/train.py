@@ -5,8 +5,7 @@ import random
 import pandas as pd
 import streamlit as st
 
-from seq2seq import checkpoint, figures, limits
-from seq2seq.attention import SCORES
+from seq2seq import checkpoint, figures
 from seq2seq.errors import InputError
 from seq2seq.jobs import TrainingJob
 from seq2seq.tasks import BUILT_IN, TASKS, make_task
@@ -57,37 +56,7 @@ with settings_box:
     )
 
     # --- how -------------------------------------------------------------------------------------
-    with st.form("train_settings"):
-        a, b, c = st.columns(3)
-        d, e, f = st.columns(3)
-        kinds = ["char", "word", "sentencepiece"]
-        settings = training.Settings(
-            tokenizer_kind=a.selectbox(t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind),
-                                       key="tr_tokenizer"),
-            vocab_size=a.number_input(t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"),
-                                      key="tr_vocab"),
-            cell=a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell"),
-            hidden=b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden"),
-            layers=b.selectbox(t("train.layers"), [1, 2], key="tr_layers"),
-            bidirectional=b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional"),
-            decoder=c.selectbox(t("train.decoder"), ["attention", "vanilla"], key="tr_decoder",
-                                format_func=lang.decoder_label),
-            score=c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score",
-                              format_func=lang.score_name),
-            both=c.checkbox(t("train.both"), value=False, key="tr_both"),
-            teacher_forcing=d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing"),
-            lr=d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr"),
-            batch_size=e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch"),
-            n_train=e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000,
-                                   key="tr_n_train"),
-            seconds=f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds"),
-            target=f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target"),
-        )  # fmt: skip
-        # a callback, not the return value: it survives a rerun that happens before the page body runs
-        st.form_submit_button(
-            t("train.submit"), type="primary", on_click=lambda: st.session_state.update(train_requested=True)
-        )
-
+    settings = training.settings_form(task)
 
 if not presenting:  # an advanced control
     training.checkpoint_upload()
@@ -136,6 +105,10 @@ def live() -> None:
     fitted = look.fit(lang.SCREEN_HEIGHT - 420 if presenting else None)
     with h1:
         charts.show(figures.training_curves(histories, "loss", fitted, decoders=decoders), "live_loss", "training-loss")
+        if any("attention_entropy" in v for h in histories.values() for v in h.valid):  # under the loss
+            charts.show(
+                figures.alignment_curves(histories, fitted, decoders=decoders), "live_align", "alignment-curves"
+            )
     with h2:
         charts.show(
             figures.training_curves(histories, "exact_match", fitted, decoders=decoders),

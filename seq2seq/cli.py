@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 from . import checkpoint, errors_analysis, limits
-from .attention import SCORES
+from .attention import NORMS, SCORES
 from .errors import InputError, Seq2SeqError
-from .model import CELLS, DECODERS
+from .model import CELLS, DECODERS, MAX_WINDOW, PLACEMENTS
 from .pairs import load_pairs
 from .pipeline import DataConfig, TokenizerConfig, heldout, train_on_task
 from .search import beam_search, trace
@@ -89,6 +89,17 @@ def build_parser() -> Parser:
     t.add_argument("--sp-model", choices=("unigram", "bpe"), default="unigram", help="sentencepiece model type")
     t.add_argument("--decoder", choices=DECODERS, default="attention")
     t.add_argument("--score", choices=SCORES, default="additive", help="attention score function")
+    t.add_argument(
+        "--placement", choices=PLACEMENTS, default="bahdanau",
+        help="attend from s_{t-1} before the RNN step (bahdanau) or from s_t after it (luong: one-call training)",
+    )  # fmt: skip
+    t.add_argument("--input-feeding", action="store_true", help="luong: feed h~_{t-1} into the next step")
+    t.add_argument("--attention-norm", choices=NORMS, default="softmax", help="sparsemax/entmax15 give exact zeros")
+    t.add_argument(
+        "--window", type=int_between(0, MAX_WINDOW), default=0, help="local-p attention's half-width D (0 = global)"
+    )
+    t.add_argument("--coverage", action="store_true", help="feed the sum of past alpha into the (additive) score")
+    t.add_argument("--coverage-loss", type=float, default=0.0, help="weight of the coverage loss (0 = off)")
     t.add_argument("--cell", choices=sorted(CELLS), default="gru")
     t.add_argument("--bidirectional", action=argparse.BooleanOptionalAction, default=True)
     t.add_argument(
@@ -184,6 +195,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         "bidirectional": args.bidirectional,
         "decoder": args.decoder,
         "score": args.score,
+        "placement": args.placement,
+        "input_feeding": args.input_feeding,
+        "attention_norm": args.attention_norm,
+        "window": args.window,
+        "coverage": args.coverage,
     }
     train_cfg = TrainConfig(
         batch_size=args.batch_size,
@@ -197,6 +213,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         threads=args.threads,
         bucket_pool=args.bucket_pool,
         lr_decay=args.lr_decay,
+        coverage_loss=args.coverage_loss,
     )
 
     data_cfg = DataConfig(n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)
@@ -208,6 +225,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     summary = ckpt.card.metrics | {
         "task": task.name,
         "decoder": args.decoder,
+        "variant": ckpt.model.cfg.variant if args.decoder == "attention" else None,
         "seconds": round(result.seconds, 2),
         "steps": result.steps,
         "stopped_because": result.stopped_because,
@@ -251,7 +269,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         examples = heldout(ckpt, args.n, args.seed)
     result = evaluate(ckpt.model, ckpt.tokenizer, examples, ckpt.task)
-    out = {"task": ckpt.card.task, "decoder": ckpt.model.cfg.decoder} | result
+    cfg = ckpt.model.cfg
+    out = {
+        "task": ckpt.card.task,
+        "decoder": cfg.decoder,
+        "variant": cfg.variant if cfg.decoder == "attention" else None,
+    }
+    out |= result
     if args.errors is not None:
         out |= write_errors(ckpt, examples, args.errors)
     print(json.dumps(out))

@@ -297,8 +297,15 @@ def _alignment_heatmap(
     marks: list[str] | None = None,
     width: int = HALF,
     label: str = "α",
+    nonzero: list[int] | None = None,
+    positions: list[float] | None = None,
+    window: int = 0,
+    sparse: bool = False,
 ) -> dict:
     """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
+
+    With ``sparse`` (sparsemax, entmax, a local window) a weight that is exactly 0 is an empty
+    cell, not a faint one.
 
     :param step: 1-based step whose row is outlined, or None
     :param gold: (t, i) cells of the gold alignment (0-based), outlined with dots
@@ -306,13 +313,16 @@ def _alignment_heatmap(
     :param marks: per row, "forced" / "after" / "" (``DecodeTrace.forcing``): what-if rows in purple
     :param width: px the page draws the figure at (titles wrap, labels thin to fit)
     :param label: what a cell holds, in the colour bar and the hover (another score in [0, 1])
+    :param nonzero: per row, the number of non-zero weights, written right of the row
+    :param positions: per row, p_t of a local-p model (0-based source position): a marker, and
+        with ``window`` D the window [p_t - D, p_t + D] outlined
     """
     alpha = np.asarray(alpha, dtype=float)
     src, out = source_tokens, target_tokens
     hover = [[(display_token(y), t + 1, display_token(x), i + 1) for i, x in enumerate(src)] for t, y in enumerate(out)]
     heat = {
         "type": "heatmap",
-        "z": alpha,
+        "z": np.where(alpha == 0, np.nan, alpha) if sparse else alpha,  # exact zeros: no cell at all
         "x": list(range(len(src))),
         "y": list(range(len(out))),
         "zmin": 0.0,
@@ -334,6 +344,30 @@ def _alignment_heatmap(
     ]
     if step is not None and 1 <= step <= len(out):
         shapes.append(_outline(-0.5, len(src) - 0.5, step - 1.5, step - 0.5, HIGHLIGHT))
+    data = [heat]
+    annotations = []
+    if positions is not None:
+        rows = [(t, p) for t, p in enumerate(positions[: len(out)]) if p is not None]
+        for t, p in rows:  # the window [p_t - D, p_t + D], clipped to the source
+            left, right = max(p - window, -0.5), min(p + window, len(src) - 0.5)
+            shapes.append(_outline(left, right, t - 0.4, t + 0.4, GOLD, 2, "dash"))
+        data.append({
+            "type": "scatter", "x": [p for _, p in rows], "y": [t for t, _ in rows], "mode": "lines+markers",
+            "name": "p<sub>t</sub>", "line": {"color": HIGHLIGHT, "width": 2},
+            "marker": {"symbol": "diamond", "size": 9},
+            "hovertemplate": "p<sub>t</sub> = %{x:.2f}<extra></extra>", "showlegend": False,
+        })  # fmt: skip
+    if nonzero is not None:
+        annotations = [
+            {"x": 1.0, "xref": "paper", "xanchor": "left", "xshift": 4, "y": t, "yref": "y", "text": f"{n}",
+             "showarrow": False, "font": {"size": look.size(FONT_SIZE) - 2, "color": "#555"}}
+            for t, n in enumerate(nonzero[: len(out)])
+        ]  # fmt: skip
+        annotations.append(
+            {"x": 1.0, "xref": "paper", "xanchor": "left", "xshift": 4, "y": 1.0, "yref": "paper", "yanchor": "bottom",
+             "text": look.t("fig.heatmap.nonzero"), "showarrow": False, "font": {"size": look.size(FONT_SIZE) - 2}}
+        )  # fmt: skip
+        heat["colorbar"] = heat["colorbar"] | {"x": 1.08}
     height = int(np.clip(150 + 34 * len(out), 320, 1500))
     row_labels = max((text_width(display_token(y), look.size(FONT_SIZE)) for y in out), default=0)
     layout = _layout(
@@ -349,7 +383,9 @@ def _alignment_heatmap(
         width=width,
         top=100,  # room for the title above the top axis
     )  # fmt: skip
-    return {"data": [heat], "layout": layout}
+    if annotations:
+        layout["annotations"] = annotations
+    return {"data": data, "layout": layout}
 
 
 alignment_heatmap = _figure_of(_alignment_heatmap)
@@ -366,9 +402,40 @@ def _attention_heatmap(
     alpha = trace.attention_matrix()
     if alpha is None:
         raise ValueError("a vanilla decoder has no attention to draw")
+    # sparsemax / entmax / local windows (the config says so, not a softmax's underflow): count what is left
     return _alignment_heatmap(
-        alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look, marks=trace.forcing(), width=width
-    )
+        alpha, trace.source_tokens, trace.output_tokens, step, gold, look=look, marks=trace.forcing(), width=width,
+        nonzero=trace.nonzero() if trace.sparse else None, positions=trace.positions(), window=trace.window,
+        sparse=trace.sparse,
+    )  # fmt: skip
+
+
+def coverage_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = NARROW) -> go.Figure:
+    """Coverage at one (1-based) step: cov_{t,i} = Σ_{t' <= t} α_{t',i}, how much each source
+    token has been attended so far (Tu et al. 2016). A bar above 1 has been read more than
+    once (a repeat), a bar still near 0 late in the output has been skipped."""
+    cov = trace.coverage()
+    if cov is None:
+        raise ValueError("a vanilla decoder has no attention to draw")
+    src, row = trace.source_tokens, cov[step - 1]
+    colour = [HIGHLIGHT if c > 1.2 else (GOLD if c < 0.2 else CHOSEN) for c in row]
+    bars = {
+        "type": "bar", "x": list(range(len(src))), "y": row.tolist(), "marker": {"color": colour},
+        "customdata": [[display_token(x), i + 1] for i, x in enumerate(src)],
+        "hovertemplate": f"cov<sub>{step},%{{customdata[1]}}</sub> = %{{y:.2f}}"
+        "<br>x<sub>%{customdata[1]}</sub> = %{customdata[0]}<extra></extra>",
+    }  # fmt: skip
+    layout = _layout(
+        look.t("fig.coverage.title", t=step),
+        320,
+        xaxis=_token_axis(src, look.t("fig.source_xi"), room=width - 100, look=look),
+        yaxis={"title": {"text": "cov"}, "range": [0, max(1.5, float(row.max()) * 1.1)]},
+        shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 1, "y1": 1,
+                 "line": {"color": "#888", "dash": "dot", "width": 1}}],
+        look=look,
+        width=width,
+    )  # fmt: skip
+    return go.Figure(data=[bars], layout=layout)
 
 
 attention_heatmap = _figure_of(_attention_heatmap)
@@ -628,9 +695,25 @@ def _attention_flow(trace: DecodeTrace, step: int, look: Look = PLAIN, width: in
             "showlegend": False,
         })  # fmt: skip
 
+    position = trace.steps[step - 1].position
+    if position is not None and trace.window:  # local-p: the window [p_t - D, p_t + D] on the source row
+        at = lambda p: float(np.interp(p, range(len(src)), xs_src))  # noqa: E731  (source position -> px)
+        lo_x, hi_x = at(max(position - trace.window, 0)), at(min(position + trace.window, len(src) - 1))
+        data.append({
+            "type": "scatter", "x": [lo_x, hi_x, hi_x, lo_x, lo_x], "y": [0.9, 0.9, 1.1, 1.1, 0.9], "mode": "lines",
+            "fill": "toself", "fillcolor": "rgba(255,127,14,0.15)", "line": {"color": GOLD, "dash": "dash", "width": 1},
+            "hoverinfo": "text", "hovertext": f"[p<sub>t</sub> − {trace.window}, p<sub>t</sub> + {trace.window}]",
+            "showlegend": False,
+        })  # fmt: skip
+        data.append({
+            "type": "scatter", "x": [at(position)], "y": [1.0], "mode": "markers", "showlegend": False,
+            "marker": {"symbol": "diamond", "size": 13, "color": HIGHLIGHT}, "hoverinfo": "text",
+            "hovertext": f"p<sub>{step}</sub> = {position:.2f}",
+        })  # fmt: skip
     if alpha is not None:
         for i, a in enumerate(alpha):
-            line(xs_src[i], 1, target, 0, a, f"α<sub>{step},{i + 1}</sub> = {a:.3f} ({display_token(src[i])})")
+            if a > 0:  # an exact zero (sparsemax, entmax, outside a window) draws no line at all
+                line(xs_src[i], 1, target, 0, a, f"α<sub>{step},{i + 1}</sub> = {a:.3f} ({display_token(src[i])})")
     else:
         c_x = room / 2
         for i in range(len(src)):
@@ -1031,6 +1114,38 @@ def state_paths(traj, step: int | None = None, look: Look = PLAIN, width: int = 
                      yaxis=axis | {"title": {"text": "PC 2"}}, look=look, width=width, top=90,
                      xaxis2=axis | {"domain": [0.53, 1], "anchor": "y2", "title": {"text": "PC 1"}},
                      yaxis2=axis | {"anchor": "x2"}, annotations=annotations)  # fmt: skip
+    return go.Figure(data=data, layout=layout)
+
+
+def alignment_curves(
+    histories: dict[str, TrainingHistory], look: Look = PLAIN, width: int = HALF, decoders: dict[str, str] | None = None
+) -> go.Figure:
+    """How alignment forms: at every validation, the probes' mean attention entropy (left axis,
+    solid) and, where the task has gold alignments, their AER (right axis, dotted), one colour
+    per model, on the same step axis as the loss curve. Models without those rows draw nothing."""
+    data = []
+    for (name, history), colour in zip(histories.items(), _colours(histories, decoders), strict=True):
+        rows = [v for v in history.valid if "attention_entropy" in v]
+        label = html.escape(name)
+        data.append({"type": "scatter", "mode": "lines+markers", "name": f"{label}: H(α)",
+                     "x": [v["step"] for v in rows], "y": [v["attention_entropy"] for v in rows],
+                     "line": {"color": colour, "width": 3}, "marker": {"size": 5}})  # fmt: skip
+        aer = [v for v in rows if "aer" in v]
+        if aer:
+            data.append({"type": "scatter", "mode": "lines+markers", "name": f"{label}: AER", "yaxis": "y2",
+                         "x": [v["step"] for v in aer], "y": [v["aer"] for v in aer],
+                         "line": {"color": colour, "width": 2, "dash": "dot"}, "marker": {"size": 5}})  # fmt: skip
+    layout = _layout(
+        look.t("fig.alignment.title"),
+        300,
+        look=look,
+        width=width,
+        xaxis={"title": {"text": look.t("fig.step_axis")}},
+        yaxis={"title": {"text": look.t("fig.alignment.entropy")}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.35},
+    )
+    layout["yaxis2"] = {"title": {"text": look.t("fig.alignment.aer")}, "overlaying": "y", "side": "right",
+                        "range": [0, 1.02], "showgrid": False}  # fmt: skip
     return go.Figure(data=data, layout=layout)
 
 

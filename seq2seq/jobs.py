@@ -149,8 +149,10 @@ class TrainingJob:
         return self._stop.is_set()
 
     def history(self, label: str) -> TrainingHistory:
-        """What run ``label`` has recorded so far: every loss, and exact match at every validation."""
-        valid = [{"step": e.step, "exact_match": e.valid["exact_match"]} for e in self.events.get(label, [])]
+        """What run ``label`` has recorded so far: every loss, and exact match (and for attention
+        runs the probes' attention entropy and AER) at every validation."""
+        keep = ("exact_match", "attention_entropy", "aer")
+        valid = [{"step": e.step} | {k: e.valid[k] for k in keep if k in e.valid} for e in self.events.get(label, [])]
         return TrainingHistory(loss=list(self.losses.get(label, [])), valid=valid)
 
     def latest_probe(self, label: str = "attention") -> TrainEvent | None:

@@ -103,7 +103,7 @@ def train_on_task(
         raise InputError(f"invalid model settings: {exc}") from None
     torch.manual_seed(train_cfg.seed)  # the weights' initialisation
     model = Seq2Seq(cfg).to(device or default_device())
-    result = train(model, tokenizer, train_set, valid_set, train_cfg, callbacks, probes=valid_set[:N_PROBES])
+    result = train(model, tokenizer, train_set, valid_set, train_cfg, callbacks, probes=valid_set[:N_PROBES], task=task)
     final = evaluate(model, tokenizer, valid_set, task)
     model.cpu().eval()
     chars = [len(ex.source) for ex in train_set]
@@ -112,6 +112,7 @@ def train_on_task(
         task_description=task.description,
         decoder=cfg.decoder,
         score=cfg.score if cfg.decoder == "attention" else None,
+        variant=cfg.variant if cfg.decoder == "attention" else None,
         # the vocabulary itself lives in the tokenizer metadata
         tokenizer={k: v for k, v in tokenizer.to_dict().items() if k != "units"} | {"vocab_size": tokenizer.vocab_size},
         parameters=count_parameters(model),

@@ -39,6 +39,7 @@ class TraceStep:
     context: list[float]
     state: list[float]
     forced: bool = False  # the token was imposed (what-if), not the model's argmax
+    position: float | None = None  # p_t, the predicted centre of a local-p window (0-based source position)
 
 
 @dataclass
@@ -55,6 +56,8 @@ class DecodeTrace:
     finished: bool = True  # False when the length limit stopped decoding before </s>
     encoder_states: list[list[float]] = field(default_factory=list)  # h_i, one row per source token: (S, D)
     fixed_context: list[float] = field(default_factory=list)  # c = h_T, the vanilla decoder's only context
+    window: int = 0  # D of a local-p model (each step attends to [p_t - D, p_t + D]); 0 = global
+    attention_norm: str = "softmax"  # cfg.attention_norm: sparsemax / entmax15 give exact zeros by design
 
     @property
     def has_attention(self) -> bool:
@@ -65,6 +68,28 @@ class DecodeTrace:
         if not self.has_attention:
             return None
         return np.array([step.alpha for step in self.steps], dtype=float).reshape(len(self.steps), -1)
+
+    @property
+    def sparse(self) -> bool:
+        """Exact zeros are part of this model's attention (sparse norm or local window), not a
+        float underflow of a very peaked softmax."""
+        return self.has_attention and (self.attention_norm != "softmax" or self.window > 0)
+
+    def nonzero(self) -> list[int] | None:
+        """Per step, how many source tokens get a weight α_{t,i} > 0 (sparsemax, entmax and
+        local windows give exact zeros; softmax none); None for vanilla."""
+        alpha = self.attention_matrix()
+        return None if alpha is None else [int(n) for n in (alpha > 0).sum(1)]
+
+    def coverage(self) -> np.ndarray | None:
+        """cov as a (T, S) array: row t = Σ_{t' <= t} α_{t',i}, how much each source token has
+        been attended up to and including step t (Tu et al. 2016); None for vanilla."""
+        alpha = self.attention_matrix()
+        return None if alpha is None else np.cumsum(alpha, axis=0)
+
+    def positions(self) -> list[float] | None:
+        """p_t per step for a local-p model, else None."""
+        return [s.position for s in self.steps] if self.window else None
 
     @property
     def log_prob(self) -> float:
@@ -256,6 +281,7 @@ class ModelCard:
     task_description: str = ""  # in English
     decoder: str | None = None  # copy of cfg.decoder
     score: str | None = None  # copy of cfg.score (attention models)
+    variant: str | None = None  # copy of cfg.variant (attention models, e.g. "luong+general"); older cards: none
     tokenizer: dict = field(default_factory=dict)  # kind, vocab_size, options (the vocabulary is not here)
     parameters: int = 0  # trainable weights
     train_config: dict = field(default_factory=dict)  # training.TrainConfig as a dict
@@ -284,7 +310,7 @@ class ModelCard:
         out["source_chars"] = list(self.source_chars) if self.source_chars else None
         out["source_tokens"] = list(self.source_tokens) if self.source_tokens else None
         out["history"] = self.history.to_dict()
-        for key in ("recipe", "uploaded_as"):  # absent rather than null, as cards were written before
+        for key in ("recipe", "uploaded_as", "variant"):  # absent rather than null, as cards were written before
             if out[key] is None:
                 del out[key]
         return self.extra | out
@@ -320,6 +346,7 @@ _CARD_TYPES = {  # JSON type of each plain card field (None allowed everywhere: 
     "task_description": str,
     "decoder": str,
     "score": str,
+    "variant": str,
     "tokenizer": dict,
     "parameters": int,
     "train_config": dict,

@@ -149,6 +149,7 @@ def trace(
                     energies=None if step.energies is None else step.energies[0].tolist(),  # (S,)
                     context=step.context[0].tolist(),  # (D,) ctx_t
                     state=step.s[0].tolist(),  # (D,) s_t
+                    position=None if step.position is None else float(step.position[0]),  # p_t (local-p)
                 )
             )
             if token_id == EOS:
@@ -166,6 +167,8 @@ def trace(
         finished=bool(out_ids) and out_ids[-1] == EOS,
         encoder_states=enc.h[0, : int(batch.src_len[0])].tolist(),
         fixed_context=enc.c[0].tolist(),
+        window=model.cfg.window if model.cfg.decoder == "attention" else 0,
+        attention_norm=model.cfg.attention_norm,
     )
 
 

@@ -1,6 +1,7 @@
 """Teacher-forced training with cross-entropy, validation and stopping rules.
 
     loss = -1/N Σ_t log p(y_t | y_<t, x)     (over real target tokens; padding ignored)
+         + λ/N Σ_t Σ_i min(α_{t,i}, cov_{t,i})  (optional coverage loss, See et al. 2017; λ = coverage_loss)
 
 The trainer is a plain function with callbacks (nanoGPT/minGPT style): a CLI progress line,
 a Streamlit progress bar or a test can each watch or stop a run without the trainer knowing.
@@ -41,6 +42,7 @@ class TrainConfig:
     seed: int = 0  # seeds weights, batch order and teacher-forcing coin flips
     threads: int | None = None  # intra-op threads while training (None = leave as is)
     bucket_pool: int = 0  # 0 = mix lengths in a batch; k = batches of similar length from pools of k batches
+    coverage_loss: float = 0.0  # λ: penalise attending again where cov_t = Σ past α is already high (0 = off)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -124,6 +126,29 @@ def evaluate(
     return result
 
 
+def coverage_penalty(alpha: torch.Tensor, tgt_out: torch.Tensor) -> torch.Tensor:
+    """See et al. 2017's coverage loss, Σ_i min(α_{t,i}, cov_{t,i}) with cov_t = Σ_{t'<t} α_{t'},
+    averaged over the real target tokens.
+
+    :param alpha: α (B, T, S); :param tgt_out: (B, T) with PAD after each target
+    """
+    cov = alpha.cumsum(1) - alpha  # (B, T, S) cov_t, the attention paid before step t
+    per_step = torch.minimum(alpha, cov).sum(-1)  # (B, T)
+    real = (tgt_out != PAD).to(alpha.dtype)  # (B, T)
+    return (per_step * real).sum() / real.sum().clamp(min=1.0)
+
+
+def probe_alignment(scored: Sequence, probes: Sequence[Example], task: Task | None, tokenizer: Tokenizer) -> dict:
+    """How aligned attention is on the probes: mean entropy of α and, where the task gives
+    gold alignments in the tokenizer's units, the AER of the argmax-α alignment."""
+    out = {"attention_entropy": round(metrics.attention_entropy([s.alpha for s in scored]), 4)}
+    gold = [ex.alignment for ex in probes]
+    if task is not None and task.alignment_unit == tokenizer.kind and all(g is not None for g in gold):
+        links = [metrics.alignment_links(s.alpha, len(s.target_tokens) - 1, len(s.source_tokens) - 1) for s in scored]
+        out["aer"] = round(metrics.alignment_error_rate(links, [set(g) for g in gold]), 4)
+    return out
+
+
 def train(
     model: Seq2Seq,
     tokenizer: Tokenizer,
@@ -132,11 +157,14 @@ def train(
     cfg: TrainConfig,
     callbacks: Sequence[Callable[[TrainEvent], bool | None]] = (),
     probes: Sequence[Example] = (),
+    task: Task | None = None,
 ) -> TrainResult:
     """Train ``model`` in place until the target accuracy, the time budget or the step cap.
 
     A callback returning True stops training after the current step (what has been learned
-    so far is kept). At every validation the α of the ``probes`` is recorded in the history.
+    so far is kept). At every validation the α of the ``probes`` is recorded in the history,
+    and the validation row gets their mean attention entropy and (``task`` with gold
+    alignments) their AER: how alignment forms during training.
     """
     if not train_set or not valid_set:
         raise ValueError("training needs a non-empty training set and validation set")
@@ -172,6 +200,7 @@ def train(
             scored = score_targets(model, tokenizer, [p.source for p in probes], [p.target for p in probes])
             alpha = [[[round(a, 3) for a in r] for r in s.alpha] for s in scored]
             history.attention.append({"step": step, "epoch": epoch, "alpha": alpha})
+            row |= probe_alignment(scored, probes, task, tokenizer)
         return row | {"by_length": result["by_length"]}
 
     def latest_probes(step: int) -> list | None:
@@ -186,8 +215,10 @@ def train(
             for batch in batches(train_set, tokenizer, cfg.batch_size, rng, cfg.bucket_pool):
                 model.train()
                 batch = batch.to(device)
-                logits, _ = model(batch, cfg.teacher_forcing, coin)
+                logits, alphas = model(batch, cfg.teacher_forcing, coin)
                 loss = loss_fn(logits.reshape(-1, logits.size(-1)), batch.tgt_out.reshape(-1))
+                if cfg.coverage_loss and alphas is not None:
+                    loss = loss + cfg.coverage_loss * coverage_penalty(alphas, batch.tgt_out)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)

@@ -33,10 +33,12 @@ class Recipe:
     steps: int = 700
     lr: float = 3e-3
     data: DataConfig = field(default_factory=DataConfig)
+    train: dict = field(default_factory=dict)  # TrainConfig fields beyond the zoo's (e.g. coverage_loss)
 
 
 ATTENTION = {"decoder": "attention", "score": "additive"}
 VANILLA = {"decoder": "vanilla"}
+LUONG = {"decoder": "attention", "score": "general", "placement": "luong"}
 
 
 def pair(name: str, task: dict, steps: int) -> list[Recipe]:
@@ -55,6 +57,11 @@ RECIPES = [
     # the other score functions, on the task whose alignment is easiest to read
     *[Recipe(f"reverse-attention-{score}", REVERSE, {"decoder": "attention", "score": score}, 700)
       for score in ("dot", "general", "scaled-dot")],
+    # the attention variants of the lecture after the notes, on the same task and budget
+    Recipe("reverse-luong", REVERSE, LUONG, 700),
+    Recipe("reverse-local", REVERSE, LUONG | {"window": 4}, 700),
+    Recipe("reverse-entmax", REVERSE, ATTENTION | {"attention_norm": "entmax15"}, 700),
+    Recipe("reverse-coverage", REVERSE, ATTENTION | {"coverage": True}, 700, train={"coverage_loss": 1.0}),
 ]  # fmt: skip
 
 
@@ -68,6 +75,7 @@ def build(recipe: Recipe, out_dir: Path) -> dict:
         target_accuracy=None,
         eval_every=100,
         seed=0,
+        **recipe.train,
     )
 
     ckpt, result = train_on_task(
@@ -106,7 +114,7 @@ def write_index(folder: Path) -> Path:
         card, cfg = ckpt.card, ckpt.model.cfg
         m = card.metrics
         buckets = " / ".join(f"{b['exact_match'] * 100:.0f}" for b in m.get("by_length", {}).values())
-        decoder = f"attention ({cfg.score})" if cfg.decoder == "attention" else "vanilla"
+        decoder = f"attention ({cfg.variant})" if cfg.decoder == "attention" else "vanilla"
         aer = f"{m['aer']:.2f}" if "aer" in m else "–"
         rows.append(
             f"| `{path.stem}` | {card.task} | {decoder} | {m.get('exact_match', 0) * 100:.1f} % | "

@@ -337,6 +337,34 @@ def test_train_both_and_impossible_settings():
     assert "train_job" not in shelf(at).state
 
 
+def test_train_page_trains_an_attention_variant_and_draws_alignment_under_the_loss():
+    at = open_page("pages/train.py")
+    at.number_input(key="tr_hidden").set_value(16)
+    at.number_input(key="tr_seconds").set_value(5)
+    at.number_input(key="tr_n_train").set_value(2000)
+    at.selectbox(key="tr_placement").set_value("luong")
+    at.selectbox(key="tr_score").set_value("general")
+    at.selectbox(key="tr_norm").set_value("sparsemax")
+    train_button(at).click().run()
+    job = finish_training(at)
+    cfg = job.results["attention"].model.cfg
+    assert (cfg.placement, cfg.score, cfg.attention_norm) == ("luong", "general", "sparsemax")
+    assert cfg.variant == "luong+general+sparsemax" and job.results["attention"].card.variant == cfg.variant
+    rows = job.results["attention"].card.history.valid
+    assert rows and all("attention_entropy" in r and "aer" in r for r in rows)
+    keys = {c.key for c in at.get("plotly_chart")}
+    assert {"live_loss", "live_align", "replay_alignment"} <= keys  # entropy/AER under the loss, and in the replay
+
+
+def test_train_page_explains_an_impossible_variant():
+    at = open_page("pages/train.py")
+    at.selectbox(key="tr_score").set_value("dot")
+    at.checkbox(key="tr_coverage").check()
+    train_button(at).click().run()
+    assert "cannot train" in texts(at) and "additive" in texts(at)
+    assert "train_job" not in shelf(at).state
+
+
 def test_a_training_stays_alive_and_visible_from_other_pages():
     at = open_page("pages/train.py")
     train_button(at).click().run()
@@ -401,6 +429,19 @@ def test_lecture_switching_the_score_function():
     at = open_page("pages/lecture.py", model="reverse-attention", src="encoder", att="reverse-attention-dot", lang="zh")
     picker = at.selectbox(key="att_score")
     assert picker.value == "dot" and "点积" in picker.options
+
+
+def test_lecture_picks_an_attention_variant_with_its_equation():
+    at = open_page("pages/lecture.py", model="reverse-attention", src="encoder", att="luong+general")
+    picker = at.selectbox(key="att_score")
+    assert picker.value == "luong+general" and "Luong, general" in picker.options
+    shown = latex(at)
+    assert any(r"e_{t,i} = s_t^{\top} W h_i" in s for s in shown)  # Luong attends from s_t, after the step
+    assert any(r"\alpha_{t,i} = \frac{\exp(e_{t,i})}" in s for s in shown)
+    at = open_page("pages/lecture.py", model="reverse-luong", src="encoder", lang="zh")
+    assert any(r"\tilde h_t = \tanh(W_c" in s for s in latex(at))  # §2: Luong's decoder, from the config
+    picker = at.selectbox(key="att_score")
+    assert picker.value == "luong+general" and "Luong 式, 一般（双线性）" in picker.options
 
 
 def test_chinese_everywhere_from_the_link():

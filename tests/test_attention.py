@@ -3,7 +3,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seq2seq.attention import SCORES, Attention, masked_softmax
+from seq2seq.attention import NORMS, SCORES, Attention, masked_softmax, normalize
 
 
 @st.composite
@@ -27,7 +27,8 @@ def test_alpha_is_a_distribution_over_real_positions(score, case):
     mask = torch.arange(width)[None, :] < torch.tensor(lengths)[:, None]
     h = h * 1e3 * ~mask[..., None] + h * mask[..., None]  # garbage on padding must not matter
     s = torch.randn(batch, dim)
-    context, alpha, e = att(s, att.project_keys(h), h, mask)
+    context, alpha, e, position = att(s, att.project_keys(h), h, mask)
+    assert position is None  # global attention
     assert context.shape == (batch, dim) and alpha.shape == e.shape == (batch, width)
     assert torch.allclose(alpha.sum(-1), torch.ones(batch), atol=1e-5)  # Σ_i α_{t,i} = 1
     assert (alpha[~mask] == 0).all()  # exactly zero on padding
@@ -43,7 +44,7 @@ def test_shapes_agree_across_scores_with_different_widths(score):
     att = Attention(score, q, k, attn_dim=7)
     h = torch.randn(3, 5, k)
     keys = att.project_keys(h)
-    ctx, alpha, e = att(torch.randn(3, q), keys, h, torch.ones(3, 5, dtype=torch.bool))
+    ctx, alpha, e, _ = att(torch.randn(3, q), keys, h, torch.ones(3, 5, dtype=torch.bool))
     assert ctx.shape == (3, k) and alpha.shape == (3, 5) and e.shape == (3, 5)
 
 
@@ -64,3 +65,78 @@ def test_invalid_configurations_are_refused():
         Attention("cosine", 4, 4)
     with pytest.raises(ValueError):
         Attention("dot", 4, 8)
+
+
+# --- variants: sparse norms, local-p windows, coverage, all steps at once ------------------------
+
+
+@pytest.mark.parametrize("norm", ["sparsemax", "entmax15"])
+def test_sparse_rows_sum_to_one_with_exact_zeros(norm):
+    torch.manual_seed(0)
+    e = torch.randn(64, 12) * 4  # peaked enough that some weights fall to exactly zero
+    mask = torch.arange(12)[None, :] < torch.randint(2, 13, (64,))[:, None]
+    alpha = normalize(e, mask, norm)
+    assert torch.allclose(alpha.sum(-1), torch.ones(64), atol=1e-5)
+    assert (alpha[~mask] == 0).all()  # padding: exactly zero
+    assert ((alpha == 0) & mask).any()  # and real positions with exactly zero weight
+    assert (alpha >= 0).all() and torch.isfinite(alpha).all()
+    assert (normalize(e, mask, "softmax")[mask] > 0).all()  # softmax never gives a zero
+
+
+def test_sparsemax_keeps_one_token_when_one_score_dominates():
+    alpha = normalize(torch.tensor([[0.0, 5.0, 0.1]]), torch.ones(1, 3, dtype=torch.bool), "sparsemax")
+    assert alpha.tolist() == [[0.0, 1.0, 0.0]]
+
+
+def test_unknown_norm_and_coverage_without_additive_are_refused():
+    with pytest.raises(ValueError, match="norm"):
+        Attention("dot", 4, 4, norm="sparse")
+    with pytest.raises(ValueError, match="additive"):
+        Attention("general", 4, 4, coverage=True)
+
+
+@pytest.mark.parametrize("norm", NORMS)
+def test_local_p_weights_vanish_outside_the_window(norm):
+    torch.manual_seed(1)
+    window = 2
+    att = Attention("general", 8, 8, norm=norm, window=window)
+    lengths = torch.tensor([15, 9, 4])
+    h = torch.randn(3, 15, 8)
+    mask = torch.arange(15)[None, :] < lengths[:, None]
+    out = att(torch.randn(3, 8), att.project_keys(h), h, mask)
+    p = out.position
+    assert p.shape == (3,) and (p >= 0).all() and (p <= (lengths - 1)).all()  # p_t in [0, S-1]
+    dist = (torch.arange(15)[None, :] - p[:, None]).abs()
+    assert (out.alpha[dist > window] == 0).all()  # nothing outside [p_t - D, p_t + D]
+    assert (out.alpha[~mask] == 0).all()
+    assert (out.alpha.sum(-1) <= 1 + 1e-6).all()  # the Gaussian only takes weight away
+    inside = (dist <= window) & mask
+    gauss = torch.exp(-(dist**2) / (2 * (window / 2) ** 2))
+    base = normalize(out.energies, inside, norm)
+    assert torch.allclose(out.alpha, base * gauss, atol=1e-6)  # α = align · exp(-(i-p_t)^2 / 2σ^2), σ = D/2
+
+
+def test_coverage_changes_the_energies():
+    torch.manual_seed(2)
+    att = Attention("additive", 6, 6, coverage=True)
+    h, s = torch.randn(2, 5, 6), torch.randn(2, 6)
+    keys, mask = att.project_keys(h), torch.ones(2, 5, dtype=torch.bool)
+    zero = att(s, keys, h, mask, torch.zeros(2, 5))
+    used = att(s, keys, h, mask, torch.tensor([[3.0, 0, 0, 0, 0]] * 2))
+    assert not torch.allclose(zero.energies[:, 0], used.energies[:, 0])
+    assert torch.allclose(zero.energies[:, 1:], used.energies[:, 1:])  # cov_{t,i} only moves e_{t,i}
+
+
+@pytest.mark.parametrize("score", SCORES)
+@pytest.mark.parametrize("window", [0, 3])
+def test_all_steps_at_once_equal_step_by_step(score, window):
+    torch.manual_seed(3)
+    att = Attention(score, 8, 8, norm="entmax15" if window else "softmax", window=window)
+    h, q = torch.randn(2, 7, 8), torch.randn(2, 4, 8)
+    mask = torch.arange(7)[None, :] < torch.tensor([7, 5])[:, None]
+    keys = att.project_keys(h)
+    together = att(q, keys, h, mask)
+    for t in range(4):
+        one = att(q[:, t], keys, h, mask)
+        assert torch.allclose(together.alpha[:, t], one.alpha, atol=1e-6)
+        assert torch.allclose(together.context[:, t], one.context, atol=1e-5)

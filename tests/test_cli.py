@@ -260,3 +260,15 @@ def test_eval_errors_to_a_bad_path_is_one_readable_line(tmp_path):
         assert_one_line_error(proc)
         assert str(bad) in proc.stderr
     assert a_file.read_text() == "keep me\n"
+
+
+def test_eval_json_says_which_attention_variant():
+    luong = json.loads(cli("eval", str(CHECKPOINTS / "reverse-luong.safetensors"), "--n", "50").stdout)
+    assert luong["decoder"] == "attention" and luong["variant"] == "luong+general"
+    assert json.loads(cli("eval", ATTENTION, "--n", "20").stdout)["variant"] == "additive"
+    assert json.loads(cli("eval", VANILLA, "--n", "20").stdout)["variant"] is None
+
+
+def test_train_refuses_an_impossible_variant_in_one_line(tmp_path):
+    proc = cli("train", "--score", "dot", "--coverage", "--max-steps", "1", "--out", str(tmp_path / "x.safetensors"))
+    assert proc.returncode != 0 and "additive" in proc.stderr and "Traceback" not in proc.stderr

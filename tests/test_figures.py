@@ -376,3 +376,58 @@ def test_offline_html_plays_without_network(attention_trace):
     assert "Plotly.newPlot" in page and "Plotly.animate" in page  # draws, then plays on open
     assert all(f'"name":"{t}"' in page for t in range(1, len(attention_trace.steps) + 1))  # every frame
     assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", page, re.IGNORECASE)  # no CDN
+
+
+# --- attention variants: exact zeros, local-p windows, coverage ---------------------------------
+
+
+def sparse_trace() -> DecodeTrace:
+    """A trace whose α has exact zeros (as sparsemax / entmax / a local window give) and p_t."""
+    trace = make_trace("attention", "banana", "ananab")
+    n = len(trace.source_tokens)
+    for t, step in enumerate(trace.steps):
+        row = np.zeros(n)
+        row[t % n], row[(t + 1) % n] = 0.75, 0.25
+        step.alpha = row.tolist()
+        step.position = float(t % n)
+    trace.window, trace.attention_norm = 2, "sparsemax"
+    return trace
+
+
+def test_heatmap_draws_exact_zeros_as_empty_cells_and_counts_nonzero():
+    trace = sparse_trace()
+    fig = figures.attention_heatmap(trace, 2)
+    z = np.array(fig.data[0].z, dtype=float)
+    alpha = trace.attention_matrix()
+    assert np.isnan(z[alpha == 0]).all() and not np.isnan(z[alpha > 0]).any()  # empty, not faint
+    counts = [a.text for a in fig.layout.annotations if a.yref == "y"]
+    assert counts == ["2"] * len(trace.steps)  # non-zero weights per step, written beside each row
+    dense = make_trace("attention")
+    dense.steps[0].alpha = [1.0] + [0.0] * (len(dense.source_tokens) - 1)  # a softmax that underflowed to 0
+    fig = figures.attention_heatmap(dense, 2)
+    assert not np.isnan(np.array(fig.data[0].z, dtype=float)).any() and not fig.layout.annotations
+
+
+def test_heatmap_and_flow_show_p_t_and_the_window():
+    trace = sparse_trace()
+    fig = figures.attention_heatmap(trace, 2)
+    marker = [d for d in fig.data if d.type == "scatter"]
+    assert marker and list(marker[0].x) == [s.position for s in trace.steps]
+    windows = [s for s in fig.layout.shapes if s.line.dash == "dash"]
+    assert len(windows) == len(trace.steps)
+    assert windows[3].x0 == pytest.approx(3 - 2) and windows[3].x1 == pytest.approx(3 + 2)
+    flow = figures.attention_flow(trace, 2)
+    hovers = " ".join(str(d.hovertext) for d in flow.data)
+    assert "p<sub>2</sub> = 1.00" in hovers and "[p<sub>t</sub> − 2, p<sub>t</sub> + 2]" in hovers
+    lines = [d for d in flow.data if d.mode == "lines" and d.fill is None]
+    assert len(lines) == 2  # only the two non-zero weights draw a line
+
+
+def test_coverage_bars_are_the_running_sum_of_alpha():
+    trace = make_trace("attention")
+    fig = figures.coverage_bars(trace, 3)
+    expected = np.array([s.alpha for s in trace.steps[:3]]).sum(0)
+    assert np.allclose(fig.data[0].y, expected)
+    assert np.allclose(trace.coverage()[-1], trace.attention_matrix().sum(0))
+    with pytest.raises(ValueError):
+        figures.coverage_bars(make_trace("vanilla"), 1)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from seq2seq import errors_analysis, i18n
-from seq2seq.attention import SCORES
+from seq2seq.attention import NORMS, SCORES
 from seq2seq.attribution import METHODS
+from seq2seq.model import PLACEMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -31,6 +32,9 @@ DYNAMIC = {
     "fig.errors.": tuple(errors_analysis.RISK),
     "errors.inputs.": ("heldout", "longer", "pairs"),
     "errors.show.": ("all", "wrong", "right"),
+    "train.placement.": PLACEMENTS,
+    "train.norm.": NORMS,
+    "variant.": ("luong", "luong-feed", "sparsemax", "entmax15", "coverage"),  # cfg.variant's parts (lang.variant_name)
 }
 
 

@@ -87,3 +87,37 @@ def test_vanilla_models_record_no_attention_and_no_aer():
     cfg = TrainConfig(max_steps=3, eval_every=3, batch_size=32, target_accuracy=None)
     ckpt, result = train_on_task(task, TINY | {"decoder": "vanilla"}, cfg, DATA)
     assert result.history.attention == [] and "aer" not in ckpt.card.metrics
+
+
+def test_alignment_forming_is_recorded_at_every_validation():
+    task = ReverseTask(min_len=2, max_len=5)
+    cfg = TrainConfig(max_steps=6, eval_every=3, batch_size=32, target_accuracy=None)
+    ckpt, result = train_on_task(task, TINY | {"decoder": "attention"}, cfg, DATA)
+    rows = result.history.valid
+    assert [r["step"] for r in rows] == [3, 6]
+    for row in rows:  # the reverse task has gold alignments in characters: AER too
+        assert row["attention_entropy"] >= 0 and 0 <= row["aer"] <= 1
+    again = TrainingHistory.from_dict(ckpt.card.history.to_dict())
+    assert again.valid[-1]["aer"] == rows[-1]["aer"]
+    _, vanilla = train_on_task(task, TINY | {"decoder": "vanilla"}, TrainConfig(max_steps=3, eval_every=3,
+                               batch_size=32, target_accuracy=None), DATA)  # fmt: skip
+    assert "attention_entropy" not in vanilla.history.valid[0]
+
+
+def test_coverage_penalty_is_min_of_alpha_and_past_coverage():
+    import torch
+
+    from seq2seq.training import coverage_penalty
+
+    alpha = torch.tensor([[[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]])  # attends x_1 twice: one repeat
+    tgt = torch.tensor([[5, 6, 7]])
+    assert coverage_penalty(alpha, tgt).item() == pytest.approx(1 / 3)
+    assert coverage_penalty(alpha, torch.tensor([[5, 6, 0]])).item() == pytest.approx(1 / 2)  # padding not counted
+
+
+def test_variants_train_with_the_coverage_loss():
+    task = ReverseTask(min_len=2, max_len=5)
+    cfg = TrainConfig(max_steps=4, eval_every=2, batch_size=32, target_accuracy=None, coverage_loss=1.0)
+    ckpt, result = train_on_task(task, TINY | {"coverage": True}, cfg, DATA)
+    assert ckpt.model.cfg.coverage and ckpt.card.variant == "additive+coverage"
+    assert ckpt.card.train_config["coverage_loss"] == 1.0 and len(result.history.loss) == 4

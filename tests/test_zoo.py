@@ -68,3 +68,32 @@ def test_the_bottleneck_shows_on_reverse():
 def test_real_world_attention_models_are_accurate(task):
     card = checkpoint.load(CHECKPOINTS / f"{task}-attention.safetensors").card
     assert card.metrics["exact_match"] >= 0.99
+
+
+VARIANT_MODELS = {  # the attention variants of the lecture after the notes: name -> what its config must say
+    "reverse-luong": {"placement": "luong", "score": "general", "window": 0},
+    "reverse-local": {"placement": "luong", "score": "general", "window": 4},
+    "reverse-entmax": {"placement": "bahdanau", "attention_norm": "entmax15"},
+    "reverse-coverage": {"placement": "bahdanau", "score": "additive", "coverage": True},
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANT_MODELS))
+def test_variant_models_are_small_and_say_what_they_are(name):
+    path = CHECKPOINTS / f"{name}{checkpoint.SUFFIX}"
+    assert path.stat().st_size <= 1_000_000
+    ckpt = checkpoint.load(path)
+    cfg = ckpt.model.cfg
+    for field, value in VARIANT_MODELS[name].items():
+        assert getattr(cfg, field) == value, field
+    assert ckpt.card.variant == cfg.variant != cfg.score  # the card names the variant
+    if cfg.coverage:
+        assert ckpt.card.train_config["coverage_loss"] > 0
+
+
+def test_older_checkpoints_load_as_bahdanau_softmax():
+    for path in SHIPPED:
+        if path.stem in VARIANT_MODELS:
+            continue
+        cfg = checkpoint.load(path).model.cfg
+        assert (cfg.placement, cfg.attention_norm, cfg.window, cfg.coverage) == ("bahdanau", "softmax", 0, False)

@@ -78,6 +78,19 @@ def score_name(score: str) -> str:
     return t(f"score.{score}")
 
 
+def variant_name(variant: str) -> str:
+    """``cfg.variant`` ("luong+general+local4") in the reader's language ("Luong, general, local-p, D = 4")."""
+    names = []
+    for part in variant.split("+"):
+        if part.startswith("local") and part[5:].isdigit():
+            names.append(t("variant.local", d=int(part[5:])))
+        elif f"score.{part}" in i18n.STRINGS:
+            names.append(t(f"score.{part}"))
+        else:
+            names.append(t(f"variant.{part}") if f"variant.{part}" in i18n.STRINGS else part)
+    return ", ".join(names)
+
+
 def decoder_label(decoder: str) -> str:
     """ "attention" / "vanilla" in the reader's language (another label as it is)."""
     return t(f"decoder.{decoder}") if f"decoder.{decoder}" in i18n.STRINGS else decoder

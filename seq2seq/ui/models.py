@@ -13,7 +13,7 @@ from .. import analysis, checkpoint, search
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError
 from . import browser, charts, store
-from .lang import t
+from .lang import t, variant_name
 
 T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -108,7 +108,7 @@ def describe(ckpt: Checkpoint) -> str:
 def decoder_name(cfg) -> str:
     """ "attention (additive)" or "vanilla (fixed c)", in the reader's language."""
     if cfg.decoder == "attention":
-        return t("model.decoder_attention", score=t(f"score.{cfg.score}"))
+        return t("model.decoder_attention", score=variant_name(cfg.variant))
     return t("model.decoder_vanilla")
 
 

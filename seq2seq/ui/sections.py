@@ -16,10 +16,9 @@ import streamlit as st
 
 from .. import analysis, figures
 from ..analysis import compatible, find_error, trained_range
-from ..attention import SCORE_LATEX
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError
-from ..model import Decoder
+from ..model import attention_latex, decoder_latex
 from ..results import DecodeTrace
 from ..search import beam_search
 from ..tokenizers import visible_token
@@ -79,8 +78,7 @@ def decoder(slide: Slide) -> None:
     """§2: the decoder unrolls the output from c, one step at a time."""
     st.header(t("lecture.s2"))
     st.markdown(t("lecture.s2_text"))
-    ctx = r"c_t" if slide.ckpt.model.cfg.decoder == "attention" else "c"
-    st.latex(Decoder.LATEX.format(ctx=ctx))
+    st.latex(decoder_latex(slide.ckpt.model.cfg))  # vanilla, Bahdanau or Luong: the config says which
     step, now, result = slide.step, slide.now, slide.result
     prev = "<s>" if step == 1 else result.steps[step - 2].token
     st.markdown(t("lecture.s2_live", t=step, prev=md_token(prev), token=md_token(now.token), p=now.prob))
@@ -188,31 +186,33 @@ def bottleneck(slide: Slide) -> None:
 
 
 def attention_models(ckpt: Checkpoint) -> dict[str, str]:
-    """Score function -> an attention model that reads this input like ``ckpt`` (the same
-    task): ``ckpt`` for its own score, then shipped models before session ones."""
+    """Attention variant (``cfg.variant``: the score function alone for Bahdanau + softmax) ->
+    a model that reads this input like ``ckpt`` (the same task): ``ckpt`` for its own variant,
+    then shipped models before session ones."""
     out: dict[str, str] = {}
     if ckpt.model.cfg.decoder == "attention":
-        out[ckpt.model.cfg.score] = ckpt.name
+        out[ckpt.model.cfg.variant] = ckpt.name
     for name in models.all_names():
         try:
             other = models.get(name)
         except CheckpointError:
             continue
         if other.model.cfg.decoder == "attention" and compatible(ckpt, other) is None:
-            out.setdefault(other.model.cfg.score, name)
+            out.setdefault(other.model.cfg.variant, name)
     return out
 
 
 def score_from_link(ckpt: Checkpoint, choices: dict[str, str]) -> str:
-    """?att= names a score function (older links name a model); anything else: the default."""
+    """?att= names a variant (older links name a model); anything else: the default."""
     wanted = st.query_params.get("att", "")
     by_model = {name: score for score, name in choices.items()}
-    default = ckpt.model.cfg.score if ckpt.model.cfg.decoder == "attention" else "additive"
+    default = ckpt.model.cfg.variant if ckpt.model.cfg.decoder == "attention" else "additive"
     return wanted if wanted in choices else by_model.get(wanted, default if default in choices else next(iter(choices)))
 
 
 def attention(slide: Slide) -> None:
-    """§6: attention: e, α and a fresh c_t at every step, for a score function the reader picks."""
+    """§6: attention: e, α and a fresh c_t at every step, for a score function or variant
+    (Luong, local-p, sparsemax / entmax, coverage) the reader picks."""
     st.header(t("lecture.s6"))
     ckpt, look = slide.ckpt, slide.look
     choices = attention_models(ckpt)
@@ -224,7 +224,7 @@ def attention(slide: Slide) -> None:
     c_text, c_pick = st.columns([3, 1], vertical_alignment="bottom")
     c_text.markdown(t("lecture.s6_text"))
     score = c_pick.selectbox(
-        t("lecture.s6_score"), list(choices), key="att_score", format_func=lang.score_name,
+        t("lecture.s6_score"), list(choices), key="att_score", format_func=lang.variant_name,
         help=t("lecture.s6_score_help"),
     )  # fmt: skip
     st.query_params["att"] = score  # by hand: the URL keeps the plain score, the picker shows it translated
@@ -234,22 +234,26 @@ def attention(slide: Slide) -> None:
     att_result = slide.result if att_name == ckpt.name else models.trace(models.get(att_name), slide.source)
     t_att = min(slide.step, len(att_result.steps))
     row = att_result.steps[t_att - 1]
-    st.latex(
-        SCORE_LATEX[score] + r", \qquad \alpha_{t,i} = \frac{\exp(e_{t,i})}{\sum_j \exp(e_{t,j})}"
-        r", \qquad c_t = \sum_i \alpha_{t,i} h_i"
-    )
+    att_cfg = models.get(att_name).model.cfg
+    for line in attention_latex(att_cfg):  # the chosen variant's equations, from its config
+        st.latex(line)
     alpha = np.array(row.alpha)
     best_i = int(alpha.argmax())
     st.markdown(
         t("lecture.s6_sum", total=float(alpha.sum()), best=float(alpha[best_i]), i=best_i + 1,
           token=md_token(att_result.source_tokens[best_i]))
     )  # fmt: skip
+    if att_result.sparse:  # sparse norms, local windows (from the config): what is left
+        where = t("lecture.s6_window", p=row.position, d=att_cfg.window) if row.position is not None else ""
+        st.markdown(t("lecture.s6_nonzero", n=int((alpha > 0).sum()), S=len(alpha)) + where)
     left, right = st.columns([3, 2])
     fitted = look.fit(280 if slide.presenting else None)  # the slide: equation, both pictures and c_t on one screen
     with left:
         charts.show(figures.energy_bars(att_result, t_att, fitted), "lecture_energies", f"{att_name}-energies")
     with right:
         charts.show(figures.attention_flow(att_result, t_att, fitted), "lecture_flow", f"{att_name}-flow")
+    if att_cfg.coverage:  # coverage beside the heatmap's row: how much each x_i has been read so far
+        charts.show(figures.coverage_bars(att_result, t_att, fitted), "lecture_coverage", f"{att_name}-coverage")
     if not slide.presenting:  # the same numbers as a table: one column per source position i
         table = pd.DataFrame(
             [

@@ -10,16 +10,18 @@ from pathlib import Path
 import streamlit as st
 
 from .. import checkpoint, figures, limits
+from ..attention import NORMS, SCORES
 from ..checkpoint import Checkpoint
 from ..errors import CheckpointError, InputError
 from ..jobs import RunSpec, TrainingJob
+from ..model import MAX_WINDOW, PLACEMENTS, ModelConfig
 from ..pairs import read_pairs
 from ..pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data
 from ..results import TrainingHistory
 from ..tasks import Example, Task, make_task
 from ..tokenizers import EOS, SPECIAL_TOKENS
 from ..training import TrainConfig
-from . import charts, models
+from . import charts, lang, models
 from .lang import t
 from .text import md_escape
 
@@ -41,6 +43,12 @@ class Settings:
     bidirectional: bool = True
     decoder: str = "attention"  # vanilla | attention
     score: str = "additive"  # attention score function
+    placement: str = "bahdanau"  # bahdanau | luong (the attention variants: model.ModelConfig)
+    input_feeding: bool = False
+    attention_norm: str = "softmax"
+    window: int = 0
+    coverage: bool = False
+    coverage_loss: float = 0.0
     both: bool = False  # train a vanilla and an attention model one after the other, same data
     teacher_forcing: float = 1.0
     lr: float = 5e-3
@@ -53,19 +61,80 @@ class Settings:
     def decoders(self) -> list[str]:
         return ["vanilla", "attention"] if self.both else [self.decoder]
 
+    def model_options(self, decoder: str) -> dict:
+        """ModelConfig fields (but the vocabulary) of the model for ``decoder``: a vanilla model
+        takes none of the attention variant's."""
+        out = {"cell": self.cell, "emb_dim": EMB_DIM, "hidden": int(self.hidden), "layers": int(self.layers),
+               "bidirectional": self.bidirectional, "decoder": decoder, "score": self.score}  # fmt: skip
+        if decoder == "attention":
+            out |= {"placement": self.placement, "input_feeding": bool(self.input_feeding),
+                    "attention_norm": self.attention_norm, "window": int(self.window),
+                    "coverage": bool(self.coverage)}  # fmt: skip
+        return out
+
+    def check(self) -> None:
+        """InputError (worded for the page) for a variant that cannot be built, before any data is made."""
+        for decoder in self.decoders:
+            try:
+                ModelConfig(vocab_size=8, **self.model_options(decoder))
+            except ValueError as exc:
+                raise InputError(t("train.cannot", error=exc)) from None
+
+
+def settings_form(task: Task) -> Settings:
+    """The Train page's form of settings (its widgets, in three columns), as ``Settings``."""
+    with st.form("train_settings"):
+        a, b, c = st.columns(3)
+        d, e, f = st.columns(3)
+        kinds = ["char", "word", "sentencepiece"]
+        settings = Settings(
+            tokenizer_kind=a.selectbox(t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind),
+                                       key="tr_tokenizer"),
+            vocab_size=a.number_input(t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"),
+                                      key="tr_vocab"),
+            cell=a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell"),
+            hidden=b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden"),
+            layers=b.selectbox(t("train.layers"), [1, 2], key="tr_layers"),
+            bidirectional=b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional"),
+            decoder=c.selectbox(t("train.decoder"), ["attention", "vanilla"], key="tr_decoder",
+                                format_func=lang.decoder_label),
+            score=c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score",
+                              format_func=lang.score_name),
+            both=c.checkbox(t("train.both"), value=False, key="tr_both"),
+            placement=a.selectbox(t("train.placement"), PLACEMENTS, key="tr_placement",
+                                  format_func=lambda p: t(f"train.placement.{p}")),
+            input_feeding=a.checkbox(t("train.input_feeding"), value=False, key="tr_input_feeding"),
+            attention_norm=b.selectbox(t("train.norm"), NORMS, key="tr_norm",
+                                       format_func=lambda n: t(f"train.norm.{n}")),
+            window=b.number_input(t("train.window"), 0, MAX_WINDOW, 0, key="tr_window"),
+            coverage=c.checkbox(t("train.coverage"), value=False, key="tr_coverage"),
+            coverage_loss=c.number_input(t("train.coverage_loss"), 0.0, 10.0, 0.0, 0.5, key="tr_coverage_loss"),
+            teacher_forcing=d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing"),
+            lr=d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr"),
+            batch_size=e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch"),
+            n_train=e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000,
+                                   key="tr_n_train"),
+            seconds=f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds"),
+            target=f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target"),
+        )  # fmt: skip
+        # a callback, not the return value: it survives a rerun that happens before the page body runs
+        st.form_submit_button(
+            t("train.submit"), type="primary", on_click=lambda: st.session_state.update(train_requested=True)
+        )
+    return settings
+
 
 def start(task: Task, settings: Settings, pairs: list[Example] | None, state: dict) -> TrainingJob:
     """Queue a training of ``settings`` on ``task`` (``pairs``: the uploaded ones) and keep it
     in ``state`` (the browser's shelf), with the tokens of the probe whose α the page draws live.
     InputError (already worded for the page) when the settings cannot train."""
-    model_options = {"cell": settings.cell, "emb_dim": EMB_DIM, "hidden": int(settings.hidden),
-                     "layers": int(settings.layers), "bidirectional": settings.bidirectional,
-                     "score": settings.score}  # fmt: skip
+    settings.check()
     tok_cfg = TokenizerConfig(kind=settings.tokenizer_kind, vocab_size=int(settings.vocab_size))
     data_cfg = DataConfig(n_train=int(settings.n_train), n_valid=N_VALID, seed=0)
     train_cfg = TrainConfig(lr=float(settings.lr), batch_size=int(settings.batch_size),
                             teacher_forcing=float(settings.teacher_forcing), max_seconds=float(settings.seconds),
-                            target_accuracy=float(settings.target), eval_every=EVAL_EVERY)  # fmt: skip
+                            target_accuracy=float(settings.target), eval_every=EVAL_EVERY,
+                            coverage_loss=float(settings.coverage_loss))  # fmt: skip
     try:  # explain impossible settings now, not after a wait in the queue
         train_set, valid_set = prepare_data(task, data_cfg, pairs)
         tokenizer = make_tokenizer(task, train_set, tok_cfg)
@@ -74,7 +143,7 @@ def start(task: Task, settings: Settings, pairs: list[Example] | None, state: di
     probe = valid_set[0]  # the first probe the trainer records (pipeline.N_PROBES)
     kwargs = {"task": task, "train_cfg": train_cfg, "data_cfg": data_cfg, "tokenizer_options": tok_cfg, "pairs": pairs}
     job = TrainingJob(
-        [RunSpec(dec, kwargs=kwargs | {"model_options": model_options | {"decoder": dec}}) for dec in settings.decoders]
+        [RunSpec(dec, kwargs=kwargs | {"model_options": settings.model_options(dec)}) for dec in settings.decoders]
     )
     job.start()  # InputError when the server's queue is full
     state.update(
@@ -150,6 +219,8 @@ def replay(history: TrainingHistory, look: figures.Look) -> None:
         t("train.replay_step"), options=list(range(len(snapshots))), value=len(snapshots) - 1,
         format_func=lambda i: t("train.replay_format", step=snapshots[i]["step"]), key="replay",
     )  # fmt: skip
+    if any("attention_entropy" in v for v in history.valid):  # how alignment formed, under the replay's slider
+        charts.show(figures.alignment_curves({"": history}, look), "replay_alignment", "alignment-curves")
     title = look.t("train.replay_title", source=figures.display_token(probe["source"]), step=snapshots[k]["step"])
     charts.show(
         figures.alignment_heatmap(snapshots[k]["alpha"][0], probe["source_tokens"], probe["target_tokens"],
