@@ -113,13 +113,13 @@ def test_previous_and_next_move_the_step():
     assert not at.exception
 
 
-def test_play_toggles_and_restarts_from_the_first_step_at_the_end():
-    at = open_translate(src="abc", step="4")
+def test_play_from_the_end_hands_the_whole_decode_to_the_browser_from_step_one():
+    at = open_translate(src="abc", step="4")  # "cba</s>": the last step
     at.button(key="play").click().run()
-    assert at.session_state["playing"] is True and at.slider(key="step").value == 1
-    assert at.button(key="play").label.startswith("⏸")
-    at.button(key="play").click().run()
-    assert at.session_state["playing"] is False
+    assert not at.exception
+    assert at.session_state["playing"] is True and at.session_state["_play_from"] == 1
+    assert "step" not in [s.key for s in at.slider]  # the animated figure replaces the control while it plays
+    assert at.get("plotly_chart")  # the animation, sent once
 
 
 def test_forcing_an_alternative_changes_the_output_and_undo_restores_it():
