@@ -13,6 +13,11 @@ bottleneck the notes talk about.
 
 ``Seq2Seq.encode`` runs once per input; ``Seq2Seq.decode_step`` advances every search
 (greedy, beam, forced scoring) and the training loop by one step.
+
+A third family, the Transformer (``decoder="transformer"``, after the notes), lives in
+``transformer.py``: ``Seq2Seq(cfg)`` builds it when the config asks for it, and it keeps the
+same contract (encode once, decode_step, teacher-forced forward), so nothing that uses a
+model needs to know which family it has.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from .data import Batch
 from .errors import CheckpointError
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
-DECODERS = ("vanilla", "attention")
+DECODERS = ("vanilla", "attention", "transformer")
+POSITIONS = ("sinusoidal", "learned")  # the Transformer's position encodings
 
 
 @dataclass
@@ -40,11 +46,16 @@ class ModelConfig:
     cell: str = "gru"  # rnn | gru | lstm, for the encoder and the decoder
     emb_dim: int = 64  # size of a token embedding
     hidden: int = 128  # encoder state size per direction
-    layers: int = 1  # 1 or 2 stacked RNN layers (encoder and decoder)
+    layers: int = 1  # stacked layers (encoder and decoder): 1-2 for an RNN, 1-4 for the Transformer
     bidirectional: bool = True  # encoder reads left-to-right and right-to-left
-    decoder: str = "attention"  # vanilla (fixed c) | attention (c_t per step)
+    decoder: str = "attention"  # vanilla (fixed c) | attention (c_t per step) | transformer
     score: str = "additive"  # attention score: dot | general | additive | scaled-dot
     max_src_len: int = 200  # longest input (tokens, incl. </s>) the model accepts
+    # the Transformer only (cell, emb_dim, hidden, bidirectional and score are the RNN's):
+    heads: int = 4  # attention heads per layer; d_model must be a multiple of it
+    d_model: int = 64  # width of every token's vector (embeddings, attention, residual stream)
+    ff_dim: int = 128  # hidden size of the position-wise feed-forward layer
+    positions: str = "sinusoidal"  # sinusoidal (computed) | learned (one trained vector per position)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -53,10 +64,21 @@ class ModelConfig:
             raise ValueError(f"unknown decoder {self.decoder!r}; choose from {', '.join(DECODERS)}")
         if self.score not in SCORES:
             raise ValueError(f"unknown score {self.score!r}; choose from {', '.join(SCORES)}")
+        if self.positions not in POSITIONS:
+            raise ValueError(f"unknown positions {self.positions!r}; choose from {', '.join(POSITIONS)}")
         for name, top in limits.MODEL_LIMITS.items():  # before any tensor is allocated
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
                 raise ValueError(f"{name} must be an integer in 1..{top}, got {value!r}")
+        if self.decoder != "transformer" and self.layers > limits.MAX_RNN_LAYERS:
+            raise ValueError(f"an RNN has 1..{limits.MAX_RNN_LAYERS} layers, got {self.layers}")
+        if self.d_model % self.heads:
+            raise ValueError(f"d_model ({self.d_model}) must be a multiple of heads ({self.heads})")
+
+    @property
+    def attends(self) -> bool:
+        """The decoder computes α (attention or Transformer); False for the vanilla decoder."""
+        return self.decoder != "vanilla"
 
     @property
     def enc_dim(self) -> int:
@@ -86,18 +108,20 @@ class EncoderOutput:
     """Everything the decoder needs about the source, computed once per input.
 
     h (B, S, D) encoder states h_i; mask (B, S); c (B, D) = h_T; keys: attention keys
-    projected once (None for the vanilla decoder).
+    projected once (None for the vanilla decoder); self_attention (B, L, H, S, S): the
+    encoder's self-attention weights per layer and head (the Transformer; None otherwise).
     """
 
     h: torch.Tensor
     mask: torch.Tensor
     c: torch.Tensor
     keys: torch.Tensor | None
+    self_attention: torch.Tensor | None = None
 
     def index_select(self, index: torch.Tensor) -> EncoderOutput:
         """Rows ``index`` of every tensor (e.g. to follow beam hypotheses)."""
         pick = lambda t: None if t is None else t.index_select(0, index)  # noqa: E731
-        return EncoderOutput(pick(self.h), pick(self.mask), pick(self.c), pick(self.keys))
+        return EncoderOutput(pick(self.h), pick(self.mask), pick(self.c), pick(self.keys), pick(self.self_attention))
 
 
 @dataclass
@@ -105,7 +129,12 @@ class StepOutput:
     """One decoder step for a batch: s_t (B, D), the new state, ctx_t (B, D), for the
     attention decoder α_t (B, S) and e_t (B, S) (None for vanilla), and the logits (B, V)
     (``Seq2Seq.decode_step`` fills them; ``Decoder.advance`` leaves them None, since
-    training applies the output layer once to all steps)."""
+    training applies the output layer once to all steps).
+
+    Multi-head models (the Transformer) also fill ``heads`` (B, L, H, S), the cross-attention
+    of every layer and head, and ``self_heads`` (B, L, H, t), the decoder's masked
+    self-attention of this step over the prefix; their ``alpha`` is the last layer's head
+    average."""
 
     s: torch.Tensor
     state: torch.Tensor | tuple[torch.Tensor, torch.Tensor]
@@ -113,13 +142,16 @@ class StepOutput:
     alpha: torch.Tensor | None
     energies: torch.Tensor | None
     logits: torch.Tensor | None = None
+    heads: torch.Tensor | None = None
+    self_heads: torch.Tensor | None = None
 
 
 DecoderState = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 
 
 def select_state(state: DecoderState, index: torch.Tensor) -> DecoderState:
-    """Rows ``index`` (batch dimension 1) of a GRU/RNN state or an LSTM (h, c) pair."""
+    """Rows ``index`` (batch dimension 1) of a GRU/RNN state, an LSTM (h, c) pair or the
+    Transformer's (keys, values) cache."""
     if isinstance(state, tuple):
         return tuple(s.index_select(1, index) for s in state)
     return state.index_select(1, index)
@@ -166,7 +198,7 @@ class Decoder(nn.Module):
         self.init = nn.Linear(d, d * cfg.layers)  # s_0 = tanh(W_init c), one per layer
         self.rnn = CELLS[cfg.cell](cfg.emb_dim + d, d, num_layers=cfg.layers, batch_first=True)
         self.out = nn.Linear(2 * d, cfg.vocab_size)  # y_t = softmax(W_y [s_t; ctx_t] + b_y)
-        self.attention = Attention(cfg.score, d, d) if cfg.decoder == "attention" else None
+        self.attention = Attention(cfg.score, d, d) if cfg.attends else None
 
     def init_state(self, c: torch.Tensor) -> DecoderState:
         """s_0 from c: (layers, B, D); an LSTM's memory cell starts at zero."""
@@ -201,6 +233,15 @@ class Decoder(nn.Module):
 
 
 class Seq2Seq(nn.Module):
+    def __new__(cls, cfg: ModelConfig | None = None, *args, **kwargs):
+        """``Seq2Seq(cfg)`` builds the family the config names: the Transformer is a subclass
+        (transformer.py) with the same contract."""
+        if cls is Seq2Seq and cfg is not None and cfg.decoder == "transformer":
+            from .transformer import Transformer
+
+            cls = Transformer
+        return super().__new__(cls)
+
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
         self.cfg = cfg
