@@ -611,6 +611,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "注意力 α<sub>t,i</sub> — 列：源 x<sub>i</sub>，行：输出 y<sub>t</sub>",
     ),
     "fig.output_yt": ("output y<sub>t</sub>", "输出 y<sub>t</sub>"),
+    # the Transformer's heads (figures.heads_grid, decoder_self_attention, encoder_self_attention)
+    "fig.heads.title": (
+        "Cross-attention of every layer × head (step {step} outlined)",
+        "每一层 × 每个头的交叉注意力（第 {step} 步加框）",
+    ),
+    "fig.heads.one": ("layer {layer}, head {head}", "第 {layer} 层，第 {head} 个头"),
+    "fig.heads.average": ("layer {layer}, head average", "第 {layer} 层，各头平均"),
+    "fig.heads.average_last": ("last layer, head average", "最后一层，各头平均"),
+    "fig.self_dec.title": (
+        "Decoder masked self-attention ({which}): blank = the future it cannot see",
+        "解码器掩码自注意力（{which}）：空白 = 看不到的未来",
+    ),
+    "fig.self_enc.title": ("Encoder self-attention ({which})", "编码器自注意力（{which}）"),
+    "fig.self_enc.rows": ("source token (query)", "源词元（查询）"),
     "fig.source_xi": ("source x<sub>i</sub>", "源 x<sub>i</sub>"),
     "fig.target_yt": ("target y<sub>t</sub>", "目标 y<sub>t</sub>"),
     "fig.probability": ("probability", "概率"),

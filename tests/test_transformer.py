@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 
@@ -177,3 +178,26 @@ def test_a_short_training_run_learns(tokenizer):
         opt.step()
         losses.append(float(loss))
     assert losses[-1] < 0.5 * losses[0]
+
+
+def test_figures_draw_every_head_and_both_self_attentions(model, tokenizer):
+    from seq2seq import figures
+
+    tr = trace(model, tokenizer, "abcd", forced={1: tokenizer.encode("d")[0]})
+    grid = figures.heads_grid(tr, step=2)
+    assert len(grid.data) == 2 * 4  # one panel per layer × head
+    assert len(grid.layout.shapes) == 8  # the current step outlined in every panel
+    assert (grid.data[5].z == tr.cross_attention()[1, 1]).all()
+    dec = figures.decoder_self_attention(tr, layer=1, head=None, step=2)
+    z = dec.data[0].z
+    assert np.isnan(z[0, 1]) and not np.isnan(z[1, 0])  # the future is blank
+    assert np.allclose(np.nansum(z, axis=1), 1.0)
+    enc = figures.encoder_self_attention(tr, layer=0, head=2)
+    assert enc.data[0].z.shape == (5, 5)
+    # the head picker's copy: any α figure draws one head
+    one = tr.with_head(1, 0)
+    assert figures.attention_heatmap(one).data[0].z.tolist() == tr.cross_attention()[1, 0].tolist()
+    vanilla = trace(Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size, decoder="vanilla")).eval(), tokenizer, "ab")
+    with pytest.raises(ValueError):
+        figures.heads_grid(vanilla)
+    assert vanilla.with_head(0, 0) is vanilla
