@@ -11,7 +11,7 @@ from seq2seq.errors import InputError
 from seq2seq.results import alignment_csv
 from seq2seq.search import score_targets
 from seq2seq.tokenizers import visible_token
-from seq2seq.ui import charts, frame, lang, models, sidebar, stepper, whatif
+from seq2seq.ui import charts, frame, heads, lang, models, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import (
     md_escape,
@@ -101,6 +101,7 @@ if gold is not None and result.has_attention:  # the same at every step: compute
 room = lang.SCREEN_HEIGHT - 470 if presenting else None
 n_steps = len(result.steps)
 marks = result.forcing()
+result = heads.picker(ckpt, result)  # a Transformer: α = the picked head (default: last layer's average)
 
 
 def step_view(step: int) -> None:
@@ -158,6 +159,7 @@ def step_view(step: int) -> None:
             st.button(t("translate.undo"), key="undo", on_click=whatif.undo_clicked)
     with right:
         charts.show(figures.context_strip(result, step, look, width=WIDE_COL), "context", f"{name}-context")
+    heads.grid(result, step, name)  # a Transformer: every layer × head, and both self-attentions
 
 
 stepper.section(n_steps, step_view)

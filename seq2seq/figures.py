@@ -985,13 +985,13 @@ def heads_grid(trace: DecodeTrace, step: int | None = None, look: Look = PLAIN, 
         })  # fmt: skip
         first_col, last_row = head == 0, layer == n_layers - 1
         axes[f"xaxis{suffix}"] = {
-            "domain": [max(0.0, x0), min(1.0, x0 + cell_w)], "anchor": f"y{suffix}", "showgrid": False, "zeroline": False,
-            "tickvals": list(range(n_src)) if last_row else [],
+            "domain": [max(0.0, x0), min(1.0, x0 + cell_w)], "anchor": f"y{suffix}", "showgrid": False,
+            "zeroline": False, "tickvals": list(range(n_src)) if last_row else [],
             "ticktext": [display_token(x) for x in trace.source_tokens], "tickfont": {"size": small},
         }  # fmt: skip
         axes[f"yaxis{suffix}"] = {
-            "domain": [max(0.0, y1 - cell_h), min(1.0, y1)], "anchor": f"x{suffix}", "autorange": "reversed", "showgrid": False,
-            "zeroline": False, "tickvals": list(range(n_out)) if first_col else [],
+            "domain": [max(0.0, y1 - cell_h), min(1.0, y1)], "anchor": f"x{suffix}", "autorange": "reversed",
+            "showgrid": False, "zeroline": False, "tickvals": list(range(n_out)) if first_col else [],
             "ticktext": [display_token(y) for y in trace.output_tokens], "tickfont": {"size": small},
         }  # fmt: skip
         annotations.append({
