@@ -70,7 +70,7 @@ with settings_box:
             hidden=b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden"),
             layers=b.selectbox(t("train.layers"), [1, 2], key="tr_layers"),
             bidirectional=b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional"),
-            decoder=c.selectbox(t("train.decoder"), ["attention", "vanilla"], key="tr_decoder",
+            decoder=c.selectbox(t("train.decoder"), ["attention", "vanilla", "transformer"], key="tr_decoder",
                                 format_func=lang.decoder_label),
             score=c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score",
                               format_func=lang.score_name),
@@ -195,6 +195,6 @@ for label, ckpt in job.results.items():
             except InputError as exc:
                 st.error(str(exc))
 
-attention = job.results.get("attention")
+attention = next((r for r in reversed(job.results.values()) if r.card.history.replayable), None)
 if attention is not None and attention.card.history.replayable:
     training.replay(attention.card.history, look)

@@ -39,7 +39,7 @@ class Settings:
     hidden: int = 64  # encoder state size per direction
     layers: int = 1
     bidirectional: bool = True
-    decoder: str = "attention"  # vanilla | attention
+    decoder: str = "attention"  # vanilla | attention | transformer (heads, d_model: ModelConfig defaults)
     score: str = "additive"  # attention score function
     both: bool = False  # train a vanilla and an attention model one after the other, same data
     teacher_forcing: float = 1.0
