@@ -61,7 +61,7 @@ RECIPES = [
     # the third family, on the tasks the lecture after the notes uses (same data as the pairs)
     Recipe("reverse-transformer", REVERSE, TRANSFORMER, 700, 1e-3),
     Recipe("copy-transformer", {"name": "copy", "min_len": 3, "max_len": 24}, TRANSFORMER, 600, 1e-3),
-    Recipe("dates-transformer", {"name": "dates"}, TRANSFORMER, 1500, 1e-3),
+    Recipe("dates-transformer", {"name": "dates"}, TRANSFORMER, 1000, 1e-3),
     Recipe("translate-transformer", {"name": "translate"}, TRANSFORMER, 400, 1e-3),
 ]  # fmt: skip
 

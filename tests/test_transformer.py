@@ -201,3 +201,24 @@ def test_figures_draw_every_head_and_both_self_attentions(model, tokenizer):
     with pytest.raises(ValueError):
         figures.heads_grid(vanilla)
     assert vanilla.with_head(0, 0) is vanilla
+
+
+def test_cli_trains_evaluates_and_traces_a_transformer(tmp_path):
+    from .test_cli import cli
+
+    out = tmp_path / "tf.safetensors"
+    proc = cli("train", "--decoder", "transformer", "--layers", "3", "--heads", "2", "--d-model", "16",
+               "--ff-dim", "32", "--positions", "learned", "--max-len", "5", "--max-steps", "4", "--eval-every", "2",
+               "--n-train", "200", "--n-valid", "20", "--out", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["decoder"] == "transformer"
+    assert json.loads(cli("eval", str(out), "--n", "30").stdout)["decoder"] == "transformer"
+    data = json.loads(cli("translate", str(out), "abc", "--json", "--beam", "2").stdout)
+    steps = len(data["steps"])
+    assert data["decoder"] == "transformer" and len(data["attention"]) == steps
+    cross = data["cross_attention"]  # [layer][head][t][i]
+    assert len(cross) == 3 and len(cross[0]) == 2 and len(cross[0][0]) == steps and len(cross[0][0][0]) == 4
+    assert len(data["self_attention"][2][1][steps - 1]) == steps
+    assert all(len(node["heads"]) == 3 for node in data["tree"]["nodes"][1:])
+    bad = cli("train", "--decoder", "attention", "--layers", "3", "--out", str(tmp_path / "x.safetensors"))
+    assert bad.returncode != 0 and "an RNN has 1..2 layers" in bad.stderr and "Traceback" not in bad.stderr
