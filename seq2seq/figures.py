@@ -1012,6 +1012,8 @@ def heads_grid(trace: DecodeTrace, step: int | None = None, look: Look = PLAIN, 
         annotations=annotations,
     )
     layout.pop("xaxis"), layout.pop("yaxis")
+    layout["margin"] |= {"b": 110}  # the bottom row's token labels, turned
+    layout["height"] += 60
     return go.Figure(data=data, layout=layout | axes)
 
 

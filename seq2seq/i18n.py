@@ -75,10 +75,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Transformer 每一层都有多个头。除非在这里选择某个头（或某一层的平均），上面图中的 α 是最后一层各头的平均。",
     ),
     "heads.caption": (
-        "Each head computes softmax(QKᵀ/√d_k)V — the same weighted sum as the notes' c_t = Σ α_{t,i} h_i. "
+        "Each head computes softmax(QKᵀ/√d_k)V — the same weighted sum as the notes' c_t = Σ_i α_{{t,i}} h_i. "
         "Left: what each output position reads of the output so far (the causal mask hides the future). "
         "Right: how the encoder mixes the source tokens with each other.",
-        "每个头计算 softmax(QKᵀ/√d_k)V —— 与讲义中 c_t = Σ α_{t,i} h_i 相同的加权和。"
+        "每个头计算 softmax(QKᵀ/√d_k)V —— 与讲义中 c_t = Σ_i α_{{t,i}} h_i 相同的加权和。"
         "左：每个输出位置读取已生成输出的哪些部分（因果掩码遮住未来）。右：编码器如何让源词元相互混合。",
     ),
     "model.decoder_attention": ("attention ({score})", "注意力（{score}）"),

@@ -68,3 +68,13 @@ def test_the_bottleneck_shows_on_reverse():
 def test_real_world_attention_models_are_accurate(task):
     card = checkpoint.load(CHECKPOINTS / f"{task}-attention.safetensors").card
     assert card.metrics["exact_match"] >= 0.99
+
+
+@pytest.mark.parametrize("task", ["reverse", "copy", "dates", "translate"])
+def test_transformer_models_are_small_and_accurate(task):
+    """After the notes: a Transformer of each lecture task, under 1 MB, as good as its card says."""
+    path = CHECKPOINTS / f"{task}-transformer.safetensors"
+    ckpt = checkpoint.load(path)
+    assert ckpt.model.cfg.decoder == "transformer" and ckpt.card.decoder == "transformer"
+    assert path.stat().st_size <= 1_000_000
+    assert ckpt.card.metrics["exact_match"] >= 0.9
