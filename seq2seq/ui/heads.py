@@ -27,8 +27,8 @@ def _parse(choice: str) -> tuple[int | None, int | None]:
 
 
 def picker(ckpt: Checkpoint, result: DecodeTrace) -> DecodeTrace:
-    """For a Transformer: a head picker (default: the last layer's head average), bound to
-    ``?head=`` so a link reopens it; returns the trace whose α is the picked head, which every
+    """For a Transformer: a head picker (default: the last layer's head average), kept in
+    ``?head=`` (e.g. L1H2) so a link reopens it; returns the trace whose α is the picked head, which every
     α figure (heatmap, bars, flow) then draws. Other models: ``result`` unchanged."""
     cfg = ckpt.model.cfg
     if cfg.decoder != "transformer" or not result.has_heads:
@@ -37,14 +37,21 @@ def picker(ckpt: Checkpoint, result: DecodeTrace) -> DecodeTrace:
     for layer in range(1, cfg.layers + 1):
         options += [f"L{layer}", *(f"L{layer}H{h}" for h in range(1, cfg.heads + 1))]
     look = lang.look()
+    if st.session_state.get("head") not in options:  # first visit, a link, or another model's heads
+        wanted = st.query_params.get("head", AVERAGE)
+        st.session_state["head"] = wanted if wanted in options else AVERAGE
     choice = st.selectbox(
         t("heads.picker"),
         options,
         key="head",
-        bind="query-params",
         format_func=lambda c: figures.head_label(look, *_parse(c)),
         help=t("heads.picker_help"),
     )
+    # by hand, as the Lecture's score picker: the link keeps "L1H2", the picker shows it translated
+    if choice == AVERAGE:
+        st.query_params.pop("head", None)
+    else:
+        st.query_params["head"] = choice
     return result.with_head(*_parse(choice or AVERAGE))
 
 
