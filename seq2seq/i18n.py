@@ -60,7 +60,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "score.scaled-dot": ("scaled dot", "缩放点积"),
     "decoder.attention": ("attention", "注意力"),
     "decoder.vanilla": ("vanilla", "普通"),
-    "decoder.transformer": ("Transformer", "Transformer"),
+    "decoder.transformer": ("Transformer", "Transformer 模型"),
     "model.decoder_transformer": (
         "Transformer ({layers} layers × {heads} heads, {positions} positions)",
         "Transformer（{layers} 层 × {heads} 个头，{positions}位置编码）",

@@ -10,6 +10,7 @@ import pytest
 
 from seq2seq import i18n
 from seq2seq.attention import SCORES
+from seq2seq.model import DECODERS, POSITIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -21,7 +22,8 @@ DYNAMIC = {
     "nav.": ("home", "lecture", "translate", "beam", "compare", "train"),
     "home.story": ("1", "2", "3", "4"),
     "score.": SCORES,
-    "decoder.": ("attention", "vanilla"),
+    "decoder.": DECODERS,
+    "positions.": POSITIONS,
     "compare.": ("left", "right"),
 }
 
