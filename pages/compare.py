@@ -94,8 +94,11 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
             st.caption(t("compare.context_vanilla"))
 
 st.subheader(t("compare.bottleneck"))
-curves = models.length_curves([left_name, right_name])
-decoders = models.decoders([left_name, right_name])
+on_curve = [left_name, right_name]
+if st.toggle(t("compare.all_families"), key="families", bind="query-params", help=t("compare.all_families_help")):
+    on_curve = models.all_families(on_curve)
+curves = models.length_curves(on_curve)
+decoders = models.decoders(on_curve)
 charts.show(
     figures.length_curve(curves, left.card.source_chars, look, width=figures.WIDE, decoders=decoders),
     "length_curve",

@@ -168,6 +168,6 @@ for label, ckpt in job.results.items():
             except InputError as exc:
                 st.error(str(exc))
 
-attention = job.results.get("attention")
+attention = next((r for r in reversed(job.results.values()) if r.card.history.replayable), None)
 if attention is not None and attention.card.history.replayable:
     training.replay(attention.card.history, look)

@@ -10,7 +10,7 @@ from seq2seq import analysis, figures
 from seq2seq.errors import InputError
 from seq2seq.search import score_targets
 from seq2seq.tokenizers import visible_token
-from seq2seq.ui import charts, downloads, frame, lang, models, player, sidebar, stepper, whatif
+from seq2seq.ui import charts, downloads, frame, heads, lang, models, player, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import (
     md_escape,
@@ -95,6 +95,7 @@ aer = analysis.example_aer(ckpt, source, reference.target, gold) if gold and res
 # In presentation mode the figures share what is left of one screen below the step control.
 room = lang.SCREEN_HEIGHT - 470 if presenting else None
 n_steps = len(result.steps)
+result = heads.picker(ckpt, result)  # a Transformer: α = the picked head (default: last layer's average)
 
 
 def step_view(step: int) -> None:
@@ -137,6 +138,7 @@ def step_view(step: int) -> None:
             st.button(t("translate.undo"), key="undo", on_click=whatif.undo_clicked)
     with right:
         charts.show(figures.context_strip(result, step, look, width=WIDE_COL), "context", f"{name}-context")
+    heads.grid(result, step, name)  # a Transformer: every layer × head, and both self-attentions
 
 
 def animation(start: int):

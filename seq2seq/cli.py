@@ -17,7 +17,7 @@ from pathlib import Path
 from . import checkpoint, errors_analysis, limits
 from .attention import NORMS, SCORES
 from .errors import InputError, Seq2SeqError
-from .model import CELLS, DECODERS, MAX_WINDOW, PLACEMENTS
+from .model import CELLS, DECODERS, MAX_WINDOW, PLACEMENTS, POSITIONS
 from .pairs import load_pairs
 from .pipeline import DataConfig, TokenizerConfig, heldout, train_on_task
 from .search import beam_search, trace
@@ -111,7 +111,26 @@ def build_parser() -> Parser:
     t.add_argument(
         "--emb", type=int_between(1, limits.MODEL_LIMITS["emb_dim"]), default=32, help="token embedding size"
     )
-    t.add_argument("--layers", type=int, choices=tuple(range(1, limits.MODEL_LIMITS["layers"] + 1)), default=1)
+    t.add_argument(
+        "--layers",
+        type=int,
+        choices=tuple(range(1, limits.MODEL_LIMITS["layers"] + 1)),
+        default=1,
+        help=f"stacked layers: 1-{limits.MAX_RNN_LAYERS} (RNN), 1-{limits.MODEL_LIMITS['layers']} (Transformer)",
+    )
+    t.add_argument(
+        "--heads", type=int_between(1, limits.MODEL_LIMITS["heads"]), default=4, help="Transformer: heads per layer"
+    )
+    t.add_argument(
+        "--d-model", type=int_between(1, limits.MODEL_LIMITS["d_model"]), default=64, help="Transformer: width"
+    )
+    t.add_argument(
+        "--ff-dim",
+        type=int_between(1, limits.MODEL_LIMITS["ff_dim"]),
+        default=128,
+        help="Transformer: feed-forward size",
+    )
+    t.add_argument("--positions", choices=POSITIONS, default="sinusoidal", help="Transformer: position encodings")
     t.add_argument(
         "--min-len", type=int_between(1, limits.MAX_TASK_LEN), default=3, help="copy/reverse/sort: shortest string"
     )
@@ -200,6 +219,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         "attention_norm": args.attention_norm,
         "window": args.window,
         "coverage": args.coverage,
+        "heads": args.heads,
+        "d_model": args.d_model,
+        "ff_dim": args.ff_dim,
+        "positions": args.positions,
     }
     train_cfg = TrainConfig(
         batch_size=args.batch_size,

@@ -301,6 +301,7 @@ def _alignment_heatmap(
     positions: list[float] | None = None,
     window: int = 0,
     sparse: bool = False,
+    row_title: str | None = None,
 ) -> dict:
     """α as a heatmap: row t = output token y_t, column i = source token x_i, cell = α_{t,i}.
 
@@ -316,6 +317,7 @@ def _alignment_heatmap(
     :param nonzero: per row, the number of non-zero weights, written right of the row
     :param positions: per row, p_t of a local-p model (0-based source position): a marker, and
         with ``window`` D the window [p_t - D, p_t + D] outlined
+    :param row_title: the rows' axis title (default: output y_t; self-attention rows are queries)
     """
     alpha = np.asarray(alpha, dtype=float)
     src, out = source_tokens, target_tokens
@@ -375,7 +377,7 @@ def _alignment_heatmap(
         height,
         xaxis=_token_axis(src, side="top", room=width - 150 - row_labels, look=look),
         yaxis=_token_axis(
-            out, look.t("fig.output_yt"), room=look.size(height) - 150, look=look, marks=marks, along="y",
+            out, row_title or look.t("fig.output_yt"), room=look.size(height) - 150, look=look, marks=marks, along="y",
             autorange="reversed",
         ),
         shapes=shapes,
@@ -957,12 +959,12 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
     return go.Figure(data=data, layout=layout)
 
 
-LINE_COLOURS = ("#2ca02c", "#9467bd", "#8c564b", "#e377c2")  # for models that are neither of the two below
-DECODER_COLOURS = {"vanilla": "#d62728", "attention": "#1f77b4"}
+LINE_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#ff7f0e")  # for models that are none of the three below
+DECODER_COLOURS = {"vanilla": "#d62728", "attention": "#1f77b4", "transformer": "#2ca02c"}
 
 
 def _colours(names, decoders: dict[str, str] | None) -> list[str]:
-    """Vanilla models red and attention models blue in every chart (``decoders``: name ->
+    """Vanilla models red, attention models blue and Transformers green in every chart (``decoders``: name ->
     ``cfg.decoder``); a second model of one decoder, or one of another family, from LINE_COLOURS."""
     others, used, out = iter(LINE_COLOURS * 4), set(), []
     for name in names:
@@ -1508,3 +1510,109 @@ def faithfulness_scatter(points: list[tuple[float, float]], look: Look = PLAIN, 
         width=width,
     )
     return go.Figure(data=[dots], layout=layout)
+
+
+# --- after the notes: the Transformer's heads -------------------------------------------------------
+
+
+def head_label(look: Look, layer: int | None, head: int | None) -> str:
+    """ "layer 2, head 3" (1-based) or "layer 2, head average"; (None, None) = last layer's average."""
+    if layer is None:
+        return look.t("fig.heads.average_last")
+    if head is None:
+        return look.t("fig.heads.average", layer=layer + 1)
+    return look.t("fig.heads.one", layer=layer + 1, head=head + 1)
+
+
+def heads_grid(trace: DecodeTrace, step: int | None = None, look: Look = PLAIN, width: int = WIDE) -> go.Figure:
+    """Small multiples: the cross-attention of every layer (rows) × head (columns), each a
+    (T, S) heatmap like ``attention_heatmap``, the current step's row outlined in every panel.
+
+    :param step: 1-based step, or None
+    """
+    cross = trace.cross_attention()  # (L, H, T, S)
+    if cross is None:
+        raise ValueError("only a multi-head model (the Transformer) has heads to draw")
+    n_layers, n_heads, n_out, n_src = cross.shape
+    gap_x, gap_y = 0.035, 0.09
+    cell_w = (1 - gap_x * (n_heads - 1)) / n_heads
+    cell_h = (1 - gap_y * (n_layers - 1)) / n_layers
+    data, shapes, annotations, axes = [], [], [], {}
+    small = max(9, look.size(FONT_SIZE) - 4)
+    for layer, head in itertools.product(range(n_layers), range(n_heads)):
+        k = layer * n_heads + head + 1
+        suffix = "" if k == 1 else str(k)
+        x0 = head * (cell_w + gap_x)
+        y1 = 1 - layer * (cell_h + gap_y)
+        data.append({
+            "type": "heatmap", "z": cross[layer, head], "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+            "zmin": 0.0, "zmax": 1.0, "colorscale": ALPHA_SCALE, "showscale": k == 1,
+            "colorbar": {"title": {"text": "α"}, "thickness": 14},
+            "xgap": 1, "ygap": 1,
+            "hovertemplate": head_label(look, layer, head) + "<br>t = %{y}, i = %{x}<br>α = %{z:.3f}<extra></extra>",
+        })  # fmt: skip
+        first_col, last_row = head == 0, layer == n_layers - 1
+        axes[f"xaxis{suffix}"] = {
+            "domain": [max(0.0, x0), min(1.0, x0 + cell_w)], "anchor": f"y{suffix}", "showgrid": False,
+            "zeroline": False, "tickvals": list(range(n_src)) if last_row else [],
+            "ticktext": [display_token(x) for x in trace.source_tokens], "tickfont": {"size": small},
+        }  # fmt: skip
+        axes[f"yaxis{suffix}"] = {
+            "domain": [max(0.0, y1 - cell_h), min(1.0, y1)], "anchor": f"x{suffix}", "autorange": "reversed",
+            "showgrid": False, "zeroline": False, "tickvals": list(range(n_out)) if first_col else [],
+            "ticktext": [display_token(y) for y in trace.output_tokens], "tickfont": {"size": small},
+        }  # fmt: skip
+        annotations.append({
+            "text": head_label(look, layer, head), "xref": "paper", "yref": "paper", "showarrow": False,
+            "x": x0 + cell_w / 2, "y": y1, "yanchor": "bottom", "font": {"size": look.size(FONT_SIZE)},
+        })  # fmt: skip
+        if step is not None and 1 <= step <= n_out:
+            shapes.append(_outline(-0.5, n_src - 0.5, step - 1.5, step - 0.5, HIGHLIGHT, 2)
+                          | {"xref": f"x{suffix}", "yref": f"y{suffix}"})  # fmt: skip
+    panel = int(np.clip(60 + 22 * n_out, 170, 420))
+    layout = _layout(
+        look.t("fig.heads.title", step=step or "–"),
+        60 + n_layers * panel,
+        look=look,
+        width=width,
+        top=90,
+        shapes=shapes,
+        annotations=annotations,
+    )
+    layout.pop("xaxis"), layout.pop("yaxis")
+    layout["margin"] |= {"b": 110}  # the bottom row's token labels, turned
+    layout["height"] += 60
+    return go.Figure(data=data, layout=layout | axes)
+
+
+def decoder_self_attention(
+    trace: DecodeTrace, layer: int, head: int | None = None, step: int | None = None, look: Look = PLAIN,
+    width: int = HALF,
+) -> go.Figure:  # fmt: skip
+    """The decoder's masked self-attention of one layer (one head, or their average): row t =
+    the step that produced y_t, column j = the output so far it reads (<s>, y_1, …); empty
+    above the diagonal, the future the causal mask hides."""
+    full = trace.decoder_self_attention()  # (L, H, T, T)
+    if full is None:
+        raise ValueError("only the Transformer's decoder attends to its own output")
+    z = full[layer].mean(0) if head is None else full[layer, head]
+    n = len(trace.steps)
+    z = np.where(np.tri(n, dtype=bool), z, np.nan)  # the hidden future: blank, not a weight of 0
+    keys = ["<s>", *trace.output_tokens[: n - 1]]
+    title = look.t("fig.self_dec.title", which=head_label(look, layer, head))
+    return alignment_heatmap(z, keys, trace.output_tokens, step, title=title, look=look, marks=trace.forcing(),
+                             width=width)  # fmt: skip
+
+
+def encoder_self_attention(
+    trace: DecodeTrace, layer: int, head: int | None = None, look: Look = PLAIN, width: int = HALF
+) -> go.Figure:
+    """The encoder's self-attention of one layer (one head, or their average): row i = the
+    source token whose new vector is built, column j = the source tokens it reads."""
+    if trace.encoder_attention is None:
+        raise ValueError("only the Transformer's encoder has self-attention")
+    weights = np.asarray(trace.encoder_attention[layer], dtype=float)  # (H, S, S)
+    z = weights.mean(0) if head is None else weights[head]
+    title = look.t("fig.self_enc.title", which=head_label(look, layer, head))
+    src = trace.source_tokens
+    return alignment_heatmap(z, src, src, title=title, look=look, width=width, row_title=look.t("fig.self_enc.rows"))

@@ -69,6 +69,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "variant.coverage": ("coverage", "覆盖"),
     "decoder.attention": ("attention", "注意力"),
     "decoder.vanilla": ("vanilla", "普通"),
+    "decoder.transformer": ("Transformer", "Transformer 模型"),
+    "model.decoder_transformer": (
+        "Transformer ({layers} layers × {heads} heads, {positions} positions)",
+        "Transformer（{layers} 层 × {heads} 个头，{positions}位置编码）",
+    ),
+    "positions.sinusoidal": ("sinusoidal", "正弦"),
+    "positions.learned": ("learned", "可学习"),
+    # the Translate page's heads (seq2seq/ui/heads.py)
+    "heads.picker": ("Attention head", "注意力头"),
+    "heads.picker_help": (
+        "A Transformer has several heads in every layer. α in the pictures above is the last layer's "
+        "head average unless you pick one head (or one layer's average) here.",
+        "Transformer 每一层都有多个头。除非在这里选择某个头（或某一层的平均），上面图中的 α 是最后一层各头的平均。",
+    ),
+    "heads.caption": (
+        "Each head computes softmax(QKᵀ/√d_k)V — the same weighted sum as the notes' c_t = Σ_i α_{{t,i}} h_i. "
+        "Left: what each output position reads of the output so far (the causal mask hides the future). "
+        "Right: how the encoder mixes the source tokens with each other.",
+        "每个头计算 softmax(QKᵀ/√d_k)V —— 与讲义中 c_t = Σ_i α_{{t,i}} h_i 相同的加权和。"
+        "左：每个输出位置读取已生成输出的哪些部分（因果掩码遮住未来）。右：编码器如何让源词元相互混合。",
+    ),
     "model.decoder_attention": ("attention ({score})", "注意力（{score}）"),
     "model.decoder_vanilla": ("vanilla (fixed c)", "普通（固定 c）"),
     "model.missing": (
@@ -532,6 +553,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Its context: the one fixed $c = h_T$, the same at every step.",
         "它的上下文：唯一的固定向量 $c = h_T$，每一步都相同。",
     ),
+    "compare.all_families": ("All three families on the curve", "曲线上显示全部三类模型"),
+    "compare.all_families_help": (
+        "Adds a model of each family these two are not (vanilla, RNN + attention, Transformer) trained on the "
+        "same task, so the curve shows all three side by side, including inputs longer than the training range.",
+        "为这两个模型之外的每一类（普通、RNN + 注意力、Transformer）各加一个在同一任务上训练的模型，"
+        "使曲线并排显示三类模型，包括比训练范围更长的输入。",
+    ),
     "compare.bottleneck": ("Where the fixed vector gives out", "固定向量在哪里撑不住"),
     "compare.curve_caption": (
         "Exact match on about {n:,} fresh inputs per model, by source length (hover for the number of inputs per "
@@ -736,6 +764,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "第 {t} 步后的覆盖度：t′ ≤ {t} 的 Σ α<sub>t′,i</sub>",
     ),
     "fig.output_yt": ("output y<sub>t</sub>", "输出 y<sub>t</sub>"),
+    # the Transformer's heads (figures.heads_grid, decoder_self_attention, encoder_self_attention)
+    "fig.heads.title": (
+        "Cross-attention of every layer × head (step {step} outlined)",
+        "每一层 × 每个头的交叉注意力（第 {step} 步加框）",
+    ),
+    "fig.heads.one": ("layer {layer}, head {head}", "第 {layer} 层，第 {head} 个头"),
+    "fig.heads.average": ("layer {layer}, head average", "第 {layer} 层，各头平均"),
+    "fig.heads.average_last": ("last layer, head average", "最后一层，各头平均"),
+    "fig.self_dec.title": (
+        "Decoder masked self-attention ({which}): blank = the future it cannot see",
+        "解码器掩码自注意力（{which}）：空白 = 看不到的未来",
+    ),
+    "fig.self_enc.title": ("Encoder self-attention ({which})", "编码器自注意力（{which}）"),
+    "fig.self_enc.rows": ("source token (query)", "源词元（查询）"),
     "fig.source_xi": ("source x<sub>i</sub>", "源 x<sub>i</sub>"),
     "fig.target_yt": ("target y<sub>t</sub>", "目标 y<sub>t</sub>"),
     "fig.probability": ("probability", "概率"),

@@ -155,9 +155,15 @@ class TrainingJob:
         valid = [{"step": e.step} | {k: e.valid[k] for k in keep if k in e.valid} for e in self.events.get(label, [])]
         return TrainingHistory(loss=list(self.losses.get(label, [])), valid=valid)
 
-    def latest_probe(self, label: str = "attention") -> TrainEvent | None:
-        """The last validation of run ``label`` that recorded the probes' α (attention runs)."""
-        return next((e for e in reversed(self.events.get(label, [])) if e.probe_alpha), None)
+    def latest_probe(self, label: str | None = None) -> TrainEvent | None:
+        """The last validation of run ``label`` that recorded the probes' α (runs whose decoder
+        attends); ``label`` None: of the last run that has one (attention or Transformer)."""
+        labels = [label] if label is not None else [spec.label for spec in reversed(self.specs)]
+        for name in labels:
+            found = next((e for e in reversed(self.events.get(name, [])) if e.probe_alpha), None)
+            if found is not None:
+                return found
+        return None
 
     def _record(self, label: str, event: TrainEvent) -> None:
         self.losses.setdefault(label, []).append((event.step, event.loss))

@@ -47,7 +47,17 @@ MAX_PAIR_NOTES = 10  # skipped lines named one by one; the rest are counted
 
 # --- a model's size (model.py checks a config, e.g. from a checkpoint, before allocating any tensor:
 # a hostile file could otherwise ask for a 10^12-parameter model; the CLI's --hidden/--emb use the same) ---
-MODEL_LIMITS = {"vocab_size": 100_000, "emb_dim": 1024, "hidden": 1024, "layers": 2, "max_src_len": 10_000}
+MODEL_LIMITS = {
+    "vocab_size": 100_000,
+    "emb_dim": 1024,
+    "hidden": 1024,
+    "layers": 4,  # the Transformer's; an RNN has at most MAX_RNN_LAYERS
+    "max_src_len": 10_000,
+    "heads": 8,  # the Transformer's attention heads per layer
+    "d_model": 256,  # the Transformer's width
+    "ff_dim": 1024,  # the Transformer's feed-forward size
+}
+MAX_RNN_LAYERS = 2
 MAX_TOKENIZER_UNITS = MODEL_LIMITS[
     "vocab_size"
 ]  # char/word units in a checkpoint, sentencepiece training (tokenizers.py)

@@ -24,6 +24,11 @@ Without input feeding nothing in s_t depends on attention, so teacher-forced tra
 the RNN once over all target steps, attention once as a batched product and the output
 layer once (``Decoder.teacher_forced``). Local-p windows, sparsemax / entmax-1.5 and
 coverage are options of ``attention.Attention``.
+
+A third family, the Transformer (``decoder="transformer"``, after the notes), lives in
+``transformer.py``: ``Seq2Seq(cfg)`` builds it when the config asks for it, and it keeps the
+same contract (encode once, decode_step, teacher-forced forward), so nothing that uses a
+model needs to know which family it has.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 DECODERS = ("vanilla", "attention")
 PLACEMENTS = ("bahdanau", "luong")
 MAX_WINDOW = 50
+DECODERS = ("vanilla", "attention", "transformer")
+POSITIONS = ("sinusoidal", "learned")  # the Transformer's position encodings
 
 
 @dataclass
@@ -53,9 +60,9 @@ class ModelConfig:
     cell: str = "gru"  # rnn | gru | lstm, for the encoder and the decoder
     emb_dim: int = 64  # size of a token embedding
     hidden: int = 128  # encoder state size per direction
-    layers: int = 1  # 1 or 2 stacked RNN layers (encoder and decoder)
+    layers: int = 1  # stacked layers (encoder and decoder): 1-2 for an RNN, 1-4 for the Transformer
     bidirectional: bool = True  # encoder reads left-to-right and right-to-left
-    decoder: str = "attention"  # vanilla (fixed c) | attention (c_t per step)
+    decoder: str = "attention"  # vanilla (fixed c) | attention (c_t per step) | transformer
     score: str = "additive"  # attention score: dot | general | additive | scaled-dot
     max_src_len: int = 200  # longest input (tokens, incl. </s>) the model accepts
     # attention variants (defaults = Bahdanau with a softmax, what every older checkpoint is)
@@ -64,6 +71,11 @@ class ModelConfig:
     attention_norm: str = "softmax"  # softmax | sparsemax | entmax15 (the last two give exact zeros)
     window: int = 0  # D of Luong's local-p attention, 1..MAX_WINDOW; 0 = global (every h_i)
     coverage: bool = False  # feed cov_t = Σ past α into the additive score (Tu et al. 2016, See et al. 2017)
+    # the Transformer only (cell, emb_dim, hidden, bidirectional and score are the RNN's):
+    heads: int = 4  # attention heads per layer; d_model must be a multiple of it
+    d_model: int = 64  # width of every token's vector (embeddings, attention, residual stream)
+    ff_dim: int = 128  # hidden size of the position-wise feed-forward layer
+    positions: str = "sinusoidal"  # sinusoidal (computed) | learned (one trained vector per position)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -73,10 +85,21 @@ class ModelConfig:
         if self.score not in SCORES:
             raise ValueError(f"unknown score {self.score!r}; choose from {', '.join(SCORES)}")
         self._check_variant()
+        if self.positions not in POSITIONS:
+            raise ValueError(f"unknown positions {self.positions!r}; choose from {', '.join(POSITIONS)}")
         for name, top in limits.MODEL_LIMITS.items():  # before any tensor is allocated
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
                 raise ValueError(f"{name} must be an integer in 1..{top}, got {value!r}")
+        if self.decoder != "transformer" and self.layers > limits.MAX_RNN_LAYERS:
+            raise ValueError(f"an RNN has 1..{limits.MAX_RNN_LAYERS} layers, got {self.layers}")
+        if self.d_model % self.heads:
+            raise ValueError(f"d_model ({self.d_model}) must be a multiple of heads ({self.heads})")
+
+    @property
+    def attends(self) -> bool:
+        """The decoder computes α (attention or Transformer); False for the vanilla decoder."""
+        return self.decoder != "vanilla"
 
     def _check_variant(self) -> None:
         if self.placement not in PLACEMENTS:
@@ -94,6 +117,8 @@ class ModelConfig:
             raise ValueError("coverage enters the additive score: use score additive with coverage")
         if self.decoder == "vanilla" and self.variant != self.score:
             raise ValueError("a vanilla decoder has no attention: placement, norm, window and coverage need attention")
+        if self.decoder == "transformer" and self.variant != self.score:
+            raise ValueError("placement, norm, window and coverage are RNN attention variants, not the Transformer's")
 
     @property
     def variant(self) -> str:
@@ -134,18 +159,20 @@ class EncoderOutput:
     """Everything the decoder needs about the source, computed once per input.
 
     h (B, S, D) encoder states h_i; mask (B, S); c (B, D) = h_T; keys: attention keys
-    projected once (None for the vanilla decoder).
+    projected once (None for the vanilla decoder); self_attention (B, L, H, S, S): the
+    encoder's self-attention weights per layer and head (the Transformer; None otherwise).
     """
 
     h: torch.Tensor
     mask: torch.Tensor
     c: torch.Tensor
     keys: torch.Tensor | None
+    self_attention: torch.Tensor | None = None
 
     def index_select(self, index: torch.Tensor) -> EncoderOutput:
         """Rows ``index`` of every tensor (e.g. to follow beam hypotheses)."""
         pick = lambda t: None if t is None else t.index_select(0, index)  # noqa: E731
-        return EncoderOutput(pick(self.h), pick(self.mask), pick(self.c), pick(self.keys))
+        return EncoderOutput(pick(self.h), pick(self.mask), pick(self.c), pick(self.keys), pick(self.self_attention))
 
 
 @dataclass
@@ -153,7 +180,12 @@ class StepOutput:
     """One decoder step for a batch: s_t (B, D), the new state, ctx_t (B, D), for the
     attention decoder α_t (B, S) and e_t (B, S) (None for vanilla), and the logits (B, V)
     (``Seq2Seq.decode_step`` fills them; ``Decoder.advance`` leaves them None, since
-    training applies the output layer once to all steps)."""
+    training applies the output layer once to all steps).
+
+    Multi-head models (the Transformer) also fill ``heads`` (B, L, H, S), the cross-attention
+    of every layer and head, and ``self_heads`` (B, L, H, t), the decoder's masked
+    self-attention of this step over the prefix; their ``alpha`` is the last layer's head
+    average."""
 
     s: torch.Tensor
     state: torch.Tensor | tuple[torch.Tensor, torch.Tensor]
@@ -162,13 +194,16 @@ class StepOutput:
     energies: torch.Tensor | None
     logits: torch.Tensor | None = None
     position: torch.Tensor | None = None  # p_t (B,) of local-p attention
+    heads: torch.Tensor | None = None
+    self_heads: torch.Tensor | None = None
 
 
 DecoderState = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 
 
 def select_state(state: DecoderState, index: torch.Tensor) -> DecoderState:
-    """Rows ``index`` (batch dimension 1) of a GRU/RNN state or an LSTM (h, c) pair."""
+    """Rows ``index`` (batch dimension 1) of a GRU/RNN state, an LSTM (h, c) pair or the
+    Transformer's (keys, values) cache."""
     if isinstance(state, tuple):
         return tuple(s.index_select(1, index) for s in state)
     return state.index_select(1, index)
@@ -356,6 +391,15 @@ def attention_latex(cfg: ModelConfig) -> list[str]:
 
 
 class Seq2Seq(nn.Module):
+    def __new__(cls, cfg: ModelConfig | None = None, *args, **kwargs):
+        """``Seq2Seq(cfg)`` builds the family the config names: the Transformer is a subclass
+        (transformer.py) with the same contract."""
+        if cls is Seq2Seq and cfg is not None and cfg.decoder == "transformer":
+            from .transformer import Transformer
+
+            cls = Transformer
+        return super().__new__(cls)
+
     def __init__(self, cfg: ModelConfig) -> None:
         super().__init__()
         self.cfg = cfg

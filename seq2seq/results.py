@@ -7,7 +7,7 @@ never needs torch.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -28,6 +28,11 @@ class TraceStep:
     ``alpha`` and ``energies`` are α_{t,·} and e_{t,·} over the source tokens (None for a
     vanilla decoder); ``context`` is ctx_t (c_t for attention, the fixed c for vanilla);
     ``state`` is s_t, the decoder's top-layer state after the step.
+
+    Multi-head models (the Transformer): ``alpha`` is the last layer's head average (what
+    every α figure reads); ``heads`` is the cross-attention of every layer and head,
+    [layer][head][i]; ``self_heads`` the decoder's masked self-attention of this step over
+    the output so far (y_0 = <s> .. y_{t-1}), [layer][head][j], j < t. None otherwise.
     """
 
     token: str
@@ -40,6 +45,8 @@ class TraceStep:
     state: list[float]
     forced: bool = False  # the token was imposed (what-if), not the model's argmax
     position: float | None = None  # p_t, the predicted centre of a local-p window (0-based source position)
+    heads: list[list[list[float]]] | None = None  # [layer][head][i] cross-attention (Transformer)
+    self_heads: list[list[list[float]]] | None = None  # [layer][head][j] masked self-attention (Transformer)
 
 
 @dataclass
@@ -50,7 +57,7 @@ class DecodeTrace:
     source_tokens: list[str]  # what the encoder read, </s> included
     output: str  # the decoded text (specials stripped)
     output_tokens: list[str]  # one per step, the final </s> included when emitted
-    decoder: str  # "vanilla" | "attention"
+    decoder: str  # "vanilla" | "attention" | "transformer"
     steps: list[TraceStep] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # input units the vocabulary lacks (read as <unk>)
     finished: bool = True  # False when the length limit stopped decoding before </s>
@@ -58,10 +65,56 @@ class DecodeTrace:
     fixed_context: list[float] = field(default_factory=list)  # c = h_T, the vanilla decoder's only context
     window: int = 0  # D of a local-p model (each step attends to [p_t - D, p_t + D]); 0 = global
     attention_norm: str = "softmax"  # cfg.attention_norm: sparsemax / entmax15 give exact zeros by design
+    # the Transformer's encoder self-attention, [layer][head][i][j] over the source tokens; None otherwise
+    encoder_attention: list[list[list[list[float]]]] | None = None
 
     @property
     def has_attention(self) -> bool:
-        return self.decoder == "attention"
+        """The decoder computes α (attention or Transformer)."""
+        return self.decoder != "vanilla"
+
+    @property
+    def has_heads(self) -> bool:
+        """Per-layer, per-head weights are recorded (the Transformer)."""
+        return bool(self.steps) and self.steps[0].heads is not None
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.steps[0].heads) if self.has_heads else 0
+
+    @property
+    def n_heads(self) -> int:
+        return len(self.steps[0].heads[0]) if self.has_heads else 0
+
+    def cross_attention(self) -> np.ndarray | None:
+        """Every layer's and head's cross-attention as (L, H, T, S); None without heads."""
+        if not self.has_heads:
+            return None
+        return np.array([s.heads for s in self.steps], dtype=float).transpose(1, 2, 0, 3)
+
+    def decoder_self_attention(self) -> np.ndarray | None:
+        """The decoder's masked self-attention as (L, H, T, T): row t = step t+1 (reading
+        y_0..y_t), zero above the diagonal (the future it cannot see); None without heads."""
+        if not self.has_heads:
+            return None
+        n = len(self.steps)
+        out = np.zeros((self.n_layers, self.n_heads, n, n))
+        for t, step in enumerate(self.steps):
+            row = np.array(step.self_heads, dtype=float)  # (L, H, t+1)
+            out[:, :, t, : row.shape[2]] = row
+        return out
+
+    def with_head(self, layer: int | None, head: int | None) -> DecodeTrace:
+        """A copy whose α is one head's cross-attention (``layer``, ``head``), or the head
+        average of ``layer`` when ``head`` is None, so every α figure can draw one head.
+        (None, None) or a trace without heads: the trace itself."""
+        if layer is None or not self.has_heads:
+            return self
+        steps = []
+        for s in self.steps:
+            row = s.heads[layer][head] if head is not None else np.mean(s.heads[layer], axis=0).tolist()
+            steps.append(replace(s, alpha=list(row), energies=None))
+        return replace(self, steps=steps)
 
     def attention_matrix(self) -> np.ndarray | None:
         """α as a (T, S) array: row t = output step, column i = source token; None for vanilla."""
@@ -112,9 +165,15 @@ class DecodeTrace:
 
     def to_dict(self) -> dict:
         """Every field, plus ``attention``: α as (T, S) rows (``attention_matrix``; None for a
-        vanilla decoder), the key the CLI's ``translate --json`` has always had."""
+        vanilla decoder), the key the CLI's ``translate --json`` has always had; for the
+        Transformer also ``cross_attention`` [layer][head][t][i] and ``self_attention``
+        [layer][head][t][j] (zeros above the diagonal)."""
         matrix = self.attention_matrix()
-        return asdict(self) | {"attention": None if matrix is None else matrix.tolist()}
+        out = asdict(self) | {"attention": None if matrix is None else matrix.tolist()}
+        if self.has_heads:
+            out["cross_attention"] = self.cross_attention().tolist()
+            out["self_attention"] = self.decoder_self_attention().tolist()
+        return out
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
@@ -154,7 +213,8 @@ class BeamNode:
 
     ``logp`` = log p(token | parent prefix, x); ``score`` = Σ of logp along the path from the
     root; ``norm_score`` = score / lp(length) (GNMT length penalty); ``alpha`` = α of the step
-    that produced the token (None for vanilla decoders and the root).
+    that produced the token (None for vanilla decoders and the root); ``heads`` = that step's
+    cross-attention of every layer and head, [layer][head][i] (the Transformer; else None).
     status: "kept" (in the beam), "pruned" (a top candidate that lost), "finished" (ended in
     </s>), "winner" (the best finished hypothesis), "root".
     """
@@ -169,6 +229,7 @@ class BeamNode:
     norm_score: float
     status: str
     alpha: list[float] | None = None
+    heads: list[list[list[float]]] | None = None
 
 
 @dataclass

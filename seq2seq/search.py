@@ -150,6 +150,8 @@ def trace(
                     context=step.context[0].tolist(),  # (D,) ctx_t
                     state=step.s[0].tolist(),  # (D,) s_t
                     position=None if step.position is None else float(step.position[0]),  # p_t (local-p)
+                    heads=None if step.heads is None else step.heads[0].tolist(),  # (L, H, S)
+                    self_heads=None if step.self_heads is None else step.self_heads[0].tolist(),  # (L, H, t)
                 )
             )
             if token_id == EOS:
@@ -169,6 +171,7 @@ def trace(
         fixed_context=enc.c[0].tolist(),
         window=model.cfg.window if model.cfg.decoder == "attention" else 0,
         attention_norm=model.cfg.attention_norm,
+        encoder_attention=None if enc.self_attention is None else enc.self_attention[0].tolist(),  # (L, H, S, S)
     )
 
 
@@ -257,6 +260,7 @@ def beam_search(
             # plain lists once per step: indexing tensors element by element costs microseconds each
             lp_rows, id_rows, score_rows = top_lp.tolist(), top_id.tolist(), scores.tolist()
             alpha_rows = None if step.alpha is None else step.alpha.tolist()  # attention: H rows of S
+            head_rows = None if step.heads is None else step.heads.tolist()  # Transformer: (H, L, heads, S)
             lp_norm = length_penalty(t, length_alpha)
             keep_rows: list[int] = []
             new_live: list[int] = []
@@ -282,6 +286,7 @@ def beam_search(
                     norm_score=score / lp_norm,
                     status=status,
                     alpha=None if alpha_rows is None else alpha_rows[row],
+                    heads=None if head_rows is None else head_rows[row],
                 )
                 tree.nodes.append(node)
                 if status == "finished":

@@ -39,6 +39,9 @@ class Recipe:
 ATTENTION = {"decoder": "attention", "score": "additive"}
 VANILLA = {"decoder": "vanilla"}
 LUONG = {"decoder": "attention", "score": "general", "placement": "luong"}
+# After the notes: a small Transformer (the RNN encoder fields above are unused by it).
+TRANSFORMER = {"decoder": "transformer", "layers": 2, "heads": 4, "d_model": 64, "ff_dim": 128,
+               "positions": "sinusoidal"}  # fmt: skip
 
 
 def pair(name: str, task: dict, steps: int) -> list[Recipe]:
@@ -62,6 +65,11 @@ RECIPES = [
     Recipe("reverse-local", REVERSE, LUONG | {"window": 4}, 700),
     Recipe("reverse-entmax", REVERSE, ATTENTION | {"attention_norm": "entmax15"}, 700),
     Recipe("reverse-coverage", REVERSE, ATTENTION | {"coverage": True}, 700, train={"coverage_loss": 1.0}),
+    # the third family, on the tasks the lecture after the notes uses (same data as the pairs)
+    Recipe("reverse-transformer", REVERSE, TRANSFORMER, 700, 1e-3),
+    Recipe("copy-transformer", {"name": "copy", "min_len": 3, "max_len": 24}, TRANSFORMER, 600, 1e-3),
+    Recipe("dates-transformer", {"name": "dates"}, TRANSFORMER, 1000, 1e-3),
+    Recipe("translate-transformer", {"name": "translate"}, TRANSFORMER, 400, 1e-3),
 ]  # fmt: skip
 
 
@@ -114,7 +122,9 @@ def write_index(folder: Path) -> Path:
         card, cfg = ckpt.card, ckpt.model.cfg
         m = card.metrics
         buckets = " / ".join(f"{b['exact_match'] * 100:.0f}" for b in m.get("by_length", {}).values())
-        decoder = f"attention ({cfg.variant})" if cfg.decoder == "attention" else "vanilla"
+        decoder = f"attention ({cfg.variant})" if cfg.decoder == "attention" else cfg.decoder
+        if cfg.decoder == "transformer":
+            decoder += f" ({cfg.layers}×{cfg.heads} heads, d={cfg.d_model}, {cfg.positions})"
         aer = f"{m['aer']:.2f}" if "aer" in m else "–"
         rows.append(
             f"| `{path.stem}` | {card.task} | {decoder} | {m.get('exact_match', 0) * 100:.1f} % | "

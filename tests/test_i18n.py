@@ -11,7 +11,7 @@ import pytest
 from seq2seq import errors_analysis, i18n
 from seq2seq.attention import NORMS, SCORES
 from seq2seq.attribution import METHODS
-from seq2seq.model import PLACEMENTS
+from seq2seq.model import DECODERS, PLACEMENTS, POSITIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -23,7 +23,8 @@ DYNAMIC = {
     "nav.": ("home", "lecture", "translate", "beam", "compare", "train", "explain", "errors"),
     "home.story": ("1", "2", "3", "4"),
     "score.": SCORES,
-    "decoder.": ("attention", "vanilla"),
+    "decoder.": DECODERS,
+    "positions.": POSITIONS,
     "compare.": ("left", "right"),
     "explain.method.": METHODS,
     # the error analysis's measured fields (errors_analysis.RISK), inputs and filters

@@ -97,3 +97,13 @@ def test_older_checkpoints_load_as_bahdanau_softmax():
             continue
         cfg = checkpoint.load(path).model.cfg
         assert (cfg.placement, cfg.attention_norm, cfg.window, cfg.coverage) == ("bahdanau", "softmax", 0, False)
+
+
+@pytest.mark.parametrize("task", ["reverse", "copy", "dates", "translate"])
+def test_transformer_models_are_small_and_accurate(task):
+    """After the notes: a Transformer of each lecture task, under 1 MB, as good as its card says."""
+    path = CHECKPOINTS / f"{task}-transformer.safetensors"
+    ckpt = checkpoint.load(path)
+    assert ckpt.model.cfg.decoder == "transformer" and ckpt.card.decoder == "transformer"
+    assert path.stat().st_size <= 1_000_000
+    assert ckpt.card.metrics["exact_match"] >= 0.9

@@ -99,8 +99,8 @@ def describe(ckpt: Checkpoint) -> str:
         "model.describe",
         task=task,
         decoder=decoder_name(cfg),
-        cell=cfg.cell.upper(),
-        hidden=cfg.hidden,
+        cell="d =" if cfg.decoder == "transformer" else cfg.cell.upper(),
+        hidden=cfg.d_model if cfg.decoder == "transformer" else cfg.hidden,
         quality=quality,
     )
 
@@ -109,6 +109,9 @@ def decoder_name(cfg) -> str:
     """ "attention (additive)" or "vanilla (fixed c)", in the reader's language."""
     if cfg.decoder == "attention":
         return t("model.decoder_attention", score=variant_name(cfg.variant))
+    if cfg.decoder == "transformer":
+        positions = t(f"positions.{cfg.positions}")
+        return t("model.decoder_transformer", layers=cfg.layers, heads=cfg.heads, positions=positions)
     return t("model.decoder_vanilla")
 
 
@@ -172,11 +175,38 @@ def decoders(names) -> dict[str, str]:
     return out
 
 
+FAMILY_ORDER = ("vanilla", "attention", "transformer")  # the story's order: the notes, then the lecture after
+
+
 def vanilla_first(names) -> list[str]:
-    """``names`` with vanilla models before attention ones (Compare's left and right, the
-    Lecture's bottleneck curve): the story's order."""
+    """``names`` with vanilla models before attention ones, and those before Transformers
+    (Compare's left and right, the Lecture's bottleneck curve): the story's order."""
     found = decoders(names)
-    return sorted(names, key=lambda n: (found.get(n) != "vanilla", n))
+    rank = {d: i for i, d in enumerate(FAMILY_ORDER)}
+    return sorted(names, key=lambda n: (rank.get(found.get(n), len(rank)), n))
+
+
+def all_families(names) -> list[str]:
+    """``names`` plus, for every family (``cfg.decoder``) none of them has, one model of it that
+    reads the same task's inputs (trained on the same pairs where there is one; shipped models
+    first), in the story's order: Compare's length curve with all three families at once."""
+    names = list(dict.fromkeys(names))
+    found = decoders(names)
+    if not found:
+        return names
+    base = get(names[0])
+    missing = set(FAMILY_ORDER) - set(found.values())
+    best: dict[str, tuple] = {}
+    for other_name in all_names():
+        try:
+            other = get(other_name)
+        except CheckpointError:
+            continue
+        family = other.model.cfg.decoder
+        if family in missing and analysis.compatible(base, other) is None:
+            rank = (other.card.data != base.card.data, other_name in session_models(), len(other_name), other_name)
+            best[family] = min(best.get(family, rank), rank)
+    return vanilla_first(names + [rank[-1] for rank in best.values()])
 
 
 @st.cache_resource

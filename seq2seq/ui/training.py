@@ -41,7 +41,7 @@ class Settings:
     hidden: int = 64  # encoder state size per direction
     layers: int = 1
     bidirectional: bool = True
-    decoder: str = "attention"  # vanilla | attention
+    decoder: str = "attention"  # vanilla | attention | transformer (heads, d_model: ModelConfig defaults)
     score: str = "additive"  # attention score function
     placement: str = "bahdanau"  # bahdanau | luong (the attention variants: model.ModelConfig)
     input_feeding: bool = False
@@ -96,7 +96,7 @@ def settings_form(task: Task) -> Settings:
             hidden=b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden"),
             layers=b.selectbox(t("train.layers"), [1, 2], key="tr_layers"),
             bidirectional=b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional"),
-            decoder=c.selectbox(t("train.decoder"), ["attention", "vanilla"], key="tr_decoder",
+            decoder=c.selectbox(t("train.decoder"), ["attention", "vanilla", "transformer"], key="tr_decoder",
                                 format_func=lang.decoder_label),
             score=c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score",
                               format_func=lang.score_name),

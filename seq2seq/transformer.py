@@ -1,0 +1,260 @@
+"""After the notes: the Transformer (Vaswani et al. 2017), attention without recurrence.
+
+The notes end with two limitations of the RNN encoder-decoder: one fixed-size c (attention
+answers it) and a recurrence that must run one time step after another. The Transformer
+drops the recurrence. Every token's vector is updated by attention over all the others, in
+parallel:
+
+    Q = X W_Q,  K = Z W_K,  V = Z W_V                  queries from X, keys and values from Z
+    A = softmax(Q Kᵀ / √d_k + M)                       (T_q, T_k): one row of weights per query
+    head = A V                                         the same weighted sum as the notes'
+                                                       c_t = Σ_i α_{t,i} h_i, with v_i = W_V h_i
+    MultiHead(X, Z) = [head_1; …; head_H] W_O          H heads, each of size d_k = d_model / H
+
+    encoder layer   x ← x + SelfAttention(LN(x))                    Z = X: every source token
+                    x ← x + FFN(LN(x))                               FFN = W_2 ReLU(W_1 x)
+    decoder layer   y ← y + MaskedSelfAttention(LN(y))              M = -∞ above the diagonal:
+                                                                     position t sees y_1..y_t only
+                    y ← y + CrossAttention(LN(y), encoder output)   Z = the source: this is α
+                    y ← y + FFN(LN(y))
+    output          p(y_t | y_<t, x) = softmax(W_y LN(y_t) + b_y)
+
+(pre-layer-norm, which trains without a learning-rate warm-up.) Token vectors start as an
+embedding plus a position vector, sinusoidal (computed: defined at every length) or learned
+(one trained vector per position: untrained beyond the lengths seen in training).
+
+The contract is the RNN models' (model.py): ``encode`` once; ``decode_step`` one step, its
+state the per-layer keys and values of the prefix (a cache, so a step costs O(t), not a
+re-run of the whole prefix); ``forward`` with teacher forcing runs all target positions at
+once, in parallel over time — the point of the lecture. Every head's weights are kept:
+``StepOutput.heads`` (B, L, H, S) is the cross-attention of every layer and head,
+``StepOutput.alpha`` (what the figures read) is the **last layer's head average**.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .data import Batch
+from .model import EncoderOutput, ModelConfig, Seq2Seq, StepOutput
+
+
+def sinusoids(n: int, d: int) -> torch.Tensor:
+    """PE(p, 2i) = sin(p / 10000^{2i/d}), PE(p, 2i+1) = cos(p / 10000^{2i/d}); (n, d)."""
+    p = torch.arange(n, dtype=torch.float32)[:, None]  # (n, 1)
+    freq = torch.exp(-math.log(10000.0) * torch.arange(0, d, 2, dtype=torch.float32) / d)  # (⌈d/2⌉,)
+    pe = torch.zeros(n, d)
+    pe[:, 0::2] = torch.sin(p * freq)
+    pe[:, 1::2] = torch.cos(p * freq)[:, : d // 2]
+    return pe
+
+
+class MultiHeadAttention(nn.Module):
+    """softmax(QKᵀ/√d_k + M) V for H heads at once, returning every head's weights."""
+
+    def __init__(self, d_model: int, heads: int) -> None:
+        super().__init__()
+        self.heads, self.d_k = heads, d_model // heads
+        self.q = nn.Linear(d_model, d_model)  # W_Q (all heads side by side)
+        self.k = nn.Linear(d_model, d_model)  # W_K
+        self.v = nn.Linear(d_model, d_model)  # W_V
+        self.o = nn.Linear(d_model, d_model)  # W_O
+
+    def split(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, d_model) -> (B, H, T, d_k)."""
+        return x.view(x.size(0), x.size(1), self.heads, self.d_k).transpose(1, 2)
+
+    def attend(
+        self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Heads already split: q (B, H, Tq, d_k), k and v (B, H, Tk, d_k); ``allowed``
+        broadcastable to (B, H, Tq, Tk), True where a query may look.
+
+        :return: output (B, Tq, d_model) after W_O, weights A (B, H, Tq, Tk), scores (B, H, Tq, Tk)
+        """
+        scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_k)  # (B, H, Tq, Tk) QKᵀ/√d_k
+        if allowed is not None:
+            scores = scores.masked_fill(~allowed, float("-inf"))  # + M
+        weights = torch.softmax(scores, dim=-1)  # (B, H, Tq, Tk) each row sums to 1
+        heads = weights @ v  # (B, H, Tq, d_k): Σ_j A_{·,j} v_j, the weighted sum
+        out = heads.transpose(1, 2).reshape(q.size(0), q.size(2), -1)  # (B, Tq, d_model) [head_1; …; head_H]
+        return self.o(out), weights, scores
+
+    def forward(
+        self, x: torch.Tensor, z: torch.Tensor, allowed: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Queries from x (B, Tq, d), keys and values from z (B, Tk, d)."""
+        return self.attend(self.split(self.q(x)), self.split(self.k(z)), self.split(self.v(z)), allowed)
+
+
+def feed_forward(d_model: int, ff_dim: int) -> nn.Sequential:
+    """FFN(x) = W_2 ReLU(W_1 x + b_1) + b_2, the same at every position."""
+    return nn.Sequential(nn.Linear(d_model, ff_dim), nn.ReLU(), nn.Linear(ff_dim, d_model))
+
+
+class EncoderLayer(nn.Module):
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.norm1, self.norm2 = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
+        self.attn = MultiHeadAttention(cfg.d_model, cfg.heads)
+        self.ff = feed_forward(cfg.d_model, cfg.ff_dim)
+
+    def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x (B, S, d); allowed (B, 1, 1, S) -> x (B, S, d), self-attention weights (B, H, S, S)."""
+        h = self.norm1(x)
+        out, weights, _ = self.attn(h, h, allowed)  # every source token attends to every real one
+        x = x + out
+        return x + self.ff(self.norm2(x)), weights
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(cfg.d_model) for _ in range(3))
+        self.self_attn = MultiHeadAttention(cfg.d_model, cfg.heads)
+        self.cross = MultiHeadAttention(cfg.d_model, cfg.heads)
+        self.ff = feed_forward(cfg.d_model, cfg.ff_dim)
+
+
+class Transformer(Seq2Seq):
+    """Encoder-decoder Transformer with the RNN models' contract (see the module docstring).
+
+    Decoder state: a pair (K, V), each (L, B, t, d_model): the self-attention keys and values
+    of the t positions decoded so far, per layer (batch in dimension 1, so ``select_state``
+    reorders it for beam search like an RNN state). ``EncoderOutput``: h = the encoder's
+    output (B, S, d); keys = every layer's cross-attention keys and values, projected once
+    (B, S, L, 2, d); c = the mean of h over the real tokens (a Transformer has no fixed-size
+    summary: shown for comparison only, the decoder never reads it); self_attention = the
+    encoder's weights (B, L, H, S, S).
+    """
+
+    def __init__(self, cfg: ModelConfig) -> None:
+        nn.Module.__init__(self)
+        self.cfg = cfg
+        d = cfg.d_model
+        self.max_positions = 2 * cfg.max_src_len + 10  # longest output search.max_output_len allows
+        self.embed = nn.Embedding(cfg.vocab_size, d, padding_idx=0)  # shared: one tokenizer per model
+        if cfg.positions == "learned":
+            self.positions = nn.Embedding(self.max_positions, d)  # N(0, 1): untrained rows stay noise
+        else:
+            self.register_buffer("sinusoids", sinusoids(self.max_positions, d), persistent=False)
+        self.enc_layers = nn.ModuleList(EncoderLayer(cfg) for _ in range(cfg.layers))
+        self.enc_norm = nn.LayerNorm(d)
+        self.dec_layers = nn.ModuleList(DecoderLayer(cfg) for _ in range(cfg.layers))
+        self.dec_norm = nn.LayerNorm(d)
+        self.out = nn.Linear(d, cfg.vocab_size)  # y_t = softmax(W_y LN(y_t) + b_y)
+
+    def embed_at(self, ids: torch.Tensor, start: int = 0) -> torch.Tensor:
+        """Token embedding + position vector: ids (B, T) at positions start..start+T-1 -> (B, T, d)."""
+        pos = torch.arange(start, start + ids.size(1), device=ids.device)
+        table = self.positions(pos) if self.cfg.positions == "learned" else self.sinusoids[pos]  # (T, d)
+        return self.embed(ids) + table  # both of unit scale: N(0, 1) rows, sin/cos in [-1, 1]
+
+    # --- the encoder, once per input -------------------------------------------------------------
+
+    def encode(self, src: torch.Tensor, src_len: torch.Tensor) -> tuple[EncoderOutput, tuple]:
+        mask = torch.arange(src.size(1), device=src.device)[None, :] < src_len.to(src.device)[:, None]  # (B, S)
+        x = self.embed_at(src)  # (B, S, d)
+        weights = []
+        for layer in self.enc_layers:
+            x, w = layer(x, mask[:, None, None, :])  # keys limited to real tokens
+            weights.append(w)
+        h = self.enc_norm(x) * mask[:, :, None]  # (B, S, d), zeros on padding as the RNN's
+        c = h.sum(1) / mask.sum(1, keepdim=True)  # (B, d) mean over real tokens
+        keys = torch.stack([torch.stack([lay.cross.k(h), lay.cross.v(h)], 2) for lay in self.dec_layers], 2)
+        empty = h.new_zeros(self.cfg.layers, src.size(0), 0, self.cfg.d_model)  # (L, B, 0, d): no prefix yet
+        return EncoderOutput(h, mask, c, keys, torch.stack(weights, 1)), (empty, empty)
+
+    # --- the decoder, one step (every search) ----------------------------------------------------
+
+    def decode_step(self, y_prev: torch.Tensor, state: tuple, enc: EncoderOutput) -> StepOutput:
+        """Position t = state's prefix length: y_{t-1} (B,) attends to the cached prefix and itself
+        (nothing later exists yet, so no mask is needed), then to the source."""
+        cache_k, cache_v = state  # (L, B, t, d) each
+        t = cache_k.size(2)
+        y = self.embed_at(y_prev[:, None], start=t)  # (B, 1, d)
+        new_k, new_v, cross, selfw, last = [], [], [], [], None
+        for i, layer in enumerate(self.dec_layers):
+            h = layer.norm1(y)
+            k = torch.cat([cache_k[i], layer.self_attn.k(h)], 1)  # (B, t+1, d)
+            v = torch.cat([cache_v[i], layer.self_attn.v(h)], 1)
+            new_k.append(k)
+            new_v.append(v)
+            sa = layer.self_attn
+            out, w_self, _ = sa.attend(sa.split(sa.q(h)), sa.split(k), sa.split(v), None)
+            y = y + out
+            ca = layer.cross
+            ek, ev = enc.keys[:, :, i, 0], enc.keys[:, :, i, 1]  # (B, S, d) projected once in encode
+            out, w_cross, scores = ca.attend(ca.split(ca.q(layer.norm2(y))), ca.split(ek), ca.split(ev),
+                                             enc.mask[:, None, None, :])  # fmt: skip
+            y = y + out
+            y = y + layer.ff(layer.norm3(y))
+            selfw.append(w_self[:, :, 0])  # (B, H, t+1)
+            cross.append(w_cross[:, :, 0])  # (B, H, S)
+            last = (out[:, 0], scores[:, :, 0])
+        s = self.dec_norm(y[:, 0])  # (B, d)
+        heads = torch.stack(cross, 1)  # (B, L, H, S)
+        energies = last[1].mean(1).masked_fill(~enc.mask, float("-inf"))  # (B, S) head-mean of QKᵀ/√d_k
+        return StepOutput(
+            s=s,
+            state=(torch.stack(new_k), torch.stack(new_v)),
+            context=last[0],  # (B, d) the last layer's cross-attention output (after W_O)
+            alpha=heads[:, -1].mean(1),  # (B, S) the last layer's head average
+            energies=energies,
+            logits=self.out(s),  # (B, V)
+            heads=heads,
+            self_heads=torch.stack(selfw, 1),  # (B, L, H, t+1)
+        )
+
+    # --- training: all target positions at once ------------------------------------------------
+
+    def forward(
+        self, batch: Batch, teacher_forcing: float = 1.0, generator: torch.Generator | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Training pass. With full teacher forcing (the default) every target position is
+        computed in one pass, the causal mask keeping position t from seeing y_t and later —
+        no loop over time. With ``teacher_forcing`` < 1 the model's own previous token must be
+        known before the next step, so it decodes step by step (as inference does).
+
+        :return: logits (B, T, V) and α (B, T, S), the last layer's head average
+        """
+        enc, state = self.encode(batch.src, batch.src_len)
+        tgt_in = batch.tgt_in  # (B, T)
+        if teacher_forcing < 1.0:
+            return self._forward_stepwise(enc, state, tgt_in, teacher_forcing, generator)
+        logits, heads = self.teacher_forced(enc, tgt_in)
+        return logits, heads[:, -1].mean(1)  # (B, T, V), (B, T, S)
+
+    def teacher_forced(self, enc: EncoderOutput, tgt_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """logits (B, T, V) and the cross-attention of every layer and head (B, L, H, T, S)."""
+        n = tgt_in.size(1)
+        causal = torch.ones(n, n, dtype=torch.bool, device=tgt_in.device).tril()  # (T, T) j <= t
+        src = enc.mask[:, None, None, :]  # (B, 1, 1, S)
+        y = self.embed_at(tgt_in)  # (B, T, d)
+        cross = []
+        for i, layer in enumerate(self.dec_layers):
+            h = layer.norm1(y)
+            y = y + layer.self_attn(h, h, causal)[0]
+            ca = layer.cross
+            ek, ev = enc.keys[:, :, i, 0], enc.keys[:, :, i, 1]
+            out, w, _ = ca.attend(ca.split(ca.q(layer.norm2(y))), ca.split(ek), ca.split(ev), src)
+            y = y + out
+            y = y + layer.ff(layer.norm3(y))
+            cross.append(w)  # (B, H, T, S)
+        return self.out(self.dec_norm(y)), torch.stack(cross, 1)
+
+    def _forward_stepwise(self, enc, state, tgt_in, teacher_forcing, generator):
+        y_prev, logits, alphas = tgt_in[:, 0], [], []
+        for t in range(tgt_in.size(1)):
+            step = self.decode_step(y_prev, state, enc)
+            state = step.state
+            logits.append(step.logits)
+            alphas.append(step.alpha)
+            if t + 1 < tgt_in.size(1):
+                y_prev = tgt_in[:, t + 1]
+                use_own = torch.rand(y_prev.shape, generator=generator) >= teacher_forcing  # (B,)
+                y_prev = torch.where(use_own.to(y_prev.device), step.logits.argmax(-1), y_prev)
+        return torch.stack(logits, 1), torch.stack(alphas, 1)

@@ -1,0 +1,40 @@
+"""The Transformer in the pages, in real headless Chromium (screenshots in tests/output/)."""
+
+import pytest
+
+from .conftest import wait_idle
+from .test_browser import assert_no_exception
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_translate_shows_the_heads_grid_and_the_picker(page, app_url, output_dir, lang):
+    page.goto(f"{app_url}/translate?model=reverse-transformer&src=attention&step=3&lang={lang}")
+    wait_idle(page)
+    assert_no_exception(page)
+    picker = "Attention head" if lang == "en" else "注意力头"
+    assert page.get_by_text(picker).first.is_visible()
+    grid = "Cross-attention of every layer × head" if lang == "en" else "每一层 × 每个头的交叉注意力"
+    page.get_by_text(grid).first.wait_for()
+    assert page.locator(".js-plotly-plot .heatmaplayer").count() >= 4  # heatmap, grid, both self-attentions
+    page.screenshot(path=str(output_dir / f"translate-transformer-{lang}.png"), full_page=True)
+
+
+def test_a_picked_head_is_in_the_link_and_drives_the_heatmap(page, app_url, output_dir):
+    page.goto(f"{app_url}/translate?model=reverse-transformer&src=attention&step=3&head=L1H2")
+    wait_idle(page)
+    assert_no_exception(page)
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer", state="attached")
+    page.screenshot(path=str(output_dir / "translate-transformer-head.png"), full_page=True)
+    assert page.get_by_text("layer 1, head 2", exact=True).first.is_visible()  # the picker's value
+    assert "head=L1H2" in page.url  # kept in the link
+
+
+def test_compare_a_vanilla_and_a_transformer_with_all_three_families(page, app_url, output_dir):
+    page.goto(f"{app_url}/compare?left=reverse-vanilla&right=reverse-transformer&src=encoderdecoder&families=true")
+    wait_idle(page)
+    assert_no_exception(page)
+    legend = page.locator(".js-plotly-plot .legendtext").evaluate_all("els => els.map(e => e.textContent)")
+    assert {"reverse-vanilla", "reverse-transformer", "reverse-attention"} <= set(legend)
+    page.screenshot(path=str(output_dir / "compare-transformer.png"), full_page=True)

@@ -1,0 +1,224 @@
+"""The Transformer family: the RNN models' contract, the causal mask, every head's weights."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from seq2seq import checkpoint
+from seq2seq.data import make_batch
+from seq2seq.errors import CheckpointError
+from seq2seq.model import ModelConfig, Seq2Seq, select_state
+from seq2seq.results import DecodeTrace
+from seq2seq.search import beam_search, greedy, score_targets, trace
+from seq2seq.tasks import Example, ReverseTask
+from seq2seq.transformer import Transformer
+
+PAIRS = [Example("abcde", "edcba"), Example("ab", "ba"), Example("hello", "olleh")]
+
+
+def tiny(tokenizer, **options) -> Transformer:
+    torch.manual_seed(0)
+    opts = {"decoder": "transformer", "layers": 2, "heads": 4, "d_model": 32, "ff_dim": 48} | options
+    return Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size, **opts)).eval()
+
+
+@pytest.fixture(params=["sinusoidal", "learned"])
+def model(request, tokenizer):
+    return tiny(tokenizer, positions=request.param)
+
+
+def test_config_selects_the_family_and_checks_its_fields(tokenizer):
+    assert isinstance(tiny(tokenizer), Transformer)
+    assert not isinstance(Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size)), Transformer)
+    with pytest.raises(ValueError, match="multiple of heads"):
+        ModelConfig(vocab_size=10, decoder="transformer", d_model=30, heads=4)
+    with pytest.raises(ValueError, match="heads"):
+        ModelConfig(vocab_size=10, decoder="transformer", heads=9)
+    with pytest.raises(ValueError, match="positions"):
+        ModelConfig(vocab_size=10, decoder="transformer", positions="rotary")
+    with pytest.raises(ValueError, match="an RNN has"):
+        ModelConfig(vocab_size=10, decoder="attention", layers=3)
+    assert ModelConfig(vocab_size=10, decoder="transformer", layers=4).attends
+    assert not ModelConfig(vocab_size=10, decoder="vanilla").attends
+
+
+def test_old_configs_without_the_new_fields_still_load():
+    old = {"vocab_size": 30, "cell": "gru", "emb_dim": 8, "hidden": 8, "layers": 1, "bidirectional": True,
+           "decoder": "attention", "score": "additive", "max_src_len": 200}  # fmt: skip
+    cfg = ModelConfig.from_dict(old)
+    assert cfg.decoder == "attention" and cfg.heads == 4
+
+
+def test_shapes(model, tokenizer):
+    batch = make_batch(PAIRS, tokenizer)  # src (B, S), tgt (B, T)
+    b, s, t = batch.src.size(0), batch.src.size(1), batch.tgt_in.size(1)
+    logits, alpha = model(batch)
+    assert logits.shape == (b, t, tokenizer.vocab_size) and alpha.shape == (b, t, s)
+    enc, state = model.encode(batch.src, batch.src_len)
+    assert enc.h.shape == (b, s, 32) and enc.self_attention.shape == (b, 2, 4, s, s)
+    step = model.decode_step(batch.tgt_in[:, 0], state, enc)
+    assert step.logits.shape == (b, tokenizer.vocab_size) and step.alpha.shape == (b, s)
+    assert step.heads.shape == (b, 2, 4, s) and step.self_heads.shape == (b, 2, 4, 1)
+    step2 = model.decode_step(batch.tgt_in[:, 1], step.state, enc)
+    assert step2.self_heads.shape == (b, 2, 4, 2) and step2.state[0].shape == (2, b, 2, 32)
+    # α is the last layer's head average, and padding gets no weight
+    assert torch.allclose(step.alpha, step.heads[:, -1].mean(1))
+    assert torch.allclose(step.alpha.sum(-1), torch.ones(b))
+    assert float(step.heads.detach()[~enc.mask[:, None, None, :].expand_as(step.heads)].abs().max()) == 0.0
+
+
+def test_masked_self_attention_never_sees_the_future(model, tokenizer):
+    batch = make_batch([Example("abcdef", "fedcba")], tokenizer)
+    logits, _ = model(batch)
+    changed = batch.tgt_in.clone()
+    changed[0, 4] = tokenizer.encode("z")[0]  # a later target token
+    logits2, _ = model(type(batch)(batch.src, batch.src_len, changed, batch.tgt_out))
+    assert torch.allclose(logits[0, :4], logits2[0, :4], atol=1e-6)  # earlier positions unchanged
+    assert not torch.allclose(logits[0, 4:], logits2[0, 4:], atol=1e-4)  # from there on it matters
+
+
+def test_teacher_forced_forward_equals_step_by_step(model, tokenizer):
+    batch = make_batch(PAIRS, tokenizer)
+    with torch.no_grad():
+        logits, alpha = model(batch)
+        enc, state = model.encode(batch.src, batch.src_len)
+        steps = []
+        for t in range(batch.tgt_in.size(1)):
+            step = model.decode_step(batch.tgt_in[:, t], state, enc)
+            state = step.state
+            steps.append(step)
+    assert torch.allclose(torch.stack([s.logits for s in steps], 1), logits, atol=1e-5)
+    assert torch.allclose(torch.stack([s.alpha for s in steps], 1), alpha, atol=1e-6)
+
+
+def test_scheduled_sampling_decodes_step_by_step(model, tokenizer):
+    batch = make_batch(PAIRS, tokenizer)
+    logits, alpha = model(batch, teacher_forcing=0.0, generator=torch.Generator().manual_seed(0))
+    assert logits.shape[:2] == batch.tgt_in.shape and alpha.shape[1] == batch.tgt_in.size(1)
+
+
+def test_select_state_reorders_the_cache(model, tokenizer):
+    batch = make_batch(PAIRS, tokenizer)
+    enc, state = model.encode(batch.src, batch.src_len)
+    step = model.decode_step(batch.tgt_in[:, 0], state, enc)
+    index = torch.tensor([2, 0])
+    picked = select_state(step.state, index)
+    assert torch.equal(picked[0], step.state[0][:, index]) and torch.equal(picked[1], step.state[1][:, index])
+
+
+def test_searches_and_trace_record_every_head(model, tokenizer):
+    out = greedy(model, tokenizer, ["abc", "hello"])
+    assert len(out.ids) == 2
+    tr = trace(model, tokenizer, "abcd", forced={2: tokenizer.encode("q")[0]})
+    assert tr.has_attention and tr.has_heads and tr.n_layers == 2 and tr.n_heads == 4
+    assert tr.steps[1].token == "q" and tr.steps[1].forced
+    assert len(tr.steps[2].self_heads[0][0]) == 3  # step 3 reads y_0..y_2
+    assert len(tr.encoder_attention) == 2 and len(tr.encoder_attention[0][0]) == 5  # 4 chars + </s>
+    cross, selfa = tr.cross_attention(), tr.decoder_self_attention()
+    assert cross.shape == (2, 4, len(tr.steps), 5)
+    assert (selfa[:, :, 0, 1:] == 0).all()  # above the diagonal: the future
+    one = tr.with_head(0, 3)
+    assert one.steps[0].alpha == tr.steps[0].heads[0][3]
+    data = json.loads(tr.to_json())
+    assert len(data["cross_attention"]) == 2 and len(data["cross_attention"][0][0]) == len(tr.steps)
+    assert DecodeTrace(**{k: v for k, v in data.items() if k in DecodeTrace.__dataclass_fields__}).decoder == (
+        "transformer"
+    )
+    scored = score_targets(model, tokenizer, ["abc"], ["cba"])[0]
+    assert len(scored.alpha) == 4 and len(scored.alpha[0]) == 4
+
+
+def test_beam_search_runs_and_its_nodes_carry_alpha_and_heads(model, tokenizer):
+    tree = beam_search(model, tokenizer, "abcd", width=3, max_len=6)
+    assert tree.decoder == "transformer" and len(tree.nodes) > 3
+    for node in tree.nodes[1:]:
+        assert len(node.alpha) == 5 and abs(sum(node.alpha) - 1) < 1e-5
+        assert len(node.heads) == 2 and len(node.heads[0]) == 4
+    one = beam_search(model, tokenizer, "abcd", width=1)
+    assert one.nbest[0].text == trace(model, tokenizer, "abcd").output  # width 1 = greedy
+
+
+def test_checkpoint_round_trip(model, tokenizer, tmp_path):
+    ckpt = checkpoint.Checkpoint(model, tokenizer, ReverseTask())
+    path = checkpoint.save(ckpt, tmp_path / "t.safetensors")
+    back = checkpoint.load(path)
+    assert isinstance(back.model, Transformer) and back.model.cfg == model.cfg
+    batch = make_batch(PAIRS, tokenizer)
+    with torch.no_grad():
+        assert torch.equal(back.model(batch)[0], model(batch)[0])
+    # a file whose config says RNN but holds Transformer weights is refused
+    raw = checkpoint.to_bytes(ckpt)
+    data = raw.replace(b'\\"transformer\\"', b'\\"attention\\"  ')  # same length: header stays valid
+    assert data != raw
+    with pytest.raises(CheckpointError, match="weights do not match"):
+        checkpoint.load_bytes(data, "bad.safetensors")
+
+
+def test_learned_positions_are_weights_sinusoids_are_not(tokenizer):
+    learned, fixed = tiny(tokenizer, positions="learned"), tiny(tokenizer)
+    assert "positions.weight" in learned.state_dict()
+    assert not any("sinus" in k or "position" in k for k in fixed.state_dict())
+
+
+def test_a_short_training_run_learns(tokenizer):
+    """A few dozen teacher-forced steps lower the loss (the parallel forward trains)."""
+    model = tiny(tokenizer).train()
+    batch = make_batch([Example(s, s[::-1]) for s in ("abc", "hello", "world", "xyz", "lecture")], tokenizer)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(40):
+        logits, _ = model(batch)
+        loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), batch.tgt_out, ignore_index=0)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss))
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_figures_draw_every_head_and_both_self_attentions(model, tokenizer):
+    from seq2seq import figures
+
+    tr = trace(model, tokenizer, "abcd", forced={1: tokenizer.encode("d")[0]})
+    grid = figures.heads_grid(tr, step=2)
+    assert len(grid.data) == 2 * 4  # one panel per layer × head
+    assert len(grid.layout.shapes) == 8  # the current step outlined in every panel
+    assert (grid.data[5].z == tr.cross_attention()[1, 1]).all()
+    dec = figures.decoder_self_attention(tr, layer=1, head=None, step=2)
+    z = dec.data[0].z
+    assert np.isnan(z[0, 1]) and not np.isnan(z[1, 0])  # the future is blank
+    assert np.allclose(np.nansum(z, axis=1), 1.0)
+    enc = figures.encoder_self_attention(tr, layer=0, head=2)
+    assert enc.data[0].z.shape == (5, 5)
+    # the head picker's copy: any α figure draws one head
+    one = tr.with_head(1, 0)
+    assert figures.attention_heatmap(one).data[0].z.tolist() == tr.cross_attention()[1, 0].tolist()
+    vanilla = trace(Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size, decoder="vanilla")).eval(), tokenizer, "ab")
+    with pytest.raises(ValueError):
+        figures.heads_grid(vanilla)
+    assert vanilla.with_head(0, 0) is vanilla
+
+
+def test_cli_trains_evaluates_and_traces_a_transformer(tmp_path):
+    from .test_cli import cli
+
+    out = tmp_path / "tf.safetensors"
+    proc = cli("train", "--decoder", "transformer", "--layers", "3", "--heads", "2", "--d-model", "16",
+               "--ff-dim", "32", "--positions", "learned", "--max-len", "5", "--max-steps", "4", "--eval-every", "2",
+               "--n-train", "200", "--n-valid", "20", "--out", str(out))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1])["decoder"] == "transformer"
+    assert json.loads(cli("eval", str(out), "--n", "30").stdout)["decoder"] == "transformer"
+    data = json.loads(cli("translate", str(out), "abc", "--json", "--beam", "2").stdout)
+    steps = len(data["steps"])
+    assert data["decoder"] == "transformer" and len(data["attention"]) == steps
+    cross = data["cross_attention"]  # [layer][head][t][i]
+    assert len(cross) == 3 and len(cross[0]) == 2 and len(cross[0][0]) == steps and len(cross[0][0][0]) == 4
+    assert len(data["self_attention"][2][1][steps - 1]) == steps
+    assert all(len(node["heads"]) == 3 for node in data["tree"]["nodes"][1:])
+    bad = cli("train", "--decoder", "attention", "--layers", "3", "--out", str(tmp_path / "x.safetensors"))
+    assert bad.returncode != 0 and "an RNN has 1..2 layers" in bad.stderr and "Traceback" not in bad.stderr
