@@ -1,37 +1,47 @@
 """Where does reverse-attention (no coverage) repeat or skip a source token and reverse-coverage not?
 
-Run: PYTHONPATH=. .venv/bin/python benchmarks/coverage_search.py (prints counts and the shortest examples).
+Run: PYTHONPATH=. .venv/bin/python benchmarks/coverage_search.py — prints counts (inside / beyond
+the 3–24 training lengths) and the shortest inputs where only the model without coverage errs.
 """
-import collections, random
+
+import collections
+import random
+
 from seq2seq import checkpoint, errors_analysis
 
+TRAINED_MAX = 24
 
-plain = checkpoint.load("checkpoints/reverse-attention.safetensors")
-cov = checkpoint.load("checkpoints/reverse-coverage.safetensors")
-task = plain.task
-rng = random.Random(11)
-examples = [task.sample(rng, length=n) for n in range(3, 41) for _ in range(60)]  # 3..40: up to 1.7x the longest trained
-a = errors_analysis.analyze(plain, examples).rows
-b = errors_analysis.analyze(cov, examples).rows
 
-def kind(row):
+def how_wrong(row) -> str:
+    """ "repeat" (a source character emitted too often), "skip" (too rarely), both, or ""."""
     src, out = collections.Counter(row.source), collections.Counter(row.output)
-    extra = sum((out - src).values()); missing = sum((src - out).values())
+    extra, missing = sum((out - src).values()), sum((src - out).values())
     return ("repeat" if extra else "") + ("skip" if missing else "")
 
-stats = collections.Counter()
-found = []
-for ra, rb in zip(a, b):
-    inside = len(ra.source) <= 24
-    stats[("plain wrong", inside)] += not ra.correct
-    stats[("coverage wrong", inside)] += not rb.correct
-    if not ra.correct and rb.correct:
-        k = kind(ra)
-        stats[("plain repeats/skips, coverage right", inside, k)] += 1
-        if k: found.append((len(ra.source), ra.source, ra.output, k, ra.coverage_deficit))
-    if ra.correct and not rb.correct:
-        stats[("coverage wrong, plain right", inside)] += 1
-for k, v in sorted(stats.items(), key=str): print(k, v)
-found.sort()
-for f in found[:5]: print(f)
-print("n per side:", sum(len(e.source) <= 24 for e in examples), sum(len(e.source) > 24 for e in examples))
+
+def main() -> None:
+    plain = checkpoint.load("checkpoints/reverse-attention.safetensors")
+    cov = checkpoint.load("checkpoints/reverse-coverage.safetensors")
+    rng = random.Random(11)
+    examples = [plain.task.sample(rng, length=n) for n in range(3, 41) for _ in range(60)]  # to 1.7× trained
+    rows = zip(errors_analysis.analyze(plain, examples).rows, errors_analysis.analyze(cov, examples).rows, strict=True)
+    stats, found = collections.Counter(), []
+    for a, b in rows:
+        where = "inside" if len(a.source) <= TRAINED_MAX else "beyond"
+        stats[f"{where}: no coverage wrong"] += not a.correct
+        stats[f"{where}: coverage wrong"] += not b.correct
+        if not a.correct and b.correct:
+            kind = how_wrong(a)
+            stats[f"{where}: only no coverage wrong ({kind or 'other'})"] += 1
+            if kind:
+                found.append((len(a.source), a.source, a.output, kind))
+        if a.correct and not b.correct:
+            stats[f"{where}: only coverage wrong"] += 1
+    for key, value in sorted(stats.items()):
+        print(f"{key}: {value}")
+    for item in sorted(found)[:5]:
+        print(item)
+
+
+if __name__ == "__main__":
+    main()
