@@ -134,3 +134,14 @@ def wait_idle(pg) -> None:
     """Until the script has run to the end (Streamlit marks the app root when it is idle)."""
     pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
     pg.wait_for_timeout(300)  # let charts finish their first draw
+
+
+def stepped(model, batch) -> list:
+    """The teacher-forced pass of ``batch`` by stepping ``decode_step`` one target token at a
+    time (a StepOutput per step) — what a model's parallel ``forward`` must equal."""
+    enc, state = model.encode(batch.src, batch.src_len)
+    steps = []
+    for t in range(batch.tgt_in.size(1)):
+        steps.append(model.decode_step(batch.tgt_in[:, t], state, enc))
+        state = steps[-1].state
+    return steps

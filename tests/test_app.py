@@ -20,13 +20,18 @@ def app(**query) -> AppTest:
     return at
 
 
-def open_translate(**query) -> AppTest:
+def open_page(page: str, **query) -> AppTest:
+    """The app opened on ``page`` with ``query`` in the link, run without an exception."""
     at = app(**query)
     at.run()
-    at.switch_page("pages/translate.py")
+    at.switch_page(page)
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def open_translate(**query) -> AppTest:
+    return open_page("pages/translate.py", **query)
 
 
 def texts(at) -> str:
@@ -167,15 +172,6 @@ def test_every_kind_of_model_opens(model):
     at = open_translate(model=model)
     assert not at.exception
     assert at.session_state["model"] == model
-
-
-def open_page(page: str, **query) -> AppTest:
-    at = app(**query)
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_beam_page_shows_tree_nbest_and_the_winner():
@@ -522,12 +518,7 @@ def test_an_output_that_is_no_date_is_named():
 
 
 def open_explain(**query) -> AppTest:
-    at = app(**query)
-    at.run()
-    at.switch_page("pages/explain.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/explain.py", **query)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -9,7 +9,7 @@ from seq2seq.model import ModelConfig, eval_mode, select_state
 from seq2seq.search import beam_search, greedy, score_targets, trace
 from seq2seq.tasks import Example
 
-from .conftest import small_model
+from .conftest import small_model, stepped
 
 VARIANTS = list(itertools.product(["rnn", "gru", "lstm"], [1, 2], [False, True], ["vanilla", "attention"]))
 
@@ -119,12 +119,7 @@ def test_one_call_teacher_forced_luong_equals_stepping_decode_step(tokenizer, op
     assert model.decoder.one_call
     batch = make_batch([Example("abcdefg", "gfedcba"), Example("xy", "yx"), Example("hello", "olleh")], tokenizer)
     fast, fast_alpha = model(batch)  # one RNN call, one batched attention product, one output layer
-    enc, state = model.encode(batch.src, batch.src_len)
-    steps = []
-    for t in range(batch.tgt_in.size(1)):
-        step = model.decode_step(batch.tgt_in[:, t], state, enc)
-        state = step.state
-        steps.append(step)
+    steps = stepped(model, batch)
     assert torch.allclose(fast, torch.stack([s.logits for s in steps], 1), atol=1e-5)
     assert torch.allclose(fast_alpha, torch.stack([s.alpha for s in steps], 1), atol=1e-5)
     slow, _ = model(batch, one_call=False)  # the loop the other decoders use gives the same, too

@@ -17,6 +17,8 @@ from seq2seq.search import beam_search, greedy, score_targets, trace
 from seq2seq.tasks import Example, ReverseTask
 from seq2seq.transformer import Transformer
 
+from .conftest import stepped
+
 PAIRS = [Example("abcde", "edcba"), Example("ab", "ba"), Example("hello", "olleh")]
 
 
@@ -85,12 +87,7 @@ def test_teacher_forced_forward_equals_step_by_step(model, tokenizer):
     batch = make_batch(PAIRS, tokenizer)
     with torch.no_grad():
         logits, alpha = model(batch)
-        enc, state = model.encode(batch.src, batch.src_len)
-        steps = []
-        for t in range(batch.tgt_in.size(1)):
-            step = model.decode_step(batch.tgt_in[:, t], state, enc)
-            state = step.state
-            steps.append(step)
+        steps = stepped(model, batch)
     assert torch.allclose(torch.stack([s.logits for s in steps], 1), logits, atol=1e-5)
     assert torch.allclose(torch.stack([s.alpha for s in steps], 1), alpha, atol=1e-6)
 
