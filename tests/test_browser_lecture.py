@@ -56,13 +56,16 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
     # one section on screen, and fonts larger than Streamlit's 16 px
     assert page.locator("h2").filter(has_text=re.compile(r"^\d · ")).count() == 1
     page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 18")
+    page.wait_for_function(  # c's numbers come last on the slide (the section measures c at three lengths first)
+        "() => [...document.querySelectorAll('.katex-mathml annotation')].some(e => e.textContent.startsWith('c = ('))"
+    )
     first = next(s for s in latex_sources(page) if s.startswith("c = ("))
     assert NUMBER.search(first)
     page.screenshot(path=str(output_dir / "lecture-present-1.png"), full_page=True)
 
     page.locator(".st-key-next_section button:visible").click()
     wait_idle(page)
-    assert page.get_by_role("heading", name=re.compile("2 · Decoder")).is_visible()
+    page.get_by_role("heading", name=re.compile("2 · Decoder")).wait_for()  # the next slide, drawn
     before = decoder_state(page)
     page.locator(".st-key-next button:visible").click()
     page.wait_for_function("() => window.location.search.includes('step=2')")
@@ -74,7 +77,7 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
     for _ in range(4):  # on to the attention section
         page.locator(".st-key-next_section button:visible").click()
         wait_idle(page)
-    assert page.get_by_role("heading", name=re.compile("6 · Attention")).is_visible()
+    page.get_by_role("heading", name=re.compile("6 · Attention")).wait_for()
     page.locator(".st-key-lecture_flow .js-plotly-plot").wait_for()
     assert any(s.startswith("c_{2}") and NUMBER.search(s) for s in latex_sources(page))
     page.screenshot(path=str(output_dir / "lecture-present-6.png"), full_page=True)

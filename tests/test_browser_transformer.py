@@ -14,7 +14,7 @@ def test_translate_shows_the_heads_grid_and_the_picker(page, app_url, output_dir
     wait_idle(page)
     assert_no_exception(page)
     picker = "Attention head" if lang == "en" else "注意力头"
-    assert page.get_by_text(picker).first.is_visible()
+    page.get_by_text(picker).first.wait_for()  # visible, waiting while the page draws
     grid = "Cross-attention of every layer × head" if lang == "en" else "每一层 × 每个头的交叉注意力"
     page.get_by_text(grid).first.wait_for()
     assert page.locator(".js-plotly-plot .heatmaplayer").count() >= 4  # heatmap, grid, both self-attentions
@@ -27,7 +27,7 @@ def test_a_picked_head_is_in_the_link_and_drives_the_heatmap(page, app_url, outp
     assert_no_exception(page)
     page.wait_for_selector(".js-plotly-plot .heatmaplayer", state="attached")
     page.screenshot(path=str(output_dir / "translate-transformer-head.png"), full_page=True)
-    assert page.get_by_text("layer 1, head 2", exact=True).first.is_visible()  # the picker's value
+    page.get_by_text("layer 1, head 2", exact=True).first.wait_for()  # the picker's value, visible
     assert "head=L1H2" in page.url  # kept in the link
 
 
@@ -35,6 +35,11 @@ def test_compare_a_vanilla_and_a_transformer_with_all_three_families(page, app_u
     page.goto(f"{app_url}/compare?left=reverse-vanilla&right=reverse-transformer&src=encoderdecoder&families=true")
     wait_idle(page)
     assert_no_exception(page)
-    legend = page.locator(".js-plotly-plot .legendtext").evaluate_all("els => els.map(e => e.textContent)")
-    assert {"reverse-vanilla", "reverse-transformer", "reverse-attention"} <= set(legend)
+    wanted = ["reverse-vanilla", "reverse-transformer", "reverse-attention"]
+    page.wait_for_function(  # the length curves come last (1,000 inputs per model)
+        "names => { const shown = [...document.querySelectorAll('.js-plotly-plot .legendtext')]"
+        ".map(e => e.textContent); return names.every(n => shown.includes(n)); }",
+        arg=wanted,
+        timeout=180_000,
+    )
     page.screenshot(path=str(output_dir / "compare-transformer.png"), full_page=True)

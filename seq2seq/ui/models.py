@@ -160,8 +160,20 @@ def sibling(name: str) -> str | None:
             continue
         if other.model.cfg.decoder != ckpt.model.cfg.decoder and analysis.compatible(ckpt, other) is None:
             twin = other.card.data == ckpt.card.data  # the same training pairs
-            candidates.append((not twin, other_name in session_models(), len(other_name), other_name))
+            candidates.append(
+                (not twin, *_plainness(other), other_name in session_models(), len(other_name), other_name)
+            )
     return min(candidates)[-1] if candidates else None
+
+
+def _plainness(ckpt: Checkpoint) -> tuple[bool, bool]:
+    """Sort key part: the lecture's plain model of a family first — Bahdanau attention with the
+    additive score and a softmax before any variant (Luong, local, entmax, coverage) or other score."""
+    cfg = ckpt.model.cfg
+    return (
+        cfg.decoder == "attention" and cfg.variant != cfg.score,
+        cfg.decoder == "attention" and cfg.score != "additive",
+    )
 
 
 def decoders(names) -> dict[str, str]:
@@ -204,7 +216,13 @@ def all_families(names) -> list[str]:
             continue
         family = other.model.cfg.decoder
         if family in missing and analysis.compatible(base, other) is None:
-            rank = (other.card.data != base.card.data, other_name in session_models(), len(other_name), other_name)
+            rank = (
+                other.card.data != base.card.data,
+                *_plainness(other),
+                other_name in session_models(),
+                len(other_name),
+                other_name,
+            )
             best[family] = min(best.get(family, rank), rank)
     return vanilla_first(names + [rank[-1] for rank in best.values()])
 
