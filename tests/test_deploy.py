@@ -292,10 +292,11 @@ def test_two_replicas_keep_their_sessions_and_survive_one_death(browser, tmp_pat
             assert {a for line in mine for a in line["tried"]} == {live}, "a session left its replica"
         leaver_key = keys[leaver]
         before_kill = [line for line in lines[:logged_before_kill] if line["key"] == leaver_key]
-        # its session (the websocket) lived on the replica that dies; a static file fetched in the
-        # same second was once logged on the other one under load (harmless: files are the same)
-        streams = [line for line in before_kill if line["uri"] == "/_stcore/stream"]
-        assert streams and all(line["tried"] == [dead] for line in streams)
+        # it lived on the replica that dies: its requests went there — all but at most one, since
+        # under heavy load nginx once sent a single static file of the same second to the other
+        # replica (a replica slow to answer counts as failing for a moment; files are the same)
+        on_dead = sum(line["tried"] == [dead] for line in before_kill)
+        assert before_kill and on_dead >= len(before_kill) - 1, before_kill
         assert [line for line in lines if line["key"] == leaver_key][-1]["tried"][-1] == live
         mine = [line for line in lines if line["key"] == keys[newcomer]]
         assert mine and all(line["tried"][-1] == live for line in mine)
