@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -144,6 +144,24 @@ def overview() -> list[dict]:
     return rows
 
 
+def readers_of(ckpt: Checkpoint) -> Iterator[tuple[str, Checkpoint]]:
+    """(name, model) of every model that reads ``ckpt``'s inputs (``analysis.compatible``),
+    shipped then this browser's, in listing order; models that no longer load are skipped."""
+    for name in all_names():
+        try:
+            other = get(name)
+        except CheckpointError:
+            continue
+        if analysis.compatible(ckpt, other) is None:
+            yield name, other
+
+
+def _partner_rank(base: Checkpoint, name: str, other: Checkpoint) -> tuple:
+    """Sort key of a model to set beside ``base``: trained on the same pairs first, then the
+    family's plain model, shipped before this browser's own, then the shorter name."""
+    return (other.card.data != base.card.data, *_plainness(other), name in session_models(), len(name), name)
+
+
 def sibling(name: str) -> str | None:
     """The model to set beside ``name``: one of the other decoder (``cfg.decoder``) that reads
     the same task's inputs — trained on the same pairs where there is one
@@ -152,18 +170,12 @@ def sibling(name: str) -> str | None:
         ckpt = get(name)
     except CheckpointError:
         return None
-    candidates = []
-    for other_name in all_names():
-        try:
-            other = get(other_name)
-        except CheckpointError:
-            continue
-        if other.model.cfg.decoder != ckpt.model.cfg.decoder and analysis.compatible(ckpt, other) is None:
-            twin = other.card.data == ckpt.card.data  # the same training pairs
-            candidates.append(
-                (not twin, *_plainness(other), other_name in session_models(), len(other_name), other_name)
-            )
-    return min(candidates)[-1] if candidates else None
+    ranks = [
+        _partner_rank(ckpt, other_name, other)
+        for other_name, other in readers_of(ckpt)
+        if other.model.cfg.decoder != ckpt.model.cfg.decoder
+    ]
+    return min(ranks)[-1] if ranks else None
 
 
 def _plainness(ckpt: Checkpoint) -> tuple[bool, bool]:
@@ -209,20 +221,10 @@ def all_families(names) -> list[str]:
     base = get(names[0])
     missing = set(FAMILY_ORDER) - set(found.values())
     best: dict[str, tuple] = {}
-    for other_name in all_names():
-        try:
-            other = get(other_name)
-        except CheckpointError:
-            continue
+    for other_name, other in readers_of(base):
         family = other.model.cfg.decoder
-        if family in missing and analysis.compatible(base, other) is None:
-            rank = (
-                other.card.data != base.card.data,
-                *_plainness(other),
-                other_name in session_models(),
-                len(other_name),
-                other_name,
-            )
+        if family in missing:
+            rank = _partner_rank(base, other_name, other)
             best[family] = min(best.get(family, rank), rank)
     return vanilla_first(names + [rank[-1] for rank in best.values()])
 

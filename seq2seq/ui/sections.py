@@ -15,9 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from .. import analysis, figures
-from ..analysis import compatible, find_error, trained_range
+from ..analysis import find_error, trained_range
 from ..checkpoint import Checkpoint
-from ..errors import CheckpointError
 from ..model import attention_latex, decoder_latex
 from ..results import DecodeTrace
 from ..search import beam_search
@@ -192,12 +191,8 @@ def attention_models(ckpt: Checkpoint) -> dict[str, str]:
     out: dict[str, str] = {}
     if ckpt.model.cfg.decoder == "attention":
         out[ckpt.model.cfg.variant] = ckpt.name
-    for name in models.all_names():
-        try:
-            other = models.get(name)
-        except CheckpointError:
-            continue
-        if other.model.cfg.decoder == "attention" and compatible(ckpt, other) is None:
+    for name, other in models.readers_of(ckpt):
+        if other.model.cfg.decoder == "attention":
             out.setdefault(other.model.cfg.variant, name)
     return out
 
