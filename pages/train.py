@@ -24,9 +24,13 @@ presenting = lang.presenting()
 kept = models.shelf().state  # this browser's training: still here after a reload
 job: TrainingJob | None = kept.get("train_job")
 # On a projector the live curves are what the room watches: while a training exists they come
-# first, and the settings fold away above them.
+# first, and the settings fold away below them (▶ Train closes them: training.SETTINGS_OPEN).
 live_slot = st.container()
-settings_box = st.expander(t("train.settings"), expanded=job is None) if presenting else st.container()
+settings_box = (
+    st.expander(t("train.settings"), expanded=job is None, key=training.SETTINGS_OPEN, on_change="rerun")
+    if presenting
+    else st.container()
+)
 with settings_box:
     # --- what to learn ---------------------------------------------------------------------------
     choice = st.selectbox(

@@ -27,12 +27,13 @@ def count_requests(page) -> list:
 
 
 def play(page) -> None:
+    """Press ▶ and wait until the browser plays: Plotly's frames advance (or, from a step near the
+    end on a busy machine, have already run out and the player is gone again)."""
     page.locator(".st-key-play button:visible").click()
-    page.locator(PLAYER).wait_for()
-    # playing: Plotly's frames advance in the browser
+    page.locator(PLAYER).wait_for(state="attached")
     page.wait_for_function(
-        f"() => {{ const gd = document.querySelector('{PLAYER}'); return gd && gd._transitionData && "
-        "gd._transitionData._animationRaf; }"
+        f"() => {{ const gd = document.querySelector('{PLAYER}'); return !gd || (gd._transitionData && "
+        "(gd._transitionData._animationRaf || gd._fullLayout._currentFrame !== undefined)); }"
     )
 
 
@@ -87,11 +88,17 @@ def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url
     wait_idle(page)
     purple = "rgb(148, 103, 189)"  # figures.FORCED
     assert page.locator(".whatif-output .token-forced").evaluate("e => getComputedStyle(e).color") == purple
-    play(page)
-    fills = page.locator(f"{PLAYER} text tspan, {PLAYER} text").evaluate_all(
-        "els => els.map(e => getComputedStyle(e).fill)"
+    # the player is drawn only for as long as it plays (a few frames from here): watch for the
+    # purple token from before ▶ is pressed until the player goes
+    seen = page.evaluate_handle(
+        f"""() => {{ const seen = {{purple: false}};
+            const look = () => {{ for (const e of document.querySelectorAll('{PLAYER} text')) {{
+                if (getComputedStyle(e).fill === '{purple}') seen.purple = true; }} }};
+            new MutationObserver(look).observe(document.body, {{subtree: true, childList: true, attributes: true}});
+            return seen; }}"""
     )
-    assert purple in fills
+    play(page)
+    page.wait_for_function("seen => seen.purple", arg=seen, timeout=60_000)
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.screenshot(path=str(output_dir / "play-what-if.png"))
     page.wait_for_function("() => window.location.search.includes('step=')", timeout=60_000)

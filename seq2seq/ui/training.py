@@ -81,6 +81,15 @@ class Settings:
                 raise InputError(t("train.cannot", error=exc)) from None
 
 
+SETTINGS_OPEN = "train_settings_open"  # the key of the presenter's settings expander
+
+
+def _request_training() -> None:
+    """▶ Train's callback: ask the page body to queue a training, and fold the presenter's
+    settings away so the curves it draws are on the screen (not scrolled off above)."""
+    st.session_state.update({"train_requested": True, SETTINGS_OPEN: False})
+
+
 def settings_form(task: Task) -> Settings:
     """The Train page's form of settings (its widgets, in three columns), as ``Settings``."""
     with st.form("train_settings"):
@@ -118,9 +127,7 @@ def settings_form(task: Task) -> Settings:
             target=f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target"),
         )  # fmt: skip
         # a callback, not the return value: it survives a rerun that happens before the page body runs
-        st.form_submit_button(
-            t("train.submit"), type="primary", on_click=lambda: st.session_state.update(train_requested=True)
-        )
+        st.form_submit_button(t("train.submit"), type="primary", on_click=_request_training)
     return settings
 
 
