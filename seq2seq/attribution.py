@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from . import metrics
+from . import limits, metrics
 from .data import Batch, source_batch
 from .errors import InputError
 from .model import Seq2Seq, eval_mode
@@ -253,8 +253,8 @@ def attribute(
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise InputError(f"unknown attribution method {unknown[0]!r}; choose from {', '.join(METHODS)}")
-    if not 1 <= ig_steps <= 1024:
-        raise InputError("integrated gradients needs between 1 and 1024 steps")
+    if not 1 <= ig_steps <= limits.MAX_IG_STEPS:
+        raise InputError(f"integrated gradients needs between 1 and {limits.MAX_IG_STEPS} steps")
     has_alpha = model.cfg.decoder == "attention"
     methods = [m for m in methods if m != "alpha" or has_alpha]
     device = model.device

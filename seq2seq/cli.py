@@ -12,9 +12,10 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
-from . import checkpoint, errors_analysis, limits
+from . import attribution, checkpoint, errors_analysis, limits
 from .attention import NORMS, SCORES
 from .errors import InputError, Seq2SeqError
 from .model import CELLS, DECODERS, MAX_WINDOW, PLACEMENTS, POSITIONS
@@ -183,6 +184,30 @@ def build_parser() -> Parser:
         "--beam", type=int_between(1, limits.MAX_BEAM_WIDTH_CLI), help="beam search of this width (adds nbest and tree)"
     )
     tr.add_argument("--alpha", type=float, default=0.0, help="GNMT length penalty for --beam (0 = off)")
+
+    ex = sub.add_parser(
+        "explain",
+        help="is attention an explanation? α beside gradient attributions for one input (TEXT), or the"
+        " agreement and interventions over N held-out inputs (--n)",
+    )
+    ex.add_argument("path", type=Path)
+    ex.add_argument("text", nargs="?", help="the input to explain (leave out with --n)")
+    ex.add_argument("--target", help="attribute this output, teacher forced (default: the model's own greedy output)")
+    ex.add_argument(
+        "--method",
+        choices=[*attribution.METHODS, "all"],
+        default="all",
+        help="which attribution (alpha is the attention weights; attention models only)",
+    )
+    ex.add_argument(
+        "--ig-steps", type=int_between(1, limits.MAX_IG_STEPS), default=attribution.IG_STEPS,
+        help="integrated gradients' integration steps (the completeness error shrinks as they grow)",
+    )  # fmt: skip
+    ex.add_argument(
+        "--n", type=int_between(1, limits.MAX_EXPLAIN_INPUTS), help="aggregate over this many held-out inputs"
+    )
+    ex.add_argument("--seed", type=int, default=4242, help="the held-out inputs' seed (with --n)")
+    ex.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
 
@@ -330,9 +355,80 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _number(value: float | None, fmt: str = "{:.2f}") -> str:
+    return "–" if value is None else fmt.format(value)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    if (args.text is None) == (args.n is None):
+        raise InputError("give either TEXT (one input) or --n N (held-out inputs), not both or neither")
+    if args.n is not None and args.target is not None:
+        raise InputError("--target goes with TEXT: with --n each input is explained on the model's own output")
+    ckpt = checkpoint.load(args.path)
+    has_alpha = ckpt.model.cfg.decoder == "attention"
+    if args.method == "alpha" and not has_alpha:
+        raise InputError(f"{args.path.name} has no attention weights (a {ckpt.model.cfg.decoder} decoder)")
+    if args.n is not None:
+        summary = attribution.summarize(ckpt, n=args.n, seed=args.seed, ig_steps=args.ig_steps)
+        if args.json:
+            print(json.dumps(summary.to_dict()))
+            return 0
+        print(f"{args.path.name}: {summary.n_inputs} held-out inputs, {summary.n_steps} output steps")
+        print(f"{'method':<11} {'τ(α, ·)':>8} {'top-1':>6} {'AER':>6}")
+        for method in summary.aer or summary.mean_tau:
+            tau, top1 = summary.mean_tau.get(method), summary.top1_rate.get(method)
+            print(f"{method:<11} {_number(tau):>8} {_number(top1, '{:.0%}'):>6} {_number(summary.aer.get(method)):>6}")
+        if has_alpha:
+            print(f"y_t flips when α_t is permuted: {_number(summary.permute_flip_rate, '{:.0%}')},"
+                  f" made uniform: {_number(summary.uniform_flip_rate, '{:.0%}')}; erasing the most attended"
+                  f" token: {_number(summary.erase_max_flip_rate, '{:.0%}')}, a random one:"
+                  f" {_number(summary.erase_random_flip_rate, '{:.0%}')}")  # fmt: skip
+        print(f"largest integrated-gradients completeness error: {summary.ig_completeness_max:.3g}")
+        return 0
+    # α always, where there is one: every other method is compared with it
+    methods = attribution.METHODS if args.method == "all" else ("alpha", args.method)
+    result = attribution.attribute(
+        ckpt.model, ckpt.tokenizer, args.text, args.target, methods=methods, ig_steps=args.ig_steps, task=ckpt.task
+    )
+    if args.json:
+        out = {
+            "source": result.source,
+            "source_tokens": result.source_tokens,
+            "output_tokens": result.output_tokens,
+            "output": result.output,
+            "decoder": result.decoder,
+            "teacher_forced": result.teacher_forced,
+            "probs": result.probs,
+            "attention": result.scores.get("alpha"),
+            "attributions": {m: result.scores[m] for m in result.methods if m != "alpha"},
+            "agreement": {m: asdict(a) for m, a in result.agreement.items()},
+            "aer": result.aer,
+            "ig_steps": result.ig_steps,
+            "ig_completeness": result.ig_completeness,
+        }
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    src = " ".join(visible_token(tok) for tok in result.source_tokens)
+    print(f"{result.output}\t(p(y_t) per step: {' '.join(f'{p:.2f}' for p in result.probs)})")
+    print("the source token each method ranks first, per output step:")
+    for t, token in enumerate(result.output_tokens):
+        line = [f"y_{t + 1}={visible_token(token)}"]
+        for method in result.methods:
+            row = attribution.importance(method, result.matrix(method)[t])
+            line.append(f"{method}→{visible_token(result.source_tokens[int(row.argmax())])}")
+        print("  ".join(line))
+    print(f"source: {src}")
+    for method, agreement in result.agreement.items():
+        print(f"τ(α, {method}) = {_number(agreement.mean_tau)}, top-1 agreement {agreement.top1_rate:.0%}")
+    if "ig" in result.methods:
+        worst = max((abs(e) for e in result.ig_completeness), default=0.0)
+        print(f"integrated gradients, {result.ig_steps} steps: largest completeness error {worst:.3g}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"train": cmd_train, "eval": cmd_eval, "translate": cmd_translate}
+    commands = {"train": cmd_train, "eval": cmd_eval, "translate": cmd_translate, "explain": cmd_explain}
     try:
         return commands[args.command](args)
     except Seq2SeqError as exc:

@@ -156,6 +156,13 @@ def test_train_writes_a_checkpoint_and_ends_with_json(tmp_path):
         ["train", "--out", "x.safetensors", "--lr", "nan"],
         ["train", "--out", "x.pt"],
         ["train", "--out", "x.safetensors", "--min-len", "9", "--max-len", "3"],
+        ["explain", ATTENTION],
+        ["explain", ATTENTION, "abc", "--n", "5"],
+        ["explain", ATTENTION, "--n", "5", "--target", "cba"],
+        ["explain", ATTENTION, ""],
+        ["explain", ATTENTION, "abc", "--ig-steps", "0"],
+        ["explain", ATTENTION, "abc", "--method", "lime"],
+        ["explain", VANILLA, "abc", "--method", "alpha"],
     ],
 )
 def test_bad_usage_is_one_readable_line(args, tmp_path):
@@ -272,3 +279,43 @@ def test_eval_json_says_which_attention_variant():
 def test_train_refuses_an_impossible_variant_in_one_line(tmp_path):
     proc = cli("train", "--score", "dot", "--coverage", "--max-steps", "1", "--out", str(tmp_path / "x.safetensors"))
     assert proc.returncode != 0 and "additive" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_explain_json_has_attention_beside_every_attribution():
+    proc = cli("explain", ATTENTION, "attention", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["source_tokens"] == [*"attention", "</s>"] and data["output"] == "noitnetta"
+    steps, width = len(data["output_tokens"]), len(data["source_tokens"])
+    assert len(data["attention"]) == steps and all(abs(sum(row) - 1) < 1e-4 for row in data["attention"])
+    assert set(data["attributions"]) == {"saliency", "grad-input", "ig", "occlusion"}
+    for rows in data["attributions"].values():
+        assert len(rows) == steps and all(len(row) == width for row in rows)
+    assert set(data["agreement"]) == set(data["attributions"])  # each compared with α
+    assert all(-1 <= tau <= 1 for a in data["agreement"].values() for tau in a["tau"] if tau is not None)
+    assert len(data["ig_completeness"]) == steps and data["ig_steps"] == 32
+
+
+def test_explain_a_given_target_and_one_method_as_text():
+    proc = cli("explain", ATTENTION, "abc", "--target", "cba", "--method", "occlusion")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("cba\t")
+    assert lines[2].startswith("y_1=c") and "alpha→" in lines[2] and "occlusion→" in lines[2]
+    assert "ig→" not in proc.stdout and "τ(α, occlusion)" in proc.stdout
+
+
+def test_explain_a_vanilla_model_has_no_attention_but_attributions():
+    data = json.loads(cli("explain", VANILLA, "abc", "--json", "--method", "ig", "--ig-steps", "64").stdout)
+    assert data["attention"] is None and data["agreement"] == {} and list(data["attributions"]) == ["ig"]
+    assert max(abs(e) for e in data["ig_completeness"]) < 0.05  # Σ IG ≈ f(x) − f(baseline)
+
+
+def test_explain_over_held_out_inputs():
+    proc = cli("explain", ATTENTION, "--n", "6", "--ig-steps", "8", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["n_inputs"] == 6 and data["n_steps"] > 6
+    assert 0 <= data["permute_flip_rate"] <= 1 and 0 <= data["erase_max_flip_rate"] <= 1
+    text = cli("explain", ATTENTION, "--n", "3", "--ig-steps", "8").stdout
+    assert "3 held-out inputs" in text and "y_t flips when α_t is permuted" in text
