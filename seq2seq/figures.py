@@ -184,17 +184,20 @@ def _layout(
     text = wrap_title(title, 0.95 * width - 20, title_size)  # plotly_white puts the title at x = 0.05
     extra_lines = text.count("<br>")
     grow = round(extra_lines * 1.3 * title_size)
+    total = min(look.size(height) + grow, look.max_height or 10**6)
     return {
         "title": {
             "text": text,
             "font": {"size": title_size},
-            "y": 0.985,
+            # Plotly anchors a title of several lines by its last line (the lines above rise out of
+            # the figure and are cut): the top is moved down by the extra lines
+            "y": 0.985 - grow / total,
             "yanchor": "top",
             "yref": "container",
         },
         "font": {"size": look.size(FONT_SIZE), "family": FONT_FAMILY},
         "template": _template(),
-        "height": min(look.size(height) + grow, look.max_height or 10**6),
+        "height": total,
         "margin": {"l": 60, "r": 20, "t": top + grow, "b": 50},
         "plot_bgcolor": "white",
         "xaxis": {"tickfont": font, "title": {"font": font}} | (xaxis or {}),

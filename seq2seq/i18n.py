@@ -345,6 +345,44 @@ STRINGS: dict[str, tuple[str, str]] = {
         "$c_t$, first {n} of its {D} numbers, computed here as $\\sum_i \\alpha_{{t,i}} h_i$ and as the model computed it:",
         "$c_t$ 的前 {n} 个数（共 {D} 个），一行是这里按 $\\sum_i \\alpha_{{t,i}} h_i$ 算出的，一行是模型算出的：",
     ),
+    "lecture.s7": ("7 · Is attention an explanation?", "7 · 注意力是解释吗？"),
+    "lecture.s7_text": (
+        "A heatmap shows where the decoder *looks*. Does $y_t$ *depend* on what it looks at? Ask the model: "
+        "replace one input token by ⟨unk⟩ and see how much $\\log p(y_t)$ drops (occlusion), or integrate its "
+        "gradient (integrated gradients) — then change $\\alpha_t$ itself and see whether $y_t$ changes.",
+        "热力图显示解码器*看*哪里。那么 $y_t$ 是否*依赖*它看的地方？问模型本身：把一个输入词元换成 ⟨unk⟩，"
+        "看 $\\log p(y_t)$ 下降多少（遮挡），或对它的梯度积分（积分梯度）——再直接改动 $\\alpha_t$，看 $y_t$ 是否改变。",
+    ),
+    "lecture.s7_step": (
+        "At step {t} ($y_{{{t}}}$ = **{token}**): α looks most at **{a}** ({a_w:.2f}); occlusion says $y_t$ depends most on "
+        "**{o}**, integrated gradients on **{g}**.",
+        "第 {t} 步（$y_{{{t}}}$ = **{token}**）：α 最关注 **{a}**（{a_w:.2f}）；遮挡表明 $y_t$ 最依赖 **{o}**，积分梯度则指向 **{g}**。",
+    ),
+    "lecture.s7_agree": (
+        "Over this input's {n} steps, α and occlusion rank the tokens alike with Kendall τ = **{tau_o:.2f}** and "
+        "pick the same top token **{top_o:.0%}** of the time; α and integrated gradients: τ = **{tau_g:.2f}**, "
+        "top-1 **{top_g:.0%}**.",
+        "在这个输入的 {n} 步中，α 与遮挡对词元排序的 Kendall τ = **{tau_o:.2f}**，最重要词元相同的比例为 **{top_o:.0%}**；"
+        "α 与积分梯度：τ = **{tau_g:.2f}**，首位一致 **{top_g:.0%}**。",
+    ),
+    "lecture.s7_intervene": (
+        "Change $\\alpha_{{{t}}}$ and keep everything before step {t}: a random permutation of it changes "
+        "$y_{{{t}}}$ in **{flips} of {n}** draws; erasing the most attended token **{x}** gives **{y}** ({verdict}).",
+        "改动 $\\alpha_{{{t}}}$，保持第 {t} 步之前的一切不变：随机打乱它，在 **{n} 次中有 {flips} 次** 改变了 $y_{{{t}}}$；"
+        "抹去最受关注的词元 **{x}** 后得到 **{y}**（{verdict}）。",
+    ),
+    "lecture.s7_unchanged": ("unchanged", "未变"),
+    "lecture.s7_changed": ("changed", "已变"),
+    "lecture.s7_no_alpha": (
+        "This {decoder} model has no single α to question; its attributions above still show which input tokens "
+        "each output depends on. Pick an RNN attention model in the sidebar to compare them with α.",
+        "这个{decoder}模型没有单一的 α 可供检验；上面的归因仍显示每个输出依赖哪些输入词元。"
+        "在侧栏选一个 RNN 注意力模型，就能把它们与 α 比较。",
+    ),
+    "lecture.s7_link": (
+        "Open this input in Explain: every method, the interventions, α by hand",
+        "在“解释”页打开此输入：所有方法、干预、手动设定 α",
+    ),
     "lecture.vanilla_here": (
         "No attention model is available for this task, so this section has nothing to show.",
         "此任务没有可用的注意力模型，所以本节没有内容。",

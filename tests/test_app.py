@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from seq2seq.figures import FORCED
+from seq2seq.ui.sections import SECTIONS
 
 from .conftest import REPO
 
@@ -389,7 +390,7 @@ def sections(at) -> list[str]:
 
 def test_lecture_page_fills_every_section_with_the_models_numbers():
     at = open_page("pages/lecture.py", model="reverse-attention", src="lecture", step="2")
-    assert [h.split(" · ")[0] for h in sections(at)] == ["1", "2", "3", "4", "5", "6"]
+    assert [h.split(" · ")[0] for h in sections(at)] == list(SECTIONS)
     shown = "\n".join(latex(at))
     assert r"c = h_T" in shown and "c = (" in shown  # the equation, then c's numbers
     assert "s_{2} = (" in shown  # the decoder state at the step in the link
@@ -401,6 +402,21 @@ def test_lecture_page_fills_every_section_with_the_models_numbers():
     rows = [s for s in latex(at) if "h_i = (" in s or s.startswith("c_{2} = (")]
     numbers = [s.split("(")[1].split(")")[0] for s in rows]
     assert len(numbers) == 2 and numbers[0] == numbers[1]
+
+
+def test_lecture_asks_whether_attention_is_an_explanation():
+    at = open_page("pages/lecture.py", present="1", model="reverse-attention-scaled-dot", src="attention",
+                   section="7", step="3")  # fmt: skip
+    assert sections(at) == ["7 · Is attention an explanation?"]
+    said = texts(at)
+    # this model's α looks one position off: at step 3 (y = i) α is on "o", occlusion on "i"
+    assert "α looks most at **o**" in said and "occlusion says $y_t$ depends most on **i**" in said
+    assert re.search(r"Kendall τ = \*\*-?\d\.\d\d\*\*", said)
+    assert re.search(r"changes \$y_\{3\}\$ in \*\*\d+ of 10\*\* draws", said)
+    assert at.button(key="next").disabled is False  # a section that steps
+    zh = open_page("pages/lecture.py", present="1", model="reverse-vanilla", src="attention", section="7", lang="zh")
+    assert sections(zh) == ["7 · 注意力是解释吗？"]
+    assert any("没有单一的 α" in i.value for i in zh.info)  # a vanilla model: attributions, no α
 
 
 def test_lecture_teacher_forcing_table_uses_an_input_the_model_gets_wrong():

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from seq2seq.ui.sections import SECTIONS, STEPPED
+
 from .conftest import wait_idle
 from .test_browser import assert_no_exception
 
@@ -66,9 +68,9 @@ def test_translate_heatmap_and_next_on_one_screen(projector, app_url, output_dir
 
 def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
     page = projector
-    figure = {"2": "lecture_topk", "5": "lecture_length", "6": "lecture_flow"}
+    figure = {"2": "lecture_topk", "5": "lecture_length", "6": "lecture_flow", "7": "lecture_attr_bars"}
     page.goto(f"{app_url}/lecture?model=reverse-attention&src=lecture&present=1&section=1")
-    for section in "123456":
+    for section in SECTIONS:
         if section != "1":  # on to the next slide as a lecturer does (a rerun, not a new visit)
             page.locator(".st-key-next_section button:visible").click()
             page.wait_for_function(f"() => window.location.search.includes('section={section}')")
@@ -83,7 +85,7 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
         assert height <= SCREEN["height"] + 1, (section, height)
         on_screen(page, ".st-key-next_section button:visible")
         steps = page.locator(".st-key-next").count()
-        assert steps == (1 if section in "26" else 0), section  # step buttons only where the section steps
+        assert steps == (1 if section in STEPPED else 0), section  # step buttons only where the section steps
         page.screenshot(path=str(output_dir / f"projector-lecture-{section}.png"))
     page.goto(f"{app_url}/lecture?model=reverse-vanilla&src=lecture&present=1&section=6&lang=zh")
     wait_idle(page)

@@ -1,4 +1,5 @@
-"""The Lecture page's six sections, one function each, in the notes' order.
+"""The Lecture page's sections, one function each: the notes' six in their order, then the
+questions a class asks next (§7: is attention an explanation?).
 
 Each draws one section for a ``Slide`` — the selected model, its input and trace, the step —
 with every equation beside the live model's numbers. ``pages/lecture.py`` holds the frame
@@ -14,14 +15,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import analysis, figures
+from .. import analysis, attribution, figures
 from ..analysis import find_error, trained_range
 from ..checkpoint import Checkpoint
 from ..model import attention_latex, decoder_latex
 from ..results import DecodeTrace
 from ..search import beam_search
 from ..tokenizers import visible_token
-from . import charts, examples, lang, models
+from . import charts, examples, explain, lang, models
 from .lang import t
 from .text import md_escape, md_token
 
@@ -30,7 +31,7 @@ N_ERRING = 200  # generated inputs searched for one the model gets wrong (§3)
 TABLE_ROWS = 10  # rows the §3 table shows without scrolling
 TABLE_BEFORE = 2  # rows kept above the first mistake when the table starts further down
 SHOWN = 6  # numbers of a vector written out
-STEPPED = {"2", "6"}  # sections whose numbers depend on the decoding step t
+STEPPED = {"2", "6", "7"}  # sections whose numbers depend on the decoding step t
 
 
 @dataclass
@@ -268,6 +269,50 @@ def attention(slide: Slide) -> None:
     theirs.latex(vector(row.context, f"c_{{{t_att}}}"))
 
 
+def explanation(slide: Slide) -> None:
+    """§7: is attention an explanation? α_t beside what y_t depends on (occlusion, integrated
+    gradients) for this input and step, and what happens to y_t when α_t is changed."""
+    st.header(t("lecture.s7"))
+    ckpt, look = slide.ckpt, slide.look
+    c_text, c_eq = st.columns([3, 2], vertical_alignment="center")
+    c_text.markdown(t("lecture.s7_text"))
+    c_eq.latex(r"\mathrm{occl}_{t,i} = \log p(y_t \mid x) - \log p(y_t \mid x_{i \to \langle unk \rangle})")
+    res = explain.attributions(ckpt, slide.source, attribution.IG_STEPS)  # shared with the Explain page
+    step = min(slide.step, len(res.output_tokens))
+    left, right = st.columns([3, 2])
+    with left:
+        figure = figures.attribution_bars(res, step, look.fit(480 if slide.presenting else None), figures.WIDE * 3 // 5)
+        charts.show(figure, "lecture_attr_bars", f"{ckpt.name}-attribution-step{step}")
+    with right:
+        if "alpha" not in res.scores:  # a vanilla or Transformer decoder: no single α to question
+            st.info(t("lecture.s7_no_alpha", decoder=lang.decoder_label(ckpt.model.cfg.decoder)))
+        else:
+            alpha = res.matrix("alpha")[step - 1]
+            top = {m: int(attribution.importance(m, res.matrix(m)[step - 1]).argmax()) for m in res.methods}
+            st.markdown(
+                t("lecture.s7_step", t=step, token=md_token(res.output_tokens[step - 1]),
+                  a=md_token(res.source_tokens[top["alpha"]]), a_w=float(alpha[top["alpha"]]),
+                  o=md_token(res.source_tokens[top["occlusion"]]), g=md_token(res.source_tokens[top["ig"]]))
+            )  # fmt: skip
+            agree = res.agreement
+            st.markdown(
+                t("lecture.s7_agree", n=len(res.output_tokens), tau_o=agree["occlusion"].mean_tau or 0.0,
+                  top_o=agree["occlusion"].top1_rate, tau_g=agree["ig"].mean_tau or 0.0, top_g=agree["ig"].top1_rate)
+            )  # fmt: skip
+            iv = explain.interventions(ckpt, slide.source).steps[step - 1]
+            st.markdown(
+                t("lecture.s7_intervene", t=step, n=len(iv.permuted_tokens), flips=iv.permuted_flips,
+                  x=md_token(res.source_tokens[iv.erased_max]), y=md_token(iv.erase_max_token),
+                  verdict=t("lecture.s7_unchanged") if iv.erase_max_token == iv.token else t("lecture.s7_changed"))
+            )  # fmt: skip
+        st.page_link(
+            "pages/explain.py",
+            label=t("lecture.s7_link"),
+            icon="🔍",
+            query_params={"model": ckpt.name, "src": slide.source, "step": str(step)},
+        )
+
+
 # ?section= value -> the function that draws it, in the notes' order
 SECTIONS: dict[str, Callable[[Slide], None]] = {
     "1": encoder,
@@ -276,4 +321,5 @@ SECTIONS: dict[str, Callable[[Slide], None]] = {
     "4": beam,
     "5": bottleneck,
     "6": attention,
+    "7": explanation,
 }
