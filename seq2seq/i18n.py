@@ -691,10 +691,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "train.title": ("Train", "训练"),
     "train.caption": (
         "Train a small encoder-decoder here and now. The defaults reach 99 % on reversing 3-12 letters in well "
-        "under a minute; tick *both* to train a vanilla and an attention model with the same budget and watch the "
-        "bottleneck appear live.",
+        "under a minute; train a vanilla and an attention model with the same budget (or all three families, the "
+        "Transformer too) and watch the bottleneck appear live.",
         "在这里当场训练一个小型编码器–解码器。默认设置在不到一分钟内就能在 3–12 个字母的反转任务上达到 99%；"
-        "勾选*两个都训练*，用相同预算训练普通模型和注意力模型，实时看到瓶颈出现。",
+        "用相同预算训练普通模型和注意力模型（或连同 Transformer 三个一起），实时看到瓶颈出现。",
     ),
     "train.task": ("Task", "任务"),
     "train.own_pairs": ("your own pairs (upload)", "你自己的句对（上传）"),
@@ -727,9 +727,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "train.window": ("Local window D (0 = global)", "局部窗口 D（0 = 全局）"),
     "train.coverage": ("Coverage (additive score)", "覆盖（加性打分）"),
     "train.coverage_loss": ("Coverage loss weight λ", "覆盖损失权重 λ"),
-    "train.both": ("Train both: vanilla and attention, same budget", "两个都训练：普通与注意力，相同预算"),
+    "train.together": ("Train", "训练"),
+    "train.together.one": ("the decoder above", "上面选的解码器"),
+    "train.together.pair": ("vanilla and attention, same budget", "普通与注意力，相同预算"),
+    "train.together.three": ("all three: vanilla, attention, Transformer", "三个都训练：普通、注意力、Transformer"),
+    "train.heads": ("Heads (Transformer)", "注意力头数（Transformer）"),
+    "train.hidden_help": (
+        "An RNN's state size per direction; a Transformer's d_model (its feed-forward layer is twice as wide).",
+        "RNN 每个方向的状态大小；Transformer 的 d_model（其前馈层宽度为它的两倍）。",
+    ),
+    "train.layers_help": ("1–2 for an RNN, 1–4 for the Transformer.", "RNN 为 1–2 层，Transformer 为 1–4 层。"),
     "train.teacher_forcing": ("Teacher-forcing ratio", "教师强制比例"),
     "train.lr": ("Learning rate", "学习率"),
+    "train.lr_help": (
+        "Adam's step size. A Transformer trains at a fifth of it: without warm-up it is unstable at an RNN's rate.",
+        "Adam 的步长。Transformer 用它的五分之一训练：没有预热时，RNN 的学习率会让它不稳定。",
+    ),
     "train.batch": ("Batch size", "批大小"),
     "train.n_train": ("Training pairs (generated)", "训练样本数（生成）"),
     "train.seconds": ("Time budget (s)", "时间预算（秒）"),

@@ -1,5 +1,6 @@
 """App tests with streamlit.testing: every page runs without an exception and shows what it should."""
 
+import json
 import re
 from urllib.parse import urlencode
 
@@ -351,6 +352,21 @@ def test_train_page_trains_an_attention_variant_and_draws_alignment_under_the_lo
     assert rows and all("attention_entropy" in r and "aer" in r for r in rows)
     keys = {c.key for c in at.get("plotly_chart")}
     assert {"live_loss", "live_align", "replay_alignment"} <= keys  # entropy/AER under the loss, and in the replay
+
+
+def test_train_page_trains_all_three_families_with_one_budget():
+    at = open_page("pages/train.py")
+    at.number_input(key="tr_hidden").set_value(16)
+    at.number_input(key="tr_seconds").set_value(5)
+    at.number_input(key="tr_n_train").set_value(1000)
+    at.selectbox(key="tr_together").set_value("three")
+    train_button(at).click().run()
+    job = finish_training(at)
+    assert list(job.results) == ["vanilla", "attention", "transformer"]
+    cfg = job.results["transformer"].model.cfg
+    assert (cfg.decoder, cfg.d_model, cfg.heads) == ("transformer", 16, 4)
+    live = next(c for c in at.get("plotly_chart") if c.key == "live_loss")
+    assert len(json.loads(live.proto.spec)["data"]) >= 3  # a curve per family
 
 
 def test_train_page_explains_an_impossible_variant():

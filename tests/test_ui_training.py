@@ -34,3 +34,29 @@ def test_settings_that_cannot_train_are_explained_before_queueing():
     with pytest.raises(InputError, match=r"cannot train.*at least 2 pairs"):
         training.start(make_task("pairs", source_name="x.tsv", n_pairs=1), training.Settings(), one_pair, state)
     assert state == {}  # nothing queued, nothing kept
+
+
+def test_three_families_train_together_each_with_its_own_options():
+    settings = training.Settings(together="three", hidden=32, layers=2, heads=4, lr=5e-3)
+    assert settings.decoders == ["vanilla", "attention", "transformer"]
+    assert training.Settings(together="pair").decoders == ["vanilla", "attention"]
+    assert training.Settings(decoder="transformer").decoders == ["transformer"]
+    from seq2seq.model import ModelConfig
+    from seq2seq.training import TrainConfig
+
+    cfg = ModelConfig(vocab_size=8, **settings.model_options("transformer"))
+    assert (cfg.decoder, cfg.d_model, cfg.ff_dim, cfg.heads, cfg.layers) == ("transformer", 32, 64, 4, 2)
+    assert "placement" not in settings.model_options("vanilla")  # a vanilla model takes no attention variant
+    base = TrainConfig(lr=5e-3)
+    assert settings.run_options("attention", base)["train_cfg"].lr == 5e-3
+    assert settings.run_options("transformer", base)["train_cfg"].lr == pytest.approx(
+        5e-3 * training.TRANSFORMER_LR_SCALE
+    )
+
+
+def test_an_rnn_with_more_layers_than_it_can_have_is_explained():
+    with pytest.raises(InputError, match=r"cannot train.*1\.\.2 layers"):
+        training.Settings(layers=3, together="three").check()
+    training.Settings(layers=3, decoder="transformer").check()  # a Transformer may have 3
+    with pytest.raises(InputError, match="multiple of heads"):
+        training.Settings(decoder="transformer", hidden=30, heads=4).check()
