@@ -90,6 +90,12 @@ def step_view(step: int) -> None:
     ivs = explain.interventions(ckpt, source)
     row = ivs.steps[step - 1]
     st.dataframe(explain.intervention_rows(row, res.source_tokens), hide_index=True, width="stretch")
+    adv = explain.adversarial(ckpt, source).steps[step - 1]
+    st.markdown(t("explain.adversarial", jsd=adv.jsd, tvd=adv.tvd, eps=explain.ADVERSARIAL_EPSILON,
+                  y=md_token(adv.token_after), same=t("common.unchanged") if adv.token_after == adv.token
+                  else t("common.changed")))  # fmt: skip
+    figure = figures.adversarial_bars(res.source_tokens, adv, look, figures.WIDE)
+    charts.show(figure, "adversarial", f"{name}-adversarial-step{step}")
     edit_view(step, row.alpha)
 
 

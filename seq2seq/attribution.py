@@ -174,6 +174,33 @@ class EditedDecode:
 
 
 @dataclass
+class AdversarialStep:
+    """Jain & Wallace's adversarial attention at one step: the α̃_t furthest from the model's α_t
+    (Jensen–Shannon divergence) that keeps p(y_t) within ε (total variation distance)."""
+
+    step: int  # 1-based
+    token: str  # the model's own y_t
+    alpha: list[float]  # the model's α_t
+    adversarial: list[float]  # the α̃_t found (the model's α_t when none within ε moved away from it)
+    jsd: float  # JSD(α̃_t, α_t), base 2: 0 (the same) … 1 (disjoint supports)
+    tvd: float  # TVD of p(y_t) under α̃_t against the model's, ≤ ε
+    token_after: str  # argmax of p(y_t) under α̃_t
+
+
+@dataclass
+class AdversarialAttention:
+    source: str
+    source_tokens: list[str]
+    output_tokens: list[str]
+    epsilon: float
+    iterations: int
+    steps: list[AdversarialStep]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
 class FaithfulnessSummary:
     """The interventions and agreements over n held-out inputs (``summarize``)."""
 
@@ -463,6 +490,84 @@ def intervene(
     return Interventions(
         source, [*tokenizer.tokenize(source), "</s>"], [tokenizer.id_to_token(i) for i in tgt_ids], draws, out
     )
+
+
+def jensen_shannon(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    """JSD(p, q) in bits (0 … 1) over the last dimension: ½ KL(p‖m) + ½ KL(q‖m), m = ½(p + q)."""
+    m = 0.5 * (p + q)
+
+    def kl(a: torch.Tensor) -> torch.Tensor:  # 0 · log 0 = 0
+        return torch.where(a > 0, a * (torch.log2(a.clamp_min(1e-30)) - torch.log2(m.clamp_min(1e-30))), 0.0).sum(-1)
+
+    return 0.5 * kl(p) + 0.5 * kl(q)
+
+
+def adversarial(
+    model: Seq2Seq,
+    tokenizer: Tokenizer,
+    source: str,
+    target: str | None = None,
+    epsilon: float = 0.05,
+    iterations: int = 200,
+    lr: float = 0.2,
+    seed: int = 0,
+) -> AdversarialAttention:
+    """At every step t at once: the α̃_t that maximises JSD(α̃_t, α_t) while the TVD of p(y_t)
+    stays ≤ ``epsilon`` (Jain & Wallace 2019, §4.2), the state before t unchanged.
+
+    α̃ = softmax(z); Adam on the logits z (T, S) for ``iterations`` steps maximises
+    JSD − λ·max(0, TVD − ε); the best α̃_t seen with TVD ≤ ε is kept for each step.
+    """
+    _require_attention(model)
+    check_sources([source], model, tokenizer)
+    if not 0.0 <= epsilon <= 1.0:
+        raise InputError(f"ε must lie between 0 and 1 (a total variation distance), got {epsilon}")
+    if not 1 <= iterations <= limits.MAX_ADVERSARIAL_ITERATIONS:
+        raise InputError(f"iterations must lie between 1 and {limits.MAX_ADVERSARIAL_ITERATIONS}")
+    penalty = 20.0  # λ: a step over ε costs more than any JSD (≤ 1) gains
+    with eval_mode(model):
+        tgt_ids = _target_ids(model, tokenizer, source, target)
+        enc, y_prev, states, probs, alphas = _prefix(model, tokenizer, source, tgt_ids)
+        n_t, n_s = alphas.shape
+        index = torch.arange(n_t, device=model.device)
+        rows = enc.index_select(torch.zeros(n_t, dtype=torch.long, device=model.device))
+        before = _rows_of_states(states, index)
+        gen = torch.Generator().manual_seed(seed)
+        z = torch.randn(n_t, n_s, generator=gen).to(model.device).requires_grad_(True)  # start anywhere but α
+        optimizer = torch.optim.Adam([z], lr=lr)
+        best, best_jsd = alphas.clone(), torch.zeros(n_t, device=model.device)
+        best_tvd = torch.zeros(n_t, device=model.device)
+        for _ in range(iterations):
+            with torch.enable_grad():
+                tilde = torch.softmax(z, -1)
+                p = torch.softmax(model.decode_step(y_prev, before, rows, alpha=tilde).logits, -1)
+                tvd = 0.5 * (p - probs).abs().sum(-1)
+                jsd = jensen_shannon(tilde, alphas)
+                loss = -(jsd - penalty * (tvd - epsilon).clamp_min(0.0)).sum()
+                (grad,) = torch.autograd.grad(loss, [z])  # z only: the model's own .grad stay untouched
+            with torch.no_grad():
+                better = (tvd <= epsilon) & (jsd > best_jsd)
+                best[better], best_jsd[better], best_tvd[better] = tilde[better], jsd[better], tvd[better]
+            z.grad = grad
+            optimizer.step()
+        with torch.no_grad():
+            after = _with_alpha(model, enc, y_prev, states, index, best).argmax(-1).tolist()
+    steps = [
+        AdversarialStep(
+            step=t + 1,
+            token=tokenizer.id_to_token(int(probs[t].argmax())),
+            alpha=alphas[t].tolist(),
+            adversarial=best[t].tolist(),
+            jsd=float(best_jsd[t]),
+            tvd=float(best_tvd[t]),
+            token_after=tokenizer.id_to_token(after[t]),
+        )
+        for t in range(n_t)
+    ]
+    return AdversarialAttention(
+        source, [*tokenizer.tokenize(source), "</s>"], [tokenizer.id_to_token(i) for i in tgt_ids], epsilon,
+        iterations, steps,
+    )  # fmt: skip
 
 
 def edit_alpha(

@@ -207,6 +207,11 @@ def build_parser() -> Parser:
         "--n", type=int_between(1, limits.MAX_EXPLAIN_INPUTS), help="aggregate over this many held-out inputs"
     )
     ex.add_argument("--seed", type=int, default=4242, help="the held-out inputs' seed (with --n)")
+    ex.add_argument(
+        "--adversarial", type=fraction, metavar="EPSILON",
+        help="also search, at every step, the α̃ furthest from α (Jensen–Shannon) that moves p(y_t) by at most"
+        " EPSILON (total variation; Jain & Wallace use 0.01-0.05); attention models only",
+    )  # fmt: skip
     ex.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
@@ -362,6 +367,8 @@ def _number(value: float | None, fmt: str = "{:.2f}") -> str:
 def cmd_explain(args: argparse.Namespace) -> int:
     if (args.text is None) == (args.n is None):
         raise InputError("give either TEXT (one input) or --n N (held-out inputs), not both or neither")
+    if args.n is not None and args.adversarial is not None:
+        raise InputError("--adversarial goes with TEXT (one input), not with --n")
     if args.n is not None and args.target is not None:
         raise InputError("--target goes with TEXT: with --n each input is explained on the model's own output")
     ckpt = checkpoint.load(args.path)
@@ -386,10 +393,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"largest integrated-gradients completeness error: {summary.ig_completeness_max:.3g}")
         return 0
     # α always, where there is one: every other method is compared with it
+    if args.adversarial is not None and not has_alpha:
+        raise InputError(f"{args.path.name} has no attention weights to make adversarial")
     methods = attribution.METHODS if args.method == "all" else ("alpha", args.method)
     result = attribution.attribute(
         ckpt.model, ckpt.tokenizer, args.text, args.target, methods=methods, ig_steps=args.ig_steps, task=ckpt.task
     )
+    adversarial = None
+    if args.adversarial is not None:
+        adversarial = attribution.adversarial(
+            ckpt.model, ckpt.tokenizer, args.text, args.target, epsilon=args.adversarial
+        ).steps
     if args.json:
         out = {
             "source": result.source,
@@ -406,6 +420,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
             "ig_steps": result.ig_steps,
             "ig_completeness": result.ig_completeness,
         }
+        if adversarial is not None:
+            out["adversarial"] = {"epsilon": args.adversarial, "steps": [asdict(step) for step in adversarial]}
         print(json.dumps(out, ensure_ascii=False))
         return 0
     src = " ".join(visible_token(tok) for tok in result.source_tokens)
@@ -420,6 +436,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     print(f"source: {src}")
     for method, agreement in result.agreement.items():
         print(f"τ(α, {method}) = {_number(agreement.mean_tau)}, top-1 agreement {agreement.top1_rate:.0%}")
+    for step in adversarial or []:
+        print(f"adversarial α̃_{step.step}: JSD(α̃, α) = {step.jsd:.2f}, TVD of p(y_t) {step.tvd:.3f}"
+              f" (≤ {args.adversarial:g}), y_t = {visible_token(step.token_after)}")  # fmt: skip
     if "ig" in result.methods:
         worst = max((abs(e) for e in result.ig_completeness), default=0.0)
         print(f"integrated gradients, {result.ig_steps} steps: largest completeness error {worst:.3g}")

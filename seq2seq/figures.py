@@ -1495,6 +1495,32 @@ def attribution_bars(attributions, step: int, look: Look = PLAIN, width: int = H
     return go.Figure(data=data, layout=layout)
 
 
+def adversarial_bars(source_tokens: list[str], adv_step, look: Look = PLAIN, width: int = HALF) -> go.Figure:
+    """The model's α_t beside the adversarial α̃_t (``attribution.AdversarialStep``): as far from
+    α_t as found (JSD) while p(y_t) moved at most ε, over the source tokens."""
+    src = [display_token(tok) for tok in source_tokens]
+    step = adv_step.step
+    data = [
+        {"type": "bar", "x": list(range(len(src))), "y": values, "name": name, "marker": {"color": colour},
+         "customdata": src, "hovertemplate": f"{name}<br>x = %{{customdata}}<br>%{{y:.3f}}<extra></extra>"}
+        for values, name, colour in (
+            (adv_step.alpha, look.t("fig.adversarial.alpha", t=step), METHOD_COLOURS["alpha"]),
+            (adv_step.adversarial, look.t("fig.adversarial.tilde", t=step), HIGHLIGHT),
+        )
+    ]  # fmt: skip
+    layout = _layout(
+        look.t("fig.adversarial.title", t=step, jsd=adv_step.jsd, tvd=adv_step.tvd),
+        320,
+        xaxis=_token_axis(source_tokens, look.t("fig.source_xi"), room=width - 100, look=look),
+        yaxis={"title": {"text": "α"}, "range": [0, 1.05]},
+        barmode="group",
+        legend={"orientation": "h", "y": -0.3},
+        look=look,
+        width=width,
+    )
+    return go.Figure(data=data, layout=layout)
+
+
 def faithfulness_scatter(points: list[tuple[float, float]], look: Look = PLAIN, width: int = HALF) -> go.Figure:
     """Jain & Wallace's picture: per decoder step, how peaked α_t is (max_i α_{t,i}) against how
     much p(y_t) moves when α_t is permuted (median total variation distance over the draws)."""

@@ -371,8 +371,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "改动 $\\alpha_{{{t}}}$，保持第 {t} 步之前的一切不变：随机打乱它，在 **{n} 次中有 {flips} 次** 改变了 $y_{{{t}}}$；"
         "抹去最受关注的词元 **{x}** 后得到 **{y}**（{verdict}）。",
     ),
-    "lecture.s7_unchanged": ("unchanged", "未变"),
-    "lecture.s7_changed": ("changed", "已变"),
+    "common.unchanged": ("unchanged", "未变"),
+    "common.changed": ("changed", "已变"),
     "lecture.s7_no_alpha": (
         "This {decoder} model has no single α to question; its attributions above still show which input tokens "
         "each output depends on. Pick an RNN attention model in the sidebar to compare them with α.",
@@ -903,6 +903,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "distance between the old and the new p(y_t) (0 = unchanged, 1 = disjoint).",
         "替换 α_t，第 t 步之前的解码器状态保持不变。TVD：新旧 p(y_t) 之间的总变差距离（0 = 不变，1 = 完全不同）。",
     ),
+    "explain.adversarial": (
+        "**Adversarial attention** (Jain & Wallace): the α̃_t furthest from α_t that Adam found in 200 steps while "
+        "p(y_t) moved at most ε = {eps}: Jensen–Shannon divergence **{jsd:.2f}** (0 = the same, 1 = disjoint), "
+        "TVD {tvd:.3f}, y_t = **{y}** ({same}). A large JSD says another α would have done as well. Note that a "
+        "repeated source token is an easy way out: α can move to its twin.",
+        "**对抗注意力**（Jain & Wallace）：Adam 在 200 步内找到的、离 α_t 最远、而 p(y_t) 变化不超过 ε = {eps} 的 α̃_t："
+        "Jensen–Shannon 散度 **{jsd:.2f}**（0 = 相同，1 = 完全不重叠），TVD {tvd:.3f}，y_t = **{y}**（{same}）。"
+        "JSD 大说明换一个 α 也一样行。注意：源序列中重复的词元是条捷径，α 可以移到它的“孪生”词元上。",
+    ),
     "explain.col_intervention": ("intervention on α_t", "对 α_t 的干预"),
     "explain.col_new_y": ("new y_t", "新的 y_t"),
     "explain.col_tvd": ("TVD of p(y_t)", "p(y_t) 的 TVD"),
@@ -947,6 +956,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{method}（第 t 行 = y<sub>t</sub>，第 i 列 = x<sub>i</sub>）",
     ),
     "fig.attr_heatmap.label": ("score (row max = 1)", "分数（行最大 = 1）"),
+    "fig.adversarial.title": (
+        "Step t = {t}: α̃ as far from α as found (JSD {jsd:.2f}) while p(y<sub>t</sub>) moved {tvd:.3f}",
+        "第 t = {t} 步：离 α 尽可能远的 α̃（JSD {jsd:.2f}），而 p(y<sub>t</sub>) 只变了 {tvd:.3f}",
+    ),
+    "fig.adversarial.alpha": ("the model's α<sub>{t}</sub>", "模型的 α<sub>{t}</sub>"),
+    "fig.adversarial.tilde": ("adversarial α̃<sub>{t}</sub>", "对抗的 α̃<sub>{t}</sub>"),
     "fig.attr_bars.title": (
         "Every method at step t = {t} (emitting “{token}”), each scaled to its largest",
         "第 t = {t} 步（输出 “{token}”）的各方法分数，各自按最大值缩放",

@@ -30,6 +30,7 @@ MAX_LENGTH_ALPHA_CLI = 5.0  # translate --alpha (GNMT length penalty); the Beam 
 MAX_TOP_K = 100  # translate --top-k
 MAX_EVAL_EXAMPLES = 100_000  # eval --n
 MAX_EXPLAIN_INPUTS = 10_000  # explain --n (every input: all attributions and interventions)
+MAX_ADVERSARIAL_ITERATIONS = 2_000  # attribution.adversarial's Adam steps (explain --adversarial)
 MAX_IG_STEPS = 1_024  # explain --ig-steps, attribution.attribute's integration steps
 MAX_VALID_EXAMPLES = 50_000  # train --n-valid (validated every --eval-every steps)
 MAX_COUNT = 1_000_000  # train --max-steps, --eval-every, --n-train: a typo must not run for days

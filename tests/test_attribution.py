@@ -130,3 +130,38 @@ def test_summary_over_held_out_inputs_reports_progress():
     assert set(summary.mean_tau) == {"saliency", "grad-input", "ig", "occlusion"}
     assert summary.aer["alpha"] > 0.5  # α looks one position off on this model
     json.dumps(summary.to_dict())
+
+
+def test_jensen_shannon_is_zero_for_equal_and_one_for_disjoint_rows():
+    p = torch.tensor([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]])
+    q = torch.tensor([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5]])
+    assert A.jensen_shannon(p, q).tolist() == pytest.approx([0.0, 1.0], abs=1e-6)
+    r = torch.softmax(torch.randn(5, 7), -1)
+    assert A.jensen_shannon(r, r.flip(0)).tolist() == pytest.approx(A.jensen_shannon(r.flip(0), r).tolist())
+
+
+def test_adversarial_attention_keeps_the_output_within_epsilon(attention_ckpt):
+    model, tok = attention_ckpt.model, attention_ckpt.tokenizer
+    adv = A.adversarial(model, tok, "attention", epsilon=0.05, iterations=100)
+    assert len(adv.steps) == len(adv.output_tokens) == len("attention") + 1
+    ivs = A.intervene(model, tok, "attention", draws=1)
+    for step, iv in zip(adv.steps, ivs.steps, strict=True):
+        assert sum(step.adversarial) == pytest.approx(1.0, abs=1e-5) and min(step.adversarial) >= 0
+        assert 0.0 <= step.jsd <= 1.0 and step.tvd <= 0.05 + 1e-6
+        assert step.token_after == step.token  # within ε = 0.05 of a confident p(y_t): the same argmax
+        assert step.alpha == pytest.approx(iv.alpha, abs=1e-6)
+        # what it reports is what imposing it does (checked through the hand-edit path)
+        edited = A.edit_alpha(model, tok, "attention", step.step, step.adversarial)
+        assert edited.tvd == pytest.approx(step.tvd, abs=1e-4)
+    # the point of the experiment: α can move far at some steps and the output stays (a repeated
+    # letter is one easy way out: "attention" has three t's)
+    assert max(s.jsd for s in adv.steps) > 0.5
+
+
+def test_adversarial_attention_refuses_what_it_cannot_do(attention_ckpt, vanilla_ckpt):
+    with pytest.raises(InputError, match="ε"):
+        A.adversarial(attention_ckpt.model, attention_ckpt.tokenizer, "abc", epsilon=2.0)
+    with pytest.raises(InputError, match="iterations"):
+        A.adversarial(attention_ckpt.model, attention_ckpt.tokenizer, "abc", iterations=0)
+    with pytest.raises(InputError):
+        A.adversarial(vanilla_ckpt.model, vanilla_ckpt.tokenizer, "abc")

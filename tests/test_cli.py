@@ -163,6 +163,9 @@ def test_train_writes_a_checkpoint_and_ends_with_json(tmp_path):
         ["explain", ATTENTION, "abc", "--ig-steps", "0"],
         ["explain", ATTENTION, "abc", "--method", "lime"],
         ["explain", VANILLA, "abc", "--method", "alpha"],
+        ["explain", VANILLA, "abc", "--adversarial", "0.05"],
+        ["explain", ATTENTION, "--n", "3", "--adversarial", "0.05"],
+        ["explain", ATTENTION, "abc", "--adversarial", "1.5"],
     ],
 )
 def test_bad_usage_is_one_readable_line(args, tmp_path):
@@ -319,3 +322,13 @@ def test_explain_over_held_out_inputs():
     assert 0 <= data["permute_flip_rate"] <= 1 and 0 <= data["erase_max_flip_rate"] <= 1
     text = cli("explain", ATTENTION, "--n", "3", "--ig-steps", "8").stdout
     assert "3 held-out inputs" in text and "y_t flips when α_t is permuted" in text
+
+
+def test_explain_adversarial_attention_keeps_p_within_epsilon():
+    data = json.loads(
+        cli("explain", ATTENTION, "abca", "--method", "occlusion", "--adversarial", "0.02", "--json").stdout
+    )
+    adv = data["adversarial"]
+    assert adv["epsilon"] == 0.02 and len(adv["steps"]) == len(data["output_tokens"])
+    assert all(s["tvd"] <= 0.02 + 1e-6 and 0 <= s["jsd"] <= 1 for s in adv["steps"])
+    assert all(abs(sum(s["adversarial"]) - 1) < 1e-5 for s in adv["steps"])

@@ -14,6 +14,7 @@ from .lang import t
 MAX_KEPT = 4  # attributions / interventions kept per session
 N_SUMMARY = 100  # held-out inputs of the "over n inputs" button
 DRAWS = 10  # random permutations of α_t per step
+ADVERSARIAL_EPSILON = 0.05  # the TVD of p(y_t) an adversarial α̃_t may cause (Jain & Wallace use 0.01–0.05)
 
 
 def _memo(kind: str, key: tuple, compute):
@@ -41,6 +42,15 @@ def interventions(ckpt: Checkpoint, source: str) -> attribution.Interventions:
         "intervene",
         (id(ckpt.model), source),
         lambda: attribution.intervene(ckpt.model, ckpt.tokenizer, source, draws=DRAWS),
+    )
+
+
+def adversarial(ckpt: Checkpoint, source: str) -> attribution.AdversarialAttention:
+    """Jain & Wallace's adversarial α̃ at every step of ``source`` (ε = ADVERSARIAL_EPSILON)."""
+    return _memo(
+        "adversarial",
+        (id(ckpt.model), source),
+        lambda: attribution.adversarial(ckpt.model, ckpt.tokenizer, source, epsilon=ADVERSARIAL_EPSILON),
     )
 
 

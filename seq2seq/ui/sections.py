@@ -303,7 +303,7 @@ def explanation(slide: Slide) -> None:
             st.markdown(
                 t("lecture.s7_intervene", t=step, n=len(iv.permuted_tokens), flips=iv.permuted_flips,
                   x=md_token(res.source_tokens[iv.erased_max]), y=md_token(iv.erase_max_token),
-                  verdict=t("lecture.s7_unchanged") if iv.erase_max_token == iv.token else t("lecture.s7_changed"))
+                  verdict=t("common.unchanged") if iv.erase_max_token == iv.token else t("common.changed"))
             )  # fmt: skip
         st.page_link(
             "pages/explain.py",
