@@ -1022,7 +1022,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "fig.states.encoder": ("encoder states h<sub>i</sub>", "编码器状态 h<sub>i</sub>"),
     "fig.states.decoder": ("decoder states s<sub>t</sub>", "解码器状态 s<sub>t</sub>"),
-    "fig.states.c": ("c = h<sub>T</sub>", "c = h<sub>T</sub>"),
+    "fig.states.c": ("fixed context c = h<sub>T</sub>", "固定上下文 c = h<sub>T</sub>"),
     "fig.states.c_mean": ("c = mean of the h<sub>i</sub>", "c = h<sub>i</sub> 的平均"),
     "fig.states.growth": ("{c} of inputs of T = 2, 3, … tokens", "T = 2, 3, … 个词元的输入的 {c}"),
     "fig.states.growth_hover": (
