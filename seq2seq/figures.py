@@ -1133,8 +1133,9 @@ def state_paths(
                              "cmin": 0, "cmax": max(len(tokens) - 1, 1)}  # fmt: skip
         else:
             marker_colour = {"color": [colours[t] for t in tokens]}
+        label = display_token if dims == 2 else visible_token  # 3-D text is plain: "&lt;" would show as typed
         data.append(trace(
-            panel, xyz, mode="lines+markers+text", text=[display_token(t) for t in tokens],
+            panel, xyz, mode="lines+markers+text", text=[label(t) for t in tokens],
             textposition="top center", textfont={"size": label_size},
             line={"color": "#bbb", "width": 2 if dims == 2 else 4},
             marker={"size": look.size(11 if dims == 2 else 6)} | marker_colour,
@@ -1177,7 +1178,8 @@ def state_paths(
     if dims == 3:
         axis = {"showticklabels": False, "title": {"font": {"size": look.size(FONT_SIZE - 2)}}}
         scene = {f"{n}axis": axis | {"title": {"text": f"PC {i + 1}"}} for i, n in enumerate(names)}
-        layout = _layout(look.t("fig.states.title"), height + 120, look=look, width=width, top=90,
+        scene |= {"camera": {"eye": {"x": 1.35, "y": 1.35, "z": 0.75}}, "aspectmode": "cube"}
+        layout = _layout(look.t("fig.states.title"), height + 160, look=look, width=width, top=90,
                          scene=scene | {"domain": {"x": [0, 0.48], "y": [0, 1]}},
                          scene2=scene | {"domain": {"x": [0.52, 1], "y": [0, 1]}}, annotations=annotations,
                          legend=legend, uirevision="states")  # fmt: skip

@@ -93,7 +93,8 @@ def _tokens(tokens: list[str], marked: int | None, style: str) -> str:
 def neighbours_html(found: list[states.Neighbour]) -> str:
     """The neighbours as a table: similarity, the source with the position the step attended to
     most on a blue ground (argmax α), the target with the step's token in red."""
-    head = "".join(f"<th>{h}</th>" for h in (t("states.col_sim"), t("states.col_source"), t("states.col_target")))
+    heads = (t("states.col_sim"), t("states.col_source"), t("states.col_target"))
+    head = "".join(f'<th style="width:{w}">{h}</th>' for h, w in zip(heads, ("12%", "44%", "44%"), strict=True))
     rows = []
     for n in found:
         source = _tokens(n.source_tokens, n.position, f"background:{ALIGNED};font-weight:700;padding:0 2px")
