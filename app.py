@@ -27,6 +27,7 @@ PAGES = [
     st.Page("pages/translate.py", title=t("nav.translate"), icon=":material/translate:", url_path="translate"),
     st.Page("pages/beam.py", title=t("nav.beam"), icon=":material/account_tree:", url_path="beam"),
     st.Page("pages/explain.py", title=t("nav.explain"), icon=":material/psychology:", url_path="explain"),
+    st.Page("pages/states.py", title=t("nav.states"), icon=":material/scatter_plot:", url_path="states"),
     st.Page("pages/compare.py", title=t("nav.compare"), icon=":material/compare:", url_path="compare"),
     st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"),
     st.Page("pages/errors.py", title=t("nav.errors"), icon=":material/rule:", url_path="errors"),

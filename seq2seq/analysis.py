@@ -85,13 +85,18 @@ def compatible(a: Checkpoint, b: Checkpoint) -> str | None:
 def fixed_context_sizes(ckpt: Checkpoint, source: str, lengths: list[int]) -> list[tuple[int, int]]:
     """(T, size of c) for inputs of T tokens (</s> included) made by repeating ``source``'s
     tokens: the notes' point that c = h_T has the same size however long the input is."""
-    ids = ckpt.tokenizer.encode(source) or [EOS]
     out = []
-    for n in lengths:
-        seq = [*(ids * n)[: n - 1], EOS]
+    for seq in repeated_inputs(ckpt, source, lengths):
         enc, _ = ckpt.model.encode(pad([seq]).to(ckpt.model.device), torch.tensor([len(seq)]))
         out.append((len(seq), int(enc.c.shape[-1])))
     return out
+
+
+def repeated_inputs(ckpt: Checkpoint, source: str, lengths: list[int]) -> list[list[int]]:
+    """Inputs of T tokens each (</s> included), T in ``lengths``, made by repeating ``source``'s
+    tokens: how the lecture grows an input to ask what a fixed-size c keeps of it."""
+    ids = ckpt.tokenizer.encode(source) or [EOS]
+    return [[*(ids * n)[: n - 1], EOS] for n in lengths]
 
 
 @dataclass

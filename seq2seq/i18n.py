@@ -26,6 +26,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.train": ("Train", "训练"),
     "nav.explain": ("Explain", "解释"),
     "nav.errors": ("Errors", "错误分析"),
+    "nav.states": ("States", "隐状态"),
     "sidebar.language": ("Language", "语言"),
     "sidebar.present": ("Presentation mode", "演示模式"),
     "sidebar.present_help": (
@@ -608,6 +609,63 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "compare.learned": ("How they learned", "它们是怎样学会的"),
     # --- Errors: where the model fails, and whether its attention says so in advance ---------
+    # --- States page ----------------------------------------------------------------------------
+    "states.title": ("Inside the states", "隐状态里有什么"),
+    "states.caption": (
+        "The encoder states $h_1 \\dots h_T$ and the decoder states $s_1 \\dots s_{{T'}}$ of this input, projected on the first principal "
+        "axes of the states of many held-out inputs: the axes stay put while the input changes. Below: the training "
+        "steps whose $s_t$ is most like this one.",
+        "本输入的编码器状态 $h_1 \\dots h_T$ 与解码器状态 $s_1 \\dots s_{{T'}}$，投影到许多留出输入的状态的前几个主成分轴上："
+        "换输入时坐标轴不变。下方：与当前 $s_t$ 最相似的训练步。",
+    ),
+    "states.upload": ("The model's training pairs (TSV or CSV)", "该模型的训练样本对（TSV 或 CSV）"),
+    "states.upload_needed": (
+        "This model was trained on your own pairs, which its file does not keep: upload them to fit the axes and "
+        "to find the nearest training steps.",
+        "该模型用你自己的样本对训练，模型文件不保存它们：请上传，以拟合坐标轴并查找最相似的训练步。",
+    ),
+    "states.dims": ("View", "视图"),
+    "states.dims.2": ("2-D", "二维"),
+    "states.dims.3": ("3-D", "三维"),
+    "states.colour": ("Colour by", "着色依据"),
+    "states.colour.position": ("position", "位置"),
+    "states.colour.token": ("token", "词元"),
+    "states.growth": ("c of longer and longer inputs", "越来越长的输入的 c"),
+    "states.growth_help": (
+        "The fixed context c of inputs made by repeating this one to T = 2, 3, … tokens, on the same axes: "
+        "does c keep track of long inputs, or does it stop moving?",
+        "把本输入重复成 T = 2, 3, … 个词元，在同一坐标轴上画出各自的固定上下文 c：c 能否跟上长输入，还是不再移动？",
+    ),
+    "states.fitting": ("Fitting the axes on {n} held-out inputs…", "正在用 {n} 个留出输入拟合坐标轴……"),
+    "states.indexing": (
+        "Indexing {n} training examples (once per model)…",
+        "正在为 {n} 个训练样本建立索引（每个模型一次）……",
+    ),
+    "states.fitted": (
+        "Axes: PCA of the states of {n} held-out inputs (teacher forced). Index: {examples:,} training examples, "
+        "{rows:,} decoder steps.",
+        "坐标轴：{n} 个留出输入（教师强制）的状态的主成分分析。索引：{examples:,} 个训练样本，{rows:,} 个解码步。",
+    ),
+    "states.transformer_note": (
+        "A Transformer: $h_i$ is the encoder's output, $s_t$ the last decoder layer's (after layer norm); its c is the "
+        "mean of the $h_i$, which its decoder never reads.",
+        "Transformer：$h_i$ 是编码器的输出，$s_t$ 是最后一个解码层（层归一化之后）的输出；它的 c 是 $h_i$ 的平均，解码器并不读取它。",
+    ),
+    "states.nearest": ("Training steps nearest to $s_{{{t}}}$", "与 $s_{{{t}}}$ 最相似的训练步"),
+    "states.k": ("How many", "显示个数"),
+    "states.col_sim": ("cosine", "余弦相似度"),
+    "states.col_source": ("source x (blue: where that step looked most)", "源序列 x（蓝底：该步注意力最大的位置）"),
+    "states.col_target": ("target y (red: that step's token)", "目标序列 y（红色：该步的词元）"),
+    "states.nearest_caption": (
+        "Each training pair read with teacher forcing; the similarity is that of the two $s_t$. "
+        "“This step behaves like these training steps.”",
+        "每个训练样本对都以教师强制方式读取；相似度是两个 $s_t$ 的余弦相似度。“这一步的行为像这些训练步。”",
+    ),
+    "states.nearest_caption_vanilla": (
+        "Each training pair read with teacher forcing; the similarity is that of the two $s_t$. A vanilla decoder has "
+        "no α, so no source position is marked.",
+        "每个训练样本对都以教师强制方式读取；相似度是两个 $s_t$ 的余弦相似度。朴素解码器没有 α，因此不标出源位置。",
+    ),
     "errors.title": ("Where the model fails", "模型错在哪里"),
     "errors.caption": (
         "Decode many inputs at once and ask: which inputs fail, and does the attention tell us in advance? "
@@ -1030,6 +1088,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "fig.states.encoder": ("encoder states h<sub>i</sub>", "编码器状态 h<sub>i</sub>"),
     "fig.states.decoder": ("decoder states s<sub>t</sub>", "解码器状态 s<sub>t</sub>"),
+    "fig.states.c": ("fixed context c = h<sub>T</sub>", "固定上下文 c = h<sub>T</sub>"),
+    "fig.states.c_mean": ("c = mean of the h<sub>i</sub>", "c = h<sub>i</sub> 的平均"),
+    "fig.states.growth": ("{c} of inputs of T = 2, 3, … tokens", "T = 2, 3, … 个词元的输入的 {c}"),
+    "fig.states.growth_hover": (
+        "{c} of an input of T = %{{customdata}} tokens",
+        "T = %{{customdata}} 个词元的输入的 {c}",
+    ),
     "fig.errors.title": ("Error rate by {field}", "按{field}分组的错误率"),
     "fig.errors.y": ("wrong (%)", "错误（%）"),
     "fig.errors.hover": (

@@ -432,6 +432,26 @@ class Seq2Seq(nn.Module):
         step.logits = self.decoder.logits(step.s, step.context)  # (B, V)
         return step
 
+    def forced_states(self, batch: Batch) -> tuple[EncoderOutput, torch.Tensor, torch.Tensor | None]:
+        """A fully teacher-forced pass that keeps s_t (the states view's index and axes read it):
+        the encoder's output, s (B, T, D) and α (B, T, S) (None for the vanilla decoder). One
+        RNN call over all steps where the decoder allows it (``Decoder.one_call``), else one
+        batched step per target position; no output layer."""
+        enc, state = self.encode(batch.src, batch.src_len)
+        tgt_in = batch.tgt_in  # (B, T)
+        dec = self.decoder
+        if dec.one_call:
+            s, _ = dec.rnn(dec.embed(tgt_in), state)  # (B, T, D)
+            return enc, s, dec.attention(s, enc.keys, enc.h, enc.mask).alpha
+        s_all, alphas = [], []  # T entries of (B, D), (B, S)
+        for t in range(tgt_in.size(1)):
+            step = dec.advance(tgt_in[:, t], state, enc)
+            state = step.state
+            s_all.append(step.s)
+            if step.alpha is not None:
+                alphas.append(step.alpha)
+        return enc, torch.stack(s_all, 1), (torch.stack(alphas, 1) if alphas else None)
+
     def forward(
         self,
         batch: Batch,

@@ -1,9 +1,14 @@
-"""Inside the states: encoder states h_i and decoder states s_t as paths in a 2-D/3-D PCA view.
+"""Inside the states: encoder states h_i and decoder states s_t as paths in a 2-D/3-D PCA view,
+and the training steps whose s_t lies closest to one (Seq2Seq-Vis's nearest neighbours).
 
 The axes are fitted once per model on the states of many held-out inputs (``fit_state_space``),
 so they stay put while the input changes; ``trajectory`` then places one decode's h_1…h_S and
-s_1…s_T in them. PCA is ``torch.pca_lowrank`` (randomised, seeded here so a refit gives the
-same axes), not hand-written.
+s_1…s_T in them, and ``growing_contexts`` the fixed c of inputs of growing length. PCA is
+``torch.pca_lowrank`` (randomised, seeded here so a refit gives the same axes), not hand-written.
+
+Both the axes and the neighbour index read states of many examples at once: one batched,
+fully teacher-forced pass per batch (``Seq2Seq.forced_states``: the true y_<t fed, as in
+training), never a decode per example.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
+from .analysis import repeated_inputs
 from .checkpoint import Checkpoint
+from .data import make_batch, pad
+from .model import eval_mode
 from .results import DecodeTrace
-from .search import greedy, trace
+from .search import max_output_len
 from .tasks import Example
+from .tokenizers import PAD
 
 
 @dataclass
@@ -53,6 +62,30 @@ def fit(states, k: int = 3, seed: int = 0) -> Projection:
     return Projection(mean.tolist(), comps.tolist(), explained)
 
 
+def usable(ckpt: Checkpoint, examples: Sequence[Example]) -> list[Example]:
+    """The examples the model can read and produce (an uploaded pair file may hold longer ones),
+    shortest first: batches of like lengths carry little padding, and a step of attention
+    costs B × S (4 times less on the reverse task's 3–24 characters than unsorted)."""
+    cfg, tokenizer = ckpt.model.cfg, ckpt.tokenizer
+    keyed = []
+    for ex in examples:
+        n_src, n_tgt = len(tokenizer.tokenize(ex.source)), len(tokenizer.tokenize(ex.target))
+        if ex.source.strip() and n_src < cfg.max_src_len and n_tgt < max_output_len(n_src, ckpt.model):
+            keyed.append((n_src, n_tgt, ex))
+    return [ex for *_, ex in sorted(keyed, key=lambda row: row[:2])]
+
+
+def forced_batches(ckpt: Checkpoint, examples: Sequence[Example], batch_size: int = 500):
+    """Teacher-forced passes over ``examples`` in batches of ``batch_size``: yields
+    (index of the batch's first example, the batch, enc, s (B, T, D), α (B, T, S) | None)."""
+    model = ckpt.model
+    with torch.no_grad(), eval_mode(model):
+        for start in range(0, len(examples), batch_size):
+            batch = make_batch(examples[start : start + batch_size], ckpt.tokenizer).to(model.device)
+            enc, s, alpha = model.forced_states(batch)
+            yield start, batch, enc, s, alpha
+
+
 @dataclass
 class StateSpace:
     """The PCA axes of one model: for h_i (encoder) and for s_t (decoder), fitted separately
@@ -63,14 +96,18 @@ class StateSpace:
     n_inputs: int  # held-out inputs whose states were fitted
 
 
-def fit_state_space(ckpt: Checkpoint, examples: Sequence[Example], k: int = 3, seed: int = 0) -> StateSpace:
-    """Decode ``examples`` (``search.trace``) and fit the axes on all their h_i and s_t."""
+def fit_state_space(
+    ckpt: Checkpoint, examples: Sequence[Example], k: int = 3, seed: int = 0, batch_size: int = 500
+) -> StateSpace:
+    """Fit the axes on every h_i and every teacher-forced s_t of ``examples`` (batched)."""
+    examples = usable(ckpt, examples)
     h, s = [], []
-    for ex in examples:
-        one = trace(ckpt.model, ckpt.tokenizer, ex.source, top_k=1)
-        h += one.encoder_states
-        s += [step.state for step in one.steps]
-    return StateSpace(fit(h, k, seed), fit(s, k, seed), len(examples))
+    for _, batch, enc, states, _ in forced_batches(ckpt, examples, batch_size):
+        h.append(enc.h[enc.mask].float().cpu())  # (N_h, D): real tokens only
+        s.append(states[batch.tgt_out != PAD].float().cpu())  # (N_s, D): y_1 … </s>
+    if not h:
+        raise ValueError("no examples to fit the state axes on")
+    return StateSpace(fit(torch.cat(h).numpy(), k, seed), fit(torch.cat(s).numpy(), k, seed), len(examples))
 
 
 @dataclass
@@ -81,8 +118,9 @@ class Trajectory:
     output_tokens: list[str]  # y_t: one per decoder point
     encoder: list[list[float]]  # (S, k)
     decoder: list[list[float]]  # (T, k)
-    context: list[float] | None  # c = h_T in the encoder's axes (the vanilla decoder's only context)
+    context: list[float] | None  # c in the encoder's axes (= h_T; a Transformer: the mean of its h_i)
     explained: tuple[list[float], list[float]]  # each axis's share of variance: encoder, decoder
+    decoder_kind: str = "vanilla"  # cfg.decoder: vanilla | attention | transformer
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -100,7 +138,39 @@ def trajectory(space: StateSpace, result: DecodeTrace) -> Trajectory:
         dec.tolist(),
         context,
         (space.encoder.explained, space.decoder.explained),
+        result.decoder,
     )
+
+
+@dataclass
+class ContextPath:
+    """The fixed c of inputs of growing length, in the encoder's axes: does c keep track?"""
+
+    lengths: list[int]  # T: tokens of each input, </s> included
+    points: list[list[float]]  # (n, k)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def growth_lengths(ckpt: Checkpoint, source: str) -> list[int]:
+    """T = 2 … 1.5 × the longest training input (at least the input itself), within what the
+    model reads: the lengths whose c ``growing_contexts`` places."""
+    longest = (ckpt.card.source_tokens or (0, len(ckpt.tokenizer.tokenize(source))))[1]
+    top = max(int(1.5 * longest), len(ckpt.tokenizer.tokenize(source))) + 1
+    return list(range(2, min(top, ckpt.model.cfg.max_src_len) + 1))
+
+
+@torch.no_grad()
+def growing_contexts(ckpt: Checkpoint, space: StateSpace, source: str, lengths: list[int] | None = None) -> ContextPath:
+    """c of the inputs made by repeating ``source``'s tokens to each length in ``lengths``
+    (``analysis.repeated_inputs``; default ``growth_lengths``), encoded in one batch."""
+    lengths = lengths or growth_lengths(ckpt, source)
+    seqs = repeated_inputs(ckpt, source, lengths)
+    model = ckpt.model
+    with eval_mode(model):
+        enc, _ = model.encode(pad(seqs).to(model.device), torch.tensor([len(q) for q in seqs]))
+    return ContextPath([len(q) for q in seqs], space.encoder.apply(enc.c.double().cpu().numpy()).tolist())
 
 
 # --- nearest training examples (Seq2Seq-Vis): "this step behaves like these training steps" -----
@@ -108,11 +178,12 @@ def trajectory(space: StateSpace, result: DecodeTrace) -> Trajectory:
 
 @dataclass
 class Neighbour:
-    """A decoder step of a training example whose s_t is close to the one asked about."""
+    """A teacher-forced decoder step of a training example whose s_t is close to the one asked about."""
 
     source: str
     target: str
-    output_tokens: list[str]  # the model's greedy output on that source
+    source_tokens: list[str]  # x_i, </s> included
+    target_tokens: list[str]  # y_t, </s> included: the step is target_tokens[step - 1]
     step: int  # 1-based t of the matching step
     position: int | None  # 0-based source position that step attended to most (argmax α); None for vanilla
     similarity: float  # cosine similarity of the two s_t
@@ -123,41 +194,59 @@ class Neighbour:
 
 @dataclass
 class NeighbourIndex:
-    """Unit-length s_t of every greedy step of up to ``limit`` training examples, one row each."""
+    """Unit-length s_t of every teacher-forced step of up to ``limit`` training examples, one
+    row each, with the row's example, step and argmax-α position as index tensors."""
 
     examples: list[Example]
+    tokenizer: object  # the model's Tokenizer: the neighbours' tokens are made when asked
     states: torch.Tensor  # (M, D), rows of norm 1
-    rows: list[tuple[int, int, int | None]]  # per row: example index, 0-based step, argmax α position
-    outputs: list[list[str]]  # per example, its greedy output tokens
+    example: torch.Tensor  # (M,) long: index into ``examples``
+    step: torch.Tensor  # (M,) long: 0-based t
+    position: torch.Tensor  # (M,) long: argmax α over the source; -1 for a vanilla decoder
+
+    def __len__(self) -> int:
+        return int(self.states.shape[0])
 
     def nearest(self, state, k: int = 5) -> list[Neighbour]:
-        """The ``k`` indexed steps whose s_t has the largest cosine similarity to ``state`` (D,)."""
-        q = torch.as_tensor(np.asarray(state, dtype=np.float32))
-        q = q / q.norm().clamp_min(1e-12)
-        sims = self.states @ q  # (M,)
-        top = torch.topk(sims, min(k, len(self.rows)))
+        """The ``k`` indexed steps whose s_t has the largest cosine similarity to ``state`` (D,):
+        one matrix-vector product and a top-k."""
+        q = torch.as_tensor(np.asarray(state, dtype=np.float32)).to(self.states.device)
+        if q.shape != self.states.shape[1:]:
+            raise ValueError(f"a state of size {tuple(q.shape)} asked of an index of size {self.states.shape[1]}")
+        sims = self.states @ (q / q.norm().clamp_min(1e-12))  # (M,)
+        top = torch.topk(sims, min(k, len(self)))
         out = []
         for sim, row in zip(top.values.tolist(), top.indices.tolist(), strict=True):
-            ex_i, t, position = self.rows[row]
-            ex = self.examples[ex_i]
-            out.append(Neighbour(ex.source, ex.target, self.outputs[ex_i], t + 1, position, sim))
+            ex = self.examples[int(self.example[row])]
+            position = int(self.position[row])
+            out.append(
+                Neighbour(
+                    ex.source,
+                    ex.target,
+                    [*self.tokenizer.tokenize(ex.source), "</s>"],
+                    [*self.tokenizer.tokenize(ex.target), "</s>"],
+                    int(self.step[row]) + 1,
+                    None if position < 0 else position,
+                    sim,
+                )
+            )
         return out
 
 
 def build_index(ckpt: Checkpoint, examples: Sequence[Example], batch_size: int = 500) -> NeighbourIndex:
-    """Greedy-decode ``examples`` in batches (``search.greedy`` keeping s_t and α) and index
-    every step's s_t. Callers bound ``examples`` (Seq2Seq-Vis indexes a sample, not the corpus)."""
-    model, tokenizer = ckpt.model, ckpt.tokenizer
-    blocks, rows, outputs = [], [], []
-    for start in range(0, len(examples), batch_size):
-        chunk = list(examples[start : start + batch_size])
-        decoded = greedy(model, tokenizer, [ex.source for ex in chunk], record=True, states=True)
-        for j, ids in enumerate(decoded.ids):
-            n = len(ids)
-            blocks.append(decoded.states[j, :n])  # (n, D)
-            argmax = None if decoded.alphas is None else np.asarray(decoded.alphas[j]).argmax(axis=1).tolist()
-            rows += [(start + j, t, None if argmax is None else int(argmax[t])) for t in range(n)]
-            outputs.append([tokenizer.id_to_token(i) for i in ids])
-    states = torch.cat(blocks).float().cpu() if blocks else torch.zeros(0, 1)
-    states = states / states.norm(dim=1, keepdim=True).clamp_min(1e-12)
-    return NeighbourIndex(list(examples), states, rows, outputs)
+    """Index every teacher-forced step's s_t of ``examples`` (batched ``forced_states``): the
+    states the model had while reading those training pairs. Callers bound ``examples``
+    (Seq2Seq-Vis indexes a sample, not the corpus)."""
+    examples = usable(ckpt, examples)
+    blocks, ex_ids, steps, positions = [], [], [], []
+    for start, batch, _, s, alpha in forced_batches(ckpt, examples, batch_size):
+        real = batch.tgt_out != PAD  # (B, T): y_1 … </s>
+        b, t = real.nonzero(as_tuple=True)  # row-major: the same order as s[real]
+        blocks.append(torch.nn.functional.normalize(s[real].float(), dim=1).cpu())
+        ex_ids.append(b.cpu() + start)
+        steps.append(t.cpu())
+        positions.append(alpha.argmax(-1)[real].cpu() if alpha is not None else torch.full_like(b, -1).cpu())
+    if not blocks:
+        raise ValueError("no examples to index")
+    cat = lambda xs: torch.cat(xs).contiguous()  # noqa: E731
+    return NeighbourIndex(list(examples), ckpt.tokenizer, cat(blocks), cat(ex_ids), cat(steps), cat(positions))

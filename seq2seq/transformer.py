@@ -230,6 +230,18 @@ class Transformer(Seq2Seq):
 
     def teacher_forced(self, enc: EncoderOutput, tgt_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """logits (B, T, V) and the cross-attention of every layer and head (B, L, H, T, S)."""
+        s, cross = self._decoder_states(enc, tgt_in)
+        return self.out(s), cross
+
+    def forced_states(self, batch: Batch) -> tuple[EncoderOutput, torch.Tensor, torch.Tensor]:
+        """The RNN models' ``forced_states``: s (B, T, d) = LN(y_t) of the last decoder layer (what
+        W_y reads, as ``decode_step``'s s) and α (B, T, S), the last layer's head average."""
+        enc, _ = self.encode(batch.src, batch.src_len)
+        s, cross = self._decoder_states(enc, batch.tgt_in)
+        return enc, s, cross[:, -1].mean(1)
+
+    def _decoder_states(self, enc: EncoderOutput, tgt_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Every target position at once: s (B, T, d) and the cross-attention (B, L, H, T, S)."""
         n = tgt_in.size(1)
         causal = torch.ones(n, n, dtype=torch.bool, device=tgt_in.device).tril()  # (T, T) j <= t
         src = enc.mask[:, None, None, :]  # (B, 1, 1, S)
@@ -244,7 +256,7 @@ class Transformer(Seq2Seq):
             y = y + out
             y = y + layer.ff(layer.norm3(y))
             cross.append(w)  # (B, H, T, S)
-        return self.out(self.dec_norm(y)), torch.stack(cross, 1)
+        return self.dec_norm(y), torch.stack(cross, 1)
 
     def _forward_stepwise(self, enc, state, tgt_in, teacher_forcing, generator):
         y_prev, logits, alphas = tgt_in[:, 0], [], []

@@ -431,3 +431,61 @@ def test_coverage_bars_are_the_running_sum_of_alpha():
     assert np.allclose(trace.coverage()[-1], trace.attention_matrix().sum(0))
     with pytest.raises(ValueError):
         figures.coverage_bars(make_trace("vanilla"), 1)
+
+
+# --- state trajectories (figures.state_paths) ----------------------------------------------------
+
+
+def make_path(decoder: str = "attention"):
+    from seq2seq.states import ContextPath, Trajectory
+
+    rng = np.random.default_rng(2)
+    src, out = ["a", "b", "b", "</s>"], ["b", "b", "a", "</s>"]
+    traj = Trajectory(src, out, rng.normal(size=(4, 3)).tolist(), rng.normal(size=(4, 3)).tolist(),
+                      rng.normal(size=3).tolist(), ([0.5, 0.2, 0.1], [0.6, 0.2, 0.1]), decoder)  # fmt: skip
+    return traj, ContextPath([2, 3, 4, 5], rng.normal(size=(4, 3)).tolist())
+
+
+def test_state_paths_in_3d_put_each_panel_in_its_own_scene_with_the_step_ringed():
+    traj, growth = make_path()
+    fig = figures.state_paths(traj, step=3, dims=3, growth=growth)
+    assert {d.type for d in fig.data} == {"scatter3d"} and {d.scene for d in fig.data} == {"scene", "scene2"}
+    enc, dec = (d for d in fig.data if d.mode == "lines+markers+text" and d.text[0] in ("a", "b") and len(d.x) == 4)
+    assert list(enc.z) == pytest.approx([p[2] for p in traj.encoder]) and dec.scene == "scene2"
+    ring = next(d for d in fig.data if d.mode == "markers" and d.scene == "scene2")
+    assert (ring.x[0], ring.z[0]) == pytest.approx((traj.decoder[2][0], traj.decoder[2][2]))
+    assert fig.layout.scene.domain.x[1] <= fig.layout.scene2.domain.x[0]  # side by side, not overlapping
+    assert "80 %" in fig.layout.annotations[0].text  # three axes: 0.5 + 0.2 + 0.1 of the variance
+    two = figures.state_paths(traj, step=3, dims=2)
+    assert {d.type for d in two.data} == {"scatter"} and "70 %" in two.layout.annotations[0].text
+    flat = replace(traj, encoder=[p[:2] for p in traj.encoder], decoder=[p[:2] for p in traj.decoder])
+    assert {d.type for d in figures.state_paths(flat, dims=3).data} == {"scatter"}  # two axes only: 2-D
+
+
+def test_state_paths_coloured_by_token_give_a_token_one_colour_in_both_panels():
+    traj, _ = make_path()
+    fig = figures.state_paths(traj, colour="token")
+    enc, dec = (d for d in fig.data if d.mode == "lines+markers+text")
+    enc_colour = dict(zip(traj.source_tokens, enc.marker.color, strict=True))
+    dec_colour = dict(zip(traj.output_tokens, dec.marker.color, strict=True))
+    assert enc_colour == dec_colour and len(set(enc_colour.values())) == 3  # a, b, </s>
+    by_position = next(d for d in figures.state_paths(traj).data if d.mode == "lines+markers+text")
+    assert list(by_position.marker.color) == [0, 1, 2, 3] and by_position.marker.colorscale is not None
+
+
+def test_state_paths_show_c_for_vanilla_and_the_growth_path_when_asked():
+    traj, growth = make_path("attention")
+    assert not any(d.showlegend for d in figures.state_paths(traj).data)  # attention: no c by default
+    fig = figures.state_paths(traj, growth=growth, show_c=True, look=figures.Look("zh"))
+    grown = next(d for d in fig.data if d.customdata is not None and list(d.customdata) == growth.lengths)
+    assert list(grown.x) == pytest.approx([p[0] for p in growth.points]) and grown.text[-1] == "5"
+    assert "个词元" in grown.name and "固定上下文 c = h<sub>T</sub>" in grown.name
+    star = next(d for d in fig.data if d.name == "固定上下文 c = h<sub>T</sub>")
+    assert star.x[0] == pytest.approx(traj.context[0])
+    shown = " ".join(
+        [fig.layout.title.text, grown.name, grown.hovertemplate, *(a.text for a in fig.layout.annotations)]
+    )
+    shown = re.sub(r"<[^>]*>|%\{[^}]*\}", "", shown)  # tags and Plotly's placeholders are not read
+    assert set(re.findall(r"[A-Za-z]{3,}", shown)) <= {"PCA"}  # no English in 中文 mode
+    mean = figures.state_paths(replace(traj, decoder_kind="transformer"), show_c=True)
+    assert any(d.name == "c = mean of the h<sub>i</sub>" for d in mean.data)

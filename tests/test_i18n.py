@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seq2seq import errors_analysis, i18n
+from seq2seq import errors_analysis, figures, i18n
 from seq2seq.attention import NORMS, SCORES
 from seq2seq.attribution import METHODS
 from seq2seq.model import DECODERS, PLACEMENTS, POSITIONS
@@ -33,6 +33,8 @@ DYNAMIC = {
     "fig.errors.": tuple(errors_analysis.RISK),
     "errors.inputs.": ("heldout", "longer", "pairs"),
     "errors.show.": ("all", "wrong", "right"),
+    "states.dims.": ("2", "3"),  # the States page's 2-D / 3-D view
+    "states.colour.": figures.STATE_VIEWS,
     "train.placement.": PLACEMENTS,
     "train.norm.": NORMS,
     "variant.": ("luong", "luong-feed", "sparsemax", "entmax15", "coverage"),  # cfg.variant's parts (lang.variant_name)

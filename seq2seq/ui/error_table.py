@@ -20,11 +20,11 @@ N_CHOICES = (100, 200, 500, 1000, 2000)
 SEED = 2024  # the page's inputs: the same for every visitor, so a link shows the same rows
 
 
-def from_url(param: str, options: list[str], default: str) -> str:
-    """The session-state key of a translated picker kept in the URL by hand (``?param=``): a
-    bound widget with ``format_func`` would write the translated label into the link. Seeds
-    the picker from the link, or ``default`` when it holds no valid choice."""
-    key = f"errors_{param}"
+def from_url(param: str, options: list[str], default: str, prefix: str = "errors") -> str:
+    """The session-state key (``prefix_param``) of a translated picker kept in the URL by hand
+    (``?param=``): a bound widget with ``format_func`` would write the translated label into the
+    link. Seeds the picker from the link, or ``default`` when it holds no valid choice."""
+    key = f"{prefix}_{param}"
     if st.session_state.get(key) not in options:
         wanted = st.query_params.get(param)
         st.session_state[key] = wanted if wanted in options else default
