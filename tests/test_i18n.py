@@ -12,6 +12,7 @@ from seq2seq import errors_analysis, figures, i18n
 from seq2seq.attention import NORMS, SCORES
 from seq2seq.attribution import METHODS
 from seq2seq.model import DECODERS, PLACEMENTS, POSITIONS
+from seq2seq.ui.training import TOGETHER
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -36,6 +37,7 @@ DYNAMIC = {
     "states.dims.": ("2", "3"),  # the States page's 2-D / 3-D view
     "states.colour.": figures.STATE_VIEWS,
     "train.placement.": PLACEMENTS,
+    "train.together.": TOGETHER,
     "train.norm.": NORMS,
     "variant.": ("luong", "luong-feed", "sparsemax", "entmax15", "coverage"),  # cfg.variant's parts (lang.variant_name)
 }
