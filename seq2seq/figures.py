@@ -1581,7 +1581,7 @@ def heads_grid(trace: DecodeTrace, step: int | None = None, look: Look = PLAIN, 
     )
     layout.pop("xaxis"), layout.pop("yaxis")
     layout["margin"] |= {"b": 110}  # the bottom row's token labels, turned
-    layout["height"] += 60
+    layout["height"] = look.height(layout["height"] + 60)
     return go.Figure(data=data, layout=layout | axes)
 
 
@@ -1636,11 +1636,22 @@ def qkv_heatmaps(view, source_tokens: list[str], look: Look = PLAIN, width: int 
     n_src, d_k = keys.shape
     top = float(np.abs(np.concatenate([keys.ravel(), values.ravel(), query.ravel(), output.ravel()])).max()) or 1.0
     rows = list(range(n_src))
-    ticks = [display_token(x) for x in source_tokens]
-    small = max(9, look.size(FONT_SIZE) - 3)
+    t = view.step
+    low, high = 0.7, 0.84  # K, α, V below; q_t and the output above, with their labels between
+    label = {"xref": "paper", "yref": "paper", "showarrow": False, "yanchor": "bottom", "font": {"size": look.size(17)}}
+    annotations = [
+        label | {"text": f"q<sub>{t}</sub>", "x": 0.2, "y": 0.93},
+        label | {"text": "K", "x": 0.2, "y": low},
+        label | {"text": f"α<sub>{t},i</sub>", "x": 0.5, "y": low},
+        label | {"text": f"Σ<sub>i</sub> α<sub>{t},i</sub> v<sub>i</sub>", "x": 0.78, "y": 0.93},
+        label | {"text": "V", "x": 0.78, "y": low},
+    ]
+    title = look.t("fig.qkv.title", which=head_label(look, view.layer, view.head), t=t)
+    layout = _layout(title, height, look=look, width=width, top=60, annotations=annotations)
+    layout["margin"] |= {"b": 10, "r": 40}
+    row_font = _cell_font(layout, low, n_src, look)
     signed = {"type": "heatmap", "colorscale": SIGNED_SCALE, "zmin": -top, "zmax": top, "xgap": 1, "ygap": 1}
     dims = list(range(1, d_k + 1))
-    t = view.step
     data = [
         signed | {"z": query, "x": dims, "xaxis": "x", "yaxis": "y", "showscale": False,
                   "hovertemplate": f"q<sub>{t}</sub>[%{{x}}] = %{{z:.3f}}<extra></extra>"},
@@ -1648,8 +1659,8 @@ def qkv_heatmaps(view, source_tokens: list[str], look: Look = PLAIN, width: int 
                   "hovertemplate": "k<sub>i</sub>[%{x}], i = %{y} : %{z:.3f}<extra></extra>"},
         {"type": "heatmap", "z": weights, "y": rows, "x": [0], "xaxis": "x3", "yaxis": "y2", "zmin": 0, "zmax": 1,
          "colorscale": ALPHA_SCALE, "showscale": False, "xgap": 1, "ygap": 1,
-         "text": [[f"{w:.2f}"] for w in weights[:, 0]], "texttemplate": "%{text}",
-         "textfont": {"size": small}, "hovertemplate": f"α<sub>{t},i</sub>, i = %{{y}} : %{{z:.3f}}<extra></extra>"},
+         "text": [[f"{w:.2f}"] for w in weights[:, 0]], "texttemplate": "%{text}", "textfont": {"size": row_font},
+         "hovertemplate": f"α<sub>{t},i</sub>, i = %{{y}} : %{{z:.3f}}<extra></extra>"},
         signed | {"z": output, "x": dims, "xaxis": "x4", "yaxis": "y", "showscale": False,
                   "hovertemplate": f"head<sub>{t}</sub>[%{{x}}] = %{{z:.3f}}<extra></extra>"},
         signed | {"z": values, "x": dims, "y": rows, "xaxis": "x4", "yaxis": "y2",
@@ -1657,26 +1668,22 @@ def qkv_heatmaps(view, source_tokens: list[str], look: Look = PLAIN, width: int 
                   "hovertemplate": "v<sub>i</sub>[%{x}], i = %{y} : %{z:.3f}<extra></extra>"},
     ]  # fmt: skip
     plain = {"showgrid": False, "zeroline": False, "showticklabels": False}
-    label = {"xref": "paper", "yref": "paper", "showarrow": False, "yanchor": "bottom", "font": {"size": look.size(17)}}
-    annotations = [
-        label | {"text": f"q<sub>{t}</sub>", "x": 0.2, "y": 1.0},
-        label | {"text": "K", "x": 0.2, "y": 0.76},
-        label | {"text": f"α<sub>{t},i</sub>", "x": 0.5, "y": 0.76},
-        label | {"text": f"Σ<sub>i</sub> α<sub>{t},i</sub> v<sub>i</sub>", "x": 0.78, "y": 1.0},
-        label | {"text": "V", "x": 0.78, "y": 0.76},
-    ]
-    layout = _layout(
-        look.t("fig.qkv.title", which=head_label(look, view.layer, view.head), t=t, d=d_k),
-        height, look=look, width=width, top=80, annotations=annotations,
-        xaxis=plain | {"domain": [0.0, 0.4], "anchor": "y"},
-        yaxis=plain | {"domain": [0.86, 0.98], "anchor": "x"},
-        yaxis2={"domain": [0.0, 0.76], "anchor": "x", "autorange": "reversed", "tickvals": rows, "ticktext": ticks,
-                "tickfont": {"size": tick_size(n_src, 260, look)}, "showgrid": False, "zeroline": False},
-        xaxis3=plain | {"domain": [0.44, 0.56], "anchor": "y2"},
-        xaxis4=plain | {"domain": [0.6, 0.96], "anchor": "y"},
-    )  # fmt: skip
-    layout["margin"] |= {"b": 10, "r": 40}
+    layout |= {
+        "xaxis": plain | {"domain": [0.0, 0.4], "anchor": "y"},
+        "yaxis": plain | {"domain": [high, 0.93], "anchor": "x"},
+        "yaxis2": {"domain": [0.0, low], "anchor": "x", "autorange": "reversed", "tickvals": rows,
+                   "ticktext": [display_token(x) for x in source_tokens], "tickfont": {"size": row_font},
+                   "showgrid": False, "zeroline": False},
+        "xaxis3": plain | {"domain": [0.44, 0.56], "anchor": "y2"},
+        "xaxis4": plain | {"domain": [0.6, 0.96], "anchor": "y"},
+    }  # fmt: skip
     return go.Figure(data=data, layout=layout)
+
+
+def _cell_font(layout: dict, share: float, n: int, look: Look) -> int:
+    """px of a label that fits one of ``n`` rows sharing ``share`` of the plot's height."""
+    rows_px = (layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]) * share / max(n, 1)
+    return int(np.clip(rows_px - 3, 9, look.size(FONT_SIZE)))
 
 
 def step_time_chart(times, look: Look = PLAIN, width: int = HALF, height: int = 360) -> go.Figure:

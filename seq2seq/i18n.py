@@ -387,11 +387,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "数值相同（与模型自身输出的最大差 {gap:.1e}，浮点舍入）。Transformer 中的注意力就是讲义中的加权和，"
         "只是查询、键和值都是学出来的。",
     ),
+    "lecture.s7_tab_qkv": ("q, K, V: the notes' weighted sum", "q, K, V：讲义中的加权和"),
+    "lecture.s7_tab_heads": ("Causal mask and heads", "因果掩码与多头"),
+    "lecture.s7_tab_speed": ("Time per training step", "每个训练步的时间"),
+    "lecture.s7_speed_title": ("**The notes' second limitation, measured.**", "**讲义中的第二个局限，实测。**"),
     "lecture.s7_speed": (
-        "**The notes' second limitation, measured.** An RNN runs its steps one after another; the Transformer's "
-        "training pass has no loop over t. Time per training step against length, on this machine:",
-        "**讲义中的第二个局限，实测。** RNN 必须一步接一步地计算；Transformer 的训练没有对 t 的循环。"
-        "在这台机器上测量每个训练步的时间随长度的变化：",
+        "An RNN runs its steps one after another; the Transformer's training pass has no loop over t. This "
+        "times a training step against sequence length, on this machine, for both at one batch and width.",
+        "RNN 必须一步接一步地计算；Transformer 的训练没有对 t 的循环。这里在这台机器上，以相同的批大小和宽度，"
+        "测量两者每个训练步的时间随序列长度的变化。",
     ),
     "lecture.s7_run": ("▶ Measure (≤ {s} s)", "▶ 开始测量（≤ {s} 秒）"),
     "lecture.s7_busy": (
@@ -861,8 +865,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fig.self_enc.rows": ("source token (query)", "源词元（查询）"),
     # the Lecture's §7 (figures.qkv_heatmaps, step_time_chart)
     "fig.qkv.title": (
-        "One head at step t = {t} ({which}, d<sub>k</sub> = {d})",
-        "第 t = {t} 步的一个头（{which}，d<sub>k</sub> = {d}）",
+        "q, K, α, V at t = {t} ({which})",
+        "第 t = {t} 步的 q, K, α, V（{which}）",
     ),
     "fig.steps.title": (
         "Time per training step (batch {b}, width {d}, {threads} CPU threads)",

@@ -66,9 +66,9 @@ def test_translate_heatmap_and_next_on_one_screen(projector, app_url, output_dir
 
 def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
     page = projector
-    figure = {"2": "lecture_topk", "5": "lecture_length", "6": "lecture_flow"}
+    figure = {"2": "lecture_topk", "5": "lecture_length", "6": "lecture_flow", "7": "lecture_qkv"}
     page.goto(f"{app_url}/lecture?model=reverse-attention&src=lecture&present=1&section=1")
-    for section in "123456":
+    for section in "1234567":
         if section != "1":  # on to the next slide as a lecturer does (a rerun, not a new visit)
             page.locator(".st-key-next_section button:visible").click()
             page.wait_for_function(f"() => window.location.search.includes('section={section}')")
@@ -83,7 +83,7 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
         assert height <= SCREEN["height"] + 1, (section, height)
         on_screen(page, ".st-key-next_section button:visible")
         steps = page.locator(".st-key-next").count()
-        assert steps == (1 if section in "26" else 0), section  # step buttons only where the section steps
+        assert steps == (1 if section in "267" else 0), section  # step buttons only where the section steps
         page.screenshot(path=str(output_dir / f"projector-lecture-{section}.png"))
     page.goto(f"{app_url}/lecture?model=reverse-vanilla&src=lecture&present=1&section=6&lang=zh")
     wait_idle(page)
@@ -91,6 +91,16 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
     assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= SCREEN["height"] + 1
     assert not page.get_by_text(re.compile(r"\badditive\b")).count()  # the score picker speaks 中文
     page.screenshot(path=str(output_dir / "projector-lecture-6-zh.png"))
+    page.goto(f"{app_url}/lecture?model=reverse-vanilla&src=lecture&present=1&section=7&lang=zh")  # §7: its Transformer
+    wait_idle(page)
+    charts_drawn(page, "lecture_qkv")
+    for tab in ("因果掩码与多头", "每个训练步的时间"):  # §7's three parts, each a tab that fits the screen
+        assert (
+            page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= SCREEN["height"] + 1
+        )
+        page.get_by_role("tab", name=tab).click()
+    on_screen(page, ".st-key-run_step_times button")
+    page.screenshot(path=str(output_dir / "projector-lecture-7-zh.png"))
 
 
 @pytest.mark.parametrize(

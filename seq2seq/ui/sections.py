@@ -54,10 +54,10 @@ class Slide:
         return self.result.steps[self.step - 1]
 
 
-def vector(values, name: str) -> str:
-    """LaTeX for the first SHOWN numbers of a vector: name = (0.12, -0.53, …) ∈ R^D."""
-    head = ", ".join(f"{v:.2f}" for v in values[:SHOWN])
-    more = r", \dots" if len(values) > SHOWN else ""
+def vector(values, name: str, shown: int = SHOWN) -> str:
+    """LaTeX for the first ``shown`` numbers of a vector: name = (0.12, -0.53, …) ∈ R^D."""
+    head = ", ".join(f"{v:.2f}" for v in values[:shown])
+    more = r", \dots" if len(values) > shown else ""
     return rf"{name} = ({head}{more}) \in \mathbb{{R}}^{{{len(values)}}}"
 
 
@@ -320,29 +320,42 @@ def transformer(slide: Slide) -> None:
     layer, head = int(choice[1:].partition("H")[0]) - 1, int(choice.partition("H")[2]) - 1
     prefix = [s.token_id for s in result.steps[: step - 1]]
     view = head_view(tf.model, tf.tokenizer, slide.source, prefix, layer, head)
-    fitted = look.fit(300 if slide.presenting else None)
-    left, right = st.columns([3, 2])
-    with left:
-        figure = figures.qkv_heatmaps(view, result.source_tokens, fitted, height=300 if slide.presenting else 380)
+    if slide.presenting:  # one screen: the three parts of the slide as tabs, each with room to be read
+        tab_qkv, tab_heads, tab_speed = st.tabs([t("lecture.s7_tab_qkv"), t("lecture.s7_tab_heads"),
+                                                 t("lecture.s7_tab_speed")])  # fmt: skip
+        place_qkv, place_sums = tab_qkv.columns([3, 2])
+        place_mask, place_grid = tab_heads.columns(2)
+        place_speed = place_chart = tab_speed
+    else:
+        place_qkv, place_sums = st.columns([3, 2])
+        place_mask, place_grid = st.columns(2)
+        place_speed = place_chart = st.container()
+    size = 440 if slide.presenting else None
+    with place_qkv:
+        figure = figures.qkv_heatmaps(view, result.source_tokens, look.fit(size), width=figures.HALF, height=440)
         charts.show(figure, "lecture_qkv", f"{name}-qkv-step{step}")
-    with right:
-        st.latex(r"\mathrm{head}_t = \mathrm{softmax}\!\Big(\frac{q_t K^\top}{\sqrt{d_k}}\Big) V"
-                 r" \quad\longleftrightarrow\quad c_t = \sum_i \alpha_{t,i} h_i")  # fmt: skip
-        st.markdown(t("lecture.s7_equal", n=SHOWN, d=view.d_k))
-        st.latex(vector(view.matrix_form(), rf"\mathrm{{softmax}}(q_{{{step}}} K^\top/\sqrt{{{view.d_k}}})\,V"))
-        st.latex(vector(view.sum_form(), rf"\textstyle\sum_i \alpha_{{{step},i}}\, v_i"))
-        st.latex(vector(view.through_v, rf"W_V\, c_{{{step}}} + b_V"))
+    with place_sums:
+        st.latex(r"\mathrm{head}_t = \mathrm{softmax}\!\Big(\frac{q_t K^\top}{\sqrt{d_k}}\Big) V \qquad"
+                 r" c_t = \sum_i \alpha_{t,i} h_i")  # fmt: skip
+        if not slide.presenting:
+            st.markdown(t("lecture.s7_equal", n=SHOWN, d=view.d_k))
+        shown = 4 if slide.presenting else SHOWN
+        forms = [
+            (view.matrix_form(), rf"\mathrm{{softmax}}(q_{{{step}}} K^\top/\sqrt{{{view.d_k}}})\,V"),
+            (view.sum_form(), rf"\textstyle\sum_i \alpha_{{{step},i}}\, v_i"),
+            (view.through_v, rf"W_V\, c_{{{step}}} + b_V"),
+        ]
+        rows = [vector(values, name, shown).replace(" = ", " &= ", 1) for values, name in forms]
+        st.latex(r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}")  # one block: three rows, aligned
         gap = float(np.abs(view.matrix_form() - np.array(view.output)).max())
         st.caption(t("lecture.s7_same", gap=gap))
-    mask, grid, speed = st.columns(3) if slide.presenting else (*st.columns(2), st.container())
-    small = look.fit(330 if slide.presenting else None)
-    with mask:
-        fig = figures.decoder_self_attention(result, layer, head, step, small, width=figures.NARROW)
+    small = look.fit(520 if slide.presenting else None)
+    with place_mask:
+        fig = figures.decoder_self_attention(result, layer, head, step, small, width=figures.HALF)
         charts.show(fig, "lecture_causal", f"{name}-causal-mask-step{step}")
-    with grid:
-        charts.show(figures.heads_grid(result, step, small, width=figures.NARROW), "lecture_heads", f"{name}-heads")
-    with speed:
-        step_time_panel(tf, slide)
+    with place_grid:
+        charts.show(figures.heads_grid(result, step, small, width=figures.HALF), "lecture_heads", f"{name}-heads")
+    step_time_panel(tf, slide, place_speed, place_chart)
 
 
 @st.cache_resource
@@ -358,40 +371,46 @@ def _rnn_partner(tf: Checkpoint) -> Checkpoint | None:
     return models.get(name) if name is not None else None
 
 
-def step_time_panel(tf: Checkpoint, slide: Slide) -> None:
+def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
     """The notes' claim measured: ms per training step against length, RNN + attention vs the
-    Transformer at one batch and width, drawn while it runs; kept for this session."""
-    st.markdown(t("lecture.s7_speed"))
+    Transformer at one batch and width, drawn while it runs (in ``chart_place``); kept for
+    this session. The words and the button go in ``place``."""
     kept = st.session_state.setdefault("_step_times", {})
-    look = slide.look.fit(300 if slide.presenting else None)
-    slot = st.empty()
-    if st.button(t("lecture.s7_run", s=limits.MAX_STEP_TIMING_SECONDS), key="run_step_times", type="primary"):
+    look = slide.look.fit(400 if slide.presenting else None)
+    width = figures.HALF
+    with place:
+        st.markdown(t("lecture.s7_speed_title") + " " + t("lecture.s7_speed"))
+        run = st.button(t("lecture.s7_run", s=limits.MAX_STEP_TIMING_SECONDS), key="run_step_times", type="primary",
+                        help=t("lecture.s7_speed"))  # fmt: skip
+        said = st.empty()
+    with chart_place:
+        slot = st.columns([3, 2])[0].empty()
+    if run:
         lock = _timing_lock()
         if not lock.acquire(blocking=False):
-            st.warning(t("lecture.s7_busy"))
+            said.warning(t("lecture.s7_busy"))
         else:
             try:
                 partner = _rnn_partner(tf)
                 configs = analysis.same_width(tf.model.cfg, partner.model.cfg if partner else None)
-                bar = st.progress(0.0, text=t("lecture.s7_measuring", n=analysis.STEP_LENGTHS[0]))
+                bar = said.progress(0.0, text=t("lecture.s7_measuring", n=analysis.STEP_LENGTHS[0]))
 
                 def progress(so_far: StepTimes, done: float) -> None:
                     bar.progress(done, text=t("lecture.s7_measuring", n=so_far.lengths[-1]))
-                    live = StepTimes(so_far.planned, so_far.batch_size, so_far.width, so_far.threads,
-                                     so_far.lengths, so_far.ms)  # fmt: skip
-                    slot.plotly_chart(figures.step_time_chart(live, look), theme=None, config={"displaylogo": False})
+                    fig = figures.step_time_chart(so_far, look, width=width)
+                    slot.plotly_chart(fig, theme=None, config={"displaylogo": False})
 
                 budget = limits.MAX_STEP_TIMING_SECONDS
                 kept[tf.name] = analysis.step_times(configs, batch_size=STEP_BATCH, budget_s=budget, progress=progress)
-                bar.empty()
             finally:
                 lock.release()
     times = kept.get(tf.name)
     if times is None or not times.lengths:
         return
     with slot.container():
-        charts.show(figures.step_time_chart(times, look), "lecture_step_times", f"{tf.name}-step-times")
-    st.markdown(step_time_sentence(times))
+        figure = figures.step_time_chart(times, look, width=width)
+        charts.show(figure, "lecture_step_times", f"{tf.name}-step-times")
+    said.markdown(step_time_sentence(times))
 
 
 def step_time_sentence(times: StepTimes) -> str:
