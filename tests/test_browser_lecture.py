@@ -96,8 +96,9 @@ def test_transformer_section_runs_its_timing_chart_on_one_projector_screen(brows
         page.locator("h2").filter(has_text=title).wait_for()
         page.locator(".st-key-lecture_qkv .js-plotly-plot .main-svg").first.wait_for()
         # softmax(qKᵀ/√d_k)V, Σ α v_i and W_V c_t + b_V: three rows of the same numbers
-        rows = [s for s in latex_sources(page) if " = (" in s]
-        assert len(rows) == 3 and len({s.split(" = (")[1] for s in rows}) == 1, rows
+        block = next(s for s in latex_sources(page) if s.startswith(r"\begin{aligned}"))
+        rows = block.split(r"\\")
+        assert len(rows) == 3 and len({r.split("&= (")[1].split(")")[0] for r in rows}) == 1, rows
         page.screenshot(path=str(output_dir / f"lecture-transformer-{lang}.png"))
         page.get_by_role("tab", name="Causal mask and heads" if lang == "en" else "因果掩码与多头").click()
         for key in ("lecture_causal", "lecture_heads"):
