@@ -869,8 +869,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "第 t = {t} 步的 q, K, α, V（{which}）",
     ),
     "fig.steps.title": (
-        "Time per training step (batch {b}, width {d}, {threads} CPU threads)",
-        "每个训练步的时间（批大小 {b}，宽度 {d}，{threads} 个 CPU 线程）",
+        "ms per step (batch {b}, width {d}, {threads} threads)",
+        "每步毫秒数（批 {b}，宽 {d}，{threads} 线程）",
     ),
     "fig.steps.x": ("sequence length n (tokens)", "序列长度 n（词元）"),
     "fig.steps.y": ("ms per training step", "每个训练步的毫秒数"),

@@ -108,7 +108,7 @@ def test_transformer_section_runs_its_timing_chart_on_one_projector_screen(brows
         page.screenshot(path=str(output_dir / f"lecture-transformer-heads-{lang}.png"))
 
         page.get_by_role("tab", name="Time per training step" if lang == "en" else "每个训练步的时间").click()
-        page.locator(".st-key-run_step_times button").click()
+        page.locator(".st-key-run_step_times button:visible").first.click()
         # while it runs: the progress bar, and the chart drawn from the lengths measured so far
         page.locator('[data-testid="stProgress"]').first.wait_for()
         rnn = "RNN + attention" if lang == "en" else "RNN + 注意力"

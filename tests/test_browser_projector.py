@@ -99,7 +99,7 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
             page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= SCREEN["height"] + 1
         )
         page.get_by_role("tab", name=tab).click()
-    on_screen(page, ".st-key-run_step_times button")
+    on_screen(page, ".st-key-run_step_times button:visible")
     page.screenshot(path=str(output_dir / "projector-lecture-7-zh.png"))
 
 

@@ -376,15 +376,15 @@ def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
     Transformer at one batch and width, drawn while it runs (in ``chart_place``); kept for
     this session. The words and the button go in ``place``."""
     kept = st.session_state.setdefault("_step_times", {})
-    look = slide.look.fit(400 if slide.presenting else None)
+    look = slide.look.fit(370 if slide.presenting else None)
     width = figures.HALF
     with place:
         st.markdown(t("lecture.s7_speed_title") + " " + t("lecture.s7_speed"))
         run = st.button(t("lecture.s7_run", s=limits.MAX_STEP_TIMING_SECONDS), key="run_step_times", type="primary",
                         help=t("lecture.s7_speed"))  # fmt: skip
-        said = st.empty()
-    with chart_place:
-        slot = st.columns([3, 2])[0].empty()
+    with chart_place:  # the chart, and beside it the progress, then what the numbers say
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        slot, said = left.empty(), right.empty()
     if run:
         lock = _timing_lock()
         if not lock.acquire(blocking=False):
