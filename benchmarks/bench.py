@@ -24,6 +24,8 @@ Sections (each row: median, min-max over the repeats, n):
    the step control and of the beam page at width 5 (click to idle), server memory.
 5. Felt speed (benchmarks/felt_speed.py, also `make bench-felt`): a step, a first and a
    second visitor, each against a bare Streamlit app in the same browser, with the ratios.
+6. The Transformer (benchmarks/transformer_speed.py): greedy trace and beam 5 of 30 tokens, and
+   a training step at 8-256 tokens against the RNN attention model at the same batch and width.
 
 Writes benchmarks/results/bench.json and bench.md (the README quotes them). The machines are
 shared and noisy: compare ratios from one run, not figures across runs.
@@ -658,13 +660,24 @@ def felt_section(table: Table, repeats: int) -> None:
         table.add("felt", name, values, unit, target)
 
 
+def transformer_section(table: Table, repeats: int) -> None:
+    """The Transformer's targets (benchmarks/transformer_speed.py): trace, beam 5, a training step vs the RNN."""
+    import transformer_speed
+
+    result = transformer_speed.measure(repeats=max(repeats, 5))
+    for name, values, unit, target in transformer_speed.rows(result):
+        table.add("transformer", name, values, unit, target)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs per row (Joey NMT training: --joey-repeats)")
     parser.add_argument("--joey-repeats", type=int, default=1, help="Joey NMT trainings (~3 min each)")
     parser.add_argument("--skip-joey", action="store_true")
     parser.add_argument("--reuse-joey", action="store_true", help="reuse Joey NMT trainings saved in --work")
-    parser.add_argument("--only", choices=("machine", "app", "felt"), help="run one section (no training comparison)")
+    parser.add_argument(
+        "--only", choices=("machine", "app", "felt", "transformer"), help="run one section (no training comparison)"
+    )
     parser.add_argument("--epoch-seconds", type=float, default=600, help="cap on the profiled epoch's length")
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work", help="data, Joey's venv, models")
     args = parser.parse_args()
@@ -682,6 +695,8 @@ def main() -> int:
         app_section(table, args.repeats)
     if args.only in (None, "felt"):
         felt_section(table, args.repeats)
+    if args.only in (None, "transformer"):
+        transformer_section(table, args.repeats)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench.json").write_text(json.dumps({"machine": machine, "rows": table.rows}, indent=1) + "\n")
     (RESULTS / "bench.md").write_text(table.markdown(machine))

@@ -1,22 +1,27 @@
-"""Measurements across many inputs: how accuracy depends on input length (the bottleneck)."""
+"""Measurements across many inputs: how accuracy depends on input length (the bottleneck),
+and how a training step's time depends on it (the notes' second limitation, ``step_times``)."""
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 import torch
 
 from . import metrics
 from .checkpoint import Checkpoint
-from .data import pad
+from .data import Batch, pad
 from .errors import InputError
+from .model import ModelConfig, Seq2Seq
 from .pipeline import heldout
 from .search import beam_search, score_targets, trace, translate
 from .tasks import Example
-from .tokenizers import EOS
+from .tokenizers import BOS, EOS, SPECIAL_TOKENS
+from .training import TrainConfig, train_step
 
 
 def is_character_task(ckpt: Checkpoint) -> bool:
@@ -326,3 +331,157 @@ def find_beam_example(
         if outside is not None and (found is None or outside.fixes_greedy):
             found = outside
     return BeamSearchFinding(tried, beams, found)
+
+
+# --- the notes' second limitation, measured: a training step's time against sequence length ------
+
+STEP_LENGTHS = (8, 16, 32, 64, 128, 256)  # tokens per source and per target
+STEP_FAMILIES = ("attention", "transformer")  # the RNN with attention, the Transformer
+
+
+def same_width(transformer: ModelConfig, rnn: ModelConfig | None = None, longest: int = max(STEP_LENGTHS)) -> dict:
+    """The two models ``step_times`` compares, at one width D = ``transformer.d_model``: the
+    Transformer as configured, and the RNN attention decoder (``rnn``'s cell, layers and score;
+    default the zoo's GRU with additive attention) whose h_i and s_t have size D (D/2 per
+    direction for a bidirectional encoder). Both accept ``longest`` tokens.
+
+    :return: {"attention": ModelConfig, "transformer": ModelConfig}
+    """
+    d = transformer.d_model
+    base = rnn or ModelConfig(vocab_size=transformer.vocab_size, cell="gru", emb_dim=32, bidirectional=True)
+    hidden = d // 2 if base.bidirectional else d
+    longest = max(longest + 1, transformer.max_src_len)  # + </s>
+    return {
+        "attention": ModelConfig(
+            vocab_size=transformer.vocab_size, cell=base.cell, emb_dim=base.emb_dim, hidden=hidden,
+            layers=base.layers, bidirectional=base.bidirectional, decoder="attention",
+            score=base.score if base.decoder == "attention" else "additive", max_src_len=longest,
+        ),
+        "transformer": replace(transformer, max_src_len=longest),
+    }  # fmt: skip
+
+
+@dataclass
+class StepTimes:
+    """Milliseconds per training step (forward, loss, backward, clipping, Adam) against the
+    sequence length n, for each model family at one batch size and width (Lecture §8)."""
+
+    planned: list[int]  # the lengths asked for, ascending
+    batch_size: int
+    width: int  # D: the Transformer's d_model, the RNN's h_i and s_t
+    threads: int  # PyTorch's intra-op threads while measuring
+    lengths: list[int] = field(default_factory=list)  # measured so far (a prefix of ``planned``)
+    ms: dict[str, list[float]] = field(default_factory=dict)  # family -> median ms per step, one per length
+    stopped: str = ""  # "" (every length), "budget" (the time ran out) or "asked" (progress said stop)
+
+    @property
+    def complete(self) -> bool:
+        return self.lengths == self.planned
+
+    def at(self, family: str, length: int) -> float:
+        return self.ms[family][self.lengths.index(length)]
+
+    def speedup(self, length: int, slow: str = "attention", fast: str = "transformer") -> float:
+        """How many times faster ``fast``'s step is than ``slow``'s at ``length``."""
+        return self.at(slow, length) / self.at(fast, length)
+
+    def growth(self, family: str) -> float:
+        """Step time at the longest measured length / at the shortest."""
+        return self.ms[family][-1] / self.ms[family][0]
+
+
+def _random_batch(vocab_size: int, batch_size: int, n: int, generator: torch.Generator) -> Batch:
+    """B random sequences of n tokens as source and target (</s> last, no padding)."""
+    first = len(SPECIAL_TOKENS)  # ordinary tokens only
+    src = torch.randint(first, max(vocab_size, first + 1), (batch_size, n), generator=generator)
+    tgt = torch.randint(first, max(vocab_size, first + 1), (batch_size, n), generator=generator)
+    src[:, -1] = EOS
+    tgt_in = torch.cat([torch.full((batch_size, 1), BOS), tgt[:, :-1]], 1)  # <s> y_1 .. y_{n-1}
+    tgt_out = tgt.clone()
+    tgt_out[:, -1] = EOS  # y_1 .. y_{n-1} </s>
+    return Batch(src, torch.full((batch_size,), n), tgt_in, tgt_out)
+
+
+def _predicted(spent: dict[int, float], done: list[int], n: int) -> float:
+    """Seconds length ``n`` will take: the last length's time, scaled by n / n_prev or by the
+    growth between the last two lengths, whichever is larger (steps grow at least linearly)."""
+    last = spent[done[-1]]
+    growth = n / done[-1]
+    if len(done) > 1 and spent[done[-2]] > 0:
+        growth = max(growth, (last / spent[done[-2]]) ** (math.log(n / done[-1]) / math.log(done[-1] / done[-2])))
+    return last * growth
+
+
+def step_times(
+    configs: dict[str, ModelConfig],
+    lengths: Sequence[int] = STEP_LENGTHS,
+    batch_size: int = 32,
+    repeats: int = 3,
+    budget_s: float = 60.0,
+    progress: Callable[[StepTimes, float], bool | None] | None = None,
+    seed: int = 0,
+) -> StepTimes:
+    """Time one training step (``training.train_step``) of each model in ``configs`` (family ->
+    config, e.g. ``same_width``) on a batch of ``batch_size`` random sequences of n tokens, for
+    every n in ``lengths`` (shortest first): one untimed warm-up step, then the median of up to
+    ``repeats`` timed ones (at least one).
+
+    Bounded by ``budget_s`` seconds: a length is not started when its predicted cost (the
+    previous length's, grown as from the one before; ``_predicted``) would overrun the budget,
+    and further repeats are skipped when they would. ``progress(times_so_far, fraction_done)`` is called after every
+    measured model and length; returning True stops (``stopped`` = "asked").
+    Fresh models with random weights: the time of a step does not depend on what was learned.
+    """
+    wanted = sorted({int(n) for n in lengths})
+    if not wanted or wanted[0] < 2:
+        raise ValueError("lengths must be at least 2 tokens (one token and </s>)")
+    if not configs:
+        raise ValueError("no model to time")
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+    built: dict[str, tuple[Seq2Seq, torch.optim.Optimizer]] = {}
+    for family, cfg in configs.items():
+        model = Seq2Seq(cfg)
+        model.train()
+        built[family] = (model, torch.optim.Adam(model.parameters(), lr=1e-3))
+    width = next(iter(configs.values())).d_model if "transformer" not in configs else configs["transformer"].d_model
+    out = StepTimes(planned=wanted, batch_size=batch_size, width=width, threads=torch.get_num_threads())
+    out.ms = {family: [] for family in configs}
+    train_cfg = TrainConfig(batch_size=batch_size)
+    start = time.perf_counter()
+    spent: dict[int, float] = {}  # length -> seconds its measurements took (all models)
+    total = len(wanted) * len(configs)
+    try:
+        for k, n in enumerate(wanted):
+            left = budget_s - (time.perf_counter() - start)
+            if k and _predicted(spent, wanted[:k], n) > left:
+                out.stopped = "budget"
+                break
+            began = time.perf_counter()
+            row: dict[str, float] = {}
+            for j, (family, (model, optimizer)) in enumerate(built.items()):
+                batch = _random_batch(configs[family].vocab_size, batch_size, n, generator)
+                train_step(model, batch, optimizer, train_cfg)  # warm-up: allocations, first-call costs
+                times: list[float] = []
+                while len(times) < max(1, repeats):
+                    if times and time.perf_counter() - start + times[-1] > budget_s:
+                        break
+                    t0 = time.perf_counter()
+                    train_step(model, batch, optimizer, train_cfg)
+                    times.append(time.perf_counter() - t0)
+                row[family] = 1000 * statistics.median(times)
+                partial = StepTimes(out.planned, batch_size, width, out.threads, [*out.lengths, n],
+                                    {f: [*out.ms[f], row.get(f, math.nan)] for f in out.ms})  # fmt: skip
+                if progress is not None and progress(partial, (k * len(configs) + j + 1) / total):
+                    out.stopped = "asked"
+                    break
+            if out.stopped:
+                break
+            out.lengths.append(n)
+            for family in out.ms:
+                out.ms[family].append(row[family])
+            spent[n] = time.perf_counter() - began
+    finally:
+        for model, _ in built.values():
+            model.eval()
+    return out

@@ -1684,7 +1684,7 @@ def heads_grid(trace: DecodeTrace, step: int | None = None, look: Look = PLAIN, 
     )
     layout.pop("xaxis"), layout.pop("yaxis")
     layout["margin"] |= {"b": 110}  # the bottom row's token labels, turned
-    layout["height"] += 60
+    layout["height"] = look.height(layout["height"] + 60)
     return go.Figure(data=data, layout=layout | axes)
 
 
@@ -1719,3 +1719,102 @@ def encoder_self_attention(
     title = look.t("fig.self_enc.title", which=head_label(look, layer, head))
     src = trace.source_tokens
     return alignment_heatmap(z, src, src, title=title, look=look, width=width, row_title=look.t("fig.self_enc.rows"))
+
+
+# --- the Lecture's section after the notes: one head's Q, K, V, and a step's time against length -----
+
+SIGNED_SCALE = "RdBu_r"  # q, k, v entries are signed: blue below 0, red above, white at 0
+
+
+def qkv_heatmaps(view, source_tokens: list[str], look: Look = PLAIN, width: int = HALF, height: int = 380) -> go.Figure:
+    """One head at step t as numbers: K (row i = k_i) and V (row i = v_i) as heatmaps over the
+    source tokens, with the α_{t,i} = softmax(q_t k_iᵀ/√d_k) column between them (written in
+    its cells); above K the query q_t, above V the head's output Σ_i α_{t,i} v_i.
+
+    :param view: a ``transformer.HeadView`` (duck-typed: the figures never import torch)
+    """
+    keys, values = np.asarray(view.keys, dtype=float), np.asarray(view.values, dtype=float)
+    query, output = np.asarray(view.query, dtype=float)[None, :], np.asarray(view.output, dtype=float)[None, :]
+    weights = np.asarray(view.weights, dtype=float)[:, None]
+    n_src, d_k = keys.shape
+    top = float(np.abs(np.concatenate([keys.ravel(), values.ravel(), query.ravel(), output.ravel()])).max()) or 1.0
+    rows = list(range(n_src))
+    t = view.step
+    low, high = 0.7, 0.84  # K, α, V below; q_t and the output above, with their labels between
+    label = {"xref": "paper", "yref": "paper", "showarrow": False, "yanchor": "bottom", "font": {"size": look.size(17)}}
+    annotations = [
+        label | {"text": f"q<sub>{t}</sub>", "x": 0.2, "y": 0.93},
+        label | {"text": "K", "x": 0.2, "y": low},
+        label | {"text": f"α<sub>{t},i</sub>", "x": 0.5, "y": low},
+        label | {"text": f"Σ<sub>i</sub> α<sub>{t},i</sub> v<sub>i</sub>", "x": 0.78, "y": 0.93},
+        label | {"text": "V", "x": 0.78, "y": low},
+    ]
+    title = look.t("fig.qkv.title", which=head_label(look, view.layer, view.head), t=t)
+    layout = _layout(title, height, look=look, width=width, top=60, annotations=annotations)
+    layout["margin"] |= {"b": 10, "r": 40}
+    row_font = _cell_font(layout, low, n_src, look)
+    signed = {"type": "heatmap", "colorscale": SIGNED_SCALE, "zmin": -top, "zmax": top, "xgap": 1, "ygap": 1}
+    dims = list(range(1, d_k + 1))
+    data = [
+        signed | {"z": query, "x": dims, "xaxis": "x", "yaxis": "y", "showscale": False,
+                  "hovertemplate": f"q<sub>{t}</sub>[%{{x}}] = %{{z:.3f}}<extra></extra>"},
+        signed | {"z": keys, "x": dims, "y": rows, "xaxis": "x", "yaxis": "y2", "showscale": False,
+                  "hovertemplate": "k<sub>i</sub>[%{x}], i = %{y} : %{z:.3f}<extra></extra>"},
+        {"type": "heatmap", "z": weights, "y": rows, "x": [0], "xaxis": "x3", "yaxis": "y2", "zmin": 0, "zmax": 1,
+         "colorscale": ALPHA_SCALE, "showscale": False, "xgap": 1, "ygap": 1,
+         "text": [[f"{w:.2f}"] for w in weights[:, 0]], "texttemplate": "%{text}", "textfont": {"size": row_font},
+         "hovertemplate": f"α<sub>{t},i</sub>, i = %{{y}} : %{{z:.3f}}<extra></extra>"},
+        signed | {"z": output, "x": dims, "xaxis": "x4", "yaxis": "y", "showscale": False,
+                  "hovertemplate": f"head<sub>{t}</sub>[%{{x}}] = %{{z:.3f}}<extra></extra>"},
+        signed | {"z": values, "x": dims, "y": rows, "xaxis": "x4", "yaxis": "y2",
+                  "colorbar": {"thickness": 12, "len": 0.75, "y": 0.4},
+                  "hovertemplate": "v<sub>i</sub>[%{x}], i = %{y} : %{z:.3f}<extra></extra>"},
+    ]  # fmt: skip
+    plain = {"showgrid": False, "zeroline": False, "showticklabels": False}
+    layout |= {
+        "xaxis": plain | {"domain": [0.0, 0.4], "anchor": "y"},
+        "yaxis": plain | {"domain": [high, 0.93], "anchor": "x"},
+        "yaxis2": {"domain": [0.0, low], "anchor": "x", "autorange": "reversed", "tickvals": rows,
+                   "ticktext": [display_token(x) for x in source_tokens], "tickfont": {"size": row_font},
+                   "showgrid": False, "zeroline": False},
+        "xaxis3": plain | {"domain": [0.44, 0.56], "anchor": "y2"},
+        "xaxis4": plain | {"domain": [0.6, 0.96], "anchor": "y"},
+    }  # fmt: skip
+    return go.Figure(data=data, layout=layout)
+
+
+def _cell_font(layout: dict, share: float, n: int, look: Look) -> int:
+    """px of a label that fits one of ``n`` rows sharing ``share`` of the plot's height."""
+    rows_px = (layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]) * share / max(n, 1)
+    return int(np.clip(rows_px - 3, 9, look.size(FONT_SIZE)))
+
+
+def step_time_chart(times, look: Look = PLAIN, width: int = HALF, height: int = 360) -> go.Figure:
+    """Milliseconds per training step against sequence length, one line per model family
+    (log–log, so a line's slope is how its time grows with n); the lengths still to measure
+    keep their place on the x axis while it runs.
+
+    :param times: an ``analysis.StepTimes`` (duck-typed)
+    """
+    data = []
+    names = {"attention": look.t("fig.steps.attention"), "transformer": look.t("fig.steps.transformer")}
+    for family, ms in times.ms.items():
+        name = names.get(family, family)
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": name, "x": times.lengths, "y": ms,
+            "line": {"color": DECODER_COLOURS.get(family, OTHER), "width": 3}, "marker": {"size": 9},
+            "hovertemplate": f"{name}<br>n = %{{x}}: %{{y:.0f}} ms<extra></extra>",
+        })  # fmt: skip
+    planned = times.planned or times.lengths or [8]
+    layout = _layout(
+        look.t("fig.steps.title", b=times.batch_size, d=times.width, threads=times.threads),
+        height,
+        xaxis={"title": {"text": look.t("fig.steps.x")}, "type": "log", "tickvals": planned,
+               "range": [np.log10(planned[0] / 1.3), np.log10(planned[-1] * 1.3)]},
+        yaxis={"title": {"text": look.t("fig.steps.y")}, "type": "log"},
+        legend={"orientation": "h", "y": -0.3},
+        look=look,
+        width=width,
+    )  # fmt: skip
+    layout["margin"] |= {"b": 60}
+    return go.Figure(data=data, layout=layout)

@@ -388,6 +388,91 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No attention model is available for this task, so this section has nothing to show.",
         "此任务没有可用的注意力模型，所以本节没有内容。",
     ),
+    "lecture.s8": (
+        "8 · Beyond the notes: attention without recurrence",
+        "8 · 讲义之后：没有循环的注意力",
+    ),
+    "lecture.s8_text": (
+        "The Transformer drops the RNN. At step t the decoder asks a query $q_t$; every source token offers a key "
+        "$k_i$ and a value $v_i$ (learned projections of the encoder's outputs $h_i$). The weights "
+        "$\\alpha_{{t,i}} = \\mathrm{{softmax}}_i(q_t k_i^\\top / \\sqrt{{d_k}})$ are the notes' α, in several heads at once.",
+        "Transformer 去掉了 RNN。在第 t 步，解码器提出查询 $q_t$；每个源词元给出键 $k_i$ 和值 $v_i$"
+        "（编码器输出 $h_i$ 的可学习投影）。权重 $\\alpha_{{t,i}} = \\mathrm{{softmax}}_i(q_t k_i^\\top / \\sqrt{{d_k}})$ "
+        "就是讲义中的 α，只是多个头同时计算。",
+    ),
+    "lecture.s8_uses": (
+        "The sidebar's model is not a Transformer; this section uses **{name}**, the Transformer of the same task.",
+        "侧边栏中的模型不是 Transformer；本节使用同一任务的 Transformer 模型 **{name}**。",
+    ),
+    "lecture.s8_none": (
+        "No Transformer reads this task's inputs, so this section has nothing to show (the Train page can train one).",
+        "没有读取此任务输入的 Transformer 模型，所以本节没有内容（可以在训练页面训练一个）。",
+    ),
+    "lecture.s8_cannot": ("**{name}** cannot read this input: {error}", "**{name}** 无法读取这个输入：{error}"),
+    "lecture.s8_head": ("Head (q, K, V)", "注意力头（q, K, V）"),
+    "lecture.s8_head_help": (
+        "One head of one decoder layer's cross-attention: its query, keys and values are shown as numbers.",
+        "某一解码器层交叉注意力中的一个头：以数值显示它的查询、键和值。",
+    ),
+    "lecture.s8_equal": (
+        "The head's output, first {n} of its d_k = {d} numbers, three ways: the Transformer's formula, the notes' "
+        "weighted sum over the values, and the notes' $c_t = \\sum_i \\alpha_{{t,i}} h_i$ read through $W_V$:",
+        "这个头的输出（d_k = {d} 个数中的前 {n} 个），三种算法：Transformer 的公式、讲义中对值的加权和、"
+        "以及讲义中的 $c_t = \\sum_i \\alpha_{{t,i}} h_i$ 经过 $W_V$：",
+    ),
+    "lecture.s8_same": (
+        "The same numbers (largest difference from the model's own {gap:.1e}: float rounding). Attention in a "
+        "Transformer is the notes' weighted sum, with learned queries, keys and values.",
+        "数值相同（与模型自身输出的最大差 {gap:.1e}，浮点舍入）。Transformer 中的注意力就是讲义中的加权和，"
+        "只是查询、键和值都是学出来的。",
+    ),
+    "lecture.s8_tab_qkv": ("q, K, V: the notes' weighted sum", "q, K, V：讲义中的加权和"),
+    "lecture.s8_tab_heads": ("Causal mask and heads", "因果掩码与多头"),
+    "lecture.s8_tab_speed": ("Time per training step", "每个训练步的时间"),
+    "lecture.s8_speed_title": ("**The notes' second limitation, measured.**", "**讲义中的第二个局限，实测。**"),
+    "lecture.s8_speed": (
+        "An RNN runs its steps one after another; the Transformer's training pass has no loop over t. This "
+        "times a training step against sequence length, on this machine, for both at one batch and width.",
+        "RNN 必须一步接一步地计算；Transformer 的训练没有对 t 的循环。这里在这台机器上，以相同的批大小和宽度，"
+        "测量两者每个训练步的时间随序列长度的变化。",
+    ),
+    "lecture.s8_run": ("▶ Measure (≤ {s} s)", "▶ 开始测量（≤ {s} 秒）"),
+    "lecture.s8_busy": (
+        "Another timing is running on this server; try again when it is done.",
+        "服务器上正在进行另一次测量；请等它结束后再试。",
+    ),
+    "lecture.s8_measuring": ("Timing a training step at {n} tokens…", "正在测量长度为 {n} 个词元的训练步……"),
+    "lecture.s8_one_length": (
+        "At {n} tokens a training step took {rnn:.0f} ms with the RNN + attention and {tf:.0f} ms with the Transformer.",
+        "长度为 {n} 个词元时，一个训练步用时：RNN + 注意力 {rnn:.0f} 毫秒，Transformer {tf:.0f} 毫秒。",
+    ),
+    "lecture.s8_result": (
+        "From {n0} to {n1} tokens a training step went from {rnn0:.0f} to {rnn1:.0f} ms with the RNN + attention "
+        "(×{g_rnn:.1f}) and from {tf0:.0f} to {tf1:.0f} ms with the Transformer (×{g_tf:.1f}).",
+        "从 {n0} 到 {n1} 个词元，一个训练步的时间：RNN + 注意力从 {rnn0:.0f} 毫秒变为 {rnn1:.0f} 毫秒（×{g_rnn:.1f}），"
+        "Transformer 从 {tf0:.0f} 毫秒变为 {tf1:.0f} 毫秒（×{g_tf:.1f}）。",
+    ),
+    "lecture.s8_faster": (
+        "At {n} tokens the Transformer's step is **{x:.1f}×** faster.",
+        "在 {n} 个词元时，Transformer 的训练步快 **{x:.1f} 倍**。",
+    ),
+    "lecture.s8_slower": (
+        "At {n} tokens the Transformer's step is **{x:.1f}×** slower.",
+        "在 {n} 个词元时，Transformer 的训练步慢 **{x:.1f} 倍**。",
+    ),
+    "lecture.s8_rnn_grows": (
+        "The RNN's time grew faster with the length: its n steps run one after another.",
+        "RNN 的时间随长度增长得更快：它的 n 个步骤只能依次计算。",
+    ),
+    "lecture.s8_tf_grows": (
+        "Here the Transformer's time grew faster: its attention compares every pair of positions (n² work), "
+        "all of it on this machine's few cores.",
+        "这里 Transformer 的时间增长得更快：它的注意力要比较每一对位置（n² 的计算量），全都落在这台机器的少数几个核上。",
+    ),
+    "lecture.s8_budget": (
+        "The {s} s budget ran out before {n} tokens.",
+        "在测到 {n} 个词元之前，{s} 秒的时间预算已用完。",
+    ),
     # --- Translate ----------------------------------------------------------------------------
     "translate.title": ("Translate", "逐步解码"),
     "translate.input_help": ("The source sequence. Press Enter to decode it.", "源序列。按回车开始解码。"),
@@ -887,6 +972,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "fig.self_enc.title": ("Encoder self-attention ({which})", "编码器自注意力（{which}）"),
     "fig.self_enc.rows": ("source token (query)", "源词元（查询）"),
+    # the Lecture's §8 (figures.qkv_heatmaps, step_time_chart)
+    "fig.qkv.title": (
+        "q, K, α, V at t = {t} ({which})",
+        "第 t = {t} 步的 q, K, α, V（{which}）",
+    ),
+    "fig.steps.title": (
+        "ms per step (batch {b}, width {d}, {threads} threads)",
+        "每步毫秒数（批 {b}，宽 {d}，{threads} 线程）",
+    ),
+    "fig.steps.x": ("sequence length n (tokens)", "序列长度 n（词元）"),
+    "fig.steps.y": ("ms per training step", "每个训练步的毫秒数"),
+    "fig.steps.attention": ("RNN + attention", "RNN + 注意力"),
+    "fig.steps.transformer": ("Transformer", "Transformer 模型"),
     "fig.source_xi": ("source x<sub>i</sub>", "源 x<sub>i</sub>"),
     "fig.target_yt": ("target y<sub>t</sub>", "目标 y<sub>t</sub>"),
     "fig.probability": ("probability", "概率"),

@@ -10,6 +10,7 @@ where it is used; nothing else in the code base hard-codes a cap.
 MAX_INPUT_CHARS = 1_000  # text typed into a page (ui/text.py; a model accepts at most its own max_src_len)
 MAX_BEAM_WIDTH = 16  # beam width on the Beam page (pages/beam.py clamps to it)
 MAX_TRAIN_SECONDS = 180  # one training run in the browser (pages/train.py)
+MAX_STEP_TIMING_SECONDS = 45  # the Lecture's step-time measurement, RNN vs Transformer (ui/sections.py)
 MAX_TRAIN_PAIRS = 50_000  # generated or uploaded training pairs for one run in the browser (pages/train.py)
 MAX_HIDDEN = 256  # encoder state size per direction, browser training (pages/train.py)
 MAX_BATCH = 512  # batch size, browser training (pages/train.py)

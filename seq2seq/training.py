@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from . import metrics
-from .data import batches
+from .data import Batch, batches
 from .model import Seq2Seq
 from .results import TrainingHistory
 from .runtime import limit_threads
@@ -149,6 +149,32 @@ def probe_alignment(scored: Sequence, probes: Sequence[Example], task: Task | No
     return out
 
 
+def train_step(
+    model: Seq2Seq,
+    batch: Batch,
+    optimizer: torch.optim.Optimizer,
+    cfg: TrainConfig,
+    coin: torch.Generator | None = None,
+    loss_fn: nn.Module | None = None,
+) -> torch.Tensor:
+    """One optimizer step on ``batch`` (already on the model's device): the teacher-forced
+    forward pass, cross-entropy (+ the coverage loss), backward, gradient clipping, the
+    optimizer's update. ``train`` runs it in a loop; ``analysis.step_times`` times it.
+
+    :return: the batch's loss (a 0-d tensor)
+    """
+    loss_fn = loss_fn or nn.CrossEntropyLoss(ignore_index=PAD)
+    logits, alphas = model(batch, cfg.teacher_forcing, coin)  # (B, T, V), (B, T, S) | None
+    loss = loss_fn(logits.reshape(-1, logits.size(-1)), batch.tgt_out.reshape(-1))
+    if cfg.coverage_loss and alphas is not None:
+        loss = loss + cfg.coverage_loss * coverage_penalty(alphas, batch.tgt_out)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+    optimizer.step()
+    return loss
+
+
 def train(
     model: Seq2Seq,
     tokenizer: Tokenizer,
@@ -214,15 +240,7 @@ def train(
             epoch += 1
             for batch in batches(train_set, tokenizer, cfg.batch_size, rng, cfg.bucket_pool):
                 model.train()
-                batch = batch.to(device)
-                logits, alphas = model(batch, cfg.teacher_forcing, coin)
-                loss = loss_fn(logits.reshape(-1, logits.size(-1)), batch.tgt_out.reshape(-1))
-                if cfg.coverage_loss and alphas is not None:
-                    loss = loss + cfg.coverage_loss * coverage_penalty(alphas, batch.tgt_out)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
-                optimizer.step()
+                loss = train_step(model, batch.to(device), optimizer, cfg, coin, loss_fn)
                 schedule.step()
                 step += 1
                 seconds = time.perf_counter() - start

@@ -34,12 +34,17 @@ once, in parallel over time — the point of the lecture. Every head's weights a
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 
-from .data import Batch
-from .model import EncoderOutput, ModelConfig, Seq2Seq, StepOutput
+from .data import Batch, source_batch
+from .model import EncoderOutput, ModelConfig, Seq2Seq, StepOutput, eval_mode
+from .tokenizers import BOS, Tokenizer
 
 
 def sinusoids(n: int, d: int) -> torch.Tensor:
@@ -84,10 +89,21 @@ class MultiHeadAttention(nn.Module):
         return self.o(out), weights, scores
 
     def forward(
-        self, x: torch.Tensor, z: torch.Tensor, allowed: torch.Tensor | None
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Queries from x (B, Tq, d), keys and values from z (B, Tk, d)."""
-        return self.attend(self.split(self.q(x)), self.split(self.k(z)), self.split(self.v(z)), allowed)
+        self, x: torch.Tensor, z: torch.Tensor, allowed: torch.Tensor | None, keep_weights: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
+        """Queries from x (B, Tq, d), keys and values from z (B, Tk, d). Without
+        ``keep_weights`` (training, where nobody reads them) the same softmax(QKᵀ/√d_k + M) V
+        runs fused in ``F.scaled_dot_product_attention``, which never stores the (B, H, Tq, Tk)
+        weights: weights and scores come back None."""
+        q, k, v = self.split(self.q(x)), self.split(self.k(z)), self.split(self.v(z))
+        if keep_weights:
+            return self.attend(q, k, v, allowed)
+        return self.fused(q, k, v, allowed), None, None
+
+    def fused(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: torch.Tensor | None) -> torch.Tensor:
+        """``attend``'s output (B, Tq, d_model) without its weights, in one fused kernel."""
+        heads = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)  # (B, H, Tq, d_k)
+        return self.o(heads.transpose(1, 2).reshape(q.size(0), q.size(2), -1))
 
 
 def feed_forward(d_model: int, ff_dim: int) -> nn.Sequential:
@@ -102,10 +118,13 @@ class EncoderLayer(nn.Module):
         self.attn = MultiHeadAttention(cfg.d_model, cfg.heads)
         self.ff = feed_forward(cfg.d_model, cfg.ff_dim)
 
-    def forward(self, x: torch.Tensor, allowed: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """x (B, S, d); allowed (B, 1, 1, S) -> x (B, S, d), self-attention weights (B, H, S, S)."""
+    def forward(
+        self, x: torch.Tensor, allowed: torch.Tensor, keep_weights: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """x (B, S, d); allowed (B, 1, 1, S) -> x (B, S, d), self-attention weights (B, H, S, S)
+        (None without ``keep_weights``)."""
         h = self.norm1(x)
-        out, weights, _ = self.attn(h, h, allowed)  # every source token attends to every real one
+        out, weights, _ = self.attn(h, h, allowed, keep_weights)  # every source token attends to every real one
         x = x + out
         return x + self.ff(self.norm2(x)), weights
 
@@ -155,18 +174,22 @@ class Transformer(Seq2Seq):
 
     # --- the encoder, once per input -------------------------------------------------------------
 
-    def encode(self, src: torch.Tensor, src_len: torch.Tensor) -> tuple[EncoderOutput, tuple]:
+    def encode(
+        self, src: torch.Tensor, src_len: torch.Tensor, keep_weights: bool = True
+    ) -> tuple[EncoderOutput, tuple]:
+        """``keep_weights`` False (the training pass): no self-attention weights are kept
+        (``EncoderOutput.self_attention`` None) and the layers run the fused kernel."""
         mask = torch.arange(src.size(1), device=src.device)[None, :] < src_len.to(src.device)[:, None]  # (B, S)
         x = self.embed_at(src)  # (B, S, d)
         weights = []
         for layer in self.enc_layers:
-            x, w = layer(x, mask[:, None, None, :])  # keys limited to real tokens
+            x, w = layer(x, mask[:, None, None, :], keep_weights)  # keys limited to real tokens
             weights.append(w)
         h = self.enc_norm(x) * mask[:, :, None]  # (B, S, d), zeros on padding as the RNN's
         c = h.sum(1) / mask.sum(1, keepdim=True)  # (B, d) mean over real tokens
         keys = torch.stack([torch.stack([lay.cross.k(h), lay.cross.v(h)], 2) for lay in self.dec_layers], 2)
         empty = h.new_zeros(self.cfg.layers, src.size(0), 0, self.cfg.d_model)  # (L, B, 0, d): no prefix yet
-        return EncoderOutput(h, mask, c, keys, torch.stack(weights, 1)), (empty, empty)
+        return EncoderOutput(h, mask, c, keys, torch.stack(weights, 1) if keep_weights else None), (empty, empty)
 
     # --- the decoder, one step (every search) ----------------------------------------------------
 
@@ -221,42 +244,49 @@ class Transformer(Seq2Seq):
 
         :return: logits (B, T, V) and α (B, T, S), the last layer's head average
         """
-        enc, state = self.encode(batch.src, batch.src_len)
+        enc, state = self.encode(batch.src, batch.src_len, keep_weights=False)  # nobody reads them here
         tgt_in = batch.tgt_in  # (B, T)
         if teacher_forcing < 1.0:
             return self._forward_stepwise(enc, state, tgt_in, teacher_forcing, generator)
-        logits, heads = self.teacher_forced(enc, tgt_in)
-        return logits, heads[:, -1].mean(1)  # (B, T, V), (B, T, S)
+        logits, last = self.teacher_forced(enc, tgt_in)
+        return logits, last.mean(1)  # (B, T, V), (B, T, S)
 
     def teacher_forced(self, enc: EncoderOutput, tgt_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """logits (B, T, V) and the cross-attention of every layer and head (B, L, H, T, S)."""
-        s, cross = self._decoder_states(enc, tgt_in)
-        return self.out(s), cross
+        """logits (B, T, V) and the last layer's cross-attention, every head (B, H, T, S): the
+        α that ``forward`` returns."""
+        s, last = self._decoder_states(enc, tgt_in)
+        return self.out(s), last
 
     def forced_states(self, batch: Batch) -> tuple[EncoderOutput, torch.Tensor, torch.Tensor]:
         """The RNN models' ``forced_states``: s (B, T, d) = LN(y_t) of the last decoder layer (what
         W_y reads, as ``decode_step``'s s) and α (B, T, S), the last layer's head average."""
         enc, _ = self.encode(batch.src, batch.src_len)
-        s, cross = self._decoder_states(enc, batch.tgt_in)
-        return enc, s, cross[:, -1].mean(1)
+        s, last = self._decoder_states(enc, batch.tgt_in)
+        return enc, s, last.mean(1)
 
     def _decoder_states(self, enc: EncoderOutput, tgt_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Every target position at once: s (B, T, d) and the cross-attention (B, L, H, T, S)."""
+        """Every target position at once: s (B, T, d) and the last layer's cross-attention
+        (B, H, T, S). The layers' self-attention and the cross-attention of the layers below run
+        fused (``MultiHeadAttention.fused``), keeping no weights (what made a step at 256 tokens
+        several times slower: the (B, H, T, T) tensors written and read by the explicit softmax,
+        its mask and its backward)."""
         n = tgt_in.size(1)
         causal = torch.ones(n, n, dtype=torch.bool, device=tgt_in.device).tril()  # (T, T) j <= t
         src = enc.mask[:, None, None, :]  # (B, 1, 1, S)
         y = self.embed_at(tgt_in)  # (B, T, d)
-        cross = []
         for i, layer in enumerate(self.dec_layers):
             h = layer.norm1(y)
-            y = y + layer.self_attn(h, h, causal)[0]
+            y = y + layer.self_attn(h, h, causal, keep_weights=False)[0]  # fused: its weights are not returned
             ca = layer.cross
             ek, ev = enc.keys[:, :, i, 0], enc.keys[:, :, i, 1]
-            out, w, _ = ca.attend(ca.split(ca.q(layer.norm2(y))), ca.split(ek), ca.split(ev), src)
+            q, k, v = ca.split(ca.q(layer.norm2(y))), ca.split(ek), ca.split(ev)
+            if i == len(self.dec_layers) - 1:  # the last layer's weights are α
+                out, last, _ = ca.attend(q, k, v, src)  # (B, H, T, S)
+            else:
+                out = ca.fused(q, k, v, src)
             y = y + out
             y = y + layer.ff(layer.norm3(y))
-            cross.append(w)  # (B, H, T, S)
-        return self.dec_norm(y), torch.stack(cross, 1)
+        return self.dec_norm(y), last
 
     def _forward_stepwise(self, enc, state, tgt_in, teacher_forcing, generator):
         y_prev, logits, alphas = tgt_in[:, 0], [], []
@@ -270,3 +300,104 @@ class Transformer(Seq2Seq):
                 use_own = torch.rand(y_prev.shape, generator=generator) >= teacher_forcing  # (B,)
                 y_prev = torch.where(use_own.to(y_prev.device), step.logits.argmax(-1), y_prev)
         return torch.stack(logits, 1), torch.stack(alphas, 1)
+
+
+# --- one head's numbers, for the lecture after the notes ---------------------------------------------
+
+
+@dataclass
+class HeadView:
+    """One head's cross-attention at decoder step t, as numbers (Lecture §7).
+
+    The query comes from the decoder at step t, keys and values from the encoder's outputs
+    h_i (the notes' encoder states): q_t = W_Q^{(h)} LN(y_t), k_i = W_K^{(h)} h_i + b_K,
+    v_i = W_V^{(h)} h_i + b_V, each of size d_k. The head's output is the notes' weighted sum
+    over the v_i; since the α_{t,i} sum to 1, it is also W_V^{(h)} c_t + b_V with the notes'
+    c_t = Σ_i α_{t,i} h_i (``through_v``). ``output`` is what the model itself computed
+    (this head's slice of the input to W_O), read from inside the model.
+    """
+
+    layer: int  # 0-based
+    head: int  # 0-based
+    step: int  # t, 1-based
+    query: list[float]  # q_t (d_k,)
+    keys: list[list[float]]  # K (S, d_k): row i = k_i
+    values: list[list[float]]  # V (S, d_k): row i = v_i
+    scores: list[float]  # q_t k_iᵀ / √d_k (S,)
+    weights: list[float]  # α_{t,i}, the model's own softmax of the scores (S,)
+    output: list[float]  # head_t (d_k,), as the model computed it
+    context: list[float]  # c_t = Σ_i α_{t,i} h_i (d_model,): the notes' context vector
+    through_v: list[float]  # W_V^{(h)} c_t + b_V^{(h)} (d_k,)
+
+    @property
+    def d_k(self) -> int:
+        return len(self.query)
+
+    def matrix_form(self) -> np.ndarray:
+        """softmax(q_t Kᵀ / √d_k) V, recomputed here from q_t, K and V: (d_k,)."""
+        q, k, v = (np.asarray(x, dtype=float) for x in (self.query, self.keys, self.values))
+        e = k @ q / math.sqrt(len(q))  # (S,)
+        a = np.exp(e - e.max())
+        return (a / a.sum()) @ v
+
+    def sum_form(self) -> np.ndarray:
+        """Σ_i α_{t,i} v_i with the model's α: the notes' weighted sum, over values (d_k,)."""
+        return np.asarray(self.weights, dtype=float) @ np.asarray(self.values, dtype=float)
+
+
+@torch.no_grad()
+def head_view(
+    model: Transformer, tokenizer: Tokenizer, source: str, prefix: Sequence[int], layer: int, head: int
+) -> HeadView:
+    """Head ``head`` of decoder layer ``layer`` (0-based) at step t = len(prefix) + 1, the
+    decoder fed y_1..y_{t-1} = ``prefix`` (token ids, e.g. a trace's output before step t).
+
+    The step runs through ``decode_step`` as every search does; the query and the heads'
+    output are read from inside it (forward hooks on W_Q and W_O of the layer's cross-attention).
+    """
+    cfg = model.cfg
+    if cfg.decoder != "transformer":
+        raise ValueError("only the Transformer has queries, keys and values per head")
+    if not (0 <= layer < cfg.layers and 0 <= head < cfg.heads):
+        raise ValueError(f"no head {head + 1} in layer {layer + 1}: the model has {cfg.layers} × {cfg.heads}")
+    from .search import check_sources  # here: search imports the model module that builds this one
+
+    check_sources([source], model, tokenizer)
+    cross = model.dec_layers[layer].cross
+    part = slice(head * cross.d_k, (head + 1) * cross.d_k)  # this head's columns of W_Q, W_K, W_V, W_O's input
+    seen: dict[str, torch.Tensor] = {}
+    hooks = [
+        cross.q.register_forward_hook(lambda _m, _i, out: seen.__setitem__("q", out)),  # (1, 1, d)
+        cross.o.register_forward_hook(lambda _m, inp, _o: seen.__setitem__("heads", inp[0])),  # (1, 1, d)
+    ]
+    batch = source_batch([source], tokenizer).to(model.device)
+    try:
+        with eval_mode(model):
+            enc, state = model.encode(batch.src, batch.src_len)
+            y = torch.tensor([BOS], device=model.device)
+            for token_id in [*prefix, None]:
+                step = model.decode_step(y, state, enc)  # the hooks keep the last step's q and heads
+                if token_id is not None:
+                    y, state = torch.tensor([int(token_id)], device=model.device), step.state
+    finally:
+        for hook in hooks:
+            hook.remove()
+    h = enc.h[0]  # (S, d) the encoder's outputs h_i
+    k, v = enc.keys[0, :, layer, 0, part], enc.keys[0, :, layer, 1, part]  # (S, d_k)
+    q = seen["q"][0, 0, part]  # (d_k,)
+    alpha = step.heads[0, layer, head]  # (S,) the model's own weights
+    c_t = alpha @ h  # (d,)
+    through_v = cross.v.weight[part] @ c_t + cross.v.bias[part]  # (d_k,)
+    return HeadView(
+        layer=layer,
+        head=head,
+        step=len(prefix) + 1,
+        query=q.tolist(),
+        keys=k.tolist(),
+        values=v.tolist(),
+        scores=(k @ q / math.sqrt(cross.d_k)).tolist(),
+        weights=alpha.tolist(),
+        output=seen["heads"][0, 0, part].tolist(),
+        context=c_t.tolist(),
+        through_v=through_v.tolist(),
+    )

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from seq2seq import analysis, checkpoint
+from seq2seq.model import ModelConfig
 from seq2seq.results import ModelCard
 from seq2seq.search import beam_search, trace, translate
 from seq2seq.tasks import Example
@@ -116,3 +117,42 @@ def test_train_vs_inference_on_an_input_the_model_gets_wrong(vanilla_ckpt):
     wrong = both.first_mistake
     assert wrong is not None and both.free_tokens[:wrong] == both.target_tokens[:wrong]
     assert both.free_tokens[wrong : wrong + 1] != both.target_tokens[wrong : wrong + 1]
+
+
+# --- a training step's time against sequence length (the notes' second limitation) ----------------
+
+
+def small_pair():
+    base = ModelConfig(vocab_size=12, decoder="transformer", layers=1, heads=2, d_model=16, ff_dim=16)
+    return analysis.same_width(base, longest=16)
+
+
+def test_same_width_gives_both_models_one_width():
+    configs = small_pair()
+    rnn, transformer = configs["attention"], configs["transformer"]
+    assert rnn.decoder == "attention" and transformer.decoder == "transformer"
+    assert rnn.enc_dim == transformer.d_model == 16  # h_i and s_t of size D
+    assert rnn.max_src_len >= 17 and transformer.max_src_len >= 17 and rnn.vocab_size == 12
+
+
+def test_step_times_measures_every_length_in_order_with_progress():
+    seen = []
+    times = analysis.step_times(small_pair(), lengths=(16, 4, 8), batch_size=2, repeats=2,
+                                progress=lambda so_far, done: seen.append((list(so_far.lengths), done)))  # fmt: skip
+    assert times.lengths == times.planned == [4, 8, 16] and times.complete and times.stopped == ""
+    assert set(times.ms) == {"attention", "transformer"}
+    assert all(len(v) == 3 and all(ms > 0 for ms in v) for v in times.ms.values())
+    assert [done for _, done in seen] == pytest.approx([1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0])
+    assert seen[-1][0] == [4, 8, 16]
+    assert times.speedup(16) == times.at("attention", 16) / times.at("transformer", 16)
+    assert times.growth("attention") == times.ms["attention"][-1] / times.ms["attention"][0]
+    assert times.batch_size == 2 and times.width == 16 and times.threads >= 1
+
+
+def test_step_times_stops_when_asked_or_out_of_budget():
+    asked = analysis.step_times(small_pair(), lengths=(4, 8, 16), batch_size=2, progress=lambda s, f: f >= 0.5)
+    assert asked.stopped == "asked" and asked.lengths == [4] and not asked.complete
+    broke = analysis.step_times(small_pair(), lengths=(4, 8, 16), batch_size=2, budget_s=0.0)
+    assert broke.stopped == "budget" and broke.lengths == [4]  # the first length is always measured
+    with pytest.raises(ValueError, match="at least 2"):
+        analysis.step_times(small_pair(), lengths=(1, 4))

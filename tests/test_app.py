@@ -7,7 +7,9 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from seq2seq.analysis import StepTimes, same_width, step_times
 from seq2seq.figures import FORCED
+from seq2seq.model import ModelConfig
 from seq2seq.ui.sections import SECTIONS
 
 from .conftest import REPO
@@ -514,6 +516,68 @@ def test_presentation_mode_from_the_link_shows_one_section():
     assert at.query_params["section"] in ("2", ["2"])  # a link reopens this slide
     again = open_page("pages/lecture.py", present="1", model="reverse-attention", src="abc", section="6")
     assert [h.split(" · ")[0] for h in sections(again)] == ["6"]
+
+
+def measured_small() -> StepTimes:
+    """Real step times of two tiny models (fast), for the pages to draw and describe."""
+    base = ModelConfig(vocab_size=12, decoder="transformer", layers=1, heads=2, d_model=16, ff_dim=16)
+    return step_times(same_width(base, longest=16), lengths=(4, 8, 16), batch_size=2, repeats=1)
+
+
+def test_lecture_transformer_section_shows_one_heads_numbers_and_the_measured_step_times():
+    at = app(model="reverse-attention", src="attention", present="1", section="8", step="3")
+    times = measured_small()
+    at.session_state["_step_times"] = {"reverse-transformer": times}  # as the ▶ Measure button leaves it
+    at.run()
+    at.switch_page("pages/lecture.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert sections(at) == ["8 · Beyond the notes: attention without recurrence"]
+    assert "this section uses **reverse-transformer**" in texts(at)  # the sidebar's model is an RNN
+    shown = latex(at)
+    block = next(s for s in shown if s.startswith(r"\begin{aligned}"))  # the three forms, one row each
+    forms = block.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").replace("&= (", "= (").split(r" \\ ")
+    assert len(forms) == 3, shown  # softmax(qKᵀ/√d_k)V, Σ α v_i and W_V c_t + b_V, with numbers
+    assert [f.split(" = (")[0] for f in forms] == [
+        r"\mathrm{softmax}(q_{3} K^\top/\sqrt{16})\,V",
+        r"\textstyle\sum_i \alpha_{3,i}\, v_i",
+        r"W_V\, c_{3} + b_V",
+    ]
+    numbers = {s.split("= (")[1] for s in forms}
+    assert len(numbers) == 1  # the same numbers three ways
+    assert "float rounding" in texts(at)
+    picker = at.selectbox(key="qkv_head")
+    assert picker.value == "L2H1" and "layer 1, head 4" in picker.options  # the last layer first
+    charts = {c.key for c in at.get("plotly_chart")}
+    assert {"lecture_qkv", "lecture_causal", "lecture_heads", "lecture_step_times"} <= charts
+    text = texts(at)
+    n0, n1 = times.lengths[0], times.lengths[-1]
+    assert f"From {n0} to {n1} tokens a training step went from {times.ms['attention'][0]:.0f}" in text
+    assert ("faster." in text) != ("slower." in text)  # one verdict, from the numbers
+    at.button(key="run_step_times")  # the button that measures again is there
+    picker.set_value("L1H2").run()
+    assert not at.exception and next(s for s in latex(at) if s.startswith(r"\begin{aligned}")) != block
+
+
+def test_lecture_transformer_section_in_chinese_on_the_transformer_itself():
+    at = app(model="reverse-transformer", src="attention", present="1", section="8", lang="zh")
+    at.session_state["_step_times"] = {"reverse-transformer": measured_small()}
+    at.run()
+    at.switch_page("pages/lecture.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert sections(at) == ["8 · 讲义之后：没有循环的注意力"]
+    text = texts(at)
+    assert "本节使用" not in text  # the sidebar's model is the Transformer itself
+    assert "一个训练步的时间" in text and "毫秒" in text
+    for english in ("Beyond the notes", "training step", "float rounding", "Measure"):
+        assert english not in text + "".join(b.label for b in at.button), english
+    assert "第 2 层，第 1 个头" in at.selectbox(key="qkv_head").options
+
+
+def test_lecture_transformer_section_without_a_transformer_says_so():
+    at = open_page("pages/lecture.py", model="sort-attention", src="abc", present="1", section="8")
+    assert "No Transformer reads this task's inputs" in texts(at)
 
 
 # --- links to models that are not here ------------------------------------------------------------

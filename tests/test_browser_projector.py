@@ -68,7 +68,8 @@ def test_translate_heatmap_and_next_on_one_screen(projector, app_url, output_dir
 
 def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
     page = projector
-    figure = {"2": "lecture_topk", "5": "lecture_length", "6": "lecture_flow", "7": "lecture_attr_bars"}
+    figure = {"2": "lecture_topk", "5": "lecture_length", "6": "lecture_flow", "7": "lecture_attr_bars",
+              "8": "lecture_qkv"}  # fmt: skip
     page.goto(f"{app_url}/lecture?model=reverse-attention&src=lecture&present=1&section=1")
     for section in SECTIONS:
         if section != "1":  # on to the next slide as a lecturer does (a rerun, not a new visit)
@@ -93,6 +94,16 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
     assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= SCREEN["height"] + 1
     assert not page.get_by_text(re.compile(r"\badditive\b")).count()  # the score picker speaks 中文
     page.screenshot(path=str(output_dir / "projector-lecture-6-zh.png"))
+    page.goto(f"{app_url}/lecture?model=reverse-vanilla&src=lecture&present=1&section=8&lang=zh")  # §8: its Transformer
+    wait_idle(page)
+    charts_drawn(page, "lecture_qkv")
+    for tab in ("因果掩码与多头", "每个训练步的时间"):  # §8's three parts, each a tab that fits the screen
+        assert (
+            page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= SCREEN["height"] + 1
+        )
+        page.get_by_role("tab", name=tab).click()
+    on_screen(page, ".st-key-run_step_times button:visible")
+    page.screenshot(path=str(output_dir / "projector-lecture-8-zh.png"))
 
 
 @pytest.mark.parametrize(

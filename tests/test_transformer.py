@@ -15,7 +15,7 @@ from seq2seq.model import ModelConfig, Seq2Seq, select_state
 from seq2seq.results import DecodeTrace
 from seq2seq.search import beam_search, greedy, score_targets, trace
 from seq2seq.tasks import Example, ReverseTask
-from seq2seq.transformer import Transformer
+from seq2seq.transformer import Transformer, head_view
 
 from .conftest import stepped
 
@@ -219,3 +219,44 @@ def test_cli_trains_evaluates_and_traces_a_transformer(tmp_path):
     assert all(len(node["heads"]) == 3 for node in data["tree"]["nodes"][1:])
     bad = cli("train", "--decoder", "attention", "--layers", "3", "--out", str(tmp_path / "x.safetensors"))
     assert bad.returncode != 0 and "an RNN has 1..2 layers" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# --- one head's Q, K, V (the Lecture's section after the notes) ---------------------------------------
+
+
+@pytest.mark.parametrize("step", [1, 4])
+def test_head_view_is_the_notes_weighted_sum_computed_three_ways(model, tokenizer, step):
+    src = "abcde"
+    result = trace(model, tokenizer, src)
+    prefix = [s.token_id for s in result.steps[: step - 1]]
+    view = head_view(model, tokenizer, src, prefix, layer=1, head=2)
+    n_src = len(result.source_tokens)
+    assert view.step == step and view.d_k == 32 // 4
+    assert np.array(view.keys).shape == np.array(view.values).shape == (n_src, 8)
+    assert len(view.weights) == len(view.scores) == n_src and len(view.context) == 32
+    # the model's own weights are the trace's, and the softmax of the scores it shows
+    assert np.allclose(view.weights, result.steps[step - 1].heads[1][2], atol=1e-6)
+    e = np.array(view.scores)
+    assert np.allclose(view.weights, np.exp(e - e.max()) / np.exp(e - e.max()).sum(), atol=1e-6)
+    # softmax(qKᵀ/√d_k)V = Σ α v_i = W_V c_t + b_V = what the model computed inside
+    for form in (view.matrix_form(), view.sum_form(), np.array(view.through_v)):
+        assert np.allclose(form, view.output, atol=1e-5)
+    # another head reads other numbers
+    other = head_view(model, tokenizer, src, prefix, layer=1, head=0)
+    assert not np.allclose(other.output, view.output)
+
+
+def test_head_view_refuses_what_does_not_exist(model, tokenizer):
+    with pytest.raises(ValueError, match="no head 5 in layer 1"):
+        head_view(model, tokenizer, "abc", [], layer=0, head=4)
+    rnn = Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size, hidden=8, emb_dim=8))
+    with pytest.raises(ValueError, match="only the Transformer"):
+        head_view(rnn, tokenizer, "abc", [], layer=0, head=0)
+
+
+def test_training_pass_keeps_no_weights_it_does_not_return(model, tokenizer):
+    batch = make_batch(PAIRS, tokenizer)
+    enc, _ = model.encode(batch.src, batch.src_len, keep_weights=False)
+    assert enc.self_attention is None
+    kept, _ = model.encode(batch.src, batch.src_len)
+    assert torch.allclose(enc.h, kept.h, atol=1e-6)  # the fused kernel computes the same states

@@ -1,5 +1,6 @@
 """The Lecture page's sections, one function each: the notes' six in their order, then the
-questions a class asks next (§7: is attention an explanation?).
+questions a class asks next (§7: is attention an explanation?) and the lecture after them (the
+Transformer, §8).
 
 Each draws one section for a ``Slide`` — the selected model, its input and trace, the step —
 with every equation beside the live model's numbers. ``pages/lecture.py`` holds the frame
@@ -8,6 +9,7 @@ with every equation beside the live model's numbers. ``pages/lecture.py`` holds 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,13 +17,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import analysis, attribution, figures
-from ..analysis import find_error, trained_range
+from .. import analysis, attribution, figures, limits
+from ..analysis import StepTimes, find_error, trained_range
 from ..checkpoint import Checkpoint
+from ..errors import CheckpointError, InputError
 from ..model import attention_latex, decoder_latex
 from ..results import DecodeTrace
 from ..search import beam_search
 from ..tokenizers import visible_token
+from ..transformer import head_view
 from . import charts, examples, explain, lang, models
 from .lang import t
 from .text import md_escape, md_token
@@ -31,7 +35,8 @@ N_ERRING = 200  # generated inputs searched for one the model gets wrong (§3)
 TABLE_ROWS = 10  # rows the §3 table shows without scrolling
 TABLE_BEFORE = 2  # rows kept above the first mistake when the table starts further down
 SHOWN = 6  # numbers of a vector written out
-STEPPED = {"2", "6", "7"}  # sections whose numbers depend on the decoding step t
+STEPPED = {"2", "6", "7", "8"}  # sections whose numbers depend on the decoding step t
+STEP_BATCH = 32  # sequences per timed training step (§8), the same for both models
 
 
 @dataclass
@@ -50,10 +55,10 @@ class Slide:
         return self.result.steps[self.step - 1]
 
 
-def vector(values, name: str) -> str:
-    """LaTeX for the first SHOWN numbers of a vector: name = (0.12, -0.53, …) ∈ R^D."""
-    head = ", ".join(f"{v:.2f}" for v in values[:SHOWN])
-    more = r", \dots" if len(values) > SHOWN else ""
+def vector(values, name: str, shown: int = SHOWN) -> str:
+    """LaTeX for the first ``shown`` numbers of a vector: name = (0.12, -0.53, …) ∈ R^D."""
+    head = ", ".join(f"{v:.2f}" for v in values[:shown])
+    more = r", \dots" if len(values) > shown else ""
     return rf"{name} = ({head}{more}) \in \mathbb{{R}}^{{{len(values)}}}"
 
 
@@ -313,6 +318,169 @@ def explanation(slide: Slide) -> None:
         )
 
 
+def transformer_model(ckpt: Checkpoint) -> str | None:
+    """The Transformer §8 shows: the sidebar's model if it is one, else the Transformer that
+    reads the same task's inputs (``models.all_families``, as Compare's length curve); None
+    when there is none."""
+    if ckpt.model.cfg.decoder == "transformer":
+        return ckpt.name
+    found = models.decoders(models.all_families([ckpt.name]))
+    return next((name for name, family in found.items() if family == "transformer"), None)
+
+
+def _head_options(cfg) -> list[str]:
+    """ "L2H1" … for every layer and head (the Translate page's spelling, ``heads._parse``)."""
+    return [f"L{layer}H{head}" for layer in range(cfg.layers, 0, -1) for head in range(1, cfg.heads + 1)]
+
+
+def transformer(slide: Slide) -> None:
+    """§8, the lecture after the notes: attention without recurrence. One head's q, K, V at
+    step t with the notes' weighted sum, the causal mask, every head, and a training step's
+    time against length measured live."""
+    st.header(t("lecture.s8"))
+    ckpt, look = slide.ckpt, slide.look
+    name = transformer_model(ckpt)
+    if name is None:
+        st.info(t("lecture.s8_none"))
+        return
+    try:
+        tf = models.get(name)
+        result = slide.result if name == ckpt.name else models.trace(tf, slide.source)
+    except (CheckpointError, InputError) as exc:
+        st.warning(t("lecture.s8_cannot", name=name, error=exc))
+        return
+    step = min(slide.step, len(result.steps))
+    cfg = tf.model.cfg
+    c_text, c_pick = st.columns([3, 1], vertical_alignment="bottom")
+    c_text.markdown(t("lecture.s8_text"))
+    if name != ckpt.name:
+        c_text.caption(t("lecture.s8_uses", name=name))
+    options = _head_options(cfg)
+    if st.session_state.get("qkv_head") not in options:  # first visit, or another model's heads
+        st.session_state["qkv_head"] = options[0]
+    choice = c_pick.selectbox(
+        t("lecture.s8_head"), options, key="qkv_head", help=t("lecture.s8_head_help"),
+        format_func=lambda c: figures.head_label(look, int(c[1:].partition("H")[0]) - 1, int(c.partition("H")[2]) - 1),
+    )  # fmt: skip
+    layer, head = int(choice[1:].partition("H")[0]) - 1, int(choice.partition("H")[2]) - 1
+    prefix = [s.token_id for s in result.steps[: step - 1]]
+    view = head_view(tf.model, tf.tokenizer, slide.source, prefix, layer, head)
+    if slide.presenting:  # one screen: the three parts of the slide as tabs, each with room to be read
+        tab_qkv, tab_heads, tab_speed = st.tabs([t("lecture.s8_tab_qkv"), t("lecture.s8_tab_heads"),
+                                                 t("lecture.s8_tab_speed")])  # fmt: skip
+        place_qkv, place_sums = tab_qkv.columns([3, 2])
+        place_mask, place_grid = tab_heads.columns(2)
+        place_speed = place_chart = tab_speed
+    else:
+        place_qkv, place_sums = st.columns([3, 2])
+        place_mask, place_grid = st.columns(2)
+        place_speed = place_chart = st.container()
+    size = 440 if slide.presenting else None
+    with place_qkv:
+        figure = figures.qkv_heatmaps(view, result.source_tokens, look.fit(size), width=figures.HALF, height=440)
+        charts.show(figure, "lecture_qkv", f"{name}-qkv-step{step}")
+    with place_sums:
+        st.latex(r"\mathrm{head}_t = \mathrm{softmax}\!\Big(\frac{q_t K^\top}{\sqrt{d_k}}\Big) V \qquad"
+                 r" c_t = \sum_i \alpha_{t,i} h_i")  # fmt: skip
+        if not slide.presenting:
+            st.markdown(t("lecture.s8_equal", n=SHOWN, d=view.d_k))
+        shown = 4 if slide.presenting else SHOWN
+        forms = [
+            (view.matrix_form(), rf"\mathrm{{softmax}}(q_{{{step}}} K^\top/\sqrt{{{view.d_k}}})\,V"),
+            (view.sum_form(), rf"\textstyle\sum_i \alpha_{{{step},i}}\, v_i"),
+            (view.through_v, rf"W_V\, c_{{{step}}} + b_V"),
+        ]
+        rows = [vector(values, name, shown).replace(" = ", " &= ", 1) for values, name in forms]
+        st.latex(r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}")  # one block: three rows, aligned
+        gap = float(np.abs(view.matrix_form() - np.array(view.output)).max())
+        st.caption(t("lecture.s8_same", gap=gap))
+    small = look.fit(520 if slide.presenting else None)
+    with place_mask:
+        fig = figures.decoder_self_attention(result, layer, head, step, small, width=figures.HALF)
+        charts.show(fig, "lecture_causal", f"{name}-causal-mask-step{step}")
+    with place_grid:
+        charts.show(figures.heads_grid(result, step, small, width=figures.HALF), "lecture_heads", f"{name}-heads")
+    step_time_panel(tf, slide, place_speed, place_chart)
+
+
+@st.cache_resource
+def _timing_lock() -> threading.Lock:
+    """One timing at a time on this server: two at once would measure each other."""
+    return threading.Lock()
+
+
+def _rnn_partner(tf: Checkpoint) -> Checkpoint | None:
+    """The RNN attention model that reads this Transformer's inputs (its cell and score are timed)."""
+    found = models.decoders(models.all_families([tf.name]))
+    name = next((n for n, family in found.items() if family == "attention"), None)
+    return models.get(name) if name is not None else None
+
+
+def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
+    """The notes' claim measured: ms per training step against length, RNN + attention vs the
+    Transformer at one batch and width, drawn while it runs (in ``chart_place``); kept for
+    this session. The words and the button go in ``place``."""
+    kept = st.session_state.setdefault("_step_times", {})
+    look = slide.look.fit(370 if slide.presenting else None)
+    width = figures.HALF
+    with place:
+        st.markdown(t("lecture.s8_speed_title") + " " + t("lecture.s8_speed"))
+        run = st.button(t("lecture.s8_run", s=limits.MAX_STEP_TIMING_SECONDS), key="run_step_times", type="primary",
+                        help=t("lecture.s8_speed"))  # fmt: skip
+    with chart_place:  # the chart, and beside it the progress, then what the numbers say
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        slot, said = left.empty(), right.empty()
+    if run:
+        lock = _timing_lock()
+        if not lock.acquire(blocking=False):
+            said.warning(t("lecture.s8_busy"))
+        else:
+            try:
+                partner = _rnn_partner(tf)
+                configs = analysis.same_width(tf.model.cfg, partner.model.cfg if partner else None)
+                bar = said.progress(0.0, text=t("lecture.s8_measuring", n=analysis.STEP_LENGTHS[0]))
+
+                def progress(so_far: StepTimes, done: float) -> None:
+                    bar.progress(done, text=t("lecture.s8_measuring", n=so_far.lengths[-1]))
+                    fig = figures.step_time_chart(so_far, look, width=width)
+                    slot.plotly_chart(fig, theme=None, config={"displaylogo": False})
+
+                budget = limits.MAX_STEP_TIMING_SECONDS
+                kept[tf.name] = analysis.step_times(configs, batch_size=STEP_BATCH, budget_s=budget, progress=progress)
+            finally:
+                lock.release()
+    times = kept.get(tf.name)
+    if times is None or not times.lengths:
+        return
+    with slot.container():
+        figure = figures.step_time_chart(times, look, width=width)
+        charts.show(figure, "lecture_step_times", f"{tf.name}-step-times")
+    said.markdown(step_time_sentence(times))
+
+
+def step_time_sentence(times: StepTimes) -> str:
+    """What the measured chart shows, in words written from its numbers."""
+    if len(times.lengths) < 2:
+        text = t("lecture.s8_one_length", n=times.lengths[0], rnn=times.ms["attention"][0],
+                 tf=times.ms["transformer"][0])  # fmt: skip
+    else:
+        n0, n1 = times.lengths[0], times.lengths[-1]
+        ratio = times.speedup(n1)
+        text = t(
+            "lecture.s8_result", n0=n0, n1=n1, rnn0=times.at("attention", n0), rnn1=times.at("attention", n1),
+            tf0=times.at("transformer", n0), tf1=times.at("transformer", n1),
+            g_rnn=times.growth("attention"), g_tf=times.growth("transformer"),
+        )  # fmt: skip
+        text += " " + (
+            t("lecture.s8_faster", n=n1, x=ratio) if ratio >= 1 else t("lecture.s8_slower", n=n1, x=1 / ratio)
+        )
+        rnn_grows = times.growth("attention") > times.growth("transformer")
+        text += " " + (t("lecture.s8_rnn_grows") if rnn_grows else t("lecture.s8_tf_grows"))
+    if times.stopped == "budget":
+        text += " " + t("lecture.s8_budget", s=limits.MAX_STEP_TIMING_SECONDS, n=times.planned[len(times.lengths)])
+    return text
+
+
 # ?section= value -> the function that draws it, in the notes' order
 SECTIONS: dict[str, Callable[[Slide], None]] = {
     "1": encoder,
@@ -322,4 +490,5 @@ SECTIONS: dict[str, Callable[[Slide], None]] = {
     "5": bottleneck,
     "6": attention,
     "7": explanation,
+    "8": transformer,  # after the notes
 }
