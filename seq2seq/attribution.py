@@ -12,7 +12,7 @@ forced), every output step t gets a score per source token x_i from each method:
     occlusion   log p(y_t | x) − log p(y_t | x with x_i → <unk>)  (leave one out)
 
 The gradient methods are Captum's (``LayerGradientXActivation`` and
-``LayerIntegratedGradients`` on ``model.encoder.embed``); every step's log p(y_t) is one row
+``LayerIntegratedGradients`` on ``model.source_embedding``); every step's log p(y_t) is one row
 of one batch, so a whole output is attributed in one call. Occlusion is one teacher-forced
 batch with a row per replaced position.
 
@@ -291,7 +291,7 @@ def attribute(
         args = _per_step_batch(src_ids, tgt_ids, device)
         src, rest = args[0], args[1:]
         n_t, n_s = len(tgt_ids), len(src_ids)
-        layer = model.encoder.embed
+        layer = model.source_embedding
         forward = lambda *a: _step_logp(model, *a)  # noqa: E731
         scores: dict[str, list[list[float]]] = {}
         with torch.no_grad():

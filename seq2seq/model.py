@@ -407,6 +407,12 @@ class Seq2Seq(nn.Module):
         self.decoder = Decoder(cfg)
 
     @property
+    def source_embedding(self) -> nn.Module:
+        """The module whose output is the source tokens' vectors x_i, called once per forward
+        pass (Captum's layer for the attributions of ``seq2seq/attribution.py``)."""
+        return self.encoder.embed
+
+    @property
     def device(self) -> torch.device:
         return next(self.parameters()).device
 

@@ -156,6 +156,9 @@ class Transformer(Seq2Seq):
         d = cfg.d_model
         self.max_positions = 2 * cfg.max_src_len + 10  # longest output search.max_output_len allows
         self.embed = nn.Embedding(cfg.vocab_size, d, padding_idx=0)  # shared: one tokenizer per model
+        # the source's token vectors pass here (no weights): the attributions hook this, not the
+        # shared embedding, which the decoder's tokens go through too
+        self.source_tap = nn.Identity()
         if cfg.positions == "learned":
             self.positions = nn.Embedding(self.max_positions, d)  # N(0, 1): untrained rows stay noise
         else:
@@ -166,11 +169,17 @@ class Transformer(Seq2Seq):
         self.dec_norm = nn.LayerNorm(d)
         self.out = nn.Linear(d, cfg.vocab_size)  # y_t = softmax(W_y LN(y_t) + b_y)
 
-    def embed_at(self, ids: torch.Tensor, start: int = 0) -> torch.Tensor:
-        """Token embedding + position vector: ids (B, T) at positions start..start+T-1 -> (B, T, d)."""
+    @property
+    def source_embedding(self) -> nn.Module:
+        return self.source_tap
+
+    def embed_at(self, ids: torch.Tensor, start: int = 0, tap: nn.Module | None = None) -> torch.Tensor:
+        """Token embedding + position vector: ids (B, T) at positions start..start+T-1 -> (B, T, d);
+        ``tap`` sees the token embeddings before the positions are added."""
         pos = torch.arange(start, start + ids.size(1), device=ids.device)
         table = self.positions(pos) if self.cfg.positions == "learned" else self.sinusoids[pos]  # (T, d)
-        return self.embed(ids) + table  # both of unit scale: N(0, 1) rows, sin/cos in [-1, 1]
+        tokens = self.embed(ids) if tap is None else tap(self.embed(ids))
+        return tokens + table  # both of unit scale: N(0, 1) rows, sin/cos in [-1, 1]
 
     # --- the encoder, once per input -------------------------------------------------------------
 
@@ -180,7 +189,7 @@ class Transformer(Seq2Seq):
         """``keep_weights`` False (the training pass): no self-attention weights are kept
         (``EncoderOutput.self_attention`` None) and the layers run the fused kernel."""
         mask = torch.arange(src.size(1), device=src.device)[None, :] < src_len.to(src.device)[:, None]  # (B, S)
-        x = self.embed_at(src)  # (B, S, d)
+        x = self.embed_at(src, tap=self.source_tap)  # (B, S, d)
         weights = []
         for layer in self.enc_layers:
             x, w = layer(x, mask[:, None, None, :], keep_weights)  # keys limited to real tokens

@@ -623,8 +623,9 @@ def test_explain_shows_alpha_beside_an_attribution_and_intervenes(lang):
     assert at.slider(key="step").value == 3
     assert at.selectbox(key=f"method_{lang}").value == "occlusion"
     charts = {c.key for c in at.get("plotly_chart")}
-    assert {"heat_alpha", "heat_method", "attr_bars"} <= charts
+    assert {"heat_alpha", "heat_method", "attr_bars", "adversarial"} <= charts
     assert len(at.dataframe) == 2  # agreement with α, the interventions at step 3
+    assert "Jensen–Shannon" in texts(at) or "Jensen–Shannon 散度" in texts(at)
     sliders = [s for s in at.slider if s.key.startswith("edit-3-")]
     assert len(sliders) == 10  # one per source token, </s> included
     for s in sliders:
@@ -638,12 +639,16 @@ def test_explain_shows_alpha_beside_an_attribution_and_intervenes(lang):
         assert "注意力是解释吗" in at.title[0].value
 
 
-def test_explain_works_for_a_vanilla_model_without_alpha():
-    at = open_explain(model="reverse-vanilla", src="abc", lang="zh")
+@pytest.mark.parametrize("model", ["reverse-vanilla", "reverse-transformer"])
+def test_explain_works_for_a_model_without_alpha(model):
+    at = open_explain(model=model, src="abc", lang="zh")
     charts = {c.key for c in at.get("plotly_chart")}
     assert "heat_alpha" not in charts and {"heat_method", "attr_bars"} <= charts
     assert not [s for s in at.slider if s.key.startswith("edit-")]
     assert "没有 α" in texts(at)
+    assert "adversarial" not in charts  # nothing to make adversarial
+    lecture = open_page("pages/lecture.py", present="1", model=model, src="abc", section="7", lang="zh")
+    assert {"lecture_attr_bars"} <= {c.key for c in lecture.get("plotly_chart")}  # attributions still
 
 
 # --- Errors ------------------------------------------------------------------------------------

@@ -165,3 +165,13 @@ def test_adversarial_attention_refuses_what_it_cannot_do(attention_ckpt, vanilla
         A.adversarial(attention_ckpt.model, attention_ckpt.tokenizer, "abc", iterations=0)
     with pytest.raises(InputError):
         A.adversarial(vanilla_ckpt.model, vanilla_ckpt.tokenizer, "abc")
+
+
+def test_a_transformer_gets_every_attribution_but_alpha_from_its_source_tokens_alone():
+    ckpt = checkpoint.load(CHECKPOINTS / "reverse-transformer.safetensors")
+    res = A.attribute(ckpt.model, ckpt.tokenizer, "attention", ig_steps=128)
+    assert res.methods == ["saliency", "grad-input", "ig", "occlusion"] and res.agreement == {}
+    assert all(res.matrix(m).shape == (len(res.output_tokens), len(res.source_tokens)) for m in res.methods)
+    # Σ_i IG_{t,i} = f(x) − f(baseline): only the source tokens' vectors move (the embedding the
+    # decoder's tokens share with them does not), so the sum is complete
+    assert max(abs(e) for e in res.ig_completeness) < 0.1
