@@ -286,7 +286,7 @@ def attribute(
     methods = [m for m in methods if m != "alpha" or has_alpha]
     device = model.device
     src_ids = [*tokenizer.encode(source), EOS]
-    with eval_mode(model):
+    with eval_mode(model), _backward_in_eval(model):
         tgt_ids = _target_ids(model, tokenizer, source, target)
         args = _per_step_batch(src_ids, tgt_ids, device)
         src, rest = args[0], args[1:]
@@ -380,6 +380,12 @@ def _agree(result: Attributions) -> None:
 
 
 # --- interventions -------------------------------------------------------------------------------
+
+
+def _backward_in_eval(model: Seq2Seq):
+    """Gradients through an RNN in eval mode: cuDNN's RNN has no backward outside training mode,
+    so on CUDA the RNN runs PyTorch's own kernels while the gradient methods differentiate it."""
+    return torch.backends.cudnn.flags(enabled=model.device.type != "cuda")
 
 
 def _require_attention(model: Seq2Seq) -> None:
@@ -525,7 +531,7 @@ def adversarial(
     if not 1 <= iterations <= limits.MAX_ADVERSARIAL_ITERATIONS:
         raise InputError(f"iterations must lie between 1 and {limits.MAX_ADVERSARIAL_ITERATIONS}")
     penalty = 20.0  # λ: a step over ε costs more than any JSD (≤ 1) gains
-    with eval_mode(model):
+    with eval_mode(model), _backward_in_eval(model):
         tgt_ids = _target_ids(model, tokenizer, source, target)
         enc, y_prev, states, probs, alphas = _prefix(model, tokenizer, source, tgt_ids)
         n_t, n_s = alphas.shape
