@@ -174,3 +174,17 @@ def test_a_transformers_states_are_drawn_in_its_own_axes():
     assert any("mean" in (d.name or "") for d in fig.data)
     index = states.build_index(ckpt, heldout(ckpt, 20, 5))
     assert index.nearest(one.steps[0].state, k=2)[0].position is not None
+
+
+def test_a_pairs_models_neighbours_come_from_the_uploaded_file(attention_ckpt):
+    """A model trained on a user's pairs: its index is built from the file the page asks for."""
+    from seq2seq.ui import state_view
+
+    words = ["abc", "hello", "lecture", "attention", "zebra"]
+    data = "".join(f"{w}\t{w[::-1]}\n" for w in words).encode()
+    examples = state_view.training_examples(attention_ckpt, (data, "mine.tsv"))
+    assert [e.source for e in examples] == words
+    index = states.build_index(attention_ckpt, examples)
+    result = trace(attention_ckpt.model, attention_ckpt.tokenizer, "lecture")
+    nearest = index.nearest(result.steps[0].state, k=3)
+    assert len(nearest) == 3 and {"".join(n.source_tokens[:-1]) for n in nearest} <= set(words)
