@@ -146,7 +146,7 @@ summary = explain.summary(ckpt.name, compute_now=False)
 if summary is None:
     if task is None or not task.generative:
         st.info(t("explain.summary_no_task"))
-    elif st.button(t("explain.summary_run", n=explain.N_SUMMARY), key="summary_run"):
+    elif explain.requested("summary_run", t("explain.summary_run", n=explain.N_SUMMARY)):
         try:
             summary = explain.summary(ckpt.name)
         except InputError as exc:
@@ -171,3 +171,5 @@ if summary is not None:
     with right:
         if summary.points:
             charts.show(figures.faithfulness_scatter(summary.points, look, WIDTH), "faithfulness", f"{name}-scatter")
+
+explain.zoo_view(ckpt)

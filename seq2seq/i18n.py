@@ -1092,6 +1092,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "输出改变了：解码器使用 α 所指的内容。",
     ),
     "explain.edit_same": ("The output did not change.", "输出没有改变。"),
+    "explain.zoo_head": ("The shipped models of this task, side by side", "此任务的自带模型并列对比"),
+    "explain.zoo_caption": (
+        "Every shipped attention model that reads this task's inputs, each over {n} held-out inputs (its own "
+        "output; integrated gradients with 16 steps). Computed once per server.",
+        "读取此任务输入的每个自带注意力模型，各在 {n} 个留出输入上（用模型自己的输出；积分梯度 16 步）。每个服务器只算一次。",
+    ),
+    "explain.zoo_run": ("Measure all {k} models", "测量全部 {k} 个模型"),
+    "explain.zoo_measuring": ("Measuring {k} models over {n} inputs each…", "正在测量 {k} 个模型，各 {n} 个输入……"),
+    "explain.col_model": ("model", "模型"),
+    "explain.col_variant": ("variant", "变体"),
+    "explain.col_top1_ig": ("top-1 (α, IG)", "首位一致（α, IG）"),
+    "explain.col_perm_flips": ("permuted α flips y_t", "打乱 α 改变 y_t"),
+    "explain.zoo_off": (
+        "On **{name}** α is furthest from what the output depends on: its alignment error is **{a:.2f}**, "
+        "against **{b:.2f}** for the attributions' argmax — yet permuting its α flips y_t **{flips:.0%}** of the "
+        "time. The model uses α, but α does not point at the token that matters.",
+        "在 **{name}** 上，α 离输出真正依赖的地方最远：它的对齐错误率为 **{a:.2f}**，而归因取最大处只有 **{b:.2f}**"
+        "——但打乱它的 α 仍有 **{flips:.0%}** 的情况改变 y_t。模型在用 α，但 α 并不指向真正起作用的词元。",
+    ),
+    "explain.zoo_agree": (
+        "On all {k} models α's alignment is about as good as the attributions': here α points where the output "
+        "depends.",
+        "在全部 {k} 个模型上，α 的对齐与归因的对齐差不多好：这里 α 指向输出所依赖的地方。",
+    ),
     "explain.summary_head": ("Over {n} held-out inputs", "在 {n} 个留出输入上"),
     "explain.summary_run": ("Measure over {n} inputs", "在 {n} 个输入上测量"),
     "explain.summary_no_task": (

@@ -639,6 +639,34 @@ def test_explain_shows_alpha_beside_an_attribution_and_intervenes(lang):
         assert "注意力是解释吗" in at.title[0].value
 
 
+def test_explain_sets_the_tasks_shipped_models_side_by_side(monkeypatch):
+    from seq2seq.ui import explain
+
+    monkeypatch.setattr(explain, "N_ZOO", 3)  # the page measures 30 inputs per model; the table's shape is the same
+    at = open_explain(model="reverse-attention-scaled-dot", src="abc")
+    assert not any(d for d in at.dataframe if "AER IG" in d.value.columns)  # nothing measured until asked
+    at.button(key="zoo_run").click().run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "AER IG" in d.value.columns)
+    shipped = {"reverse-attention", "reverse-attention-dot", "reverse-attention-general",
+               "reverse-attention-scaled-dot", "reverse-luong", "reverse-local", "reverse-entmax",
+               "reverse-coverage"}  # fmt: skip
+    assert set(table["model"]) == shipped  # every shipped attention model of the task; no vanilla, no Transformer
+    # the sentence names the model whose α is furthest from what the output depends on
+    assert "On **reverse-attention-scaled-dot** α is furthest" in texts(at)
+
+
+def test_explain_measures_over_held_out_inputs_on_click(monkeypatch):
+    from seq2seq.ui import explain
+
+    monkeypatch.setattr(explain, "N_SUMMARY", 4)
+    at = open_explain(model="reverse-attention", src="abc")
+    at.button(key="summary_run").click().run()  # a callback keeps the click through the page's first rerun
+    assert not at.exception, at.exception
+    assert "faithfulness" in {c.key for c in at.get("plotly_chart")}
+    assert "over 4 held-out inputs" in texts(at) or any("4" in h.value for h in at.subheader)
+
+
 @pytest.mark.parametrize("model", ["reverse-vanilla", "reverse-transformer"])
 def test_explain_works_for_a_model_without_alpha(model):
     at = open_explain(model=model, src="abc", lang="zh")

@@ -14,6 +14,7 @@ from .lang import t
 MAX_KEPT = 4  # attributions / interventions kept per session
 N_SUMMARY = 100  # held-out inputs of the "over n inputs" button
 DRAWS = 10  # random permutations of α_t per step
+N_ZOO = 30  # held-out inputs per model in the table of the task's shipped models
 ADVERSARIAL_EPSILON = 0.05  # the TVD of p(y_t) an adversarial α̃_t may cause (Jain & Wallace use 0.01–0.05)
 
 
@@ -52,6 +53,14 @@ def adversarial(ckpt: Checkpoint, source: str) -> attribution.AdversarialAttenti
         (id(ckpt.model), source),
         lambda: attribution.adversarial(ckpt.model, ckpt.tokenizer, source, epsilon=ADVERSARIAL_EPSILON),
     )
+
+
+def requested(key: str, label: str) -> bool:
+    """A button whose click is kept by its callback (``key``'s flag), so it survives a rerun that
+    happens before the page body runs (``frame.ensure``): True once, on the run after the click."""
+    flag = f"_{key}_requested"
+    st.button(label, key=key, on_click=lambda: st.session_state.update({flag: True}))
+    return bool(st.session_state.pop(flag, False))
 
 
 def summary(name: str, n: int = N_SUMMARY, compute_now: bool = True) -> attribution.FaithfulnessSummary | None:
@@ -144,3 +153,92 @@ def intervention_rows(step: attribution.StepIntervention, source_tokens: list[st
             col_tvd: f"{step.erase_random_tvd:.3f}",
         },
     ]
+
+
+# --- the shipped models of a task, side by side ----------------------------------------------------------
+
+
+def shipped_attention_models(ckpt: Checkpoint) -> list[str]:
+    """The shipped attention models that read ``ckpt``'s inputs (the task's zoo), in listing order."""
+    shipped = models.available()
+    return [name for name, other in models.readers_of(ckpt)
+            if name in shipped and other.model.cfg.decoder == "attention"]  # fmt: skip
+
+
+def zoo_summaries(names: list[str], compute_now: bool) -> dict[str, attribution.FaithfulnessSummary] | None:
+    """``summarize`` over N_ZOO inputs for every model of ``names``, each computed once per server
+    (``models.per_model``) with one progress bar over them all; None until asked (``compute_now``)."""
+    have = {n: models.per_model(n, ("faithfulness", N_ZOO, DRAWS), None, compute_now=False) for n in names}
+    if all(v is not None for v in have.values()):
+        return have
+    if not compute_now:
+        return None
+    bar = st.progress(0.0, text=t("explain.zoo_measuring", k=len(names), n=N_ZOO))
+    try:
+        for i, name in enumerate(names):
+
+            def report(p: float, i: int = i) -> None:
+                bar.progress(min(1.0, (i + p) / len(names)))
+
+            have[name] = models.per_model(
+                name, ("faithfulness", N_ZOO, DRAWS),
+                lambda ckpt, report=report: attribution.summarize(ckpt, n=N_ZOO, draws=DRAWS, progress=report),
+            )  # fmt: skip
+    finally:
+        bar.empty()
+    return have
+
+
+def zoo_rows(summaries: dict[str, attribution.FaithfulnessSummary]) -> list[dict]:
+    from . import lang
+
+    rows = []
+    for name, s in summaries.items():
+        rows.append({
+            t("explain.col_model"): name,
+            t("explain.col_variant"): lang.variant_name(models.get(name).model.cfg.variant),
+            "τ(α, IG)": _num(s.mean_tau.get("ig")),
+            t("explain.col_top1_ig"): _num(s.top1_rate.get("ig"), "{:.0%}"),
+            "AER α": _num(s.aer.get("alpha")),
+            "AER IG": _num(s.aer.get("ig")),
+            "AER occl.": _num(s.aer.get("occlusion")),
+            t("explain.col_perm_flips"): _num(s.permute_flip_rate, "{:.0%}"),
+        })  # fmt: skip
+    return rows
+
+
+def zoo_sentence(summaries: dict[str, attribution.FaithfulnessSummary]) -> str | None:
+    """The model whose α is furthest from the alignment the output depends on (AER of α minus
+    the better of IG's and occlusion's), said from the measured numbers; None without gold."""
+    gaps = {}
+    for name, s in summaries.items():
+        found = [s.aer[m] for m in ("ig", "occlusion") if s.aer.get(m) is not None]
+        if s.aer.get("alpha") is not None and found:
+            gaps[name] = (s.aer["alpha"] - min(found), min(found))
+    if not gaps:
+        return None
+    name, (gap, best) = max(gaps.items(), key=lambda item: item[1][0])
+    s = summaries[name]
+    if gap < 0.2:
+        return t("explain.zoo_agree", k=len(summaries))
+    return t("explain.zoo_off", name=name, a=s.aer["alpha"], b=best, flips=s.permute_flip_rate or 0.0)
+
+
+def zoo_view(ckpt: Checkpoint) -> None:
+    """The table of the task's shipped attention models (a button measures what is missing)."""
+    names = shipped_attention_models(ckpt)
+    if len(names) < 2:
+        return
+    st.subheader(t("explain.zoo_head"))
+    st.caption(t("explain.zoo_caption", n=N_ZOO))
+    summaries = zoo_summaries(names, compute_now=False)
+    if summaries is None and requested("zoo_run", t("explain.zoo_run", k=len(names))):
+        try:
+            summaries = zoo_summaries(names, compute_now=True)
+        except InputError as exc:
+            st.error(str(exc))
+    if summaries is not None:
+        st.dataframe(zoo_rows(summaries), hide_index=True, width="stretch")
+        said = zoo_sentence(summaries)
+        if said:
+            st.markdown(said)
