@@ -1,0 +1,42 @@
+"""Explain in real headless Chromium: α beside integrated gradients with their numbers, the
+interventions at the step, and α_t set by hand with the decode carried on from there."""
+
+import pytest
+
+from .conftest import wait_idle
+from .test_browser import assert_no_exception
+
+pytestmark = pytest.mark.browser
+
+URL = "/explain?model=reverse-attention-scaled-dot&src=attention&step=3&method=ig"
+
+
+@pytest.mark.parametrize(("lang", "decode"), [("en", "Decode with this α"), ("zh", "用这个 α 解码")])
+def test_alpha_beside_integrated_gradients_and_an_intervention(page, app_url, output_dir, lang, decode):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}{URL}&lang={lang}")
+    wait_idle(page)
+    for chart in ("heat_alpha", "heat_method", "attr_bars", "adversarial"):
+        page.locator(f".st-key-{chart} .js-plotly-plot").wait_for(state="attached")
+    assert_no_exception(page)
+    # α's heatmap and integrated gradients' side by side, at the same height
+    alpha, ig = (page.locator(f".st-key-{k} .js-plotly-plot").bounding_box() for k in ("heat_alpha", "heat_method"))
+    assert abs(alpha["y"] - ig["y"]) < 2 and alpha["x"] + alpha["width"] <= ig["x"] + 1
+    # the agreement table has numbers, and the interventions at step 3 too (tables are canvases:
+    # their text is in the grid's accessible cells)
+    tables = page.locator('[data-testid="stDataFrame"]')
+    assert tables.count() >= 2
+    page.screenshot(path=str(output_dir / f"explain-{lang}.png"))
+    # α_3 set by hand: x_1 = "a" to 1 (the weights are normalised), then decode on from step 3
+    thumb = page.locator(".st-key-edit-3-0 input[type=range]")  # the slider's thumb (react-aria)
+    thumb.focus()
+    page.keyboard.press("End")
+    page.get_by_role("button", name=decode).click()
+    wait_idle(page)
+    # "Step 3: y_t i → … (TVD …). Output: `…` (was `noitnetta`)."
+    result = page.locator('[data-testid="stMarkdownContainer"]', has_text="TVD").filter(has_text="noitnetta").first
+    result.wait_for()
+    assert "→" in result.inner_text()
+    assert_no_exception(page)
+    result.scroll_into_view_if_needed()
+    page.screenshot(path=str(output_dir / f"explain-edited-{lang}.png"))
