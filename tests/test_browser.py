@@ -34,7 +34,7 @@ def test_translate_link_opens_the_heatmap(page, app_url, output_dir):
 def test_step_slider_moves_the_highlight(page, app_url, output_dir):
     page.goto(f"{app_url}/translate?model=reverse-attention&src=lecture&step=3")
     wait_idle(page)
-    assert page.get_by_text("the decoder emits").first.is_visible()
+    page.get_by_text("the decoder emits").first.wait_for()  # the step's fragment, drawn
     assert "t = 3" in page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").inner_text()
     slider = page.get_by_role("slider")
     slider.focus()

@@ -18,9 +18,20 @@ def latex_sources(page) -> list[str]:
     return page.locator(".katex-mathml annotation").evaluate_all("els => els.map(e => e.textContent)")
 
 
-def decoder_state(page) -> str:
-    """The LaTeX line of s_t: the decoder state at the current step, as numbers."""
-    return next(s for s in latex_sources(page) if s.startswith("s_{"))
+def latex_line(page, prefix: str) -> str:
+    """The first st.latex whose TeX starts with ``prefix``, once KaTeX has drawn it (a slide's
+    heading can be on screen before its equations)."""
+    page.wait_for_function(
+        "prefix => [...document.querySelectorAll('.katex-mathml annotation')]"
+        ".some(e => e.textContent.startsWith(prefix))",
+        arg=prefix,
+    )
+    return next(s for s in latex_sources(page) if s.startswith(prefix))
+
+
+def decoder_state(page, step: int | None = None) -> str:
+    """The LaTeX line of s_t: the decoder state at the current step (or at ``step``), as numbers."""
+    return latex_line(page, "s_{" if step is None else f"s_{{{step}}}")
 
 
 def test_lecture_in_chinese_steps_with_live_numbers(page, app_url, output_dir):
@@ -42,8 +53,8 @@ def test_lecture_in_chinese_steps_with_live_numbers(page, app_url, output_dir):
     page.locator(".st-key-next button:visible").click()  # 下一步
     page.wait_for_function("() => window.location.search.includes('step=2')")
     wait_idle(page)
-    after = decoder_state(page)
-    assert after.startswith("s_{2}") and NUMBER.findall(after) != NUMBER.findall(before)
+    after = decoder_state(page, 2)
+    assert NUMBER.findall(after) != NUMBER.findall(before)
     assert "lang=zh" in page.url  # the language stays in the link
     page.screenshot(path=str(output_dir / "lecture-zh-step2.png"), full_page=True)
 
@@ -56,10 +67,7 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
     # one section on screen, and fonts larger than Streamlit's 16 px
     assert page.locator("h2").filter(has_text=re.compile(r"^\d · ")).count() == 1
     page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 18")
-    page.wait_for_function(  # c's numbers come last on the slide (the section measures c at three lengths first)
-        "() => [...document.querySelectorAll('.katex-mathml annotation')].some(e => e.textContent.startsWith('c = ('))"
-    )
-    first = next(s for s in latex_sources(page) if s.startswith("c = ("))
+    first = latex_line(page, "c = (")  # c's numbers come last (the section measures c at three lengths first)
     assert NUMBER.search(first)
     page.screenshot(path=str(output_dir / "lecture-present-1.png"), full_page=True)
 
@@ -70,7 +78,7 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
     page.locator(".st-key-next button:visible").click()
     page.wait_for_function("() => window.location.search.includes('step=2')")
     wait_idle(page)
-    assert decoder_state(page) != before
+    assert decoder_state(page, 2) != before
     assert "present=1" in page.url
     page.screenshot(path=str(output_dir / "lecture-present-2.png"), full_page=True)
 

@@ -227,7 +227,7 @@ def test_two_replicas_keep_their_sessions_and_survive_one_death(browser, tmp_pat
         phase("sessions placed")
         # the trainer trains a tiny model (5 s budget), uses it, navigates, reloads: still there
         wait_idle(trainer)
-        trainer.get_by_label("Hidden size (per direction)").fill("16")
+        trainer.get_by_role("spinbutton", name="Hidden size (per direction)").fill("16")  # not its help
         trainer.get_by_label("Time budget (s)").fill("5")
         trainer.get_by_role("button", name="▶ Train").click()
         stayer.locator(STEP).first.wait_for(state="attached")
