@@ -230,9 +230,9 @@ def test_a_link_to_a_model_that_is_not_here_says_so(page, app_url, output_dir):
 
 
 def test_many_users_at_once(browser, app_url, output_dir):
-    """Eight people step through Translate and Beam while a ninth trains: no errors anywhere,
-    and nobody sees anybody else's unsaved model."""
-    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(9)]
+    """Six people step through Translate and Beam while a seventh trains: no errors anywhere,
+    and nobody sees anybody else's unsaved model. (benchmarks/many_users.py measures 12.)"""
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(7)]
     try:
         pages = [c.new_page() for c in contexts]
         for pg in pages:
@@ -252,7 +252,7 @@ def test_many_users_at_once(browser, app_url, output_dir):
         for i, pg in enumerate(users):
             where = "translate" if i % 2 == 0 else "beam"
             pg.goto(f"{app_url}/{where}?model=reverse-attention&src=lecture{'abcdefgh'[i]}")
-        for _ in range(3):  # three rounds of interaction on every page while the training runs
+        for _ in range(2):  # two rounds of interaction on every page while the training runs
             for i, pg in enumerate(users):
                 wait_idle(pg)
                 if i % 2 == 0:

@@ -114,6 +114,8 @@ def test_transformer_section_runs_its_timing_chart_on_one_projector_screen(brows
         height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
         assert height <= 1081, height
         page.screenshot(path=str(output_dir / f"lecture-transformer-heads-{lang}.png"))
+        if lang == "en":  # the measurement (up to 45 s of CI time) runs once, in 中文
+            return
 
         page.get_by_role("tab", name="Time per training step" if lang == "en" else "每个训练步的时间").click()
         page.locator(".st-key-run_step_times button:visible").first.click()
