@@ -131,8 +131,14 @@ def page(browser):
 
 
 def wait_idle(pg) -> None:
-    """Until the script has run to the end (Streamlit marks the app root when it is idle)."""
-    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+    """Until the script has run to the end (Streamlit marks the app root when it is idle) and
+    drawn something: a page that has just loaded is "notRunning" before its first run starts,
+    and its skeleton stands in until that run's elements arrive."""
+    pg.wait_for_function(
+        """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+            && !document.querySelector('[data-testid="stSkeleton"]')
+            && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')"""
+    )
     pg.wait_for_timeout(300)  # let charts finish their first draw
 
 

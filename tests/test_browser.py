@@ -23,8 +23,8 @@ def test_translate_link_opens_the_heatmap(page, app_url, output_dir):
     wait_idle(page)
     page.wait_for_selector(".js-plotly-plot .heatmaplayer", state="attached")
     assert_no_exception(page)
-    assert page.get_by_text("redocedredocne", exact=True).first.is_visible()
-    assert page.get_by_text("✓ the output is right").is_visible()
+    page.get_by_text("redocedredocne", exact=True).first.wait_for()
+    page.get_by_text("✓ the output is right").wait_for()
     # the heatmap labels every source token, </s> included
     ticks = page.locator(".js-plotly-plot .xtick text").evaluate_all("els => els.map(e => e.textContent)")
     assert "</s>" in ticks and ticks.count("e") >= 3
@@ -49,7 +49,7 @@ def test_vanilla_model_says_there_is_no_attention(page, app_url, output_dir):
     page.goto(f"{app_url}/translate?model=reverse-vanilla&src=abcdefghijklmnop")
     wait_idle(page)
     assert_no_exception(page)
-    assert page.get_by_text("it has no attention").is_visible()
+    page.get_by_text("it has no attention").wait_for()
     page.screenshot(path=str(output_dir / "translate-vanilla.png"), full_page=True)
 
 
@@ -57,7 +57,7 @@ def test_bad_input_gets_a_message_not_a_traceback(page, app_url, output_dir):
     page.goto(f"{app_url}/translate?model=reverse-attention&src=h%C3%A9llo%20w%C3%B6rld%F0%9F%99%82")
     wait_idle(page)
     assert_no_exception(page)
-    assert page.get_by_text("Not in this model's vocabulary").is_visible()
+    page.get_by_text("Not in this model's vocabulary").wait_for()
     page.screenshot(path=str(output_dir / "translate-unknown.png"), full_page=True)
 
 
@@ -92,7 +92,7 @@ def test_step_through_next_prev_and_what_if(page, app_url, output_dir):
     wait_idle(page)
     after = page.locator(".whatif-output").inner_text()
     assert after.strip() != before.strip()
-    assert page.get_by_text("forced", exact=False).first.is_visible()
+    page.get_by_text("forced", exact=False).first.wait_for()
     # the forced token is purple in the output, in the step summary and in the heatmap's row labels
     purple = "rgb(148, 103, 189)"  # figures.FORCED, #9467bd
     forced = page.locator(".whatif-output .token-forced")

@@ -25,7 +25,7 @@ def test_errors_page_sorted_by_entropy_and_a_row_opens_translate(page, app_url, 
     page.wait_for_selector('[data-testid="stDataFrame"]', state="attached")
     page.wait_for_selector(".js-plotly-plot .barlayer", state="attached")
     assert_no_exception(page)
-    assert page.get_by_role("heading", name=heading).is_visible()
+    page.get_by_role("heading", name=heading).wait_for()
     page.screenshot(path=str(output_dir / f"errors-{lang}.png"))
     page.locator('[data-testid="stMain"]').evaluate("e => e.scrollTop = 760")
     page.wait_for_timeout(800)

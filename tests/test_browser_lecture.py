@@ -38,9 +38,9 @@ def test_lecture_in_chinese_steps_with_live_numbers(page, app_url, output_dir):
     page.goto(f"{app_url}/lecture?lang=zh&model=reverse-attention&src=lecture")
     wait_idle(page)
     assert_no_exception(page)
-    assert page.get_by_role("heading", name="课堂讲解：从固定向量 c 到注意力").is_visible()
+    page.get_by_role("heading", name="课堂讲解：从固定向量 c 到注意力").wait_for()
     for heading in ("1 · 编码器", "2 · 解码器", "3 · 训练与推理", "4 · 束搜索与贪心解码", "5 · 瓶颈", "6 · 注意力"):
-        assert page.get_by_role("heading", name=re.compile(heading)).first.is_visible(), heading
+        page.get_by_role("heading", name=re.compile(heading)).first.wait_for()
     assert page.get_by_text("Decoding step t").count() == 0  # no English label left on a Chinese page
     sources = latex_sources(page)
     assert any(s.startswith("c = (") and NUMBER.search(s) for s in sources), sources  # c = h_T with numbers
@@ -63,7 +63,7 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
     page.goto(f"{app_url}/lecture?lang=en&present=1&model=reverse-attention&src=encoder")
     wait_idle(page)
     assert_no_exception(page)
-    assert page.get_by_role("heading", name=re.compile("1 · Encoder")).is_visible()  # the slide's title
+    page.get_by_role("heading", name=re.compile("1 · Encoder")).wait_for()  # the slide's title
     # one section on screen, and fonts larger than Streamlit's 16 px
     assert page.locator("h2").filter(has_text=re.compile(r"^\d · ")).count() == 1
     page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 18")

@@ -29,14 +29,14 @@ def test_states_page_draws_the_trajectories_and_a_step_moves_them(page, app_url,
     page.wait_for_selector(".js-plotly-plot .scatterlayer .trace", state="attached")
     page.wait_for_selector("table.neighbours", state="attached")
     assert_no_exception(page)
-    assert page.get_by_role("heading", name=heading).is_visible()
+    page.get_by_role("heading", name=heading).wait_for()
     texts = page.locator(".js-plotly-plot .scatterlayer .textpoint").evaluate_all("els => els.map(e => e.textContent)")
     assert "</s>" in texts and texts.count("e") >= 2  # token labels on both paths
     assert page.locator("table.neighbours tbody tr").count() == 5
     page.screenshot(path=str(output_dir / f"states-{lang}.png"))
     page.locator('[data-testid="stMain"]').evaluate("e => e.scrollTop = 620")
     page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop > 0")
-    assert page.get_by_text(nearest).first.is_visible()
+    page.get_by_text(nearest).first.wait_for()
     page.screenshot(path=str(output_dir / f"states-{lang}-neighbours.png"))
     before, rows = ring_x(page), page.locator("table.neighbours").inner_text()
     page.locator('[data-testid="stMain"]').evaluate("e => e.scrollTop = 0")
