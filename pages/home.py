@@ -15,6 +15,9 @@ st.page_link("pages/translate.py", label=t("home.link_translate"), icon="➡️"
 st.page_link("pages/beam.py", label=t("home.link_beam"), icon="🌳")
 st.page_link("pages/compare.py", label=t("home.link_compare"), icon="⚖️")
 st.page_link("pages/train.py", label=t("home.link_train"), icon="🏋️")
+st.page_link("pages/explain.py", label=t("home.link_explain"), icon="🔍")
+st.page_link("pages/states.py", label=t("home.link_states"), icon="🧭")
+st.page_link("pages/errors.py", label=t("home.link_errors"), icon="🩺")
 st.caption(t("home.links_caption"))
 
 st.subheader(t("home.models"))

@@ -194,16 +194,29 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Train — watch the loss fall and attention learn to align, live",
         "训练 — 实时观察损失下降、注意力学会对齐",
     ),
+    "home.link_explain": (
+        "Explain — is attention an explanation? α beside attributions, and α changed by hand",
+        "解释 — 注意力是解释吗？α 与归因并列，以及手动改动 α",
+    ),
+    "home.link_states": (
+        "States — the hidden states as paths, and the training steps nearest to this one",
+        "隐状态 — 把隐状态画成轨迹，以及与当前这一步最相似的训练步",
+    ),
+    "home.link_errors": (
+        "Errors — which inputs fail, and does the attention tell us in advance?",
+        "错误分析 — 哪些输入会出错？注意力能否提前告诉我们？",
+    ),
     "home.links_caption": (
         "Pick a model in the sidebar. Every view's state is in its link, so a link on a slide reopens it.",
         "在侧边栏中选择模型。每个视图的状态都在链接里，幻灯片上的链接能原样打开它。",
     ),
     "home.models": ("The shipped models", "自带的模型"),
     "home.models_caption": (
-        "Each task has a vanilla and an attention model with the same encoder and training budget. Exact match on "
-        "500 held-out pairs; AER = alignment error rate of the argmax-α alignment (lower is better).",
-        "每个任务都有一个普通模型和一个注意力模型，编码器和训练预算相同。完全匹配率在 500 个留出样本上测得；"
-        "AER 为 argmax-α 对齐的对齐错误率（越低越好）。",
+        "Each task has a vanilla and an attention model with the same encoder and training budget; several have a "
+        "Transformer, and reverse has every attention variant. Exact match on 500 held-out pairs; AER = alignment "
+        "error rate of the argmax-α alignment (lower is better).",
+        "每个任务都有一个普通模型和一个注意力模型，编码器和训练预算相同；多个任务还有 Transformer，反转任务有每种注意力变体。"
+        "完全匹配率在 500 个留出样本上测得；AER 为 argmax-α 对齐的对齐错误率（越低越好）。",
     ),
     "home.col_model": ("model", "模型"),
     "home.col_task": ("task", "任务"),

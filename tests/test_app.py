@@ -53,6 +53,9 @@ def test_home_page_and_sidebar():
     assert "reverse-attention" in picker.options and "reverse-vanilla" in picker.options
     assert picker.value == "reverse-attention"
     assert "decoder **attention (additive)**" in texts(at)
+    # a newcomer finds every page from here, not only from the sidebar
+    linked = {link.proto.label.split(" — ")[0] for link in at.get("page_link")}
+    assert {"Lecture", "Translate", "Beam search", "Compare", "Train", "Explain", "States", "Errors"} <= linked
 
 
 def test_translate_decodes_the_default_input():
