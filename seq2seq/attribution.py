@@ -419,12 +419,18 @@ def _rows_of_states(states: list, index: torch.Tensor):
     return torch.cat(states, 1).index_select(1, index)
 
 
-@torch.no_grad()
-def _with_alpha(model: Seq2Seq, enc, y_prev, states, steps: torch.Tensor, alpha: torch.Tensor) -> torch.Tensor:
-    """p(y_t) (B, V) at the 0-based ``steps`` (B,) with α_t (B, S) imposed, state before t unchanged."""
+def _p_with_alpha(model: Seq2Seq, enc, y_prev, states, steps: torch.Tensor, alpha: torch.Tensor) -> torch.Tensor:
+    """p(y_t) (B, V) at the 0-based ``steps`` (B,) with α_t (B, S) imposed, state before t
+    unchanged; differentiable in ``alpha`` (``adversarial``)."""
     rows = enc.index_select(torch.zeros(len(steps), dtype=torch.long, device=model.device))
     out = model.decode_step(y_prev[steps], _rows_of_states(states, steps), rows, alpha=alpha)
     return torch.softmax(out.logits, -1)
+
+
+@torch.no_grad()
+def _with_alpha(model: Seq2Seq, enc, y_prev, states, steps: torch.Tensor, alpha: torch.Tensor) -> torch.Tensor:
+    """``_p_with_alpha`` without gradients (the interventions)."""
+    return _p_with_alpha(model, enc, y_prev, states, steps, alpha)
 
 
 def erase(alpha: torch.Tensor, position: int) -> torch.Tensor:
@@ -536,8 +542,6 @@ def adversarial(
         enc, y_prev, states, probs, alphas = _prefix(model, tokenizer, source, tgt_ids)
         n_t, n_s = alphas.shape
         index = torch.arange(n_t, device=model.device)
-        rows = enc.index_select(torch.zeros(n_t, dtype=torch.long, device=model.device))
-        before = _rows_of_states(states, index)
         gen = torch.Generator().manual_seed(seed)
         z = torch.randn(n_t, n_s, generator=gen).to(model.device).requires_grad_(True)  # start anywhere but α
         optimizer = torch.optim.Adam([z], lr=lr)
@@ -546,7 +550,7 @@ def adversarial(
         for _ in range(iterations):
             with torch.enable_grad():
                 tilde = torch.softmax(z, -1)
-                p = torch.softmax(model.decode_step(y_prev, before, rows, alpha=tilde).logits, -1)
+                p = _p_with_alpha(model, enc, y_prev, states, index, tilde)
                 tvd = 0.5 * (p - probs).abs().sum(-1)
                 jsd = jensen_shannon(tilde, alphas)
                 loss = -(jsd - penalty * (tvd - epsilon).clamp_min(0.0)).sum()
