@@ -66,7 +66,9 @@ RECIPES = [
     Recipe("reverse-entmax", REVERSE, ATTENTION | {"attention_norm": "entmax15"}, 700),
     Recipe("reverse-coverage", REVERSE, ATTENTION | {"coverage": True}, 700, train={"coverage_loss": 1.0}),
     # the third family, on the tasks the lecture after the notes uses (same data as the pairs)
-    Recipe("reverse-transformer", REVERSE, TRANSFORMER, 700, 1e-3),
+    # (reverse at 1e-3 over 700 steps: 95.0 %, lengths 21-24 failing; 3e-3 decaying over 2000
+    # steps passed 99 % by step 1000 and ends at 100 %)
+    Recipe("reverse-transformer", REVERSE, TRANSFORMER, 2000, 3e-3),
     Recipe("copy-transformer", {"name": "copy", "min_len": 3, "max_len": 24}, TRANSFORMER, 600, 1e-3),
     Recipe("dates-transformer", {"name": "dates"}, TRANSFORMER, 1000, 1e-3),
     Recipe("translate-transformer", {"name": "translate"}, TRANSFORMER, 400, 1e-3),

@@ -330,17 +330,26 @@ def test_animation_has_a_frame_per_step_that_draws_that_step(attention_trace):
     assert [f.name for f in fig.frames] == [str(t) for t in range(1, n + 1)]
     assert fig.layout.sliders[0].active == 2 and len(fig.layout.sliders[0].steps) == n
     play, pause = fig.layout.updatemenus[0].buttons
-    assert play.args[1]["fromcurrent"] and play.args[1]["frame"]["redraw"]
+    # attention plays without a redraw per frame: every part that changes is a trace Plotly updates
+    assert play.args[1]["fromcurrent"] and play.args[1]["frame"]["redraw"] is False
     assert 1000 / play.args[1]["frame"]["duration"] >= 4  # at least 4 steps a second
     assert list(pause.args[0]) == [None]
     heat = fig.data[0]  # α's cells, as coloured squares (Streamlit's Plotly.js dropped a heatmap's while animating)
     alpha = attention_trace.attention_matrix()
     assert heat.marker.symbol == "square" and np.allclose(np.reshape(heat.marker.color, alpha.shape), alpha)
     assert any(s.line.dash == "dot" for s in fig.layout.shapes)  # the gold cell, at every step
+    assert fig.layout.barmode == "overlay"
+    changing = list(fig.frames[0].traces)
+    assert 0 not in changing  # the α cells are the same at every step: no frame re-sends them
     for t, frame in enumerate(fig.frames, start=1):
-        assert list(frame.traces) == list(range(len(fig.data)))  # every frame updates the same traces
-        bars = [d for d in frame.data if d.type == "bar"]
-        assert len(bars) == 1 and list(bars[0].y) == attention_trace.steps[t - 1].alpha
+        assert list(frame.traces) == changing  # every frame updates the same traces
+        assert all(d.type in ("scatter", "bar") for d in frame.data)  # updated without a redraw
+        bars = [d for d in frame.data if d.type == "bar"]  # α_t, one trace per colour
+        assert all(isinstance(b.marker.color, str) for b in bars)  # a bar's colour moves with its trace
+        heights = {x: y for b in bars for x, y in zip(b.x, b.y, strict=True)}
+        assert [heights[i] for i in range(len(heights))] == attention_trace.steps[t - 1].alpha
+        best = next(b for b in bars if b.marker.color == figures.HIGHLIGHT)
+        assert list(best.x) == [int(np.argmax(attention_trace.steps[t - 1].alpha))]
         header = [d for d in frame.data if d.type == "scatter" and d.mode == "text"]
         assert len(header) == 1 and f"t = {t} of {n}" in header[0].text[0]
         outline = frame.data[-1]  # step t's row of the heatmap
@@ -366,7 +375,8 @@ def test_animation_of_a_vanilla_decoder_and_of_a_what_if(vanilla_trace):
     header = next(d for d in first.data if d.type == "scatter" and d.mode == "text")
     assert figures.FORCED in header.text[0]  # the forced token, purple as everywhere
     # the top-k panel gets its forced diamond at step 1 and an empty stand-in later: same traces
-    assert len(first.data) == len(fig.frames[1].data) == len(fig.data)
+    assert len(first.data) == len(fig.frames[1].data) == len(first.traces) and first.traces == fig.frames[1].traces
+    assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"]  # top-k names its bars in the layout
     assert any(getattr(d.marker, "symbol", None) == "diamond" for d in first.data if d.type == "scatter")
 
 
