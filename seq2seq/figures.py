@@ -590,8 +590,12 @@ def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = P
         "zmax": limit,
         "colorscale": "RdBu",
         "colorbar": {"title": {"text": look.t("fig.value")}, "thickness": 14},
-        "customdata": [[f"y<sub>{t}</sub> = {display_token(s.token)}"] * z.shape[1] for t, s in
-                       enumerate(trace.steps, start=1)],
+        # a numpy array, not nested lists: Plotly validates a list cell by cell (T x d strings: 270 ms
+        # of every Translate step for 21 x 128, measured; the array: 3 ms)
+        "customdata": np.repeat(
+            np.array([[f"y<sub>{t}</sub> = {display_token(s.token)}"] for t, s in enumerate(trace.steps, start=1)]),
+            z.shape[1], axis=1,
+        ),
         "hovertemplate": "%{customdata}<br>" + look.t("fig.context.hover") + "<extra></extra>",
     }  # fmt: skip
     labels = [
