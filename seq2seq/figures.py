@@ -6,10 +6,12 @@ Axes over tokens are numeric (position 0..n-1) with the tokens as tick labels, b
 Plotly merges equal category names: "banana" on a categorical axis would show one "a".
 Sizes are chosen for a projector at the back of a lecture room.
 
-Every figure is built in one ``go.Figure(data=..., layout=...)`` call from plain dicts:
-Plotly validates each incremental ``update_*``/``add_shape`` call on its own, which made a
-heatmap with outlined cells cost ~80 ms to build; built in one go it costs ~2 ms, and a page
-rerun builds six figures.
+Every figure is built in one ``figure(data, layout)`` call from plain dicts: Plotly validates
+each incremental ``update_*``/``add_shape`` call on its own, which made a heatmap with outlined
+cells cost ~80 ms to build. Even built in one go, validating a figure cost 10-20 ms of a
+Translate step's seven (measured 2026-11-27: heatmap 18 ms validated, 2 ms not), so the app
+builds them unvalidated; the tests switch ``VALIDATE`` on (tests/conftest.py), so a property
+Plotly does not know still fails there.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.colors import qualitative
+from plotly.colors import get_colorscale, qualitative
 
 from . import i18n
 from .results import BeamNode, BeamTree, Candidate, DecodeTrace, TrainingHistory
@@ -34,7 +36,11 @@ from .tokenizers import visible_token
 FONT_SIZE = 16  # tick labels; titles are larger
 FONT_FAMILY = '"Source Sans Pro", "Noto Sans CJK SC", "Noto Sans", sans-serif'  # Streamlit's face, then CJK
 TITLE_SIZE = 20
-ALPHA_SCALE = "Blues"  # sequential, white = 0: padding and ignored positions vanish
+# Colour scales spelled out: an unvalidated figure (``figure``) passes a name to Plotly.js as
+# it is, and Plotly.js's own "Blues" and "RdBu" are other colours than Python Plotly's
+ALPHA_SCALE = get_colorscale("Blues")  # sequential, white = 0: padding and ignored positions vanish
+VALUE_SCALE = get_colorscale("RdBu")  # signed values (c_t's units): red below 0, blue above
+RANK_SCALE = get_colorscale("Viridis")  # an order: log-probabilities, positions along a path
 HIGHLIGHT = "#d62728"  # the current step, in every figure
 CHOSEN = "#1f77b4"
 GOLD = "#ff7f0e"  # gold alignment outlines
@@ -148,13 +154,19 @@ def _figure_of(spec: Callable[..., dict]) -> Callable[..., go.Figure]:
 
     @functools.wraps(spec)
     def build(*args, **kwargs) -> go.Figure:
-        return go.Figure(**spec(*args, **kwargs))
+        return figure(**spec(*args, **kwargs))
 
     build.__name__ = build.__qualname__ = spec.__name__.lstrip("_")
     return build
 
 
 TRACE_TYPES = ("bar", "heatmap", "scatter")  # every trace type these figures draw
+VALIDATE = False  # Plotly's checks of every property: on in the tests, off in the app (module docstring)
+
+
+def figure(data: list, layout: dict, frames: list | None = None) -> go.Figure:
+    """The one place a figure is made (validated only when ``VALIDATE``)."""
+    return go.Figure(data=data, layout=layout, frames=frames, _validate=VALIDATE)
 
 
 @functools.cache
@@ -441,7 +453,7 @@ def coverage_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int 
         look=look,
         width=width,
     )  # fmt: skip
-    return go.Figure(data=[bars], layout=layout)
+    return figure([bars], layout)
 
 
 attention_heatmap = _figure_of(_attention_heatmap)
@@ -520,7 +532,7 @@ def energy_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = 
         look=look,
         width=width,
     )
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 def p_text(p: float) -> str:
@@ -588,7 +600,7 @@ def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = P
         "y": list(range(len(trace.steps))),
         "zmin": -limit,
         "zmax": limit,
-        "colorscale": "RdBu",
+        "colorscale": VALUE_SCALE,
         "colorbar": {"title": {"text": look.t("fig.value")}, "thickness": 14},
         # a numpy array, not nested lists: Plotly validates a list cell by cell (T x d strings: 270 ms
         # of every Translate step for 21 x 128, measured; the array: 3 ms)
@@ -617,7 +629,7 @@ def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = P
         look=look,
         width=width,
     )
-    return go.Figure(data=[heat], layout=layout)
+    return figure([heat], layout)
 
 
 def row_layout(labels: list[str], room: float, size: float, first: list[int] = ()) -> tuple[list[float], list[int]]:
@@ -804,7 +816,7 @@ def target_probabilities(
         look=look,
         width=width,
     )
-    return go.Figure(data=[bars], layout=layout)
+    return figure([bars], layout)
 
 
 LABEL_ROOM_PX = 1100  # the narrowest plot width a tree is drawn in (labels planned for it never collide)
@@ -927,7 +939,7 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
         "marker": {
             "size": [16 if n.status in ("winner", "finished") else 11 for n in nodes],
             "symbol": [symbols.get(n.status, "circle") for n in nodes],
-            "color": scores, "colorscale": "Viridis", "cmin": min(scores), "cmax": 0.0,
+            "color": scores, "colorscale": RANK_SCALE, "cmin": min(scores), "cmax": 0.0,
             "colorbar": {"title": {"text": look.t("fig.beam.colorbar")}, "thickness": 14},
             "opacity": [0.35 if n.status == "pruned" else 1.0 for n in nodes],
             "line": {"color": [HIGHLIGHT if n.id in winner_path else "white" for n in nodes], "width": 1.5},
@@ -964,7 +976,7 @@ def beam_tree(tree: BeamTree, selected: int | None = None, show_pruned: bool = T
         look=look,
         width=WIDE,
     )  # fmt: skip
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 LINE_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#ff7f0e")  # for models that are none of the three below
@@ -1027,7 +1039,7 @@ def length_curve(
         look=look,
         width=width,
     )
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 def bin_label(lo: float, hi: float, whole: bool) -> str:
@@ -1075,7 +1087,7 @@ def error_rate_bars(
         width=width,
         top=60,
     )
-    return go.Figure(data=[bars], layout=layout)
+    return figure([bars], layout)
 
 
 STATE_VIEWS = ("position", "token")  # what state_paths colours the points by
@@ -1136,7 +1148,7 @@ def state_paths(
     for panel, ((points, tokens, sym), explained) in enumerate(zip(panels, traj.explained, strict=True)):
         xyz = coords(points)
         if colours is None:
-            marker_colour = {"color": list(range(len(tokens))), "colorscale": "Viridis",
+            marker_colour = {"color": list(range(len(tokens))), "colorscale": RANK_SCALE,
                              "cmin": 0, "cmax": max(len(tokens) - 1, 1)}  # fmt: skip
         else:
             marker_colour = {"color": [colours[t] for t in tokens]}
@@ -1191,13 +1203,13 @@ def state_paths(
                          scene2=scene | {"domain": {"x": [0.52, 1], "y": [0, 1]}}, annotations=annotations,
                          legend=legend, uirevision="states")  # fmt: skip
         layout.pop("xaxis"), layout.pop("yaxis")
-        return go.Figure(data=data, layout=layout)
+        return figure(data, layout)
     axis = {"zeroline": False, "showticklabels": False, "title": {"text": ""}}
     layout = _layout(look.t("fig.states.title"), height, xaxis=axis | {"domain": [0, 0.47], "title": {"text": "PC 1"}},
                      yaxis=axis | {"title": {"text": "PC 2"}}, look=look, width=width, top=90,
                      xaxis2=axis | {"domain": [0.53, 1], "anchor": "y2", "title": {"text": "PC 1"}},
                      yaxis2=axis | {"anchor": "x2"}, annotations=annotations, legend=legend)  # fmt: skip
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 def alignment_curves(
@@ -1229,7 +1241,7 @@ def alignment_curves(
     )
     layout["yaxis2"] = {"title": {"text": look.t("fig.alignment.aer")}, "overlaying": "y", "side": "right",
                         "range": [0, 1.02], "showgrid": False}  # fmt: skip
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 def training_curves(
@@ -1266,7 +1278,7 @@ def training_curves(
         yaxis={"title": {"text": axis}} | ({"type": "log", "dtick": 1} if metric == "loss" else {"range": [-3, 105]}),
         legend={"orientation": "h", "y": -0.3},
     )
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 # --- Play: the whole decode as one animated figure ----------------------------------------------
@@ -1495,7 +1507,7 @@ def decode_animation(
                                            "transition": {"duration": 0}}]} for t in range(1, n_steps + 1)],
         }],
     }  # fmt: skip
-    return go.Figure(data=data, layout=layout, frames=frames)
+    return figure(data, layout, frames)
 
 
 def _list(value) -> list:
@@ -1603,7 +1615,7 @@ def attribution_bars(attributions, step: int, look: Look = PLAIN, width: int = H
         look=look,
         width=width,
     )
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 def adversarial_bars(source_tokens: list[str], adv_step, look: Look = PLAIN, width: int = HALF) -> go.Figure:
@@ -1629,7 +1641,7 @@ def adversarial_bars(source_tokens: list[str], adv_step, look: Look = PLAIN, wid
         look=look,
         width=width,
     )
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 def faithfulness_scatter(points: list[tuple[float, float]], look: Look = PLAIN, width: int = HALF) -> go.Figure:
@@ -1649,7 +1661,7 @@ def faithfulness_scatter(points: list[tuple[float, float]], look: Look = PLAIN, 
         look=look,
         width=width,
     )
-    return go.Figure(data=[dots], layout=layout)
+    return figure([dots], layout)
 
 
 # --- after the notes: the Transformer's heads -------------------------------------------------------
@@ -1722,7 +1734,7 @@ def heads_grid(trace: DecodeTrace, step: int | None = None, look: Look = PLAIN, 
     layout.pop("xaxis"), layout.pop("yaxis")
     layout["margin"] |= {"b": 110}  # the bottom row's token labels, turned
     layout["height"] = look.height(layout["height"] + 60)
-    return go.Figure(data=data, layout=layout | axes)
+    return figure(data, layout | axes)
 
 
 def decoder_self_attention(
@@ -1760,7 +1772,7 @@ def encoder_self_attention(
 
 # --- the Lecture's section after the notes: one head's Q, K, V, and a step's time against length -----
 
-SIGNED_SCALE = "RdBu_r"  # q, k, v entries are signed: blue below 0, red above, white at 0
+SIGNED_SCALE = get_colorscale("RdBu_r")  # q, k, v entries are signed: blue below 0, red above, white at 0
 
 
 def qkv_heatmaps(view, source_tokens: list[str], look: Look = PLAIN, width: int = HALF, height: int = 380) -> go.Figure:
@@ -1817,7 +1829,7 @@ def qkv_heatmaps(view, source_tokens: list[str], look: Look = PLAIN, width: int 
         "xaxis3": plain | {"domain": [0.44, 0.56], "anchor": "y2"},
         "xaxis4": plain | {"domain": [0.6, 0.96], "anchor": "y"},
     }  # fmt: skip
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)
 
 
 def _cell_font(layout: dict, share: float, n: int, look: Look) -> int:
@@ -1854,4 +1866,4 @@ def step_time_chart(times, look: Look = PLAIN, width: int = HALF, height: int = 
         width=width,
     )  # fmt: skip
     layout["margin"] |= {"b": 60}
-    return go.Figure(data=data, layout=layout)
+    return figure(data, layout)

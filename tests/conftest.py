@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 import seq2seq  # noqa: F401  (configures torch first)
-from seq2seq import checkpoint
+from seq2seq import checkpoint, figures
 from seq2seq.model import ModelConfig, Seq2Seq
 from seq2seq.tasks import ReverseTask
 from seq2seq.tokenizers import CharTokenizer
@@ -15,6 +18,29 @@ from seq2seq.tokenizers import CharTokenizer
 REPO = Path(__file__).resolve().parents[1]
 CHECKPOINTS = REPO / "checkpoints"
 OUTPUT = REPO / "tests" / "output"  # screenshots and other artefacts a person should look at
+
+# The app builds its figures without Plotly's checks, for speed (seq2seq/figures.py); in the tests
+# (unit and AppTest) every figure is built both ways: Plotly checks every property, and what the
+# app would send to the browser must equal what the checked figure sends. (The browser tests'
+# server runs as the app does.)
+figures.VALIDATE = True
+_unchecked_figure = figures.figure
+
+
+def _sent(fig) -> dict:
+    data = json.loads(pio.to_json(fig, validate=False))
+    data["layout"] = {k: v for k, v in data.get("layout", {}).items() if v != []}  # checked: [] is left out
+    return data
+
+
+def _figure_checked_both_ways(data, layout, frames=None):
+    fast = go.Figure(data=data, layout=layout, frames=frames, _validate=False)
+    checked = _unchecked_figure(data, layout, frames)
+    assert _sent(fast) == _sent(checked), "an unvalidated figure differs from the validated one"
+    return checked
+
+
+figures.figure = _figure_checked_both_ways
 
 
 @pytest.fixture(scope="session")

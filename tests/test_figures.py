@@ -1,9 +1,11 @@
 import itertools
+import json
 import re
 from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from seq2seq import figures
@@ -31,6 +33,35 @@ def attention_trace():
 @pytest.fixture
 def vanilla_trace():
     return make_trace("vanilla")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda tr: figures.attention_heatmap(tr, 2, gold={(0, 5)}),
+        lambda tr: figures.attention_flow(tr, 2),
+        lambda tr: figures.alpha_bars(tr, 2),
+        lambda tr: figures.topk_bars(tr, 2),
+        lambda tr: figures.context_strip(tr, 2),
+        lambda tr: figures.coverage_bars(tr, 2),
+        lambda tr: figures.energy_bars(tr, 2),
+        lambda tr: figures.decode_animation(tr, look=figures.Look("zh")),
+    ],
+)
+def test_the_app_draws_its_unvalidated_figures_as_plotly_validates_them(monkeypatch, build, attention_trace):
+    """The app builds figures without Plotly's checks (figures.VALIDATE, for speed): what it sends
+    to the browser must be what the checked figure sends (Plotly's checks also rewrite values, e.g.
+    a colour scale's name into its colours, which Plotly.js would read as other colours)."""
+
+    def sent() -> dict:
+        fig = json.loads(pio.to_json(build(attention_trace), validate=False))
+        fig["layout"] = {k: v for k, v in fig["layout"].items() if v != []}  # checked: an empty list is left out
+        return fig
+
+    monkeypatch.setattr(figures, "VALIDATE", True)
+    checked = sent()
+    monkeypatch.setattr(figures, "VALIDATE", False)
+    assert sent() == checked
 
 
 def test_heatmap_keeps_repeated_tokens_apart(attention_trace):

@@ -63,8 +63,10 @@ def requested(key: str, label: str) -> bool:
     return bool(st.session_state.pop(flag, False))
 
 
-def summary(name: str, n: int = N_SUMMARY, compute_now: bool = True) -> attribution.FaithfulnessSummary | None:
-    """``attribution.summarize`` over ``n`` held-out inputs, once per model, with a progress bar."""
+def summary(name: str, n: int | None = None, compute_now: bool = True) -> attribution.FaithfulnessSummary | None:
+    """``attribution.summarize`` over ``n`` held-out inputs (default N_SUMMARY, read when called),
+    once per model, with a progress bar."""
+    n = N_SUMMARY if n is None else n
     bar = st.progress(0.0, text=t("explain.measuring", n=n)) if compute_now else None
     try:
         return models.per_model(
