@@ -137,7 +137,9 @@ def shipped():
 def test_beam_batch_equals_beam_search_on_every_shipped_family(shipped, name):
     ckpt = shipped[name]
     assert_same_best(ckpt.model, ckpt.tokenizer, MIXED, width=5)
-    assert_same_best(ckpt.model, ckpt.tokenizer, MIXED, width=3, length_alpha=1.0, batch_size=4)  # two chunks
+    assert_same_best(
+        ckpt.model, ckpt.tokenizer, MIXED, width=3, length_alpha=1.0, batch_size=9
+    )  # two chunks of 3 inputs
     one = assert_same_best(ckpt.model, ckpt.tokenizer, MIXED, width=1)
     assert one.ids == greedy(ckpt.model, ckpt.tokenizer, MIXED).ids  # width 1 is greedy
 
@@ -173,7 +175,7 @@ def untrained():
     which=st.integers(0, len(VARIANTS) - 1),
     width=st.integers(1, 5),
     length_alpha=st.sampled_from([0.0, 0.6]),
-    batch_size=st.integers(1, 5),
+    batch_size=st.integers(1, 12),  # hypotheses per chunk: from one input per chunk to all
 )
 def test_beam_batch_equals_beam_search_on_untrained_variants(
     untrained, sources, which, width, length_alpha, batch_size
