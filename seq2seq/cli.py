@@ -168,6 +168,12 @@ def build_parser() -> Parser:
     e.add_argument("--seed", type=int, default=12345)
     e.add_argument("--pairs", type=Path, help="score on these pairs (TSV/CSV) instead of generated ones")
     e.add_argument(
+        "--beam",
+        type=int_between(1, limits.MAX_BEAM_WIDTH_CLI),
+        help="decode with beam search of this width (all inputs batched, no tree) instead of greedy",
+    )
+    e.add_argument("--alpha", type=float, help="GNMT length penalty exponent for --beam (default 0 = off)")
+    e.add_argument(
         "--errors",
         type=Path,
         metavar="FILE.jsonl",
@@ -310,7 +316,18 @@ def write_errors(ckpt: checkpoint.Checkpoint, examples: list, path: Path) -> dic
     return {"errors_file": str(path), "errors": sum(not r.correct for r in result.rows)}
 
 
+def check_length_alpha(alpha: float) -> None:
+    if not 0.0 <= alpha <= limits.MAX_LENGTH_ALPHA_CLI:  # NaN fails too
+        raise InputError(f"--alpha must lie between 0 and {limits.MAX_LENGTH_ALPHA_CLI:g}, got {alpha}")
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.alpha is not None:
+        if args.beam is None:
+            raise InputError("--alpha is the length penalty of beam search: give --beam K too")
+        check_length_alpha(args.alpha)
+    if args.beam is not None and args.errors is not None:
+        raise InputError("--errors analyses greedy outputs: leave out --beam, or run eval twice")
     if args.errors is not None:
         check_writable(args.errors)
     ckpt = checkpoint.load(args.path)
@@ -321,13 +338,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
         examples = loaded.examples
     else:
         examples = heldout(ckpt, args.n, args.seed)
-    result = evaluate(ckpt.model, ckpt.tokenizer, examples, ckpt.task)
+    alpha = args.alpha or 0.0
+    result = evaluate(ckpt.model, ckpt.tokenizer, examples, ckpt.task, beam=args.beam, length_alpha=alpha)
     cfg = ckpt.model.cfg
     out = {
         "task": ckpt.card.task,
         "decoder": cfg.decoder,
         "variant": cfg.variant if cfg.decoder == "attention" else None,
     }
+    if args.beam is not None:
+        out |= {"beam": args.beam, "alpha": alpha}
     out |= result
     if args.errors is not None:
         out |= write_errors(ckpt, examples, args.errors)
@@ -340,8 +360,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     result = trace(ckpt.model, ckpt.tokenizer, args.text, top_k=args.top_k)
     tree = None
     if args.beam is not None:
-        if not 0.0 <= args.alpha <= limits.MAX_LENGTH_ALPHA_CLI:
-            raise InputError(f"--alpha must lie between 0 and {limits.MAX_LENGTH_ALPHA_CLI:g}, got {args.alpha}")
+        check_length_alpha(args.alpha)
         tree = beam_search(ckpt.model, ckpt.tokenizer, args.text, width=args.beam, length_alpha=args.alpha)
     output = tree.nbest[0].text if tree is not None and tree.nbest else result.output
     if args.json:

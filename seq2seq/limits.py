@@ -26,7 +26,7 @@ SESSION_MAX_AGE_S = 12 * 3600  # a browser not seen for this long loses its mode
 SESSION_MAX_BROWSERS = 1_000
 
 # --- the command line (seq2seq/cli.py): one user on their own machine, so wider than the pages ---
-MAX_BEAM_WIDTH_CLI = 64  # translate --beam
+MAX_BEAM_WIDTH_CLI = 64  # translate --beam, eval --beam
 MAX_LENGTH_ALPHA_CLI = 5.0  # translate --alpha (GNMT length penalty); the Beam page's field stops at 2
 MAX_TOP_K = 100  # translate --top-k
 MAX_EVAL_EXAMPLES = 100_000  # eval --n

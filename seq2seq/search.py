@@ -1,13 +1,15 @@
 """Decoding: feed the model's own predictions back in (no teacher forcing).
 
 ``greedy`` decodes a batch (used by evaluation); ``trace`` decodes one input and records
-everything a page wants to show about each step.
+everything a page wants to show about each step; ``beam_search`` records the whole tree of
+one input (the Beam page), ``beam_batch`` is the same search over many inputs at once, with
+no tree (``eval --beam``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -319,3 +321,143 @@ def beam_search(
     if hyps and hyps[0].finished:
         tree.nodes[hyps[0].node].status = "winner"
     return tree
+
+
+@dataclass
+class BeamBatchResult:
+    """The best hypothesis of ``beam_batch`` for every input, in the order given."""
+
+    ids: list[list[int]]  # output ids, up to and including </s> where the hypothesis finished
+    scores: list[float]  # Σ_t log p(y_t | y_<t, x) of that hypothesis
+    norm_scores: list[float]  # score / lp(length): what the hypotheses are ranked by
+    finished: list[bool]  # ended in </s> (False: stopped at the length limit)
+
+
+def check_width(width: int, model: Seq2Seq) -> None:
+    if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= model.cfg.vocab_size:
+        raise InputError(f"beam width must be between 1 and the vocabulary size ({model.cfg.vocab_size})")
+
+
+@torch.no_grad()
+def beam_batch(
+    model: Seq2Seq,
+    tokenizer: Tokenizer,
+    sources: Sequence[str],
+    width: int = 5,
+    length_alpha: float = 0.0,
+    batch_size: int = 500,
+) -> BeamBatchResult:
+    """``beam_search`` over many inputs at once, keeping only each input's best hypothesis.
+
+    Inputs go in chunks of ``batch_size // width`` (so a chunk has about ``batch_size``
+    hypotheses, as ``greedy`` has inputs; sorted by length, so a chunk's padding is small;
+    larger chunks were slower on a CPU, not faster). A chunk is encoded once; its encoder
+    output and s_0 are repeated ``width`` times, so the batch is (B·k, ...) with row b·k + j
+    the j-th hypothesis of input b, and every step is one
+    ``decode_step`` for all of them. Per input the rule is ``beam_search``'s: each live
+    hypothesis proposes its k best tokens, the k·k candidates are ranked by cumulative
+    log-prob, the best k not ending in </s> stay, those ending in </s> that rank above the
+    last kept one finish; an input is done when k have finished, none is live, or at its
+    length limit (then its live hypotheses count too). Empty slots carry score −∞, so they
+    never win (the masking of Joey NMT's batched beam), and a done input's rows leave the
+    batch. The best is the first maximum of score / lp(length) in ``beam_search``'s order,
+    so the result equals ``beam_search(...).nbest[0]`` for every input (to float tolerance).
+    """
+    check_sources(sources, model, tokenizer)
+    check_width(width, model)
+    n = len(sources)
+    ids: list[list[int]] = [[] for _ in range(n)]
+    scores = [float("-inf")] * n
+    norm_scores = [float("-inf")] * n
+    finished = [False] * n
+    order = sorted(range(n), key=lambda i: len(tokenizer.tokenize(sources[i])))
+    with eval_mode(model):
+        per_chunk = max(1, batch_size // width)  # inputs per chunk
+        for start in range(0, n, per_chunk):
+            chunk = order[start : start + per_chunk]
+            best = _beam_chunk(model, tokenizer, [sources[i] for i in chunk], width, length_alpha)
+            for i, (hyp_ids, score, norm, done) in zip(chunk, best, strict=True):
+                ids[i], scores[i], norm_scores[i], finished[i] = hyp_ids, score, norm, done
+    return BeamBatchResult(ids, scores, norm_scores, finished)
+
+
+def _beam_chunk(
+    model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str], k: int, length_alpha: float
+) -> list[tuple[list[int], float, float, bool]]:
+    """One chunk of ``beam_batch``: per input (ids, score, norm_score, finished) of its best."""
+    device = model.device
+    batch = source_batch(sources, tokenizer).to(device)  # src (B, S), src_len (B,)
+    n = len(sources)
+    limits = torch.tensor([max_output_len(int(length), model) for length in batch.src_len])  # (B,) as beam_search
+    enc, state = model.encode(batch.src, batch.src_len)  # enc.h (B, S, D); state (L, B, D)
+    if enc.self_attention is not None:
+        enc = replace(enc, self_attention=None)  # the Transformer's encoder weights: nobody reads them here
+    rows = torch.arange(n, device=device).repeat_interleave(k)  # (B·k,) input b's k rows: b·k .. b·k + k-1
+    enc, state = enc.index_select(rows), select_state(state, rows)  # (B·k, S, D); (L, B·k, D)
+    neg_inf = float("-inf")
+    score = torch.full((n, k), neg_inf, device=device)  # (B, k) cumulative log-prob; −∞ = empty slot
+    score[:, 0] = 0.0  # one live hypothesis at the start: <s>
+    y = torch.full((n * k,), BOS, dtype=torch.long, device=device)  # (B·k,) y_{t-1}
+    history = torch.zeros((n * k, 0), dtype=torch.long, device=device)  # (B·k, t-1) tokens so far
+    active = torch.arange(n)  # (B_a,) which inputs of the chunk are still searching (CPU)
+    n_finished = torch.zeros(n, dtype=torch.long)  # (B,) CPU
+    best: list[tuple[list[int], float, float, bool] | None] = [None] * n
+
+    def offer(i: int, hyp: list[int], s: float, norm: float, done: bool) -> None:
+        if best[i] is None or norm > best[i][2]:  # strict: the first maximum wins, as beam_search's stable sort
+            best[i] = (hyp, s, norm, done)
+
+    t = 0
+    while len(active):
+        t += 1
+        b_a = len(active)
+        step = model.decode_step(y, state, enc)  # logits (B_a·k, V)
+        logp = torch.log_softmax(step.logits, -1)  # (B_a·k, V)
+        top_lp, top_id = logp.topk(k, dim=-1)  # (B_a·k, k): each hypothesis's best continuations
+        cand = (score.reshape(-1, 1) + top_lp).reshape(b_a, k * k)  # (B_a, k·k); empty slots −∞
+        cand, rank = cand.sort(dim=1, descending=True, stable=True)  # best candidate first
+        token = top_id.reshape(b_a, k * k).gather(1, rank)  # (B_a, k·k)
+        valid = cand > neg_inf
+        eos = token == EOS
+        going = valid & ~eos
+        before = going.cumsum(1) - going.long()  # (B_a, k·k) kept candidates ranked above this one
+        kept = going & (before < k)
+        ends = valid & eos & (before < k)  # </s> above the k-th kept one: finished
+        # the kept ones, in rank order, fill slots 0..k-1 (missing ones: empty slots)
+        pos = torch.arange(k * k, device=device)
+        slot = torch.where(kept, pos, pos + k * k).argsort(dim=1)[:, :k]  # (B_a, k) positions in the ranking
+        filled = kept.gather(1, slot)  # (B_a, k)
+        score = torch.where(filled, cand.gather(1, slot), torch.full_like(filled, neg_inf, dtype=cand.dtype))
+        flat = rank.gather(1, slot)  # (B_a, k) index into each input's k·k candidates
+        parent = (torch.arange(b_a, device=device)[:, None] * k + flat // k).reshape(-1)  # (B_a·k,) parent rows
+        y = token.gather(1, slot).reshape(-1)  # (B_a·k,)
+        lp = length_penalty(t, length_alpha)
+        # finished hypotheses, in rank order per input (rare: one .tolist() per step)
+        if bool(ends.any()):
+            where = ends.nonzero()[:, 0]  # (F,) input rows, sorted by row then rank
+            fin = where * k + rank[ends] // k  # (F,) the parent row of each (row-major, as nonzero)
+            for r, prefix, s in zip(where.tolist(), history[fin].tolist(), cand[ends].tolist(), strict=True):
+                i = int(active[r])
+                offer(i, [*prefix, EOS], s, s / lp, True)
+                n_finished[i] += 1
+        history = torch.cat([history[parent], y[:, None]], 1)  # (B_a·k, t)
+        n_live = filled.sum(1).cpu()  # (B_a,)
+        at_limit = limits[active] <= t
+        stop = (n_finished[active] >= k) | (n_live == 0) | at_limit
+        if not bool(stop.any()):
+            state = select_state(step.state, parent)
+            continue
+        # inputs leaving: at the limit with fewer than k finished, their live hypotheses count too
+        for r in stop.nonzero()[:, 0].tolist():
+            i = int(active[r])
+            if n_finished[i] < k and int(n_live[r]):
+                live = score[r].tolist()
+                for j, prefix in enumerate(history[r * k : r * k + int(n_live[r])].tolist()):
+                    offer(i, prefix, live[j], live[j] / lp, False)
+        keep = (~stop).nonzero()[:, 0]  # (B_a',) CPU
+        keep_rows = (keep[:, None] * k + torch.arange(k)).reshape(-1).to(device)  # (B_a'·k,)
+        active, score = active[keep], score[keep.to(device)]
+        y, history = y[keep_rows], history[keep_rows]
+        state = select_state(step.state, parent[keep_rows])
+        enc = enc.index_select(keep_rows)  # every row of an input holds the same encoder output
+    return best  # type: ignore[return-value]

@@ -23,7 +23,7 @@ from .data import Batch, batches
 from .model import Seq2Seq
 from .results import TrainingHistory
 from .runtime import limit_threads
-from .search import score_targets, translate
+from .search import beam_batch, score_targets, translate
 from .tasks import Example, Task
 from .tokenizers import PAD, Tokenizer
 
@@ -91,8 +91,11 @@ def evaluate(
     task: Task | None = None,
     batch_size: int = 500,
     full: bool = True,
+    beam: int | None = None,
+    length_alpha: float = 0.0,
 ) -> dict:
-    """Greedy-decode ``examples`` and score them.
+    """Greedy-decode ``examples`` (with ``beam``: beam search of that width over all of them
+    at once, ``search.beam_batch``, length penalty exponent ``length_alpha``) and score them.
 
     Always: exact match, token accuracy (over the tokenizer's units), exact match by source
     length. With ``full``: BLEU and chrF (sacrebleu); for attention models the mean entropy
@@ -103,8 +106,12 @@ def evaluate(
     sources = [ex.source for ex in examples]
     refs = [ex.target for ex in examples]
     preds: list[str] = []
-    for i in range(0, len(sources), batch_size):
-        preds += translate(model, tokenizer, sources[i : i + batch_size])
+    if beam is not None:
+        found = beam_batch(model, tokenizer, sources, width=beam, length_alpha=length_alpha, batch_size=batch_size)
+        preds = [tokenizer.decode(ids) for ids in found.ids]
+    else:
+        for i in range(0, len(sources), batch_size):
+            preds += translate(model, tokenizer, sources[i : i + batch_size])
     result = {
         "exact_match": metrics.exact_match(preds, refs),
         "token_accuracy": metrics.token_accuracy(

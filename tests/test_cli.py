@@ -231,6 +231,39 @@ def test_bad_beam_settings_are_one_line(args):
     assert_one_line_error(cli("translate", ATTENTION, "abc", *args))
 
 
+def test_eval_with_beam_decodes_every_input_with_beam_search(tmp_path):
+    pairs = tmp_path / "pairs.tsv"
+    sources = ["lecture", "attention", "a", "encoderdecoder", "xyz"]
+    pairs.write_text("".join(f"{s}\t{s[::-1]}\n" for s in sources))
+    greedy = json.loads(cli("eval", ATTENTION, "--pairs", pairs).stdout)
+    proc = cli("eval", ATTENTION, "--pairs", pairs, "--beam", "4", "--alpha", "0.6")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["beam"] == 4 and data["alpha"] == 0.6 and "beam" not in greedy
+    assert data["n"] == 5 and data["exact_match"] == 1.0 and data["variant"] == "additive"
+    assert set(data) - {"beam", "alpha"} == set(greedy)
+    vanilla = json.loads(cli("eval", VANILLA, "--n", "30", "--beam", "3").stdout)
+    assert vanilla["beam"] == 3 and vanilla["alpha"] == 0.0 and vanilla["n"] == 30
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--beam", "0"],
+        ["--beam", "65"],
+        ["--beam", "five"],
+        ["--beam", "1000"],  # over the CLI's cap (limits.MAX_BEAM_WIDTH_CLI)
+        ["--beam", "60"],  # under the cap, over this model's vocabulary
+        ["--beam", "3", "--alpha", "-1"],
+        ["--beam", "3", "--alpha", "nan"],
+        ["--alpha", "0.6"],  # a length penalty without a beam
+        ["--beam", "3", "--errors", "e.jsonl"],
+    ],
+)
+def test_eval_bad_beam_settings_are_one_line(args):
+    assert_one_line_error(cli("eval", ATTENTION, "--n", "5", *args))
+
+
 ERROR_FIELDS = ["source", "target", "output", "correct", "log_prob", "entropy", "coverage_deficit", "aer", "length"]
 
 

@@ -3,12 +3,15 @@ import json
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from seq2seq import checkpoint
 from seq2seq.errors import InputError
 from seq2seq.pipeline import heldout
-from seq2seq.search import greedy, trace, translate
+from seq2seq.search import beam_batch, beam_search, greedy, trace, translate
 
-from .conftest import small_model
+from .conftest import CHECKPOINTS, small_model
 
 
 def test_trace_agrees_with_batched_greedy(tokenizer):
@@ -105,3 +108,86 @@ def test_forced_score_of_an_overlong_target_is_refused(tokenizer):
 
     with pytest.raises(InputError, match="target"):
         score_targets(small_model(tokenizer), tokenizer, ["abc"], ["a" * 100_000])
+
+
+# --- beam_batch: beam_search's best for many inputs at once (no tree) ---------------------------
+
+SHIPPED = ["attention", "vanilla", "coverage", "local", "luong", "entmax", "transformer"]
+MIXED = ["a", "hello", "abcdefghijklmnopqrst", "zyx", "attention", "qqqqqqqqqqqq"]  # lengths 1-20
+
+
+def assert_same_best(model, tok, sources, width, length_alpha=0.0, batch_size=500):
+    result = beam_batch(model, tok, sources, width=width, length_alpha=length_alpha, batch_size=batch_size)
+    for i, source in enumerate(sources):
+        best = beam_search(model, tok, source, width=width, length_alpha=length_alpha).nbest[0]
+        assert tok.decode(result.ids[i]) == best.text, (source, width)
+        assert [tok.id_to_token(x) for x in result.ids[i]] == best.tokens
+        assert result.scores[i] == pytest.approx(best.score, abs=1e-4)
+        assert result.norm_scores[i] == pytest.approx(best.norm_score, abs=1e-4)
+        assert result.finished[i] == best.finished
+    return result
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return {name: checkpoint.load(CHECKPOINTS / f"reverse-{name}.safetensors") for name in SHIPPED}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_beam_batch_equals_beam_search_on_every_shipped_family(shipped, name):
+    ckpt = shipped[name]
+    assert_same_best(ckpt.model, ckpt.tokenizer, MIXED, width=5)
+    assert_same_best(
+        ckpt.model, ckpt.tokenizer, MIXED, width=3, length_alpha=1.0, batch_size=9
+    )  # two chunks of 3 inputs
+    one = assert_same_best(ckpt.model, ckpt.tokenizer, MIXED, width=1)
+    assert one.ids == greedy(ckpt.model, ckpt.tokenizer, MIXED).ids  # width 1 is greedy
+
+
+# untrained models: they often run to the length limit, so unfinished hypotheses win too
+VARIANTS = [
+    {},
+    {"decoder": "vanilla"},
+    {"cell": "lstm", "layers": 2},
+    {"cell": "lstm", "placement": "luong", "input_feeding": True, "score": "general"},
+    {"placement": "luong", "score": "dot", "window": 2},
+    {"coverage": True, "attention_norm": "entmax15"},
+    {"decoder": "transformer", "d_model": 16, "heads": 2, "ff_dim": 16, "layers": 2},
+]
+
+
+@pytest.fixture(scope="module")
+def untrained():
+    from seq2seq.tasks import ReverseTask
+    from seq2seq.tokenizers import CharTokenizer
+
+    tok = CharTokenizer.build([ReverseTask().alphabet])
+    models = []
+    for seed, options in enumerate(VARIANTS):
+        torch.manual_seed(seed)
+        models.append(small_model(tok, **options))
+    return tok, models
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    sources=st.lists(st.text(alphabet="abcdefgh", min_size=1, max_size=10), min_size=1, max_size=5),
+    which=st.integers(0, len(VARIANTS) - 1),
+    width=st.integers(1, 5),
+    length_alpha=st.sampled_from([0.0, 0.6]),
+    batch_size=st.integers(1, 12),  # hypotheses per chunk: from one input per chunk to all
+)
+def test_beam_batch_equals_beam_search_on_untrained_variants(
+    untrained, sources, which, width, length_alpha, batch_size
+):
+    tok, models = untrained
+    assert_same_best(models[which], tok, sources, width, length_alpha, batch_size)
+
+
+def test_beam_batch_refuses_bad_widths_and_inputs(untrained):
+    tok, models = untrained
+    for width in (0, tok.vocab_size + 1):
+        with pytest.raises(InputError, match="beam width"):
+            beam_batch(models[0], tok, ["abc"], width=width)
+    with pytest.raises(InputError, match="empty"):
+        beam_batch(models[0], tok, ["abc", " "], width=2)
