@@ -868,6 +868,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "train.vocab_help": ("Only for the sentencepiece tokenizer.", "仅用于 sentencepiece 分词器。"),
     "train.cell": ("Encoder/decoder cell", "编码器/解码器单元"),
     "train.hidden": ("Hidden size (per direction)", "隐藏层大小（每个方向）"),
+    "train.d_model": ("Width d_model (Transformer)", "宽度 d_model（Transformer）"),
     "train.layers": ("Layers", "层数"),
     "train.bidirectional": ("Bidirectional encoder", "双向编码器"),
     "train.decoder": ("Decoder", "解码器"),

@@ -54,11 +54,16 @@ def test_train_a_transformer_to_99_percent_with_the_pages_defaults(page, app_url
     wait_idle(page)
     assert_no_exception(page)
     page.get_by_text("3-12 characters").wait_for()  # the page's default lengths
-    decoder = page.locator('[data-testid="stForm"] [data-testid="stSelectbox"]').filter(
+    decoder = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
         has=page.get_by_text("Decoder", exact=True)
     )
     decoder.click()
     page.get_by_role("option", name="Transformer", exact=True).click()
+    wait_idle(page)  # the form redraws with the Transformer's fields only
+    form = page.locator('[data-testid="stForm"]')
+    form.get_by_text("Heads (Transformer)").wait_for()
+    assert form.get_by_text("Attention score").count() == 0 and form.get_by_text("Encoder/decoder cell").count() == 0
+    page.screenshot(path=str(output_dir / "train-transformer-form.png"), full_page=True)
     page.get_by_label("Time budget (s)").fill("150")
     page.get_by_role("button", name="▶ Train").click()
     page.get_by_text("now in the sidebar").wait_for(timeout=240_000)

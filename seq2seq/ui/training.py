@@ -108,47 +108,64 @@ def _request_training() -> None:
 
 
 def settings_form(task: Task) -> Settings:
-    """The Train page's form of settings (its widgets, in three columns), as ``Settings``."""
+    """The Train page's settings, as ``Settings``: which decoders to train first (outside the form,
+    so that picking one redraws the form), then a form with the fields those decoders read — the
+    RNN's cell and direction only when an RNN is trained, the attention variant only for the
+    attention decoder, the heads only for the Transformer (a field not shown keeps its default)."""
+    top = st.columns(3)
+    decoder = top[0].selectbox(t("train.decoder"), ["attention", "vanilla", "transformer"], key="tr_decoder",
+                               format_func=lang.decoder_label)  # fmt: skip
+    together = top[1].selectbox(t("train.together"), TOGETHER, key="tr_together",
+                                format_func=lambda k: t(f"train.together.{k}"))  # fmt: skip
+    families = Settings(decoder=decoder, together=together).decoders
+    rnn = any(f != "transformer" for f in families)
+    fields: dict = {"decoder": decoder, "together": together}
     with st.form("train_settings"):
         a, b, c = st.columns(3)
         d, e, f = st.columns(3)
         kinds = ["char", "word", "sentencepiece"]
-        settings = Settings(
-            tokenizer_kind=a.selectbox(t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind),
-                                       key="tr_tokenizer"),
-            vocab_size=a.number_input(t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"),
-                                      key="tr_vocab"),
-            cell=a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell"),
-            hidden=b.number_input(t("train.hidden"), 1, limits.MAX_HIDDEN, 64, key="tr_hidden",
-                                  help=t("train.hidden_help")),
-            layers=b.selectbox(t("train.layers"), [1, 2, 3, 4], key="tr_layers", help=t("train.layers_help")),
-            bidirectional=b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional"),
-            decoder=c.selectbox(t("train.decoder"), ["attention", "vanilla", "transformer"], key="tr_decoder",
-                                format_func=lang.decoder_label),
-            score=c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score",
-                              format_func=lang.score_name),
-            heads=c.number_input(t("train.heads"), 1, limits.MODEL_LIMITS["heads"], 4, key="tr_heads"),
-            together=c.selectbox(t("train.together"), TOGETHER, key="tr_together",
-                                 format_func=lambda k: t(f"train.together.{k}")),
-            placement=a.selectbox(t("train.placement"), PLACEMENTS, key="tr_placement",
-                                  format_func=lambda p: t(f"train.placement.{p}")),
-            input_feeding=a.checkbox(t("train.input_feeding"), value=False, key="tr_input_feeding"),
-            attention_norm=b.selectbox(t("train.norm"), NORMS, key="tr_norm",
-                                       format_func=lambda n: t(f"train.norm.{n}")),
-            window=b.number_input(t("train.window"), 0, MAX_WINDOW, 0, key="tr_window"),
-            coverage=c.checkbox(t("train.coverage"), value=False, key="tr_coverage"),
-            coverage_loss=c.number_input(t("train.coverage_loss"), 0.0, 10.0, 0.0, 0.5, key="tr_coverage_loss"),
-            teacher_forcing=d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing"),
-            lr=d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr", help=t("train.lr_help")),
-            batch_size=e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch"),
-            n_train=e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000,
-                                   key="tr_n_train"),
-            seconds=f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds"),
-            target=f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target"),
-        )  # fmt: skip
+        fields |= {
+            "tokenizer_kind": a.selectbox(t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind),
+                                          key="tr_tokenizer"),
+            "vocab_size": a.number_input(t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"),
+                                         key="tr_vocab"),
+            "hidden": b.number_input(t("train.hidden") if rnn else t("train.d_model"), 1, limits.MAX_HIDDEN, 64,
+                                     key="tr_hidden", help=t("train.hidden_help")),
+            "layers": b.selectbox(t("train.layers"), [1, 2, 3, 4], key="tr_layers", help=t("train.layers_help")),
+        }  # fmt: skip
+        if rnn:
+            fields |= {
+                "cell": a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell"),
+                "bidirectional": b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional"),
+            }
+        if "transformer" in families:
+            fields["heads"] = c.number_input(t("train.heads"), 1, limits.MODEL_LIMITS["heads"], 4, key="tr_heads")
+        if "attention" in families:
+            fields |= {
+                "score": c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score",
+                                     format_func=lang.score_name),
+                "placement": a.selectbox(t("train.placement"), PLACEMENTS, key="tr_placement",
+                                         format_func=lambda p: t(f"train.placement.{p}")),
+                "input_feeding": a.checkbox(t("train.input_feeding"), value=False, key="tr_input_feeding"),
+                "attention_norm": b.selectbox(t("train.norm"), NORMS, key="tr_norm",
+                                              format_func=lambda n: t(f"train.norm.{n}")),
+                "window": b.number_input(t("train.window"), 0, MAX_WINDOW, 0, key="tr_window"),
+                "coverage": c.checkbox(t("train.coverage"), value=False, key="tr_coverage"),
+                "coverage_loss": c.number_input(t("train.coverage_loss"), 0.0, 10.0, 0.0, 0.5,
+                                                key="tr_coverage_loss"),
+            }  # fmt: skip
+        fields |= {
+            "teacher_forcing": d.slider(t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, key="tr_teacher_forcing"),
+            "lr": d.number_input(t("train.lr"), 1e-5, 1e-1, 5e-3, format="%.4f", key="tr_lr", help=t("train.lr_help")),
+            "batch_size": e.number_input(t("train.batch"), 1, limits.MAX_BATCH, 128, key="tr_batch"),
+            "n_train": e.number_input(t("train.n_train"), 100, limits.MAX_TRAIN_PAIRS, 20_000, step=1000,
+                                      key="tr_n_train"),
+            "seconds": f.number_input(t("train.seconds"), 5, limits.MAX_TRAIN_SECONDS, 60, key="tr_seconds"),
+            "target": f.slider(t("train.target"), 0.5, 1.0, 0.99, 0.01, key="tr_target"),
+        }  # fmt: skip
         # a callback, not the return value: it survives a rerun that happens before the page body runs
         st.form_submit_button(t("train.submit"), type="primary", on_click=_request_training)
-    return settings
+    return Settings(**fields)
 
 
 def start(task: Task, settings: Settings, pairs: list[Example] | None, state: dict) -> TrainingJob:
