@@ -61,11 +61,17 @@ def kendall_tau(x: Sequence[float], y: Sequence[float]) -> float:
     a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError("kendall_tau needs two vectors of the same length")
-    upper = np.triu_indices(len(a), k=1)
-    sx = np.sign(a[:, None] - a[None, :])[upper]
-    sy = np.sign(b[:, None] - b[None, :])[upper]
-    denom = math.sqrt(float((sx != 0).sum()) * float((sy != 0).sum()))
-    return float((sx * sy).sum() / denom) if denom else float("nan")
+    return float(kendall_tau_rows(a[None, :], b[None, :])[0])
+
+
+def kendall_tau_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``kendall_tau`` of every row pair of two (T, S) matrices at once: (T,), NaN where a row is constant."""
+    upper = np.triu_indices(x.shape[1], k=1)
+    sx = np.sign(x[:, :, None] - x[:, None, :])[:, upper[0], upper[1]]  # (T, pairs)
+    sy = np.sign(y[:, :, None] - y[:, None, :])[:, upper[0], upper[1]]
+    denom = np.sqrt((sx != 0).sum(1).astype(float) * (sy != 0).sum(1).astype(float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denom > 0, (sx * sy).sum(1) / np.where(denom > 0, denom, 1.0), np.nan)
 
 
 def importance(method: str, scores: np.ndarray) -> np.ndarray:
@@ -303,19 +309,27 @@ def _step_logp(
     counts = np.bincount(last, minlength=last[0] + 2)  # rows whose step is t
     running = np.cumsum(counts[::-1])[::-1].tolist()  # rows still decoding at t (running[last + 1] = 0)
     pieces = []  # per t: log p(y_t) of the rows whose step is t (positions running[t+1] .. running[t]-1)
+    rows = len(last)  # rows carried along: finished ones are dropped once few enough are still running
     for t in range(last[0] + 1):
         k, done = running[t], running[t + 1]
-        out = model.decode_step(y_in[:k, t], state, _first_rows(enc, k))
-        logp = torch.log_softmax(out.logits[done:], -1)  # (k - done, V)
+        if k <= _SHRINK * rows:  # a slice's gradient is a zero-filled copy of what was sliced: not every step
+            enc, state, rows = _first_rows(enc, k), _first_state_rows(state, k), k
+        out = model.decode_step(y_in[:rows, t], state, enc)
+        logp = torch.log_softmax(out.logits[done:k], -1)  # (k - done, V)
         pieces.append(logp.gather(1, y_out[done:k, t : t + 1]).squeeze(1))
-        state = _first_state_rows(out.state, running[t + 1])
+        state = out.state
     values = torch.cat(pieces[::-1])  # in sorted order: the longest rows' values first
     return values[torch.argsort(order)]
 
 
+_SHRINK = 0.5  # drop the finished rows once at most half of those carried still run
+
+
 def _first_rows(enc: EncoderOutput, k: int) -> EncoderOutput:
     cut = lambda x: None if x is None else x[:k]  # noqa: E731
-    return EncoderOutput(cut(enc.h), cut(enc.mask), cut(enc.c), cut(enc.keys), cut(enc.self_attention))
+    h = cut(enc.h)
+    keys = h if enc.keys is enc.h else cut(enc.keys)  # dot scores: the keys are h itself
+    return EncoderOutput(h, cut(enc.mask), cut(enc.c), keys, cut(enc.self_attention))
 
 
 def _first_state_rows(state: DecoderState, k: int) -> DecoderState:
@@ -405,18 +419,16 @@ def _attribute_many(
             if "grad-input" in methods:
                 scores["grad-input"] = per_input((grads * seen[-1]).sum(2))
         if "ig" in methods:
-            lig = LayerIntegratedGradients(forward, layer)
             baseline = torch.full_like(src, PAD)  # emb(<pad>) at every position, same length
-            ig, delta = lig.attribute(
-                src, baselines=baseline, additional_forward_args=tuple(rest), n_steps=ig_steps,
-                return_convergence_delta=True,
-            )  # fmt: skip
+            ig = LayerIntegratedGradients(forward, layer).attribute(
+                src, baselines=baseline, additional_forward_args=tuple(rest), n_steps=ig_steps
+            )  # (R, S, E)
             scores["ig"] = per_input(ig.sum(2))
             with torch.no_grad():
-                gap = (torch.cat(logp) - forward(baseline, *rest)).cpu().numpy()  # f(x) − f(baseline) per row
-            delta = delta.detach().cpu().numpy()
+                gap = torch.cat(logp) - forward(baseline, *rest)  # f(x) − f(baseline) per row
+            delta = (ig.detach().sum((1, 2)) - gap).cpu().numpy()  # Captum's convergence delta, without its 2 forwards
             completeness = [delta[span] for span in spans]
-            deltas = [gap[span] for span in spans]
+            deltas = [gap.cpu().numpy()[span] for span in spans]
         if "occlusion" in methods:
             scores["occlusion"] = _occlusion(model, src_ids, targets, logp)
     results = []
@@ -476,8 +488,8 @@ def _agree(result: Attributions) -> None:
         if method == "alpha":
             continue
         imp = importance(method, result.matrix(method))
-        taus = [kendall_tau(a, b) for a, b in zip(alpha, imp, strict=True)]
-        top1 = [bool(a.argmax() == b.argmax()) for a, b in zip(alpha, imp, strict=True)]
+        taus = kendall_tau_rows(alpha, imp).tolist()
+        top1 = (alpha.argmax(1) == imp.argmax(1)).tolist()
         result.agreement[method] = Agreement(
             tau=[None if math.isnan(x) else x for x in taus],
             top1=top1,
