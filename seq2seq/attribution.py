@@ -791,11 +791,12 @@ def summarize(
 ) -> FaithfulnessSummary:
     """Agreement and interventions over ``n`` held-out inputs, each on the model's own output.
 
-    Inputs go ``chunk`` at a time (of similar lengths: less padding) through one greedy decode,
+    Inputs go up to ``chunk`` at a time, of one source length (no padding: the RNN encoder runs
+    unpacked, ~2x faster through its gradients), through one greedy decode,
     one batch per attribution method and one for every intervention (``_attribute_many``,
     ``_intervene_many``); input k's random draws come from ``seed + k`` whatever the chunk, so
     the numbers are those of ``attribute`` and ``intervene`` one input at a time.
-    ``progress`` gets the fraction done after each chunk.
+    ``progress`` gets the fraction done after each batch.
     """
     from .pipeline import heldout
 
@@ -804,11 +805,17 @@ def summarize(
     model, tokenizer = ckpt.model, ckpt.tokenizer
     examples = heldout(ckpt, n, seed)
     has_alpha = model.cfg.decoder == "attention"
-    order = sorted(range(len(examples)), key=lambda k: len(examples[k].source))
+    length = [len(tokenizer.encode(ex.source)) for ex in examples]
+    batches: list[list[int]] = []  # inputs of one length together: no padding (the encoder's fast path)
+    for k in sorted(range(len(examples)), key=lambda k: (length[k], k)):
+        if batches and length[batches[-1][0]] == length[k] and len(batches[-1]) < chunk:
+            batches[-1].append(k)
+        else:
+            batches.append([k])
     attributed: list[Attributions | None] = [None] * len(examples)
     intervened: list[Interventions | None] = [None] * len(examples)
-    for start in range(0, len(order), chunk):
-        ks = order[start : start + chunk]
+    done = 0
+    for ks in batches:
         sources = [examples[k].source for k in ks]
         check_sources(sources, model, tokenizer)
         with eval_mode(model):
@@ -820,8 +827,9 @@ def summarize(
             seeds = [seed + k for k in ks]
             for k, res in zip(ks, _intervene_many(model, tokenizer, sources, targets, draws, seeds), strict=True):
                 intervened[k] = res
+        done += len(ks)
         if progress is not None:
-            progress(min(start + chunk, len(order)) / len(order))
+            progress(done / len(examples))
     taus: dict[str, list[float]] = {}
     top1: dict[str, list[bool]] = {}
     predicted: dict[str, list[set]] = {}
