@@ -403,7 +403,7 @@ def _attribute_many(
         logp = [logp_all[b, :n] for b, n in enumerate(n_t)]
         if "alpha" in methods:
             scores["alpha"] = [
-                alphas[b, :t, :s].double().numpy() for b, (t, s) in enumerate(zip(n_t, n_s, strict=True))
+                alphas[b, :t, :s].double().cpu().numpy() for b, (t, s) in enumerate(zip(n_t, n_s, strict=True))
             ]
         if "saliency" in methods or "grad-input" in methods:
             seen: list[torch.Tensor] = []  # the source vectors x_i, as the layer gives them
