@@ -123,13 +123,55 @@ def test_editing_alpha_by_hand_decodes_on_from_that_step(attention_ckpt):
 def test_summary_over_held_out_inputs_reports_progress():
     ckpt = checkpoint.load(CHECKPOINTS / "reverse-attention-scaled-dot.safetensors")
     seen = []
-    summary = A.summarize(ckpt, n=3, draws=3, ig_steps=4, progress=seen.append)
-    assert seen[-1] == pytest.approx(1.0) and len(seen) == 3
+    summary = A.summarize(ckpt, n=3, draws=3, ig_steps=4, progress=seen.append, chunk=1)
+    assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])  # after each batch of inputs (here one input each)
     assert summary.n_inputs == 3 and summary.n_steps > 3
     assert 0.0 <= summary.permute_flip_rate <= 1.0
     assert set(summary.mean_tau) == {"saliency", "grad-input", "ig", "occlusion"}
     assert summary.aer["alpha"] > 0.5  # α looks one position off on this model
     json.dumps(summary.to_dict())
+
+
+def _assert_close(a, b, path=""):
+    """Equal structures, floats within 1e-4 (relative to the larger of 1 and the value)."""
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), path
+        for key in a:
+            _assert_close(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), path
+        for x, y in zip(a, b, strict=True):
+            _assert_close(x, y, path)
+    elif isinstance(a, float) and b is not None:
+        assert b == pytest.approx(a, rel=1e-4, abs=1e-4, nan_ok=True), path
+    else:
+        assert a == b, path
+
+
+@pytest.mark.parametrize(
+    "name", ["reverse-attention", "reverse-attention-scaled-dot", "reverse-vanilla", "reverse-transformer"]
+)
+def test_inputs_batched_together_get_the_numbers_they_get_alone(name):
+    """Padding never leaks: several inputs of different lengths in one batch (every method, every
+    intervention) give what each gives alone, and so does the summary over held-out inputs."""
+    ckpt = checkpoint.load(CHECKPOINTS / f"{name}.safetensors")
+    model, tok = ckpt.model, ckpt.tokenizer
+    for group in (["attention", "attentive", "lecturing"], ["ab", "attention", "encoderdecoder"]):  # one length, mixed
+        targets = [A._target_ids(model, tok, s, None) for s in group]
+        together = A._attribute_many(model, tok, group, targets, A.METHODS, 8, False, ckpt.task)
+        for source, res in zip(group, together, strict=True):
+            alone = A.attribute(model, tok, source, ig_steps=8, task=ckpt.task)
+            _assert_close(alone.to_dict(), res.to_dict())
+    sources = group
+    if model.cfg.decoder == "attention":
+        seeds = [5, 6, 7]
+        together = A._intervene_many(model, tok, sources, targets, 4, seeds)
+        for source, seed, res in zip(sources, seeds, together, strict=True):
+            _assert_close(A.intervene(model, tok, source, draws=4, seed=seed).to_dict(), res.to_dict())
+    batched = A.summarize(ckpt, n=6, draws=3, ig_steps=4, chunk=4)
+    one_by_one = A.summarize(ckpt, n=6, draws=3, ig_steps=4, chunk=1)
+    _assert_close(one_by_one.to_dict(), batched.to_dict())
+    assert batched.n_inputs == 6 and batched.n_steps > 6
 
 
 def test_jensen_shannon_is_zero_for_equal_and_one_for_disjoint_rows():
