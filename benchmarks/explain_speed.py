@@ -105,9 +105,9 @@ def num(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 
 
-def table(n: int, seed: int) -> None:
-    """The README's table: every shipped model, ``summarize`` over ``n`` held-out inputs."""
-    names = sorted(p.stem for p in (ROOT / "checkpoints").glob("*.safetensors"))
+def table(n: int, seed: int, only: list[str] | None = None) -> None:
+    """The README's table: every shipped model (or ``only`` these), ``summarize`` over ``n`` held-out inputs."""
+    names = only or sorted(p.stem for p in (ROOT / "checkpoints").glob("*.safetensors"))
     print(f"\n{datetime.date.today()}: attribution.summarize(ckpt, n={n}, seed={seed}, draws=10, ig_steps=16)")
     print(
         "| model | τ(α, IG) / top-1 | τ(α, occl.) / top-1 | AER α | AER IG | AER occl. | permuted α flips y_t "
@@ -142,6 +142,7 @@ def main() -> None:
     parser.add_argument("--page", type=int, default=20, help="Explain page step reruns (0: skip)")
     parser.add_argument("--table", action="store_true", help="also the README's table over every shipped model")
     parser.add_argument("--table-n", type=int, default=100)
+    parser.add_argument("--table-models", nargs="+", help="the table's rows for just these models")
     parser.add_argument("--seed", type=int, default=4242)
     args = parser.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} cores; {load()}")
@@ -155,7 +156,7 @@ def main() -> None:
         for name in args.aggregate_models:
             aggregate(name, args.n)
     if args.table:
-        table(args.table_n, args.seed)
+        table(args.table_n, args.seed, args.table_models)
 
 
 if __name__ == "__main__":
