@@ -66,7 +66,13 @@ def test_shapes(model, tokenizer):
     assert step.logits.shape == (b, tokenizer.vocab_size) and step.alpha.shape == (b, s)
     assert step.heads.shape == (b, 2, 4, s) and step.self_heads.shape == (b, 2, 4, 1)
     step2 = model.decode_step(batch.tgt_in[:, 1], step.state, enc)
-    assert step2.self_heads.shape == (b, 2, 4, 2) and step2.state[0].shape == (2, b, 2, 32)
+    assert step2.self_heads.shape == (b, 2, 4, 2) and step2.state[0].shape == (
+        2,
+        b,
+        4,
+        2,
+        8,
+    )  # per layer: K; V, heads split
     # α is the last layer's head average, and padding gets no weight
     assert torch.allclose(step.alpha, step.heads[:, -1].mean(1))
     assert torch.allclose(step.alpha.sum(-1), torch.ones(b))
