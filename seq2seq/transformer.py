@@ -140,13 +140,26 @@ class DecoderLayer(nn.Module):
         self.ff = feed_forward(cfg.d_model, cfg.ff_dim)
 
 
-def _linear(module: nn.Linear, x: torch.Tensor) -> torch.Tensor:
+Linear = tuple[nn.Linear, torch.Tensor, torch.Tensor]  # the module, its weight and bias
+Norm = tuple[tuple[int, ...], torch.Tensor, torch.Tensor, float]  # F.layer_norm's arguments after x
+
+
+def _linear(lin: Linear, x: torch.Tensor) -> torch.Tensor:
     """``module(x)`` without nn.Module's call machinery (~10 µs a call, as much as the product at
     these sizes), unless someone hooked the module (``head_view`` reads W_Q's output and W_O's
     input with forward hooks): then the module is called, so its hooks run."""
+    module, weight, bias = lin
     if module._forward_hooks or module._forward_pre_hooks:
         return module(x)
-    return F.linear(x, module.weight, module.bias)
+    return F.linear(x, weight, bias)
+
+
+def _parts(module: nn.Module) -> Linear | Norm:
+    """A Linear's or LayerNorm's tensors, read once (each ``module.weight`` is an nn.Module
+    ``__getattr__``, ~1 µs: a step read some 80 of them)."""
+    if isinstance(module, nn.LayerNorm):
+        return module.normalized_shape, module.weight, module.bias, module.eps
+    return module, module.weight, module.bias
 
 
 def _version(t: torch.Tensor) -> int | None:
@@ -171,17 +184,28 @@ class StepPlan:
     cross_kt: list[torch.Tensor]  # per layer (B·H, d_k, S): the cross-attention's Kᵀ, one slice per (input, head)
     cross_v: list[torch.Tensor]  # per layer (B·H, S, d_k)
     blocked: torch.Tensor  # (B·H, 1, S) True on padding: no weight there
-    qkv: list[tuple[torch.Tensor, torch.Tensor]]  # per layer [W_Q; W_K; W_V] (3d, d) and its bias (3d,)
+    # per decoder layer: LN_1, ([W_Q; W_K; W_V] (3d, d), its bias (3d,)) of the self-attention, its
+    # W_O, LN_2, W_Q and W_O of the cross-attention, LN_3, W_1, W_2 (the modules' own tensors,
+    # except the joined W_QKV, a copy: made per decode, so never older than the decode)
+    layers: list[tuple]
+    embed: torch.Tensor  # (V, d) token embeddings
+    positions: torch.Tensor  # (max_positions, d) learned position vectors or sinusoids
+    final: Norm  # the decoder's last LN
+    out: Linear  # W_y, b_y
 
     @classmethod
     def make(cls, model: Transformer, enc: EncoderOutput) -> StepPlan:
         b, n = enc.keys.shape[:2]
         heads, d_k = model.cfg.heads, model.cfg.d_model // model.cfg.heads
         split = enc.keys.view(b, n, model.cfg.layers, 2, heads, d_k)  # (B, S, L, 2, H, d_k)
-        qkv = [
-            (torch.cat([sa.q.weight, sa.k.weight, sa.v.weight]), torch.cat([sa.q.bias, sa.k.bias, sa.v.bias]))
-            for sa in (layer.self_attn for layer in model.dec_layers)
-        ]
+        layers = []
+        for layer in model.dec_layers:
+            sa, ca = layer.self_attn, layer.cross
+            qkv = torch.cat([sa.q.weight, sa.k.weight, sa.v.weight]), torch.cat([sa.q.bias, sa.k.bias, sa.v.bias])
+            parts = (layer.norm1, sa.o, layer.norm2, ca.q, ca.o, layer.norm3, layer.ff[0], layer.ff[2])
+            n1, so, n2, cq, co, n3, f1, f2 = (_parts(m) for m in parts)
+            layers.append((n1, qkv, so, n2, cq, co, n3, f1, f2))
+        learned = model.cfg.positions == "learned"
         return cls(
             keys=enc.keys,
             version=_version(enc.keys),
@@ -193,7 +217,11 @@ class StepPlan:
             ],
             cross_v=[split[:, :, i, 1].transpose(1, 2).reshape(b * heads, n, d_k) for i in range(model.cfg.layers)],
             blocked=(~enc.mask)[:, None, None, :].expand(b, heads, 1, n).reshape(b * heads, 1, n),
-            qkv=qkv,
+            layers=layers,
+            embed=model.embed.weight,
+            positions=model.positions.weight if learned else model.sinusoids,
+            final=_parts(model.dec_norm),
+            out=_parts(model.out),
         )
 
     def fits(self, enc: EncoderOutput) -> bool:
@@ -258,6 +286,10 @@ class Transformer(Seq2Seq):
         self.out = nn.Linear(d, cfg.vocab_size)  # y_t = softmax(W_y LN(y_t) + b_y)
 
     @property
+    def device(self) -> torch.device:
+        return self.embed.weight.device  # (the searches ask at every step; walking parameters() costs more)
+
+    @property
     def source_embedding(self) -> nn.Module:
         return self.source_tap
 
@@ -303,30 +335,24 @@ class Transformer(Seq2Seq):
         b, heads, d_k = y_prev.size(0), self.cfg.heads, self.cfg.d_model // self.cfg.heads
         n, t = b * heads, state[0].size(3)  # (batch, head) pairs: every product below is one bmm over them
         scale = math.sqrt(d_k)
-        table = self.positions.weight if self.cfg.positions == "learned" else self.sinusoids
-        y = F.embedding(y_prev, self.embed.weight) + table[t]  # (B, d) token + position t
+        y = F.embedding(y_prev, plan.embed) + plan.positions[t]  # (B, d) token + position t
         new_state, cross, selfw = [], [], []
-        for i, layer in enumerate(self.dec_layers):
-            sa, ca = layer.self_attn, layer.cross
-            h = F.layer_norm(y, layer.norm1.normalized_shape, layer.norm1.weight, layer.norm1.bias, layer.norm1.eps)
-            qkv = F.linear(h, *plan.qkv[i]).view(b, 3, heads, 1, d_k).transpose(0, 1)  # (3, B, H, 1, d_k)
+        for i, (n1, qkv_wb, so, n2, cq, co, n3, f1, f2) in enumerate(plan.layers):
+            qkv = F.linear(F.layer_norm(y, *n1), *qkv_wb).view(b, 3, heads, 1, d_k).transpose(0, 1)  # (3, B, H, 1, d_k)
             kv = torch.cat([state[i], qkv[1:]], 3)  # (2, B, H, t+1, d_k): the prefix and y_{t-1}
             new_state.append(kv)
             k, v = kv.view(2, n, t + 1, d_k).unbind(0)  # (B·H, t+1, d_k) each
             w = torch.softmax(torch.bmm(qkv[0].reshape(n, 1, d_k), k.transpose(1, 2)) / scale, -1)  # (B·H, 1, t+1)
-            y = y + _linear(sa.o, torch.bmm(w, v).view(b, -1))  # [head_1; …; head_H] W_O
-            h = F.layer_norm(y, layer.norm2.normalized_shape, layer.norm2.weight, layer.norm2.bias, layer.norm2.eps)
-            q = _linear(ca.q, h).view(n, 1, d_k)
+            y = y + _linear(so, torch.bmm(w, v).view(b, -1))  # [head_1; …; head_H] W_O
+            q = _linear(cq, F.layer_norm(y, *n2)).view(n, 1, d_k)
             scores = (torch.bmm(q, plan.cross_kt[i]) / scale).masked_fill(plan.blocked, float("-inf"))  # (B·H, 1, S)
             w_cross = torch.softmax(scores, -1)
-            out = _linear(ca.o, torch.bmm(w_cross, plan.cross_v[i]).view(b, -1))  # (B, d)
+            out = _linear(co, torch.bmm(w_cross, plan.cross_v[i]).view(b, -1))  # (B, d)
             y = y + out
-            h = F.layer_norm(y, layer.norm3.normalized_shape, layer.norm3.weight, layer.norm3.bias, layer.norm3.eps)
-            y = y + _linear(layer.ff[2], F.relu(_linear(layer.ff[0], h)))
+            y = y + _linear(f2, F.relu(_linear(f1, F.layer_norm(y, *n3))))
             selfw.append(w)
             cross.append(w_cross)
-        norm = self.dec_norm
-        s = F.layer_norm(y, norm.normalized_shape, norm.weight, norm.bias, norm.eps)  # (B, d)
+        s = F.layer_norm(y, *plan.final)  # (B, d)
         heads_w = torch.stack(cross).view(len(cross), b, heads, -1).transpose(0, 1)  # (B, L, H, S)
         energies = scores.view(b, heads, -1).mean(1).masked_fill(plan.blocked[::heads, 0], float("-inf"))  # (B, S)
         return StepOutput(
@@ -335,7 +361,7 @@ class Transformer(Seq2Seq):
             context=out,  # (B, d) the last layer's cross-attention output (after W_O)
             alpha=w_cross.view(b, heads, -1).mean(1),  # (B, S) the last layer's head average
             energies=energies,  # the head average of the last layer's QKᵀ/√d_k
-            logits=_linear(self.out, s),  # (B, V)
+            logits=_linear(plan.out, s),  # (B, V)
             heads=heads_w,
             self_heads=torch.stack(selfw).view(len(selfw), b, heads, t + 1).transpose(0, 1),  # (B, L, H, t+1)
         )
