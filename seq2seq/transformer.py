@@ -184,6 +184,8 @@ class StepPlan:
     cross_kt: list[torch.Tensor]  # per layer (B·H, d_k, S): the cross-attention's Kᵀ, one slice per (input, head)
     cross_v: list[torch.Tensor]  # per layer (B·H, S, d_k)
     blocked: torch.Tensor  # (B·H, 1, S) True on padding: no weight there
+    scale: torch.Tensor  # √d_k, 0-d
+    heads: torch.Tensor  # H, 0-d
     # per decoder layer: LN_1, ([W_Q; W_K; W_V] (3d, d), its bias (3d,)) of the self-attention, its
     # W_O, LN_2, W_Q and W_O of the cross-attention, LN_3, W_1, W_2 (the modules' own tensors,
     # except the joined W_QKV, a copy: made per decode, so never older than the decode)
@@ -217,6 +219,8 @@ class StepPlan:
             ],
             cross_v=[split[:, :, i, 1].transpose(1, 2).reshape(b * heads, n, d_k) for i in range(model.cfg.layers)],
             blocked=(~enc.mask)[:, None, None, :].expand(b, heads, 1, n).reshape(b * heads, 1, n),
+            scale=torch.tensor(math.sqrt(d_k), dtype=enc.keys.dtype, device=enc.keys.device),
+            heads=torch.tensor(float(heads), dtype=enc.keys.dtype, device=enc.keys.device),
             layers=layers,
             embed=model.embed.weight,
             positions=model.positions.weight if learned else model.sinusoids,
@@ -334,7 +338,7 @@ class Transformer(Seq2Seq):
         plan = self.plan(enc)
         b, heads, d_k = y_prev.size(0), self.cfg.heads, self.cfg.d_model // self.cfg.heads
         n, t = b * heads, state[0].size(3)  # (batch, head) pairs: every product below is one bmm over them
-        scale = math.sqrt(d_k)
+        scale = plan.scale  # √d_k as a 0-d tensor: a Python float is converted to one at every use
         y = F.embedding(y_prev, plan.embed) + plan.positions[t]  # (B, d) token + position t
         new_state, cross, selfw = [], [], []
         for i, (n1, qkv_wb, so, n2, cq, co, n3, f1, f2) in enumerate(plan.layers):
@@ -342,10 +346,10 @@ class Transformer(Seq2Seq):
             kv = torch.cat([state[i], qkv[1:]], 3)  # (2, B, H, t+1, d_k): the prefix and y_{t-1}
             new_state.append(kv)
             k, v = kv.view(2, n, t + 1, d_k).unbind(0)  # (B·H, t+1, d_k) each
-            w = torch.softmax(torch.bmm(qkv[0].reshape(n, 1, d_k), k.transpose(1, 2)) / scale, -1)  # (B·H, 1, t+1)
+            w = torch.softmax(torch.bmm(qkv[0].reshape(n, 1, d_k), k.transpose(1, 2)).div_(scale), -1)  # (B·H, 1, t+1)
             y = y + _linear(so, torch.bmm(w, v).view(b, -1))  # [head_1; …; head_H] W_O
             q = _linear(cq, F.layer_norm(y, *n2)).view(n, 1, d_k)
-            scores = (torch.bmm(q, plan.cross_kt[i]) / scale).masked_fill(plan.blocked, float("-inf"))  # (B·H, 1, S)
+            scores = torch.bmm(q, plan.cross_kt[i]).div_(scale).masked_fill_(plan.blocked, -math.inf)  # (B·H, 1, S)
             w_cross = torch.softmax(scores, -1)
             out = _linear(co, torch.bmm(w_cross, plan.cross_v[i]).view(b, -1))  # (B, d)
             y = y + out
@@ -354,12 +358,13 @@ class Transformer(Seq2Seq):
             cross.append(w_cross)
         s = F.layer_norm(y, *plan.final)  # (B, d)
         heads_w = torch.stack(cross).view(len(cross), b, heads, -1).transpose(0, 1)  # (B, L, H, S)
-        energies = scores.view(b, heads, -1).mean(1).masked_fill(plan.blocked[::heads, 0], float("-inf"))  # (B, S)
+        # the head means below as sum / H: what mean() computes, without its scalar conversion
+        energies = scores.view(b, heads, -1).sum(1).div_(plan.heads)  # (B, S), -inf on padding (every head's is)
         return StepOutput(
             s=s,
             state=tuple(new_state),
             context=out,  # (B, d) the last layer's cross-attention output (after W_O)
-            alpha=w_cross.view(b, heads, -1).mean(1),  # (B, S) the last layer's head average
+            alpha=w_cross.view(b, heads, -1).sum(1).div_(plan.heads),  # (B, S) the last layer's head average
             energies=energies,  # the head average of the last layer's QKᵀ/√d_k
             logits=_linear(plan.out, s),  # (B, V)
             heads=heads_w,
