@@ -191,6 +191,7 @@ class StepPlan:
     # except the joined W_QKV, a copy: made per decode, so never older than the decode)
     layers: list[tuple]
     embed: torch.Tensor  # (V, d) token embeddings
+    padding_idx: int | None  # the embedding's: <pad> gets no gradient (scheduled sampling steps through here)
     positions: torch.Tensor  # (max_positions, d) learned position vectors or sinusoids
     final: Norm  # the decoder's last LN
     out: Linear  # W_y, b_y
@@ -223,6 +224,7 @@ class StepPlan:
             heads=torch.tensor(float(heads), dtype=enc.keys.dtype, device=enc.keys.device),
             layers=layers,
             embed=model.embed.weight,
+            padding_idx=model.embed.padding_idx,
             positions=model.positions.weight if learned else model.sinusoids,
             final=_parts(model.dec_norm),
             out=_parts(model.out),
@@ -339,7 +341,7 @@ class Transformer(Seq2Seq):
         b, heads, d_k = y_prev.size(0), self.cfg.heads, self.cfg.d_model // self.cfg.heads
         n, t = b * heads, state[0].size(3)  # (batch, head) pairs: every product below is one bmm over them
         scale = plan.scale  # √d_k as a 0-d tensor: a Python float is converted to one at every use
-        y = F.embedding(y_prev, plan.embed) + plan.positions[t]  # (B, d) token + position t
+        y = F.embedding(y_prev, plan.embed, plan.padding_idx) + plan.positions[t]  # (B, d) token + position t
         new_state, cross, selfw = [], [], []
         for i, (n1, qkv_wb, so, n2, cq, co, n3, f1, f2) in enumerate(plan.layers):
             qkv = F.linear(F.layer_norm(y, *n1), *qkv_wb).view(b, 3, heads, 1, d_k).transpose(0, 1)  # (3, B, H, 1, d_k)
