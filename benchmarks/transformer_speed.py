@@ -1,6 +1,6 @@
 """The Transformer's speed targets (issue 15), in one run so the ratios compare like with like.
 
-    python benchmarks/transformer_speed.py [--repeats 10] [--batch 32]
+    python benchmarks/transformer_speed.py [--repeats 10] [--batch 32] [--decode-only]
 
 1. Greedy trace of a 30-token input with reverse-transformer (``search.trace``, every head
    recorded): target <= 15 ms.
@@ -46,12 +46,14 @@ def timed(fn, repeats: int) -> list[float]:
     return out
 
 
-def measure(repeats: int = 10, batch: int = 32) -> dict:
+def measure(repeats: int = 10, batch: int = 32, training: bool = True) -> dict:
     ckpt = checkpoint.load(ROOT / "checkpoints" / "reverse-transformer.safetensors")
     model, tok = ckpt.model, ckpt.tokenizer
     assert len(SOURCE) == 30
     trace_ms = timed(lambda: trace(model, tok, SOURCE), repeats)
     beam_ms = timed(lambda: beam_search(model, tok, SOURCE, width=5), repeats)
+    if not training:  # --decode-only: rows 1 and 2 (the training steps take minutes)
+        return {"trace_ms": trace_ms, "beam_ms": beam_ms, "steps": None, "threads": torch.get_num_threads()}
     partner = checkpoint.load(ROOT / "checkpoints" / "reverse-attention.safetensors")
     configs = analysis.same_width(model.cfg, partner.model.cfg)
     steps = analysis.step_times(configs, lengths=(8, 32, 128, 256), batch_size=batch, repeats=3, budget_s=600)
@@ -65,6 +67,8 @@ def rows(result: dict) -> list[tuple[str, list[float], str, str]]:
         ("greedy trace, 30 tokens, reverse-transformer", result["trace_ms"], "ms", f"≤ {TARGETS['trace_ms']:g}"),
         ("beam 5 with its tree, 30 tokens", result["beam_ms"], "ms", f"≤ {TARGETS['beam_ms']:g}"),
     ]
+    if steps is None:
+        return out
     for n in steps.lengths:
         for family in steps.ms:
             out.append((f"training step at {n} tokens, {family} (batch {steps.batch_size}, width {steps.width})",
@@ -79,14 +83,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--decode-only", action="store_true", help="only the trace and beam rows")
     args = parser.parse_args()
-    result = measure(args.repeats, args.batch)
+    result = measure(args.repeats, args.batch, training=not args.decode_only)
     print(f"# torch {torch.__version__}, {result['threads']} intra-op threads")
     for name, values, unit, target in rows(result):
         spread = f" [{min(values):.1f}–{max(values):.1f}]" if len(values) > 1 else ""
         print(f"{name:<75} {statistics.median(values):8.1f}{spread} {unit} {f'(target {target})' if target else ''}")
     steps = result["steps"]
-    if 256 in steps.lengths and steps.speedup(256) < TARGETS["speedup"]:
+    if steps is not None and 256 in steps.lengths and steps.speedup(256) < TARGETS["speedup"]:
         print(
             f"\nBelow the {TARGETS['speedup']:g}x target. The RNN's step grew x{steps.growth('attention'):.0f} from "
             f"{steps.lengths[0]} to 256 tokens, the Transformer's x{steps.growth('transformer'):.0f}: on "

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 import torch
 from torch import nn
@@ -168,11 +168,19 @@ class EncoderOutput:
     c: torch.Tensor
     keys: torch.Tensor | None
     self_attention: torch.Tensor | None = None
+    # What a model's ``decode_step`` derives from this output once and reuses at every step (the
+    # Transformer's ``StepPlan``: the cross-attention K and V split into heads, per layer); filled
+    # by the model on first use. Not an __init__ field, so ``dataclasses.replace`` leaves it out
+    # (rebuilt, never carried over to keys it was not made from); ``index_select`` picks its rows.
+    prepared: object | None = field(default=None, init=False, repr=False, compare=False)
 
     def index_select(self, index: torch.Tensor) -> EncoderOutput:
         """Rows ``index`` of every tensor (e.g. to follow beam hypotheses)."""
         pick = lambda t: None if t is None else t.index_select(0, index)  # noqa: E731
-        return EncoderOutput(pick(self.h), pick(self.mask), pick(self.c), pick(self.keys), pick(self.self_attention))
+        out = EncoderOutput(pick(self.h), pick(self.mask), pick(self.c), pick(self.keys), pick(self.self_attention))
+        if self.prepared is not None:
+            out.prepared = self.prepared.index_select(index, self, out)  # None when it no longer fits self
+        return out
 
 
 @dataclass
@@ -512,11 +520,16 @@ def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
     model training, and decoding a loaded (eval-mode) model leaves it in eval mode.
     """
     was_training = model.training
-    model.eval()
+    # a model already in eval mode throughout is left alone: ``train(False)`` walks every
+    # submodule twice per search, a few hundred µs that a 30-step trace of a small model notices
+    switch = any(m.training for m in model.modules())
+    if switch:
+        model.eval()
     try:
         yield model
     finally:
-        model.train(was_training)
+        if switch or any(m.training for m in model.modules()):  # (the block switched it: restored as before)
+            model.train(was_training)
 
 
 def count_parameters(model: nn.Module) -> int:

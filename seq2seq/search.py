@@ -133,7 +133,7 @@ def trace(
         for t in range(1, max_output_len(int(batch.src_len[0]), model) + 1):
             step = model.decode_step(y, state, enc)  # logits (1, V); alpha, energies (1, S) | None
             probs = torch.softmax(step.logits[0], -1)  # (V,) p(y_t | y_<t, x)
-            top_p, top_i = probs.topk(k)  # (k,), (k,)
+            top_p, top_i = (x.tolist() for x in probs.topk(k))  # k floats, k ids: read once
             token_id = int(forced.pop(t, top_i[0]))
             y, state = torch.tensor([token_id], device=model.device), step.state
             out_ids.append(token_id)
@@ -141,12 +141,9 @@ def trace(
                 TraceStep(
                     token=tokenizer.id_to_token(token_id),
                     token_id=token_id,
-                    prob=float(probs[token_id]),
-                    forced=token_id != int(top_i[0]),
-                    top_k=[
-                        Candidate(tokenizer.id_to_token(int(i)), int(i), float(p))
-                        for p, i in zip(top_p.tolist(), top_i.tolist(), strict=True)
-                    ],
+                    prob=top_p[0] if token_id == top_i[0] else float(probs[token_id]),
+                    forced=token_id != top_i[0],
+                    top_k=[Candidate(tokenizer.id_to_token(i), i, p) for p, i in zip(top_p, top_i, strict=True)],
                     alpha=None if step.alpha is None else step.alpha[0].tolist(),  # (S,)
                     energies=None if step.energies is None else step.energies[0].tolist(),  # (S,)
                     context=step.context[0].tolist(),  # (D,) ctx_t

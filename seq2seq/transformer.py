@@ -25,8 +25,10 @@ embedding plus a position vector, sinusoidal (computed: defined at every length)
 
 The contract is the RNN models' (model.py): ``encode`` once; ``decode_step`` one step, its
 state the per-layer keys and values of the prefix (a cache, so a step costs O(t), not a
-re-run of the whole prefix); ``forward`` with teacher forcing runs all target positions at
-once, in parallel over time — the point of the lecture. Every head's weights are kept:
+re-run of the whole prefix; kept split into heads, and the step calls ``F.linear`` on the
+modules' weights: at these sizes a step's time is per-operation overhead, not arithmetic);
+``forward`` with teacher forcing runs all target positions at once, in parallel over time —
+the point of the lecture. Every head's weights are kept:
 ``StepOutput.heads`` (B, L, H, S) is the cross-attention of every layer and head,
 ``StepOutput.alpha`` (what the figures read) is the **last layer's head average**.
 """
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -138,16 +140,136 @@ class DecoderLayer(nn.Module):
         self.ff = feed_forward(cfg.d_model, cfg.ff_dim)
 
 
+Linear = tuple[nn.Linear, torch.Tensor, torch.Tensor]  # the module, its weight and bias
+Norm = tuple[tuple[int, ...], torch.Tensor, torch.Tensor, float]  # F.layer_norm's arguments after x
+
+
+def _linear(lin: Linear, x: torch.Tensor) -> torch.Tensor:
+    """``module(x)`` without nn.Module's call machinery (~10 µs a call, as much as the product at
+    these sizes), unless someone hooked the module (``head_view`` reads W_Q's output and W_O's
+    input with forward hooks): then the module is called, so its hooks run."""
+    module, weight, bias = lin
+    if module._forward_hooks or module._forward_pre_hooks:
+        return module(x)
+    return F.linear(x, weight, bias)
+
+
+def _parts(module: nn.Module) -> Linear | Norm:
+    """A Linear's or LayerNorm's tensors, read once (each ``module.weight`` is an nn.Module
+    ``__getattr__``, ~1 µs: a step read some 80 of them)."""
+    if isinstance(module, nn.LayerNorm):
+        return module.normalized_shape, module.weight, module.bias, module.eps
+    return module, module.weight, module.bias
+
+
+def _version(t: torch.Tensor) -> int | None:
+    return None if t.is_inference() else t._version  # (inference tensors keep no version counter)
+
+
+@dataclass
+class StepPlan:
+    """What every ``Transformer.decode_step`` of one encoded input reuses, derived from the
+    ``EncoderOutput`` and the weights at its first step and kept in ``EncoderOutput.prepared``.
+
+    Derived per input, not cached on the model: a plan lives as long as the decode it serves,
+    so training or loading new weights between two decodes can never leave a stale copy (a
+    decode's encoder output already holds K and V projected with the weights of its time).
+    """
+
+    keys: torch.Tensor  # the EncoderOutput.keys it was made from (identity checked) ...
+    version: int | None  # ... and their version counter (in-place changes)
+    mask: torch.Tensor  # the EncoderOutput.mask it was made from (identity checked) ...
+    mask_version: int | None
+    grad: bool  # made with autograd recording (so gradients reach h and the weights through it)
+    cross_kt: list[torch.Tensor]  # per layer (B·H, d_k, S): the cross-attention's Kᵀ, one slice per (input, head)
+    cross_v: list[torch.Tensor]  # per layer (B·H, S, d_k)
+    blocked: torch.Tensor  # (B·H, 1, S) True on padding: no weight there
+    scale: torch.Tensor  # √d_k, 0-d
+    heads: torch.Tensor  # H, 0-d
+    # per decoder layer: LN_1, ([W_Q; W_K; W_V] (3d, d), its bias (3d,)) of the self-attention, its
+    # W_O, LN_2, W_Q and W_O of the cross-attention, LN_3, W_1, W_2 (the modules' own tensors,
+    # except the joined W_QKV, a copy: made per decode, so never older than the decode)
+    layers: list[tuple]
+    embed: torch.Tensor  # (V, d) token embeddings
+    padding_idx: int | None  # the embedding's: <pad> gets no gradient (scheduled sampling steps through here)
+    positions: torch.Tensor  # (max_positions, d) learned position vectors or sinusoids
+    final: Norm  # the decoder's last LN
+    out: Linear  # W_y, b_y
+
+    @classmethod
+    def make(cls, model: Transformer, enc: EncoderOutput) -> StepPlan:
+        b, n = enc.keys.shape[:2]
+        heads, d_k = model.cfg.heads, model.cfg.d_model // model.cfg.heads
+        split = enc.keys.view(b, n, model.cfg.layers, 2, heads, d_k)  # (B, S, L, 2, H, d_k)
+        layers = []
+        for layer in model.dec_layers:
+            sa, ca = layer.self_attn, layer.cross
+            qkv = torch.cat([sa.q.weight, sa.k.weight, sa.v.weight]), torch.cat([sa.q.bias, sa.k.bias, sa.v.bias])
+            parts = (layer.norm1, sa.o, layer.norm2, ca.q, ca.o, layer.norm3, layer.ff[0], layer.ff[2])
+            n1, so, n2, cq, co, n3, f1, f2 = (_parts(m) for m in parts)
+            layers.append((n1, qkv, so, n2, cq, co, n3, f1, f2))
+        learned = model.cfg.positions == "learned"
+        return cls(
+            keys=enc.keys,
+            version=_version(enc.keys),
+            mask=enc.mask,
+            mask_version=_version(enc.mask),
+            grad=torch.is_grad_enabled(),
+            cross_kt=[
+                split[:, :, i, 0].permute(0, 2, 3, 1).reshape(b * heads, d_k, n) for i in range(model.cfg.layers)
+            ],
+            cross_v=[split[:, :, i, 1].transpose(1, 2).reshape(b * heads, n, d_k) for i in range(model.cfg.layers)],
+            blocked=(~enc.mask)[:, None, None, :].expand(b, heads, 1, n).reshape(b * heads, 1, n),
+            scale=torch.tensor(math.sqrt(d_k), dtype=enc.keys.dtype, device=enc.keys.device),
+            heads=torch.tensor(float(heads), dtype=enc.keys.dtype, device=enc.keys.device),
+            layers=layers,
+            embed=model.embed.weight,
+            padding_idx=model.embed.padding_idx,
+            positions=model.positions.weight if learned else model.sinusoids,
+            final=_parts(model.dec_norm),
+            out=_parts(model.out),
+        )
+
+    def fits(self, enc: EncoderOutput) -> bool:
+        return (
+            self.keys is enc.keys
+            and self.mask is enc.mask
+            and self.version == _version(enc.keys)
+            and self.mask_version == _version(enc.mask)
+            and (self.grad or not torch.is_grad_enabled())
+        )
+
+    def index_select(self, index: torch.Tensor, source: EncoderOutput, picked: EncoderOutput) -> StepPlan | None:
+        """The plan for ``picked`` = ``source.index_select(index)``: rows ``index`` of the
+        per-input tensors, the same weights (None if this plan no longer fits ``source``)."""
+        if not self.fits(source):
+            return None
+        heads = self.blocked.size(0) // source.mask.size(0)
+        rows = (index[:, None] * heads + torch.arange(heads, device=index.device)).reshape(-1)  # (B'·H,)
+        return replace(
+            self,
+            keys=picked.keys,
+            version=_version(picked.keys),
+            mask=picked.mask,
+            mask_version=_version(picked.mask),
+            cross_kt=[k.index_select(0, rows) for k in self.cross_kt],
+            cross_v=[v.index_select(0, rows) for v in self.cross_v],
+            blocked=self.blocked.index_select(0, rows),
+        )
+
+
 class Transformer(Seq2Seq):
     """Encoder-decoder Transformer with the RNN models' contract (see the module docstring).
 
-    Decoder state: a pair (K, V), each (L, B, t, d_model): the self-attention keys and values
-    of the t positions decoded so far, per layer (batch in dimension 1, so ``select_state``
-    reorders it for beam search like an RNN state). ``EncoderOutput``: h = the encoder's
-    output (B, S, d); keys = every layer's cross-attention keys and values, projected once
+    Decoder state: a tuple with one tensor per layer, each (2, B, H, t, d_k): that layer's
+    self-attention keys (``[0]``) and values (``[1]``) of the t positions decoded so far, split
+    into the H heads the step attends with (batch in dimension 1, so ``select_state`` reorders
+    it for beam search like an RNN state). ``EncoderOutput``: h = the encoder's output
+    (B, S, d); keys = every layer's cross-attention keys and values, projected once
     (B, S, L, 2, d); c = the mean of h over the real tokens (a Transformer has no fixed-size
     summary: shown for comparison only, the decoder never reads it); self_attention = the
-    encoder's weights (B, L, H, S, S).
+    encoder's weights (B, L, H, S, S); prepared = a ``StepPlan`` made from keys at the first
+    step.
     """
 
     def __init__(self, cfg: ModelConfig) -> None:
@@ -168,6 +290,10 @@ class Transformer(Seq2Seq):
         self.dec_layers = nn.ModuleList(DecoderLayer(cfg) for _ in range(cfg.layers))
         self.dec_norm = nn.LayerNorm(d)
         self.out = nn.Linear(d, cfg.vocab_size)  # y_t = softmax(W_y LN(y_t) + b_y)
+
+    @property
+    def device(self) -> torch.device:
+        return self.embed.weight.device  # (the searches ask at every step; walking parameters() costs more)
 
     @property
     def source_embedding(self) -> nn.Module:
@@ -197,49 +323,63 @@ class Transformer(Seq2Seq):
         h = self.enc_norm(x) * mask[:, :, None]  # (B, S, d), zeros on padding as the RNN's
         c = h.sum(1) / mask.sum(1, keepdim=True)  # (B, d) mean over real tokens
         keys = torch.stack([torch.stack([lay.cross.k(h), lay.cross.v(h)], 2) for lay in self.dec_layers], 2)
-        empty = h.new_zeros(self.cfg.layers, src.size(0), 0, self.cfg.d_model)  # (L, B, 0, d): no prefix yet
-        return EncoderOutput(h, mask, c, keys, torch.stack(weights, 1) if keep_weights else None), (empty, empty)
+        empty = h.new_zeros(2, src.size(0), self.cfg.heads, 0, self.cfg.d_model // self.cfg.heads)  # no prefix yet
+        state = tuple(empty for _ in self.dec_layers)  # per layer (2, B, H, 0, d_k)
+        return EncoderOutput(h, mask, c, keys, torch.stack(weights, 1) if keep_weights else None), state
 
     # --- the decoder, one step (every search) ----------------------------------------------------
 
     def decode_step(self, y_prev: torch.Tensor, state: tuple, enc: EncoderOutput) -> StepOutput:
         """Position t = state's prefix length: y_{t-1} (B,) attends to the cached prefix and itself
-        (nothing later exists yet, so no mask is needed), then to the source."""
-        cache_k, cache_v = state  # (L, B, t, d) each
-        t = cache_k.size(2)
-        y = self.embed_at(y_prev[:, None], start=t)  # (B, 1, d)
-        new_k, new_v, cross, selfw, last = [], [], [], [], None
-        for i, layer in enumerate(self.dec_layers):
-            h = layer.norm1(y)
-            k = torch.cat([cache_k[i], layer.self_attn.k(h)], 1)  # (B, t+1, d)
-            v = torch.cat([cache_v[i], layer.self_attn.v(h)], 1)
-            new_k.append(k)
-            new_v.append(v)
-            sa = layer.self_attn
-            out, w_self, _ = sa.attend(sa.split(sa.q(h)), sa.split(k), sa.split(v), None)
+        (nothing later exists yet, so no mask is needed), then to the source.
+
+        The same arithmetic as ``MultiHeadAttention.attend`` for one query, written out on the
+        modules' weights (``F.linear`` etc.: an nn.Module call costs more than these products),
+        W_Q, W_K, W_V of the self-attention as one product (``StepPlan``), the cross-attention's
+        keys and values split into heads once per input (``StepPlan``), the cache kept split."""
+        plan = self.plan(enc)
+        b, heads, d_k = y_prev.size(0), self.cfg.heads, self.cfg.d_model // self.cfg.heads
+        n, t = b * heads, state[0].size(3)  # (batch, head) pairs: every product below is one bmm over them
+        scale = plan.scale  # √d_k as a 0-d tensor: a Python float is converted to one at every use
+        y = F.embedding(y_prev, plan.embed, plan.padding_idx) + plan.positions[t]  # (B, d) token + position t
+        new_state, cross, selfw = [], [], []
+        for i, (n1, qkv_wb, so, n2, cq, co, n3, f1, f2) in enumerate(plan.layers):
+            qkv = F.linear(F.layer_norm(y, *n1), *qkv_wb).view(b, 3, heads, 1, d_k).transpose(0, 1)  # (3, B, H, 1, d_k)
+            kv = torch.cat([state[i], qkv[1:]], 3)  # (2, B, H, t+1, d_k): the prefix and y_{t-1}
+            new_state.append(kv)
+            k, v = kv.view(2, n, t + 1, d_k).unbind(0)  # (B·H, t+1, d_k) each
+            w = torch.softmax(torch.bmm(qkv[0].reshape(n, 1, d_k), k.transpose(1, 2)).div_(scale), -1)  # (B·H, 1, t+1)
+            y = y + _linear(so, torch.bmm(w, v).view(b, -1))  # [head_1; …; head_H] W_O
+            q = _linear(cq, F.layer_norm(y, *n2)).view(n, 1, d_k)
+            scores = torch.bmm(q, plan.cross_kt[i]).div_(scale).masked_fill_(plan.blocked, -math.inf)  # (B·H, 1, S)
+            w_cross = torch.softmax(scores, -1)
+            out = _linear(co, torch.bmm(w_cross, plan.cross_v[i]).view(b, -1))  # (B, d)
             y = y + out
-            ca = layer.cross
-            ek, ev = enc.keys[:, :, i, 0], enc.keys[:, :, i, 1]  # (B, S, d) projected once in encode
-            out, w_cross, scores = ca.attend(ca.split(ca.q(layer.norm2(y))), ca.split(ek), ca.split(ev),
-                                             enc.mask[:, None, None, :])  # fmt: skip
-            y = y + out
-            y = y + layer.ff(layer.norm3(y))
-            selfw.append(w_self[:, :, 0])  # (B, H, t+1)
-            cross.append(w_cross[:, :, 0])  # (B, H, S)
-            last = (out[:, 0], scores[:, :, 0])
-        s = self.dec_norm(y[:, 0])  # (B, d)
-        heads = torch.stack(cross, 1)  # (B, L, H, S)
-        energies = last[1].mean(1).masked_fill(~enc.mask, float("-inf"))  # (B, S) head-mean of QKᵀ/√d_k
+            y = y + _linear(f2, F.relu(_linear(f1, F.layer_norm(y, *n3))))
+            selfw.append(w)
+            cross.append(w_cross)
+        s = F.layer_norm(y, *plan.final)  # (B, d)
+        heads_w = torch.stack(cross).view(len(cross), b, heads, -1).transpose(0, 1)  # (B, L, H, S)
+        # the head means below as sum / H: what mean() computes, without its scalar conversion
+        energies = scores.view(b, heads, -1).sum(1).div_(plan.heads)  # (B, S), -inf on padding (every head's is)
         return StepOutput(
             s=s,
-            state=(torch.stack(new_k), torch.stack(new_v)),
-            context=last[0],  # (B, d) the last layer's cross-attention output (after W_O)
-            alpha=heads[:, -1].mean(1),  # (B, S) the last layer's head average
-            energies=energies,
-            logits=self.out(s),  # (B, V)
-            heads=heads,
-            self_heads=torch.stack(selfw, 1),  # (B, L, H, t+1)
+            state=tuple(new_state),
+            context=out,  # (B, d) the last layer's cross-attention output (after W_O)
+            alpha=w_cross.view(b, heads, -1).sum(1).div_(plan.heads),  # (B, S) the last layer's head average
+            energies=energies,  # the head average of the last layer's QKᵀ/√d_k
+            logits=_linear(plan.out, s),  # (B, V)
+            heads=heads_w,
+            self_heads=torch.stack(selfw).view(len(selfw), b, heads, t + 1).transpose(0, 1),  # (B, L, H, t+1)
         )
+
+    def plan(self, enc: EncoderOutput) -> StepPlan:
+        """``enc.prepared`` if it was made from ``enc.keys`` as they are now (same tensor, not
+        modified in place since) in a compatible grad mode; otherwise a new one, kept there."""
+        plan = enc.prepared
+        if not (isinstance(plan, StepPlan) and plan.fits(enc)):
+            plan = enc.prepared = StepPlan.make(self, enc)
+        return plan
 
     # --- training: all target positions at once ------------------------------------------------
 
@@ -376,8 +516,8 @@ def head_view(
     part = slice(head * cross.d_k, (head + 1) * cross.d_k)  # this head's columns of W_Q, W_K, W_V, W_O's input
     seen: dict[str, torch.Tensor] = {}
     hooks = [
-        cross.q.register_forward_hook(lambda _m, _i, out: seen.__setitem__("q", out)),  # (1, 1, d)
-        cross.o.register_forward_hook(lambda _m, inp, _o: seen.__setitem__("heads", inp[0])),  # (1, 1, d)
+        cross.q.register_forward_hook(lambda _m, _i, out: seen.__setitem__("q", out)),  # (1, d)
+        cross.o.register_forward_hook(lambda _m, inp, _o: seen.__setitem__("heads", inp[0])),  # (1, d)
     ]
     batch = source_batch([source], tokenizer).to(model.device)
     try:
@@ -393,7 +533,7 @@ def head_view(
             hook.remove()
     h = enc.h[0]  # (S, d) the encoder's outputs h_i
     k, v = enc.keys[0, :, layer, 0, part], enc.keys[0, :, layer, 1, part]  # (S, d_k)
-    q = seen["q"][0, 0, part]  # (d_k,)
+    q = seen["q"].reshape(-1)[part]  # (d_k,)
     alpha = step.heads[0, layer, head]  # (S,) the model's own weights
     c_t = alpha @ h  # (d,)
     through_v = cross.v.weight[part] @ c_t + cross.v.bias[part]  # (d_k,)
@@ -406,7 +546,7 @@ def head_view(
         values=v.tolist(),
         scores=(k @ q / math.sqrt(cross.d_k)).tolist(),
         weights=alpha.tolist(),
-        output=seen["heads"][0, 0, part].tolist(),
+        output=seen["heads"].reshape(-1)[part].tolist(),
         context=c_t.tolist(),
         through_v=through_v.tolist(),
     )

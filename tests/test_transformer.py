@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ import torch
 from seq2seq import checkpoint
 from seq2seq.data import make_batch
 from seq2seq.errors import CheckpointError
-from seq2seq.model import ModelConfig, Seq2Seq, select_state
+from seq2seq.model import ModelConfig, Seq2Seq, StepOutput, select_state
 from seq2seq.results import DecodeTrace
 from seq2seq.search import beam_search, greedy, score_targets, trace
 from seq2seq.tasks import Example, ReverseTask
@@ -66,7 +68,13 @@ def test_shapes(model, tokenizer):
     assert step.logits.shape == (b, tokenizer.vocab_size) and step.alpha.shape == (b, s)
     assert step.heads.shape == (b, 2, 4, s) and step.self_heads.shape == (b, 2, 4, 1)
     step2 = model.decode_step(batch.tgt_in[:, 1], step.state, enc)
-    assert step2.self_heads.shape == (b, 2, 4, 2) and step2.state[0].shape == (2, b, 2, 32)
+    assert step2.self_heads.shape == (b, 2, 4, 2) and step2.state[0].shape == (
+        2,
+        b,
+        4,
+        2,
+        8,
+    )  # per layer: K; V, heads split
     # α is the last layer's head average, and padding gets no weight
     assert torch.allclose(step.alpha, step.heads[:, -1].mean(1))
     assert torch.allclose(step.alpha.sum(-1), torch.ones(b))
@@ -105,6 +113,148 @@ def test_select_state_reorders_the_cache(model, tokenizer):
     index = torch.tensor([2, 0])
     picked = select_state(step.state, index)
     assert torch.equal(picked[0], step.state[0][:, index]) and torch.equal(picked[1], step.state[1][:, index])
+
+
+# --- the inference step against a straightforward reference -----------------------------------------
+
+
+def reference_step(model: Transformer, y_prev: torch.Tensor, state: tuple, enc) -> StepOutput:
+    """``decode_step`` as it was written before it was made cheap: nn.Module calls, the heads
+    split at every step from enc.keys and a cache (K, V), each (L, B, t, d_model)."""
+    cache_k, cache_v = state
+    t = cache_k.size(2)
+    y = model.embed_at(y_prev[:, None], start=t)  # (B, 1, d)
+    new_k, new_v, cross, selfw, last = [], [], [], [], None
+    for i, layer in enumerate(model.dec_layers):
+        h = layer.norm1(y)
+        sa, ca = layer.self_attn, layer.cross
+        k = torch.cat([cache_k[i], sa.k(h)], 1)  # (B, t+1, d)
+        v = torch.cat([cache_v[i], sa.v(h)], 1)
+        new_k.append(k)
+        new_v.append(v)
+        out, w_self, _ = sa.attend(sa.split(sa.q(h)), sa.split(k), sa.split(v), None)
+        y = y + out
+        ek, ev = enc.keys[:, :, i, 0], enc.keys[:, :, i, 1]
+        out, w_cross, scores = ca.attend(ca.split(ca.q(layer.norm2(y))), ca.split(ek), ca.split(ev),
+                                         enc.mask[:, None, None, :])  # fmt: skip
+        y = y + out
+        y = y + layer.ff(layer.norm3(y))
+        selfw.append(w_self[:, :, 0])
+        cross.append(w_cross[:, :, 0])
+        last = (out[:, 0], scores[:, :, 0])
+    s = model.dec_norm(y[:, 0])
+    heads = torch.stack(cross, 1)
+    return StepOutput(
+        s=s,
+        state=(torch.stack(new_k), torch.stack(new_v)),
+        context=last[0],
+        alpha=heads[:, -1].mean(1),
+        energies=last[1].mean(1).masked_fill(~enc.mask, float("-inf")),
+        logits=model.out(s),
+        heads=heads,
+        self_heads=torch.stack(selfw, 1),
+    )
+
+
+def reference_start(model: Transformer, batch_size: int) -> tuple:
+    empty = torch.zeros(model.cfg.layers, batch_size, 0, model.cfg.d_model)
+    return empty, empty
+
+
+def as_reference_state(state: tuple) -> tuple:
+    """``decode_step``'s cache (per layer (2, B, H, t, d_k)) in the reference's layout."""
+    k, v = ([kv[j].transpose(1, 2).reshape(kv.size(1), kv.size(3), -1) for kv in state] for j in (0, 1))
+    return torch.stack(k), torch.stack(v)
+
+
+def assert_same_step(fast: StepOutput, ref: StepOutput, atol: float = 1e-6) -> None:
+    for name in ("logits", "alpha", "heads", "self_heads", "s", "context"):
+        got, want = getattr(fast, name), getattr(ref, name)
+        assert got.shape == want.shape, name
+        assert torch.allclose(got, want, atol=atol), (name, float((got - want).abs().max()))
+    finite = torch.isfinite(ref.energies)
+    assert torch.equal(torch.isfinite(fast.energies), finite)  # padding at -inf, both
+    assert torch.allclose(fast.energies[finite], ref.energies[finite], atol=atol)
+    for got, want in zip(as_reference_state(fast.state), ref.state, strict=True):
+        assert got.shape == want.shape and torch.allclose(got, want, atol=atol)
+
+
+def test_decode_step_equals_the_reference_with_padding_and_after_beam_reordering(model, tokenizer):
+    """The cheap step computes what the straightforward one computes: logits, α, every head's
+    weights (cross and self), e_t, ctx_t, s_t and the cache, for a padded batch of 2, then
+    with the rows reordered and repeated as beam search does (the StepPlan's rows follow)."""
+    batch = make_batch([Example("abcdefg", "gfedcba"), Example("ab", "ba")], tokenizer)  # the 2nd padded
+    assert not bool(batch.src.ne(0).all())
+    with torch.no_grad():
+        enc, state = model.encode(batch.src, batch.src_len)
+        ref_state = reference_start(model, 2)
+        for t in range(3):
+            fast = model.decode_step(batch.tgt_in[:, t], state, enc)
+            ref = reference_step(model, batch.tgt_in[:, t], ref_state, enc)
+            assert_same_step(fast, ref)
+            state, ref_state = fast.state, ref.state
+        assert float(fast.heads[1, :, :, int(batch.src_len[1]) :].abs().max()) == 0.0  # no weight on padding
+        index = torch.tensor([1, 0, 1, 1])  # beam search: rows reordered, repeated
+        enc = enc.index_select(index)
+        assert enc.prepared is not None  # the plan followed the rows, not rebuilt
+        state, ref_state = select_state(state, index), select_state(ref_state, index)
+        y = torch.tensor([tokenizer.encode(c)[0] for c in "zazb"])
+        for _ in range(3):
+            fast = model.decode_step(y, state, enc)
+            ref = reference_step(model, y, ref_state, enc)
+            assert_same_step(fast, ref)
+            state, ref_state, y = fast.state, ref.state, fast.logits.argmax(-1)
+
+
+def test_the_step_plan_never_outlives_what_it_was_made_from(model, tokenizer):
+    """The plan (cross-attention K/V split per head, W_Q;W_K;W_V joined) is made per encoded
+    input: new weights (an optimiser step) reach the next decode; keys changed in place or
+    replaced are noticed; a plan made without autograd is not used with it."""
+    batch = make_batch(PAIRS, tokenizer)
+    y = batch.tgt_in[:, 0]
+    with torch.no_grad():
+        enc, state = model.encode(batch.src, batch.src_len)
+        model.decode_step(y, state, enc)
+        plan = enc.prepared
+        assert model.decode_step(y, state, enc) is not None and enc.prepared is plan  # reused
+        enc.keys.mul_(0.5)  # in place
+        assert_same_step(model.decode_step(y, state, enc), reference_step(model, y, reference_start(model, 3), enc))
+        assert enc.prepared is not plan
+        moved = replace(enc, keys=enc.keys * 2)  # a new tensor: replace() does not carry the plan over
+        assert moved.prepared is None
+        assert_same_step(model.decode_step(y, state, moved), reference_step(model, y, reference_start(model, 3), moved))
+    # training the weights, then decoding again: the new W_Q, W_K, W_V are used
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    logits, _ = model(batch)
+    logits.sum().backward()
+    opt.step()
+    with torch.no_grad():
+        enc, state = model.encode(batch.src, batch.src_len)
+        assert_same_step(model.decode_step(y, state, enc), reference_step(model, y, reference_start(model, 3), enc))
+    # gradients flow through the step as through the reference (attribution, scheduled sampling)
+    grads = []
+    for fast in (True, False):
+        step = model.decode_step if fast else partial(reference_step, model)
+        model.zero_grad()
+        enc, state = model.encode(batch.src, batch.src_len)
+        start = state if fast else reference_start(model, 3)
+        out = step(y, start, enc)
+        padded = batch.tgt_in[:, 1].clone()
+        padded[0] = 0  # <pad>, as a finished row feeds in scheduled sampling: no gradient to its embedding
+        step(padded, out.state, enc).logits.logsumexp(-1).sum().backward()
+        tensors = [model.dec_layers[0].self_attn.k.weight, model.enc_layers[0].attn.q.weight, model.embed.weight]
+        if model.cfg.positions == "learned":
+            tensors.append(model.positions.weight)
+        grads.append([p.grad.clone() for p in tensors])
+    for got, want in zip(*grads, strict=True):
+        assert torch.allclose(got, want, atol=1e-5)
+    assert float(grads[0][2][0].abs().max()) == 0.0
+    with torch.no_grad():
+        enc, state = model.encode(batch.src, batch.src_len)
+        model.decode_step(y, state, enc)  # a plan without autograd
+    with torch.enable_grad():
+        model.decode_step(y, state, enc).logits.sum().backward()  # rebuilt with it: reaches the weights
+    assert model.dec_layers[0].self_attn.q.weight.grad is not None
 
 
 def test_searches_and_trace_record_every_head(model, tokenizer):
