@@ -25,7 +25,9 @@ became idle, not the end of the quiet window). Times come from the page's own cl
 longtask observer sums the main thread's busy time; the DevTools protocol stamps the same
 frames on the wire. Each step is split into
   server: our request on the wire → the server's last frame on the wire (network stamps, so
-          not delayed by a busy page), and browser: the rest of the step;
+          meant to be independent of a busy page — measured 2026-11-27 they are not: they wait
+          for the page's main thread; benchmarks/step_timeline.py stamps the server itself), and
+          browser: the rest of the step;
 and, from the page's clock (message events wait behind rendering, so these overlap):
   input → request sent (widget handling, debounce), request sent → last message handled,
   last message → idle (React, Plotly's draws), main thread busy (long tasks ≥ 50 ms).
@@ -168,7 +170,8 @@ FRAMES: dict = {}  # page -> its websocket frames on the wire
 
 def listen_frames(page) -> list[tuple[str, float]]:
     """Websocket frames as the network stack stamps them (DevTools protocol, seconds): unlike the
-    page's message events, these are not delayed while the main thread is busy rendering."""
+    page's message events. (Measured 2026-11-27, they too wait while the main thread is busy
+    rendering: benchmarks/step_timeline.py stamps the server's side on its own clock.)"""
     frames: list[tuple[str, float]] = []
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -366,7 +369,7 @@ def markdown(result: dict) -> str:
         "|---|---:|---:|",
     ]
     parts = [
-        ("**server**: request → last frame, on the wire (DevTools network stamps)", "wire"),
+        ("**server + waiting for the page**: request → last frame stamped (DevTools; see step_timeline.py)", "wire"),
         ("**browser**: the rest of the step (input, React, Plotly)", "browser"),
         ("input → request sent (browser: widget, debounce)", "to_send"),
         ("request sent → last message handled by the page (server run + queued behind rendering)", "server"),
