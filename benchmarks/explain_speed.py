@@ -65,24 +65,10 @@ def one_input(names: list[str], repeats: int) -> None:
 def page_step_reruns(repeats: int) -> list[float]:
     """Seconds of an Explain page rerun after moving the step (AppTest: the server's side only);
     the first run computed the attributions, interventions and adversarial α of every step."""
-    from streamlit.testing.v1 import AppTest
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from page_speed import step_reruns
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.query_params["model"] = PAGE_MODEL
-    at.query_params["src"] = SOURCE_20
-    at.run()
-    at.switch_page("pages/explain.py")
-    at.run()
-    assert not at.exception, at.exception
-    n = int(at.slider(key="step").max)
-    times = []
-    for i in range(repeats):
-        slider = at.slider(key="step")
-        start = time.perf_counter()
-        slider.set_value(1 + (i % n)).run()
-        times.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
-    return times
+    return step_reruns(repeats, "pages/explain.py", {"model": PAGE_MODEL, "src": SOURCE_20}, timeout=300)
 
 
 def aggregate(name: str, n: int) -> None:

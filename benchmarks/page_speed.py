@@ -32,13 +32,18 @@ def summary(name: str, seconds: list[float], target_ms: float) -> None:
     print(f"{name}: median {statistics.median(ms):.1f} ms, p90 {p90:.1f} ms over {len(ms)} (target <= {target_ms} ms)")
 
 
-def step_reruns(repeats: int) -> list[float]:
-    """Seconds of a Translate page rerun after moving the step (AppTest: the server's side only)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["src"] = "encoderdecoderattention"
+def step_reruns(
+    repeats: int, page: str = "pages/translate.py", query: dict | None = None, timeout: float = 60
+) -> list[float]:
+    """Seconds of a page's rerun after moving its step slider (AppTest: the server's side only);
+    the Translate page by default (benchmarks/states_speed.py and explain_speed.py time theirs)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (query or {"src": "encoderdecoderattention"}).items():
+        at.query_params[key] = value
     at.run()
-    at.switch_page("pages/translate.py")
+    at.switch_page(page)
     at.run()
+    assert not at.exception, at.exception
     n = int(at.slider(key="step").max)
     times = []
     for i in range(repeats):

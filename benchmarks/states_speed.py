@@ -54,22 +54,10 @@ def greedy_all(ckpt, examples, batch_size: int = 500) -> None:
 
 def page_step_reruns(repeats: int) -> list[float]:
     """Seconds of a States page rerun after moving the step (AppTest: the server's side only)."""
-    from streamlit.testing.v1 import AppTest
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from page_speed import step_reruns
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["src"] = "encoderdecoderattention"
-    at.run()
-    at.switch_page("pages/states.py")
-    at.run()
-    n = int(at.slider(key="step").max)
-    times = []
-    for i in range(repeats):
-        slider = at.slider(key="step")
-        start = time.perf_counter()
-        slider.set_value(1 + (i % n)).run()
-        times.append(time.perf_counter() - start)
-        assert not at.exception, at.exception
-    return times
+    return step_reruns(repeats, "pages/states.py", timeout=120)
 
 
 def measure(name: str, args) -> str:
