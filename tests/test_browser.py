@@ -41,7 +41,10 @@ def test_step_slider_moves_the_highlight(page, app_url, output_dir):
     slider.press("ArrowRight")
     wait_idle(page)
     page.wait_for_function("() => window.location.search.includes('step=4')")
-    assert "t = 4" in page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").inner_text()
+    # the link may be written before the fragment's new line is drawn: wait for the line itself
+    page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").filter(
+        has_text="t = 4"
+    ).first.wait_for()
     page.screenshot(path=str(output_dir / "translate-step4.png"), full_page=True)
 
 
