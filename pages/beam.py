@@ -12,7 +12,16 @@ from seq2seq.errors import InputError
 from seq2seq.search import beam_search, trace
 from seq2seq.ui import charts, examples, frame, lang, models, sidebar
 from seq2seq.ui.lang import t
-from seq2seq.ui.text import md_escape, md_marked, md_token, note_length, require_input, show_answer, warn_unknown
+from seq2seq.ui.text import (
+    md_escape,
+    md_marked,
+    md_token,
+    note_length,
+    require_input,
+    show_answer,
+    text_html,
+    warn_unknown,
+)
 
 frame.ensure()
 MAX_WIDTH = limits.MAX_BEAM_WIDTH
@@ -96,7 +105,7 @@ for col, label, text, tokens in (
 ):  # fmt: skip
     col.markdown(label)
     if reference is None:
-        col.code(text or " ", language=None)
+        col.html(text_html(text, "output"))
         continue
     col.markdown(md_marked([tok for tok in tokens if tok != "</s>"], ref_tokens, lang.current(), ckpt.tokenizer.kind))
     col.markdown(t("compare.correct") if text == reference.target else t("compare.wrong"))

@@ -20,6 +20,7 @@ from seq2seq.ui.text import (
     require_input,
     show_answer,
     step_summary,
+    text_html,
     warn_unknown,
 )
 
@@ -72,7 +73,7 @@ with col_out:
         shown = [token for token in result.output_tokens if token != "</s>"]
         st.markdown(md_marked(shown, tokenizer.tokenize(reference.target), lang.current(), tokenizer.kind))
     else:
-        st.code(result.output or " ", language=None)
+        st.html(text_html(result.output, "output"))
 with col_check:
     if reference is not None:
         verdict = t("translate.correct") if result.output == reference.target else t("translate.wrong")
@@ -149,44 +150,50 @@ def animation(start: int):
 stepper.section(n_steps, step_view, animation, f"{name}-play")
 
 # --- why not this answer? --------------------------------------------------------------------
-with st.expander(t("translate.why_not")):
-    st.caption(t("translate.why_not_caption"))
-    typed = st.text_input(t("translate.target_y"), value=reference.target if reference else result.output, key="target")
-    if typed.strip():
-        try:
-            (scored,) = score_targets(ckpt.model, tokenizer, [source], [typed])
-        except InputError as exc:
-            st.error(str(exc))
-        else:
-            warn_unknown(tokenizer.unknown(typed))
-            st.markdown(
-                t(
-                    "translate.target_logp",
-                    target=scored.log_prob,
-                    output=result.log_prob,
-                    text=md_escape(result.output),
+# Drawn only while open (a rerun on opening): closed, it would cost every visit a scoring run
+# and two charts that nobody sees.
+why_not = st.expander(t("translate.why_not"), key="why_not", on_change="rerun")
+if why_not.open:
+    with why_not:
+        st.caption(t("translate.why_not_caption"))
+        typed = st.text_input(
+            t("translate.target_y"), value=reference.target if reference else result.output, key="target"
+        )
+        if typed.strip():
+            try:
+                (scored,) = score_targets(ckpt.model, tokenizer, [source], [typed])
+            except InputError as exc:
+                st.error(str(exc))
+            else:
+                warn_unknown(tokenizer.unknown(typed))
+                st.markdown(
+                    t(
+                        "translate.target_logp",
+                        target=scored.log_prob,
+                        output=result.log_prob,
+                        text=md_escape(result.output),
+                    )
                 )
-            )
-            charts.show(
-                figures.target_probabilities(
-                    scored.target_tokens, scored.probs, look.t("fig.target_probs.title"), look, figures.WIDE
-                ),
-                "target_probs",
-                f"{name}-target-probs",
-            )
-            if scored.alpha is not None:
                 charts.show(
-                    figures.alignment_heatmap(
-                        scored.alpha,
-                        scored.source_tokens,
-                        scored.target_tokens,
-                        title=look.t("fig.target_alpha.title"),
-                        look=look,
-                        width=figures.WIDE,
+                    figures.target_probabilities(
+                        scored.target_tokens, scored.probs, look.t("fig.target_probs.title"), look, figures.WIDE
                     ),
-                    "target_heatmap",
-                    f"{name}-target-heatmap",
+                    "target_probs",
+                    f"{name}-target-probs",
                 )
+                if scored.alpha is not None:
+                    charts.show(
+                        figures.alignment_heatmap(
+                            scored.alpha,
+                            scored.source_tokens,
+                            scored.target_tokens,
+                            title=look.t("fig.target_alpha.title"),
+                            look=look,
+                            width=figures.WIDE,
+                        ),
+                        "target_heatmap",
+                        f"{name}-target-heatmap",
+                    )
 
 # --- export (an advanced control: hidden in presentation mode) ----------------------------------
 if lang.presenting():

@@ -24,7 +24,7 @@ OUTPUT = REPO / "tests" / "output"  # screenshots and other artefacts a person s
 # app would send to the browser must equal what the checked figure sends. (The browser tests'
 # server runs as the app does.)
 figures.VALIDATE = True
-_unchecked_figure = figures.figure
+_plotly_figure = figures.plotly_figure
 
 
 def _sent(fig) -> dict:
@@ -35,12 +35,12 @@ def _sent(fig) -> dict:
 
 def _figure_checked_both_ways(data, layout, frames=None):
     fast = go.Figure(data=data, layout=layout, frames=frames, _validate=False)
-    checked = _unchecked_figure(data, layout, frames)
+    checked = _plotly_figure(data, layout, frames)
     assert _sent(fast) == _sent(checked), "an unvalidated figure differs from the validated one"
     return checked
 
 
-figures.figure = _figure_checked_both_ways
+figures.plotly_figure = _figure_checked_both_ways
 
 
 @pytest.fixture(scope="session")

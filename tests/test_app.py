@@ -1,5 +1,6 @@
 """App tests with streamlit.testing: every page runs without an exception and shows what it should."""
 
+import html
 import json
 import re
 from urllib.parse import urlencode
@@ -38,8 +39,27 @@ def open_translate(**query) -> AppTest:
     return open_page("pages/translate.py", **query)
 
 
+def open_why_not(at: AppTest) -> AppTest:
+    """Translate's "why not this answer?" opened (drawn only while open), as a click on it does."""
+    at.session_state["why_not"] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def boxes(at, kind: str | None = None) -> list[str]:
+    """The texts in the pages' output and answer boxes (seq2seq.ui.text.box_html), of ``kind``."""
+    found = []
+    for element in at.get("html"):
+        body = element.proto.body
+        match = re.search(r'class="text-box box-(\w+)"', body)
+        if match and kind in (None, match.group(1)):
+            found.append(html.unescape(re.sub(r"<[^>]+>", "", body)))
+    return found
+
+
 def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.code] + [c.value for c in at.caption]
+    parts = [m.value for m in at.markdown] + [c.value for c in at.code] + boxes(at) + [c.value for c in at.caption]
     parts += [e.value for e in [*at.error, *at.warning, *at.info, *at.success]]
     return "\n".join(str(p) for p in parts)
 
@@ -63,6 +83,9 @@ def test_translate_decodes_the_default_input():
     assert at.text_input(key="src").value == "attention"
     assert "noitnetta" in texts(at)
     assert "✓ the output is right" in texts(at)
+    charts = {c.key for c in at.get("plotly_chart")}
+    assert {"heatmap", "flow", "alpha_bars", "topk", "context"} == charts  # "why not?" is closed: not drawn
+    open_why_not(at)
     charts = {c.key for c in at.get("plotly_chart")}
     assert {"heatmap", "flow", "alpha_bars", "topk", "context", "target_probs", "target_heatmap"} == charts
 
@@ -88,7 +111,7 @@ def test_moving_the_step_updates_the_view():
 def test_vanilla_model_explains_that_it_has_no_attention():
     at = open_translate(model="reverse-vanilla", src="abcdef")
     assert "no attention" in texts(at)
-    assert {c.key for c in at.get("plotly_chart")} == {"flow", "topk", "context", "target_probs"}
+    assert {c.key for c in open_why_not(at).get("plotly_chart")} == {"flow", "topk", "context", "target_probs"}
 
 
 @pytest.mark.parametrize(
@@ -141,12 +164,12 @@ def test_forcing_an_alternative_changes_the_output_and_undo_restores_it():
     force.click().run()
     assert not at.exception
     assert "forced" in texts(at)
-    (output,) = at.get("html")  # the output with its forced token marked (st.code shows only the answer)
+    (output,) = (h for h in at.get("html") if "box-output" in h.proto.body)  # the forced token marked
     assert 'class="token-forced"' in output.proto.body and FORCED in output.proto.body
-    assert [c.value for c in at.code] == ["erutcel"]  # the correct answer; the output differs from it
+    assert boxes(at, "answer") == ["erutcel"]  # the correct answer; the output differs from it
     assert "force" in at.query_params
     at.button(key="undo").click().run()
-    assert next(c.value for c in at.code) == "erutcel"
+    assert boxes(at, "answer") == ["erutcel"] and not boxes(at, "output")  # the output is right again
 
 
 def test_a_bad_force_in_the_link_is_explained():
@@ -155,7 +178,7 @@ def test_a_bad_force_in_the_link_is_explained():
 
 
 def test_scoring_a_typed_target():
-    at = open_translate(src="lecture")
+    at = open_why_not(open_translate(src="lecture"))
     at.text_input(key="target").set_value("lecture").run()
     assert not at.exception
     assert "log p(y | x)" in texts(at)
@@ -185,7 +208,7 @@ def test_beam_page_shows_tree_nbest_and_the_winner():
     at = open_page("pages/beam.py", src="lecture", beam="4")
     assert at.number_input(key="beam_width").value == 4
     assert {c.key for c in at.get("plotly_chart")} >= {"tree", "node_heatmap"}
-    assert "erutcel" in [c.value for c in at.code]
+    assert "erutcel" in boxes(at)
     assert "Selected hypothesis" in texts(at) and "winner" in texts(at)
     assert len(at.dataframe[0].value) >= 1
 
@@ -260,8 +283,9 @@ def test_compare_and_translate_note_an_input_longer_than_the_training_inputs():
 def test_translate_marks_wrong_tokens_red_and_shows_the_whole_answer():
     at = open_translate(model="reverse-vanilla", src="abcdefghijklmnopqrst")
     assert ":red[" in texts(at) and "the output is wrong" in texts(at)
-    answer = next(c for c in at.code if c.value == "tsrqponmlkjihgfedcba")
-    assert answer.proto.wrap_lines
+    assert boxes(at, "answer") == ["tsrqponmlkjihgfedcba"]
+    (answer,) = (h for h in at.get("html") if "box-answer" in h.proto.body)
+    assert "white-space:pre-wrap" in answer.proto.body  # a long answer wraps: shown whole
 
 
 def test_compare_defaults_to_the_task_pair_and_draws_the_bottleneck():
@@ -610,7 +634,7 @@ def test_compare_one_model_against_itself():
 
 def test_an_output_that_is_no_date_is_named():
     at = open_translate(model="dates-attention", src="tomorrow")  # the model writes 1931-00-00
-    assert at.code[0].value == "1931-00-00"
+    assert boxes(at, "output") == ["1931-00-00"]
     assert any("not a date that exists" in w.value for w in at.warning)
     at = open_translate(model="dates-attention", src="hello")  # 2077-07-07: a date, but not of its years
     assert any("outside the years" in w.value for w in at.warning)

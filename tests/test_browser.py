@@ -88,20 +88,20 @@ def test_step_through_next_prev_and_what_if(page, app_url, output_dir):
     page.wait_for_function(f"() => window.location.search.includes('step={shown - 1}')")
     wait_idle(page)
     assert f"t = {shown - 1}" in step_text(page)
-    before = page.locator('[data-testid="stCode"]').first.inner_text()
+    before = page.locator(".box-answer").first.inner_text()
     alternative = page.locator("[class*='st-key-force-'] button:not([disabled])").first
     alternative.click()
     page.wait_for_function("() => window.location.search.includes('force=')")
     wait_idle(page)
-    after = page.locator(".whatif-output").inner_text()
+    after = page.locator(".box-output").inner_text()
     assert after.strip() != before.strip()
     page.get_by_text("forced", exact=False).first.wait_for()
     # the forced token is purple in the output, in the step summary and in the heatmap's row labels
     purple = "rgb(148, 103, 189)"  # figures.FORCED, #9467bd
-    forced = page.locator(".whatif-output .token-forced")
+    forced = page.locator(".box-output .token-forced")
     assert forced.count() == 1 and forced.evaluate("e => getComputedStyle(e).color") == purple
     assert forced.evaluate("e => getComputedStyle(e).fontWeight") == "700"
-    after_forced = page.locator(".whatif-output .token-after")
+    after_forced = page.locator(".box-output .token-after")
     assert after_forced.count() >= 1 and after_forced.first.evaluate("e => getComputedStyle(e).color") == purple
     summary = page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits")
     assert summary.locator(".token-forced").evaluate("e => getComputedStyle(e).color") == purple
@@ -114,7 +114,7 @@ def test_step_through_next_prev_and_what_if(page, app_url, output_dir):
     page.locator(".st-key-undo button").first.click()
     wait_idle(page)
     page.wait_for_function("() => !window.location.search.includes('force=')")
-    assert page.locator('[data-testid="stCode"]').first.inner_text() == before
+    assert page.locator(".box-answer").first.inner_text() == before
 
 
 def test_beam_tree_is_drawn_with_pruned_nodes_and_clickable(page, app_url, output_dir):
@@ -202,15 +202,15 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     assert_no_exception(page)
     assert "model=%E2%98%85" in page.url  # ★ reverse-attention, the session's own model
     assert "reverse 3–8" in page.locator('[data-testid="stSidebar"]').inner_text()
-    before = page.locator('[data-testid="stCode"]').first.inner_text()
+    before = page.locator(".box-answer").first.inner_text()
     page.get_by_role("textbox", name="Input x").fill("lecture")
     page.get_by_role("textbox", name="Input x").press("Enter")
     page.wait_for_function("() => window.location.search.includes('src=lecture')")
     wait_idle(page)
     page.wait_for_function(
-        "before => document.querySelector('[data-testid=stCode]')?.innerText !== before", arg=before
+        "before => document.querySelector('.box-answer')?.innerText !== before", arg=before
     )  # the new output is drawn
-    assert page.locator('[data-testid="stCode"]').first.inner_text().strip() == "erutcel"
+    assert page.locator(".box-answer").first.inner_text().strip() == "erutcel"
     page.screenshot(path=str(output_dir / "train-then-translate.png"), full_page=True)
     # F5: a new Streamlit session, the same browser: its model is still there and still selected
     page.reload()

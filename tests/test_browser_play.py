@@ -87,7 +87,7 @@ def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url
     page.wait_for_function("() => window.location.search.includes('force=')")
     wait_idle(page)
     purple = "rgb(148, 103, 189)"  # figures.FORCED
-    assert page.locator(".whatif-output .token-forced").evaluate("e => getComputedStyle(e).color") == purple
+    assert page.locator(".box-output .token-forced").evaluate("e => getComputedStyle(e).color") == purple
     # the player is drawn only for as long as it plays (a few frames from here): watch for the
     # purple token from before ▶ is pressed until the player goes
     seen = page.evaluate_handle(

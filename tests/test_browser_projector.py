@@ -41,6 +41,17 @@ def charts_drawn(page, *keys: str) -> None:
         page.locator(f".st-key-{key} .js-plotly-plot .main-svg").first.wait_for()
 
 
+def margins_pushed(page) -> list:
+    """Charts whose margins Plotly had to widen for their labels after drawing them once (and
+    then drew again: figures._fit_margins makes the room beforehand, for speed)."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+            const m = gd._fullLayout.margin, s = gd._fullLayout._size;
+            return [String(gd.layout.title && gd.layout.title.text).slice(0, 40), s.l - m.l, s.r - m.r, s.t - m.t, s.b - m.b];
+        }).filter(([, ...grown]) => grown.some(px => px > 0.5))"""
+    )
+
+
 def scrolled(page) -> int:
     return page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop")
 
@@ -56,6 +67,8 @@ def test_translate_heatmap_and_next_on_one_screen(projector, app_url, output_dir
     on_screen(page, ".st-key-heatmap .js-plotly-plot")
     on_screen(page, ".st-key-flow .js-plotly-plot")
     on_screen(page, ".st-key-next button:visible")
+    charts_drawn(page, "alpha_bars", "topk", "context")
+    assert margins_pushed(page) == []
     page.screenshot(path=str(output_dir / f"projector-translate-{lang}.png"))
     # the → key steps (the button's shortcut), and the picture follows
     page.mouse.click(5, 600)  # focus the page, not a field

@@ -64,6 +64,23 @@ def test_the_app_draws_its_unvalidated_figures_as_plotly_validates_them(monkeypa
     assert sent() == checked
 
 
+def test_margins_make_room_for_labels_and_colour_bars_and_never_shrink():
+    """figures._fit_margins: Plotly's automargin would widen a margin only after a first draw (and
+    draw again); the room is made beforehand. Checked against Plotly in the browser by
+    tests/test_browser_projector.py (no Translate chart is widened)."""
+    font = figures.FONT_SIZE
+    short = figures._layout("t", 300, yaxis=figures._token_axis(["a", "b"], "y", along="y"))
+    long = figures._layout("t", 300, yaxis=figures._token_axis(["a", "a-much-longer-label"], "y", along="y"))
+    assert figures.figure([], long).layout.margin.l > figures.figure([], short).layout.margin.l >= 60
+    assert figures.figure([], long).layout.margin.l >= figures.text_width("a-much-longer-label", font)
+    heat = {"type": "heatmap", "z": [[0.5]], "colorbar": {"title": {"text": "α"}, "thickness": 18}}
+    assert figures.figure([heat], short).layout.margin.r > 80 > figures.figure([], short).layout.margin.r
+    tiny = short | {"margin": {"l": 500, "r": 500, "t": 70, "b": 500}}
+    assert figures.figure([heat], tiny).layout.margin.to_plotly_json() == tiny["margin"]  # never narrowed
+    panels = long | {"xaxis2": {}, "margin": {"l": 1, "r": 1, "t": 1, "b": 1}}
+    assert figures.figure([], panels).layout.margin.l == 1  # several panels: left to Plotly
+
+
 def test_heatmap_keeps_repeated_tokens_apart(attention_trace):
     fig = figures.attention_heatmap(attention_trace, step=2)
     assert isinstance(fig, go.Figure)

@@ -25,7 +25,7 @@ def _trace(tokens: list[str], output: str, forced_at: int) -> DecodeTrace:
 def test_the_output_marks_forced_tokens_and_those_after_in_purple():
     page = output_html(_trace(["a", "<", "c", "</s>"], "a<c", forced_at=1))
     assert page.count(FORCED) == 2 and "</s>" not in page.replace("</span>", "").replace("</div>", "")
-    body = page.split('class="whatif-output"', 1)[1].split(">", 1)[1]
+    body = page.split('class="text-box box-output"', 1)[1].split(">", 1)[1]
     assert body.startswith("a<span")  # character tokens joined without spaces, as the output text joins them
     assert body.index('class="token-forced"') < body.index("&lt;") < body.index('class="token-after"')
     words = output_html(_trace(["ta", "vak", "</s>"], "ta vak", forced_at=0))

@@ -64,18 +64,33 @@ def styled_token(shown: str, mark: str = "", current: bool = False) -> str:
     return f'<span class="token-{mark or "current"}" style="{style}">{shown}</span>'
 
 
+BOX_STYLE = (
+    "background:#f0f2f6;border-radius:0.5rem;padding:0.9rem 1.1rem;font-family:'Source Code Pro',monospace;"
+    "font-size:0.95rem;white-space:pre-wrap;line-height:1.6"
+)
+
+
+def box_html(body: str, kind: str) -> str:
+    """``body`` (HTML) in a box like st.code's, for ``st.html``: st.code would load Streamlit's
+    syntax highlighter, a 1.5 MB script that cost a visitor ~600 ms of this machine's CPU
+    (measured 2026-11-27) for text that has no syntax. The text wraps (pre-wrap), so a long
+    answer is shown whole. ``kind``: a CSS class (``box-output``, ``box-answer``) tests find it by."""
+    return f'<div class="text-box box-{kind}" style="{BOX_STYLE}">{body or "&nbsp;"}</div>'
+
+
+def text_html(text: str, kind: str) -> str:
+    """Plain ``text`` in the box of ``box_html`` (escaped: a token such as "<s>" is shown as typed)."""
+    return box_html(html.escape(text, quote=False), kind)
+
+
 def output_html(trace) -> str:
-    """The decoded output of a ``DecodeTrace`` as HTML for ``st.html``, in a box like st.code's,
-    each token styled by ``DecodeTrace.forcing`` (forced tokens bold purple, later ones purple
-    italics). Tokens are joined as the output text joins them (characters without spaces)."""
+    """The decoded output of a ``DecodeTrace`` in the box of ``box_html``, each token styled by
+    ``DecodeTrace.forcing`` (forced tokens bold purple, later ones purple italics). Tokens are
+    joined as the output text joins them (characters without spaces)."""
     pairs = [(tok, mark) for tok, mark in zip(trace.output_tokens, trace.forcing(), strict=True) if tok != "</s>"]
     joiner = "" if "".join(tok for tok, _ in pairs) == trace.output else " "
     body = joiner.join(styled_token(html.escape(visible_token(tok), quote=False), mark) for tok, mark in pairs)
-    return (
-        '<div class="whatif-output" style="background:#f0f2f6;border-radius:0.5rem;padding:0.9rem 1.1rem;'
-        "font-family:'Source Code Pro',monospace;font-size:0.95rem;white-space:pre-wrap;line-height:1.6\">"
-        f"{body or '&nbsp;'}</div>"
-    )
+    return box_html(body, "output")
 
 
 def require_input(source: str) -> None:
@@ -120,7 +135,7 @@ def show_answer(answer: str) -> None:
     """The correct answer in a box that wraps, so a long answer is shown whole."""
     import streamlit as st
 
-    st.code(answer, language=None, wrap_lines=True)
+    st.html(text_html(answer, "answer"))
 
 
 def step_summary(trace, step: int, lang: str | None = None) -> str:
