@@ -43,6 +43,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -52,6 +53,7 @@ ROOT = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "deploy"))
+sys.path.insert(0, str(ROOT))
 
 from many_users import ARGS as CHROMIUM_ARGS  # noqa: E402
 
@@ -59,7 +61,44 @@ LAB_PATH = "/translate?model=reverse-attention&src=abcdefghijklmnopqrst"
 APPS = {
     "lab": {"title": "Attention Lab", "script": "app.py", "path": LAB_PATH},
     "bare": {"title": "bare Streamlit app", "script": "benchmarks/bare_app.py", "path": "/"},
+    # the floor of a page that draws Translate's five figures: the bare app drawing them (five_figures)
+    "five": {"title": "bare app, Translate's 5 charts", "script": "benchmarks/bare_app.py", "path": "/"},
 }
+FIVE_FIGURES = Path(tempfile.gettempdir()) / "attention-lab-felt-speed-five-figures.json"  # ~5 MB, not kept
+
+
+def five_figures(path: Path = FIVE_FIGURES) -> Path:
+    """Translate's five figures at every step of LAB_PATH's decode, as the page builds them (sizes,
+    data revision), written as JSON for the "five" app (benchmarks/bare_app.py, BARE_FIGURES)."""
+    from urllib.parse import parse_qs, urlparse
+
+    import plotly.io as pio
+
+    from seq2seq import checkpoint, figures
+    from seq2seq.search import trace
+    from seq2seq.ui.charts import DATA_REVISION
+
+    query = {k: v[0] for k, v in parse_qs(urlparse(LAB_PATH).query).items()}
+    ckpt = checkpoint.load(ROOT / "checkpoints" / f"{query['model']}.safetensors")
+    decoded = trace(ckpt.model, ckpt.tokenizer, query["src"])
+    wide = figures.WIDE * 3 // 5  # pages/translate.py's WIDE_COL
+    steps = []
+    for t in range(1, len(decoded.steps) + 1):
+        built = [
+            figures.attention_heatmap(decoded, t, None, width=wide),
+            figures.attention_flow(decoded, t),
+            figures.alpha_bars(decoded, t),
+            figures.topk_bars(decoded, t),
+            figures.context_strip(decoded, t, width=wide),
+        ]
+        for fig in built:
+            fig.layout.datarevision = DATA_REVISION
+        steps.append([pio.to_json(fig, validate=False) for fig in built])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(steps))
+    return path
+
+
 NEXT = ".st-key-next button:visible:not([disabled])"
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 
@@ -134,13 +173,15 @@ PROBE = """
 """
 
 
-def start_server(script: str, port: int) -> tuple[subprocess.Popen, float]:
-    """`streamlit run SCRIPT` on a loopback port; returns it and the seconds until it answered."""
+def start_server(script: str, port: int, env: dict | None = None) -> tuple[subprocess.Popen, float]:
+    """`streamlit run SCRIPT` on a loopback port (``env``: more environment variables); returns it
+    and the seconds until it answered."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ | {"PYTHONPATH": str(ROOT)},
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=os.environ | {"PYTHONPATH": str(ROOT)} | (env or {}),
     )  # fmt: skip
     deadline = start + 120
     while True:
@@ -249,8 +290,9 @@ def measure_app(browser, app: str, port: int, clicks: int, visits: int, warmed: 
 
     spec = APPS[app]
     out: dict = {"answer_s": [], "warm_s": [], "first": [], "second": [], "steps": []}
+    env = {"BARE_FIGURES": str(five_figures())} if app == "five" else None
     for v in range(visits):
-        proc, answered = start_server(spec["script"], port)
+        proc, answered = start_server(spec["script"], port, env)
         try:
             out["answer_s"].append(answered)
             if warmed:  # as `make run` does, for both apps
@@ -286,7 +328,7 @@ def measure(clicks: int = 12, visits: int = 1, port: int = 8596, warmed: bool = 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            for app in ("bare", "lab"):
+            for app in ("bare", "five", "lab"):
                 print(f"measuring {APPS[app]['title']} …", flush=True)
                 raw[app] = measure_app(browser, app, port, clicks, visits, warmed)
         finally:
@@ -305,10 +347,10 @@ def measure(clicks: int = 12, visits: int = 1, port: int = 8596, warmed: bool = 
         }  # fmt: skip
         if r.get("plays"):
             result["apps"][app]["play"] = {k: [p[k] for p in r["plays"]] for k in r["plays"][0]}
-    lab, bare = result["apps"]["lab"], result["apps"]["bare"]
-    result["ratios"] = {
-        k: lab[k]["median"] / bare[k]["median"] for k in ("step_ms", "first_visit_ms", "second_visit_ms")
-    }
+    lab, bare, five = result["apps"]["lab"], result["apps"]["bare"], result["apps"]["five"]
+    keys = ("step_ms", "first_visit_ms", "second_visit_ms")
+    result["ratios"] = {k: lab[k]["median"] / bare[k]["median"] for k in keys}
+    result["ratios_five"] = {k: lab[k]["median"] / five[k]["median"] for k in keys}  # to the five-chart floor
     return result
 
 
@@ -319,6 +361,7 @@ def spread(s: dict, scale: float = 1.0, digits: int = 0) -> str:
 
 def markdown(result: dict) -> str:
     lab, bare, ratio = result["apps"]["lab"], result["apps"]["bare"], result["ratios"]
+    five, ratio_five = result["apps"]["five"], result["ratios_five"]
     rows = [
         ("step: click ⏭ Next / the bare app's slider → idle, charts drawn "
          f"({result['clicks']} after one warm-up), ms", "step_ms", 1.0, 0),
@@ -331,42 +374,45 @@ def markdown(result: dict) -> str:
         "",
         "Command: `make bench-felt` (`python benchmarks/felt_speed.py`). One headless Chromium, server and",
         "browser on the same machine. Attention Lab: `/translate?model=reverse-attention&src=abcdefghijklmnopqrst`;",
-        "the floor: `benchmarks/bare_app.py` (title, text input, slider, one Plotly heatmap).",
+        "the floor: `benchmarks/bare_app.py` (title, text input, slider, one Plotly heatmap); the floor of a page",
+        "that draws what Translate draws: the same bare app drawing Translate's five figures of that decode",
+        "(built by the app's figure builders, read from JSON: no model, no session state), stepped by its slider.",
         f"Load average (1 min) before / after: {result['load_before'][0]:.1f} / {result['load_after'][0]:.1f} "
         f"on {os.cpu_count()} cores.",
         "",
-        "| what a person does | Attention Lab | bare Streamlit app | ratio |",
-        "|---|---:|---:|---:|",
+        "| what a person does | Attention Lab | bare Streamlit app | ratio | bare app, Translate's 5 charts | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for label, key, scale, digits in rows:
-        lines.append(f"| {label} | {spread(lab[key], scale, digits)} | {spread(bare[key], scale, digits)} "
-                     f"| {ratio[key]:.1f}× |")  # fmt: skip
+        lab_, bare_, five_ = (spread(a[key], scale, digits) for a in (lab, bare, five))
+        lines.append(f"| {label} | {lab_} | {bare_} | {ratio[key]:.1f}× | {five_} | {ratio_five[key]:.1f}× |")
     lines.append(
         f"| server launch → answering its health check, s | {spread(lab['server_answers_s'], 1, 2)} "
-        f"| {spread(bare['server_answers_s'], 1, 2)} | |"
+        f"| {spread(bare['server_answers_s'], 1, 2)} | | {spread(five['server_answers_s'], 1, 2)} | |"
     )
     if "play" in lab:
         p = lab["play"]
         lines.append(
             "| ▶ Play from t = 1, played in the browser: steps per second shown (target ≥ 4), "
             "two plays, each on a fresh page "
-            f"| {' / '.join(f'{v:.1f}' for v in p['steps_per_s'])} | | |"
+            f"| {' / '.join(f'{v:.1f}' for v in p['steps_per_s'])} | | | | |"
         )
         lines.append(
             "| … click ▶ → first step animated / last step → page idle with it drawn and linked, ms "
             f"| {' / '.join(f'{a:,.0f}' for a in p['start_ms'])} · {' / '.join(f'{b:,.0f}' for b in p['stop_ms'])} "
-            f"| | |"
+            f"| | | | |"
         )
         lines.append(
-            f"| … messages to the server while playing | {' / '.join(str(v) for v in p['sent_while_playing'])} | | |"
+            f"| … messages to the server while playing | {' / '.join(str(v) for v in p['sent_while_playing'])} "
+            "| | | | |"
         )
     lines += [
         "",
         "Where a step's time goes (medians, ms). The first two rows add up to the step; the rest are from the",
         "page's clock and overlap, since the browser renders deltas while later ones are still on their way:",
         "",
-        "| part | Attention Lab | bare Streamlit app |",
-        "|---|---:|---:|",
+        "| part | Attention Lab | bare Streamlit app | bare app, Translate's 5 charts |",
+        "|---|---:|---:|---:|",
     ]
     parts = [
         ("**server + waiting for the page**: request → last frame stamped (DevTools; see step_timeline.py)", "wire"),
@@ -379,7 +425,10 @@ def markdown(result: dict) -> str:
         ("Plotly charts on the page", "plots"),
     ]
     for label, key in parts:
-        lines.append(f"| {label} | {lab['step_split_ms'][key]:,.0f} | {bare['step_split_ms'][key]:,.0f} |")
+        lines.append(
+            f"| {label} | {lab['step_split_ms'][key]:,.0f} | {bare['step_split_ms'][key]:,.0f} "
+            f"| {five['step_split_ms'][key]:,.0f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -404,6 +453,8 @@ def rows(result: dict) -> list[tuple[str, list[float], str, str]]:
         out.append((f"{what}: Attention Lab", values("lab", key), unit, ""))
         out.append((f"{what}: bare Streamlit app", values("bare", key), unit, ""))
         out.append(("… ratio (medians)", [result["ratios"][key]], "×", f"≤ {TARGETS[key]:g}"))
+        out.append((f"{what}: bare app drawing Translate's 5 charts", values("five", key), unit, ""))
+        out.append(("… ratio of Attention Lab to it (medians)", [result["ratios_five"][key]], "×", ""))
     if "play" in result["apps"]["lab"]:
         p = result["apps"]["lab"]["play"]
         out.append(("▶ Play in the browser: steps per second shown", p["steps_per_s"], "steps/s", "≥ 4"))
