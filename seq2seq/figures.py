@@ -309,13 +309,13 @@ def token_label(token: str, mark: str = "", colour: bool = True) -> str:
     return {"forced": f"<b>{shown}</b>", "after": f"<i>{shown}</i>"}.get(mark, shown)
 
 
-def fit_ticks(labels: list[str], room: float, look: Look = PLAIN, along: str = "x") -> dict:
+def fit_ticks(labels: list[str], room: float, look: Look = PLAIN, along: str = "x", first: list[int] = ()) -> dict:
     """Tick settings for token ``labels`` at positions 0..n-1 along ``room`` px of an axis,
     labels that never overlap: every label at the largest size from FONT_SIZE down to
     MIN_LABEL that fits; else (x axis, labels longer than two characters) the labels turn
-    vertical; else, at MIN_LABEL, only the labels that clear those already written — the first
-    and the last, then the others in order, which for labels of one width is every k-th
-    (the pages' hover names every token).
+    vertical; else, at MIN_LABEL, only the labels that clear those already written — ``first``
+    (e.g. the step's most-attended token), the first and the last, then the others in order,
+    which for labels of one width is every k-th (the pages' hover names every token).
 
     ``along="y"``: the labels are stacked (one row each), so only their height counts.
     """
@@ -325,7 +325,7 @@ def fit_ticks(labels: list[str], room: float, look: Look = PLAIN, along: str = "
 
     def written(size: int, vertical: bool) -> list[int]:
         placed: list[tuple[float, float]] = []
-        for i in dict.fromkeys([0, n - 1, *range(n)]) if n else ():
+        for i in dict.fromkeys([*(i for i in first if 0 <= i < n), 0, n - 1, *range(n)]) if n else ():
             extent = 1.3 * size if vertical or along == "y" else text_width(labels[i], size)
             left, right = i * slot - (extent + 0.4 * size) / 2, i * slot + (extent + 0.4 * size) / 2
             if all(right <= a or left >= b for a, b in placed):
@@ -360,11 +360,13 @@ def _token_axis(
     look: Look = PLAIN,
     marks: list[str] | None = None,
     along: str = "x",
+    first: list[int] = (),
     **extra,
 ) -> dict:
-    """Numeric axis labelled with tokens (styled by ``marks``), sized or thinned to fit ``room`` px."""
+    """Numeric axis labelled with tokens (styled by ``marks``), sized or thinned to fit ``room`` px
+    (``first``: the labels kept first when thinned)."""
     labels = [token_label(t, m) for t, m in zip(tokens, marks or [""] * len(tokens), strict=True)]
-    axis = fit_ticks(labels, room, look, along) | {"showgrid": False, "zeroline": False}
+    axis = fit_ticks(labels, room, look, along, first) | {"showgrid": False, "zeroline": False}
     if title:
         axis["title"] = {"text": title, "font": {"size": look.size(FONT_SIZE)}}
     return axis | extra
@@ -554,7 +556,7 @@ def _alpha_bars(trace: DecodeTrace, step: int, look: Look = PLAIN, width: int = 
     layout = _layout(
         look.t("fig.alpha_bars.title", t=step, token=token),
         320,
-        xaxis=_token_axis(src, look.t("fig.source_xi"), room=width - 100, look=look),
+        xaxis=_token_axis(src, look.t("fig.source_xi"), room=width - 100, look=look, first=[best]),  # its bar named
         yaxis={"title": {"text": "α"}, "range": [0, 1.05]},
         look=look,
         width=width,

@@ -47,7 +47,8 @@ def margins_pushed(page) -> list:
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
             const m = gd._fullLayout.margin, s = gd._fullLayout._size;
-            return [String(gd.layout.title && gd.layout.title.text).slice(0, 40), s.l - m.l, s.r - m.r, s.t - m.t, s.b - m.b];
+            const title = String(gd.layout.title && gd.layout.title.text).slice(0, 40);
+            return [title, s.l - m.l, s.r - m.r, s.t - m.t, s.b - m.b];
         }).filter(([, ...grown]) => grown.some(px => px > 0.5))"""
     )
 

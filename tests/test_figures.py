@@ -332,6 +332,16 @@ def test_one_wide_label_hides_its_neighbour_not_every_other_label():
     assert vals[-1] == 20 and len(vals) >= 19  # "</s>" written; at most one letter beside it left to the hover
 
 
+def test_alpha_bars_always_name_the_most_attended_token():
+    """Thinned labels keep the red bar's: on a projector the bar the lecturer points at is named."""
+    trace = make_trace("attention", "abcdefghijklmnopqrstuvwxyzabcdefghijklmn", "ab")
+    for step in (1, 2):
+        alpha = trace.steps[step - 1].alpha
+        best = int(np.argmax(alpha))
+        x = figures.alpha_bars(trace, step, width=300).layout.xaxis
+        assert len(x.tickvals) < len(alpha) and best in x.tickvals  # thinned, the argmax kept
+
+
 def test_long_word_columns_turn_vertical_before_thinning():
     trace = word_trace("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima", "a b")
     axis = figures.attention_heatmap(trace, 1).layout.xaxis
