@@ -36,6 +36,7 @@ from seq2seq import attribution, checkpoint  # noqa: E402
 MODELS = ["reverse-attention", "reverse-attention-scaled-dot", "reverse-vanilla", "reverse-transformer"]
 SOURCE_20 = "attentionexplainsit"  # 19 characters + </s> = 20 tokens
 PAGE_MODEL = "reverse-attention-scaled-dot"
+STEPS = attribution.SUMMARY_IG_STEPS  # the aggregate's integrated-gradient steps
 
 
 def load() -> str:
@@ -78,7 +79,7 @@ def aggregate(name: str, n: int) -> None:
     start = time.perf_counter()
     summary = attribution.summarize(ckpt, n=n, draws=10, progress=seen.append)
     seconds = time.perf_counter() - start
-    print(f"{name}: summarize over {summary.n_inputs} held-out inputs ({summary.n_steps} steps, IG 16 steps, "
+    print(f"{name}: summarize over {summary.n_inputs} held-out inputs ({summary.n_steps} steps, IG {STEPS} steps, "
           f"10 permutations): {seconds:.1f} s, progress reported {len(seen)} times "
           f"(target <= 20 s; {load()})")  # fmt: skip
 
@@ -94,7 +95,7 @@ def num(x: float | None) -> str:
 def table(n: int, seed: int, only: list[str] | None = None) -> None:
     """The README's table: every shipped model (or ``only`` these), ``summarize`` over ``n`` held-out inputs."""
     names = only or sorted(p.stem for p in (ROOT / "checkpoints").glob("*.safetensors"))
-    print(f"\n{datetime.date.today()}: attribution.summarize(ckpt, n={n}, seed={seed}, draws=10, ig_steps=16)")
+    print(f"\n{datetime.date.today()}: attribution.summarize(ckpt, n={n}, seed={seed}, draws=10, ig_steps={STEPS})")
     print(
         "| model | τ(α, IG) / top-1 | τ(α, occl.) / top-1 | AER α | AER IG | AER occl. | permuted α flips y_t "
         "| uniform α flips | erase top / random flips | max IG completeness error |"

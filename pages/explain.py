@@ -142,6 +142,7 @@ stepper.section(n_steps, step_view)
 
 # --- over many held-out inputs -----------------------------------------------------------------------
 st.subheader(t("explain.summary_head", n=explain.N_SUMMARY))
+st.caption(t("explain.summary_steps", steps=attribution.SUMMARY_IG_STEPS))
 summary = explain.summary(ckpt.name, compute_now=False)
 if summary is None:
     if task is None or not task.generative:

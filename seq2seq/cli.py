@@ -210,8 +210,9 @@ def build_parser() -> Parser:
         help="which attribution (alpha is the attention weights; attention models only)",
     )
     ex.add_argument(
-        "--ig-steps", type=int_between(1, limits.MAX_IG_STEPS), default=attribution.IG_STEPS,
-        help="integrated gradients' integration steps (the completeness error shrinks as they grow)",
+        "--ig-steps", type=int_between(1, limits.MAX_IG_STEPS), default=None,
+        help=f"integrated gradients' integration steps (the completeness error shrinks as they grow; default "
+        f"{attribution.IG_STEPS} for TEXT, {attribution.SUMMARY_IG_STEPS} with --n)",
     )  # fmt: skip
     ex.add_argument(
         "--n", type=int_between(1, limits.MAX_EXPLAIN_INPUTS), help="aggregate over this many held-out inputs"
@@ -412,7 +413,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.method == "alpha" and not has_alpha:
         raise InputError(f"{args.path.name} has no attention weights (a {ckpt.model.cfg.decoder} decoder)")
     if args.n is not None:
-        summary = attribution.summarize(ckpt, n=args.n, seed=args.seed, ig_steps=args.ig_steps)
+        steps = attribution.SUMMARY_IG_STEPS if args.ig_steps is None else args.ig_steps
+        summary = attribution.summarize(ckpt, n=args.n, seed=args.seed, ig_steps=steps)
         if args.json:
             print(json.dumps(summary.to_dict()))
             return 0
@@ -433,7 +435,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise InputError(f"{args.path.name} has no attention weights to make adversarial")
     methods = attribution.METHODS if args.method == "all" else ("alpha", args.method)
     result = attribution.attribute(
-        ckpt.model, ckpt.tokenizer, args.text, args.target, methods=methods, ig_steps=args.ig_steps, task=ckpt.task
+        ckpt.model,
+        ckpt.tokenizer,
+        args.text,
+        args.target,
+        methods=methods,
+        ig_steps=attribution.IG_STEPS if args.ig_steps is None else args.ig_steps,
+        task=ckpt.task,
     )
     adversarial = None
     if args.adversarial is not None:

@@ -1109,8 +1109,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.zoo_head": ("The shipped models of this task, side by side", "此任务的自带模型并列对比"),
     "explain.zoo_caption": (
         "Every shipped attention model that reads this task's inputs, each over {n} held-out inputs (its own "
-        "output; integrated gradients with 16 steps). Computed once per server.",
-        "读取此任务输入的每个自带注意力模型，各在 {n} 个留出输入上（用模型自己的输出；积分梯度 16 步）。每个服务器只算一次。",
+        "output; integrated gradients with {steps} steps). Computed once per server.",
+        "读取此任务输入的每个自带注意力模型，各在 {n} 个留出输入上（用模型自己的输出；积分梯度 {steps} 步）。每个服务器只算一次。",
     ),
     "explain.zoo_run": ("Measure all {k} models", "测量全部 {k} 个模型"),
     "explain.zoo_measuring": ("Measuring {k} models over {n} inputs each…", "正在测量 {k} 个模型，各 {n} 个输入……"),
@@ -1132,6 +1132,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "explain.summary_head": ("Over {n} held-out inputs", "在 {n} 个留出输入上"),
     "explain.summary_run": ("Measure over {n} inputs", "在 {n} 个输入上测量"),
+    "explain.summary_steps": (
+        "Each input on the model's own output, integrated gradients with {steps} steps (the single input above uses "
+        "the steps chosen there; 16 would move mean τ by at most 0.01 and top-1 by at most 5 points on the shipped "
+        "models).",
+        "每个输入都用模型自己的输出，积分梯度 {steps} 步（上面的单个输入用那里所选的步数；在自带模型上改用 16 步，"
+        "平均 τ 最多变 0.01，首位一致最多变 5 个百分点）。",
+    ),
     "explain.summary_no_task": (
         "This model's task does not generate held-out inputs.",
         "该模型的任务无法生成留出输入。",

@@ -232,7 +232,7 @@ def zoo_view(ckpt: Checkpoint) -> None:
     if len(names) < 2:
         return
     st.subheader(t("explain.zoo_head"))
-    st.caption(t("explain.zoo_caption", n=N_ZOO))
+    st.caption(t("explain.zoo_caption", n=N_ZOO, steps=attribution.SUMMARY_IG_STEPS))
     summaries = zoo_summaries(names, compute_now=False)
     if summaries is None and requested("zoo_run", t("explain.zoo_run", k=len(names))):
         try:
