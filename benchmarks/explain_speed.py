@@ -106,8 +106,12 @@ def table(n: int, seed: int, only: list[str] | None = None) -> None:
         start = time.perf_counter()
         s = attribution.summarize(ckpt, n=n, seed=seed)
         cells = [
-            f"{num(s.mean_tau.get('ig'))} / {pct(s.top1_rate.get('ig'))}" if "ig" in s.mean_tau else "—",
-            f"{num(s.mean_tau.get('occlusion'))} / {pct(s.top1_rate.get('occlusion'))}" if s.mean_tau else "—",
+            f"{num(s.mean_tau['ig'])} / {pct(s.top1_rate.get('ig'))}" if s.mean_tau.get("ig") is not None else "—",
+            (
+                f"{num(s.mean_tau['occlusion'])} / {pct(s.top1_rate.get('occlusion'))}"
+                if s.mean_tau.get("occlusion") is not None
+                else "—"
+            ),
             num(s.aer.get("alpha")),
             num(s.aer.get("ig")),
             num(s.aer.get("occlusion")),

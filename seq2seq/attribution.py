@@ -49,7 +49,7 @@ GRADIENT_METHODS = ("saliency", "grad-input", "ig")
 IG_STEPS = 32  # integration steps (Gauss-Legendre); completeness error ~1e-3 at 32 on the zoo
 # ``summarize``'s (the aggregate over held-out inputs): 8 steps instead of 16 halve its time; over 50
 # inputs of every shipped model mean τ(α, IG) moved by at most 0.011, top-1 by at most 2.4 points and
-# the AER of IG by at most 0.03 (one model each 5 points and 0.06: reverse-attention-general); the
+# the AER of IG by at most 0.032 (except reverse-attention-general: top-1 5 points, AER 0.06); the
 # largest completeness error grows (README, "Is attention an explanation?")
 SUMMARY_IG_STEPS = 8
 
