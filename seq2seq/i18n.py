@@ -1181,7 +1181,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fig.context.title": ("Context {name} at each step{note}", "每一步的上下文 {name}{note}"),
     "fig.context.same": (": identical rows", "：各行完全相同"),
     "fig.context.units": ("the {n} units of {name}", "{name} 的 {n} 个分量"),
-    "fig.context.hover": ("step %{{y}}, unit %{{x}}: %{{z:.3f}}", "第 %{{y}} 步，分量 %{{x}}：%{{z:.3f}}"),
+    "fig.context.hover": ("%{{y}} · unit %{{x}}: %{{z:.3f}}", "%{{y}} · 分量 %{{x}}：%{{z:.3f}}"),  # y: "t=3 c"
     "fig.flow.title": (
         "Step t = {t}: what y<sub>{t}</sub> reads ({what})",
         "第 t = {t} 步：y<sub>{t}</sub> 读取的内容（{what}）",

@@ -109,7 +109,12 @@ def test_vanilla_has_a_context_strip_but_no_heatmap(vanilla_trace):
     assert z.shape[0] == n and (z == z[0]).all()  # the same c on every row
     assert "identical rows" in strip.layout.title.text
     (outline,) = strip.layout.shapes
-    assert (outline.y0, outline.y1) == (0.5, 1.5)
+    assert (outline.y0, outline.y1) == (0.5, 1.5)  # around row 2: category i sits at i
+    assert list(strip.data[0].y) == [
+        f"t={t} {figures.display_token(s.token)}" for t, s in enumerate(vanilla_trace.steps, 1)
+    ]
+    assert strip.layout.yaxis.type == "category" and "%{y}" in strip.data[0].hovertemplate  # the row named on hover
+    assert set(strip.layout.yaxis.tickvals) <= set(strip.data[0].y)
 
 
 def test_attention_context_strip_varies(attention_trace):
