@@ -1767,6 +1767,13 @@ def heads_grid(trace: DecodeTrace, step: int | None = None, look: Look = PLAIN, 
     cell_h = (1 - gap_y * (n_layers - 1)) / n_layers
     data, shapes, annotations, axes = [], [], [], {}
     small = max(9, look.size(FONT_SIZE) - 4)
+    # a panel's title fits its panel: the plot is the figure less its margins and the colour bar
+    panel_px = 0.95 * cell_w * (width - 60 - 20 - 90)
+    labels = [head_label(look, layer, head) for layer, head in itertools.product(range(n_layers), range(n_heads))]
+    widest = max(labels, key=lambda label: text_width(label, 10))
+    title_size = next(
+        (s for s in range(look.size(FONT_SIZE), 8, -1) if text_width(widest, s) <= panel_px), 9
+    )  # fmt: skip
     for layer, head in itertools.product(range(n_layers), range(n_heads)):
         k = layer * n_heads + head + 1
         suffix = "" if k == 1 else str(k)
@@ -1792,7 +1799,7 @@ def heads_grid(trace: DecodeTrace, step: int | None = None, look: Look = PLAIN, 
         }  # fmt: skip
         annotations.append({
             "text": head_label(look, layer, head), "xref": "paper", "yref": "paper", "showarrow": False,
-            "x": x0 + cell_w / 2, "y": y1, "yanchor": "bottom", "font": {"size": look.size(FONT_SIZE)},
+            "x": x0 + cell_w / 2, "y": y1, "yanchor": "bottom", "font": {"size": title_size},
         })  # fmt: skip
         if step is not None and 1 <= step <= n_out:
             shapes.append(_outline(-0.5, n_src - 0.5, step - 1.5, step - 0.5, HIGHLIGHT, 2)

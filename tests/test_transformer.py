@@ -335,6 +335,10 @@ def test_figures_draw_every_head_and_both_self_attentions(model, tokenizer):
     assert len(grid.data) == 2 * 4  # one panel per layer × head
     assert len(grid.layout.shapes) == 8  # the current step outlined in every panel
     assert (grid.data[5].z == tr.cross_attention()[1, 1]).all()
+    for width in (600, figures.WIDE):  # each panel's title fits its panel (they ran into each other at 600)
+        narrow = figures.heads_grid(tr, step=2, width=width)
+        room = (width - 60 - 20) * (narrow.layout.xaxis.domain[1] - narrow.layout.xaxis.domain[0])
+        assert all(figures.text_width(a.text, a.font.size) <= room for a in narrow.layout.annotations)
     dec = figures.decoder_self_attention(tr, layer=1, head=None, step=2)
     z = dec.data[0].z
     assert np.isnan(z[0, 1]) and not np.isnan(z[1, 0])  # the future is blank
