@@ -144,8 +144,8 @@ def build_parser() -> Parser:
     t.add_argument("--lr-decay", action="store_true", help="decay the learning rate linearly to 0 at --max-steps")
     t.add_argument(
         "--lr-plateau", type=int_between(0, 1000),
-        help=f"halve the learning rate after N validations without a new best (default: {PAIRS_FAST['lr_plateau']}"
-        " with --pairs, 0 = off)",
+        default=0,
+        help="halve the learning rate after N validations without a new best (0 = off)",
     )  # fmt: skip
     t.add_argument("--teacher-forcing", type=fraction, default=1.0)
     t.add_argument(
@@ -162,7 +162,8 @@ def build_parser() -> Parser:
     t.add_argument(
         "--bucket-pool",
         type=int_between(0, limits.MAX_BUCKET_POOL),
-        help=f"batch similar lengths in pools of N batches (default: {PAIRS_FAST['bucket_pool']} with --pairs, else 0)",
+        default=0,
+        help="batch similar lengths from pools of N batches",
     )
     t.add_argument("--n-train", type=positive_int, default=20_000)
     t.add_argument("--n-valid", type=int_between(1, limits.MAX_VALID_EXAMPLES), default=500)
@@ -234,18 +235,6 @@ def build_parser() -> Parser:
 # need more (Joey NMT's reverse pairs, 50,000 of them: 99.3 % after 195 s with the other defaults,
 # stopped at 95.2 % by a 120 s cap; measured 2026-11-27). The target accuracy stops it earlier.
 TASK_SECONDS, PAIRS_SECONDS = 120.0, 600.0
-# With --pairs (lengths that spread, a long run): batches of similar length from pools of 50
-# batches and the rate halved after 2 validations without a new best. On Joey NMT's reverse
-# pairs the two took the defaults from ~195 s to ~100 s to 98.9 % (README, 2026-11-27); built-in
-# tasks keep mixed batches and a constant rate (bucketing did not pay on reverse 3-12).
-PAIRS_FAST = {"bucket_pool": 50, "lr_plateau": 2}
-
-
-def pairs_default(value: int | None, name: str, own_pairs: bool) -> int:
-    """The flag's value, or its default: PAIRS_FAST's with --pairs, else 0 (off)."""
-    if value is not None:
-        return value
-    return PAIRS_FAST[name] if own_pairs else 0
 
 
 def time_budget(max_seconds: float | None, own_pairs: bool) -> float:
@@ -303,9 +292,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         eval_every=args.eval_every,
         seed=args.seed,
         threads=args.threads,
-        bucket_pool=pairs_default(args.bucket_pool, "bucket_pool", own_pairs=pairs is not None),
+        bucket_pool=args.bucket_pool,
         lr_decay=args.lr_decay,
-        lr_plateau=pairs_default(args.lr_plateau, "lr_plateau", own_pairs=pairs is not None),
+        lr_plateau=args.lr_plateau,
         coverage_loss=args.coverage_loss,
     )
 
