@@ -274,7 +274,7 @@ def train(
         # The teacher-forced check pays where that pass is one call (the fast Luong path) and once
         # many examples are right. Stepped (Bahdanau), it costs what a greedy decode that stops at
         # </s> costs: measured 2026-11-27 on Joey's dev set, 1.0-1.4 vs 0.9 s at 99 % right.
-        one_call = bool(getattr(model.decoder, "one_call", False))
+        one_call = bool(getattr(getattr(model, "decoder", None), "one_call", False))  # (Transformer: none)
         settled_cheaply = one_call and last_valid.get("exact_match", 0.0) >= 0.5
         result = evaluate(model, tokenizer, valid_set, full=False, forced_check=settled_cheaply)
         row = {"step": step, "epoch": epoch, "seconds": round(time.perf_counter() - start, 3)}
