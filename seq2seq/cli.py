@@ -142,6 +142,11 @@ def build_parser() -> Parser:
     t.add_argument("--batch-size", type=int_between(1, limits.MAX_BATCH_CLI), default=128)
     t.add_argument("--lr", type=positive_float, default=5e-3)
     t.add_argument("--lr-decay", action="store_true", help="decay the learning rate linearly to 0 at --max-steps")
+    t.add_argument(
+        "--lr-plateau", type=int_between(0, 1000),
+        default=0,
+        help="halve the learning rate after N validations without a new best (0 = off)",
+    )  # fmt: skip
     t.add_argument("--teacher-forcing", type=fraction, default=1.0)
     t.add_argument(
         "--max-seconds",
@@ -290,6 +295,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         threads=args.threads,
         bucket_pool=args.bucket_pool,
         lr_decay=args.lr_decay,
+        lr_plateau=args.lr_plateau,
         coverage_loss=args.coverage_loss,
     )
 

@@ -121,3 +121,60 @@ def test_variants_train_with_the_coverage_loss():
     ckpt, result = train_on_task(task, TINY | {"coverage": True}, cfg, DATA)
     assert ckpt.model.cfg.coverage and ckpt.card.variant == "additive+coverage"
     assert ckpt.card.train_config["coverage_loss"] == 1.0 and len(result.history.loss) == 4
+
+
+@pytest.mark.parametrize(
+    "options",
+    [TINY, TINY | {"placement": "luong", "score": "general"}, {"decoder": "transformer", "d_model": 16, "heads": 2}],
+    ids=["bahdanau", "luong-one-call", "transformer"],
+)
+def test_teacher_forced_check_gives_greedy_decodings_numbers(options):
+    """Validation settles examples by one teacher-forced pass: the same numbers as decoding all."""
+    from seq2seq.search import translate
+    from seq2seq.tasks import Example, generate
+    from seq2seq.training import evaluate, greedy_is_reference
+
+    task = ReverseTask(min_len=2, max_len=6)
+    ckpt, _ = train_on_task(
+        task, options, TrainConfig(max_steps=60, eval_every=60, batch_size=32, lr=1e-2, target_accuracy=None), DATA
+    )
+    model, tok = ckpt.model, ckpt.tokenizer
+    examples = generate(task, 200, 7)
+    # some right, some wrong (a half-trained model), plus a reference the tokenizer cannot spell
+    examples.append(Example("ab", "b?a"))
+    greedy = translate(model, tok, [ex.source for ex in examples])
+    settled = greedy_is_reference(model, tok, examples)
+    assert settled == [g == ex.target and ex.target != "b?a" for g, ex in zip(greedy, examples, strict=True)]
+    assert 0 < sum(settled) < len(examples)
+    fast = evaluate(model, tok, examples, full=False, forced_check=True, batch_size=64)
+    slow = evaluate(model, tok, examples, full=False, batch_size=64)
+    assert fast == slow
+
+
+def test_lr_plateau_halves_the_rate_after_stale_validations():
+    seen = []
+    task = ReverseTask(min_len=2, max_len=5)
+    cfg = TrainConfig(max_steps=12, eval_every=1, batch_size=32, lr=1e-3, lr_plateau=2, target_accuracy=None)
+
+    import torch
+
+    real_adam = torch.optim.Adam
+
+    class Spy(real_adam):
+        def step(self, *a, **k):
+            seen.append(self.param_groups[0]["lr"])
+            return super().step(*a, **k)
+
+    torch.optim.Adam = Spy
+    try:
+        _, result = train_on_task(task, TINY, cfg, DataConfig(n_train=64, n_valid=8, seed=0))
+    finally:
+        torch.optim.Adam = real_adam
+    valid = [v["exact_match"] for v in result.history.valid]
+    expected, lr, best, stale = [], 1e-3, -1.0, 0
+    for em in valid:
+        expected.append(lr)
+        best, stale = (em, 0) if em > best else (best, stale + 1)
+        if stale >= 2:
+            lr, stale = lr / 2, 0
+    assert seen == pytest.approx(expected) and min(seen) < 1e-3  # an untrained tiny model stalls
