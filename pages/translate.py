@@ -198,5 +198,7 @@ if why_not.open:
 # --- export (an advanced control: hidden in presentation mode) ----------------------------------
 if lang.presenting():
     st.stop()
-with st.expander(t("translate.export")):
-    downloads.decode(result, name, outline, look)
+export = st.expander(t("translate.export"), key="export", on_change="rerun")  # drawn only while open, as above
+if export.open:
+    with export:
+        downloads.decode(result, name, outline, look)

@@ -193,6 +193,9 @@ def test_gold_alignment_and_its_aer_are_shown():
 
 def test_export_buttons():
     at = open_translate(src="abc")
+    assert not at.get("download_button")  # the Export expander is closed: nothing in it is drawn
+    at.session_state["export"] = True  # opened, as a click on it does
+    at.run()
     labels = [b.label for b in at.get("download_button")]
     assert "Alignment α (CSV)" in labels and "The whole trace (JSON)" in labels
 

@@ -4,6 +4,7 @@ asking the server, and the step it stops at comes back to the link and the page.
 Waits on conditions, never on fixed sleeps: the machine may be busy."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,17 @@ def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url
     page.locator(PLAYER).wait_for(state="detached", timeout=60_000)
     wait_idle(page)
     assert "force=" in page.url  # the what-if outlives playing
+
+
+def test_the_decode_downloads_as_a_page_that_plays_offline(page, app_url):
+    """Export (drawn only while open) offers the animated decode as one HTML file for slides."""
+    page.goto(f"{app_url}{URL}&step=2")
+    wait_idle(page)
+    assert not page.locator(".st-key-html").count()  # closed: not drawn
+    page.locator(".st-key-export summary").click()
+    page.locator(".st-key-html button").wait_for()
+    with page.expect_download() as download:
+        page.locator(".st-key-html button").click()
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "<html>" in html[:100] and "Plotly.animate" in html and len(html) > 3_000_000  # plotly.js inside
+    assert download.value.suggested_filename == "reverse-attention-encoderdecoder-play.html"
