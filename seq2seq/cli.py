@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from . import attribution, checkpoint, errors_analysis, limits
+from . import attribution, checkpoint, errors_analysis, limits, workers
 from .attention import NORMS, SCORES
 from .errors import InputError, Seq2SeqError
 from .model import CELLS, DECODERS, MAX_WINDOW, PLACEMENTS, POSITIONS
@@ -414,6 +414,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise InputError("--adversarial goes with TEXT (one input), not with --n")
     if args.n is not None and args.target is not None:
         raise InputError("--target goes with TEXT: with --n each input is explained on the model's own output")
+    if args.n is not None:
+        workers.start()  # summarize's worker processes fork from it; it imports while the checkpoint loads
     ckpt = checkpoint.load(args.path)
     has_alpha = ckpt.model.cfg.decoder == "attention"
     if args.method == "alpha" and not has_alpha:

@@ -14,14 +14,11 @@ for ``limits.HEARTBEAT_SECONDS`` (the tab was closed).
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing as mp
 import queue
-import sys
 import threading
 import time
 import traceback
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,33 +28,12 @@ from .checkpoint import Checkpoint, load_bytes, to_bytes
 from .errors import InputError
 from .results import TrainingHistory
 from .training import TrainEvent
+from .workers import without_main_script
 
 _slot = threading.BoundedSemaphore(limits.MAX_CONCURRENT_TRAININGS)
 _queue_lock = threading.Lock()
 _waiting: list[TrainingJob] = []
 _context = mp.get_context("spawn")  # never fork a process that runs threads (the server, OpenMP)
-
-
-@contextlib.contextmanager
-def _without_main_script():
-    """Start a spawned process without re-running the page script in it.
-
-    ``spawn`` re-imports the parent's ``__main__`` in the child, and inside a Streamlit server
-    ``__main__`` is the page script being run: the worker would execute app.py — dozens of
-    "missing ScriptRunContext" warnings per training, and the time to build a page nobody
-    sees. The child needs only the library, so ``__main__`` is hidden while it starts.
-    """
-    with _main_lock:
-        main = sys.modules.get("__main__")
-        sys.modules["__main__"] = types.ModuleType("__main__")  # no __file__, no __spec__: nothing to re-import
-        try:
-            yield
-        finally:
-            if main is not None:
-                sys.modules["__main__"] = main
-
-
-_main_lock = threading.Lock()
 
 
 def train_model(callback: Callable[[TrainEvent], bool | None], **kwargs) -> Checkpoint:
@@ -180,7 +156,7 @@ class TrainingJob:
             name=f"training-{spec.label}",
             daemon=True,
         )
-        with _without_main_script():
+        with without_main_script():
             process.start()
         outcome = None
         try:

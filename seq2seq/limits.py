@@ -18,6 +18,7 @@ MAX_VOCAB = 5_000  # sentencepiece vocabulary, browser training (pages/train.py)
 TRAINING_THREADS = 1  # intra-op threads while training in the browser: the other core serves the pages
 MAX_CONCURRENT_TRAININGS = 1  # per server process; further requests wait in a queue (jobs.py)
 MAX_QUEUE = 4  # waiting trainings; more are refused with a message (jobs.py)
+SUMMARY_WORKERS = 4  # processes of the Explain page's aggregate and explain --n, one per core up to this (workers.py)
 HEARTBEAT_SECONDS = 15  # a training whose page has not been seen for this long stops (tab closed; jobs.py)
 # Models trained or uploaded in a browser, kept on the server for that browser (seq2seq/ui/store.py)
 SESSION_MODELS_PER_BROWSER = 8  # the oldest goes when a ninth arrives

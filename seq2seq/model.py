@@ -426,6 +426,10 @@ class Seq2Seq(nn.Module):
         pass (Captum's layer for the attributions of ``seq2seq/attribution.py``)."""
         return self.encoder.embed
 
+    def source_vectors(self, src: torch.Tensor) -> torch.Tensor:
+        """What ``source_embedding`` outputs for the ids src (B, S): the vectors x_i (B, S, E)."""
+        return self.encoder.embed(src)
+
     @property
     def device(self) -> torch.device:
         return next(self.parameters()).device

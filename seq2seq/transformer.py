@@ -299,6 +299,10 @@ class Transformer(Seq2Seq):
     def source_embedding(self) -> nn.Module:
         return self.source_tap
 
+    def source_vectors(self, src: torch.Tensor) -> torch.Tensor:
+        """What ``source_embedding`` outputs for the ids src (B, S): the token embeddings (B, S, d)."""
+        return self.source_tap(self.embed(src))
+
     def embed_at(self, ids: torch.Tensor, start: int = 0, tap: nn.Module | None = None) -> torch.Tensor:
         """Token embedding + position vector: ids (B, T) at positions start..start+T-1 -> (B, T, d);
         ``tap`` sees the token embeddings before the positions are added."""

@@ -174,6 +174,28 @@ def test_inputs_batched_together_get_the_numbers_they_get_alone(name):
     assert batched.n_inputs == 6 and batched.n_steps > 6
 
 
+def test_the_summary_in_worker_processes_is_the_summary_in_this_one(monkeypatch):
+    """Worker processes (one thread each) measure what this process measures, progress included;
+    if the pool breaks, the batches it did not finish are measured here."""
+    ckpt = checkpoint.load(CHECKPOINTS / "reverse-attention.safetensors")
+    seen = []
+    here = A.summarize(ckpt, n=8, draws=3, ig_steps=4, chunk=2, n_workers=1)
+    there = A.summarize(ckpt, n=8, draws=3, ig_steps=4, chunk=2, n_workers=2, progress=seen.append)
+    _assert_close(here.to_dict(), there.to_dict())
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 4
+
+    real = A.workers.run_unordered
+
+    def breaks_after_one(*args, **kwargs):
+        results = real(*args, **kwargs)
+        yield next(results)
+        results.close()
+        raise A.workers.BrokenProcessPool("a worker died")
+
+    monkeypatch.setattr(A.workers, "run_unordered", breaks_after_one)
+    _assert_close(here.to_dict(), A.summarize(ckpt, n=8, draws=3, ig_steps=4, chunk=2, n_workers=2).to_dict())
+
+
 def test_jensen_shannon_is_zero_for_equal_and_one_for_disjoint_rows():
     p = torch.tensor([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]])
     q = torch.tensor([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5]])

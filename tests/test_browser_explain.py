@@ -40,3 +40,20 @@ def test_alpha_beside_integrated_gradients_and_an_intervention(page, app_url, ou
     assert_no_exception(page)
     result.scroll_into_view_if_needed()
     page.screenshot(path=str(output_dir / f"explain-edited-{lang}.png"))
+
+
+def test_measure_over_held_out_inputs_in_worker_processes(page, app_url, output_dir):
+    """The aggregate runs in worker processes forked for the server (seq2seq/workers.py): the
+    button shows a progress bar, then the table and the scatter of what the interventions did."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/explain?model=reverse-attention-scaled-dot&src=attention&step=3")
+    wait_idle(page)
+    page.get_by_role("button", name="Measure over 100 inputs").click()
+    page.locator('[data-testid="stProgress"]').first.wait_for(timeout=30_000)
+    page.locator(".st-key-faithfulness .js-plotly-plot").wait_for(state="attached", timeout=180_000)
+    wait_idle(page)
+    assert_no_exception(page)
+    flips = page.locator('[data-testid="stMarkdownContainer"]', has_text="100 inputs").first
+    assert flips.count() == 1
+    page.locator(".st-key-faithfulness").scroll_into_view_if_needed()
+    page.screenshot(path=str(output_dir / "explain-measured.png"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import attribution
+from .. import attribution, workers
 from ..checkpoint import Checkpoint
 from ..errors import InputError
 from . import models
@@ -69,7 +69,7 @@ def summary(name: str, n: int | None = None, compute_now: bool = True) -> attrib
     n = N_SUMMARY if n is None else n
     bar = st.progress(0.0, text=t("explain.measuring", n=n)) if compute_now else None
     try:
-        return models.per_model(
+        have = models.per_model(
             name,
             ("faithfulness", n, DRAWS),
             lambda ckpt: attribution.summarize(ckpt, n=n, draws=DRAWS, progress=bar.progress),
@@ -78,6 +78,9 @@ def summary(name: str, n: int | None = None, compute_now: bool = True) -> attrib
     finally:
         if bar is not None:
             bar.empty()
+    if have is None:
+        workers.start()  # the measurement's worker processes fork from it: its imports happen while the reader reads
+    return have
 
 
 EDIT_KEY = "_explain_edit"  # (model, source, step) and its attribution.EditedDecode (or an error message)
