@@ -7,7 +7,7 @@ figure): all attributions of a 20-token input at every output step with integrat
 32 steps (``attribution.attribute``; target <= 1 s); the Explain page's rerun after moving the
 step with everything already computed, timed around AppTest's script run (server side, no
 browser; target <= 200 ms); and ``attribution.summarize`` over 200 held-out inputs, the page's
-"measure over n inputs" (target <= 20 s).
+"measure over n inputs", in ``attribution.summary_workers()`` processes (target <= 20 s).
 
 ``--table`` also measures every shipped model (``--table-n`` inputs each, ``summarize``'s seed)
 and prints the README's agreement table as markdown.
@@ -31,7 +31,7 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq import attribution, checkpoint  # noqa: E402
+from seq2seq import attribution, checkpoint, workers  # noqa: E402
 
 MODELS = ["reverse-attention", "reverse-attention-scaled-dot", "reverse-vanilla", "reverse-transformer"]
 SOURCE_20 = "attentionexplainsit"  # 19 characters + </s> = 20 tokens
@@ -74,13 +74,15 @@ def page_step_reruns(repeats: int) -> list[float]:
 
 def aggregate(name: str, n: int) -> None:
     ckpt = checkpoint.load(ROOT / "checkpoints" / f"{name}.safetensors")
+    workers.start()  # as the Explain page does when it is opened (the CLI: before it loads the checkpoint)
     attribution.summarize(ckpt, n=2)  # warm-up (Captum's import, first allocations)
     seen: list[float] = []
     start = time.perf_counter()
     summary = attribution.summarize(ckpt, n=n, draws=10, progress=seen.append)
     seconds = time.perf_counter() - start
     print(f"{name}: summarize over {summary.n_inputs} held-out inputs ({summary.n_steps} steps, IG {STEPS} steps, "
-          f"10 permutations): {seconds:.1f} s, progress reported {len(seen)} times "
+          f"10 permutations, {attribution.summary_workers()} worker processes): {seconds:.1f} s, "
+          f"progress reported {len(seen)} times "
           f"(target <= 20 s; {load()})")  # fmt: skip
 
 
