@@ -3,7 +3,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seq2seq.attention import NORMS, SCORES, Attention, masked_softmax, normalize
+from seq2seq.attention import NORMS, SCORES, AdditiveEnergy, Attention, masked_softmax, normalize
 
 
 @st.composite
@@ -140,3 +140,44 @@ def test_all_steps_at_once_equal_step_by_step(score, window):
         one = att(q[:, t], keys, h, mask)
         assert torch.allclose(together.alpha[:, t], one.alpha, atol=1e-6)
         assert torch.allclose(together.context[:, t], one.context, atol=1e-5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    batch=st.integers(1, 4),
+    steps=st.sampled_from([None, 1, 3]),  # None: one step (k (B, S, A), q (B, 1, A)); else all T at once
+    length=st.integers(1, 7),
+    width=st.integers(1, 9),
+    seed=st.integers(0, 2**16),
+)
+def test_the_fused_additive_energy_is_v_dot_tanh_with_its_gradients(batch, steps, length, width, seed):
+    """AdditiveEnergy gives what nn.Linear(A, 1)(tanh(k + q)) gives, values and gradients
+    (float32 to rounding; float64 through torch.autograd.gradcheck)."""
+    gen = torch.Generator().manual_seed(seed)
+    if steps is None:
+        k_shape, q_shape = (batch, length, width), (batch, 1, width)
+    else:
+        k_shape, q_shape = (batch, 1, length, width), (batch, steps, 1, width)
+    k = (2 * torch.randn(k_shape, generator=gen)).requires_grad_()
+    q = (2 * torch.randn(q_shape, generator=gen)).requires_grad_()
+    v = torch.randn(width, generator=gen).requires_grad_()
+    fused = AdditiveEnergy.apply(k, q, v)
+    plain = (torch.tanh(k + q) * v).sum(-1)
+    assert fused.shape == plain.shape
+    torch.testing.assert_close(fused, plain, atol=1e-5, rtol=1e-5)
+    grad_e = torch.randn(plain.shape, generator=gen)
+    torch.testing.assert_close(
+        torch.autograd.grad(fused, (k, q, v), grad_e),
+        torch.autograd.grad(plain, (k, q, v), grad_e),
+        atol=1e-4,
+        rtol=1e-4,
+    )
+    doubles = [x.detach().double().requires_grad_() for x in (k, q, v)]
+    assert torch.autograd.gradcheck(AdditiveEnergy.apply, doubles)
+
+
+def test_the_fused_additive_energy_skips_gradients_nobody_asked_for():
+    k, q = torch.randn(2, 5, 3, requires_grad=True), torch.randn(2, 1, 3)
+    v = torch.randn(3)
+    (grad_k,) = torch.autograd.grad(AdditiveEnergy.apply(k, q, v).sum(), (k,))
+    assert grad_k.shape == k.shape and q.grad is None and v.grad is None
