@@ -147,11 +147,16 @@ summary = explain.summary(ckpt.name, compute_now=False)
 if summary is None:
     if task is None or not task.generative:
         st.info(t("explain.summary_no_task"))
-    elif explain.requested("summary_run", t("explain.summary_run", n=explain.N_SUMMARY)):
-        try:
-            summary = explain.summary(ckpt.name)
-        except InputError as exc:
-            st.error(str(exc))
+    else:
+        button = st.empty()  # gone once the numbers are in (the next rerun would not draw it)
+        with button:
+            run = explain.requested("summary_run", t("explain.summary_run", n=explain.N_SUMMARY))
+        if run:
+            try:
+                summary = explain.summary(ckpt.name)
+                button.empty()
+            except InputError as exc:
+                st.error(str(exc))
 if summary is not None:
     left, right = st.columns([3, 2])
     with left:

@@ -55,5 +55,6 @@ def test_measure_over_held_out_inputs_in_worker_processes(page, app_url, output_
     assert_no_exception(page)
     flips = page.locator('[data-testid="stMarkdownContainer"]', has_text="100 inputs").first
     assert flips.count() == 1
+    assert page.get_by_role("button", name="Measure over 100 inputs").count() == 0  # done: the button is gone
     page.locator(".st-key-faithfulness").scroll_into_view_if_needed()
     page.screenshot(path=str(output_dir / "explain-measured.png"))

@@ -323,7 +323,7 @@ def test_a_short_training_run_learns(tokenizer):
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
     assert losses[-1] < 0.5 * losses[0]
 
 
