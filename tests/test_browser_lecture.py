@@ -89,6 +89,13 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
     page.get_by_role("heading", name=re.compile("6 · Attention")).wait_for()
     page.locator(".st-key-lecture_flow .js-plotly-plot").wait_for()
     assert NUMBER.search(latex_line(page, "c_{2}"))  # the context the model used at step 2, drawn
+    # c_t recomputed and as the model used it, side by side: neither runs past its column
+    overrun = page.evaluate(
+        """() => [...document.querySelectorAll('.katex-display')]
+            .filter(d => d.textContent.includes('∈'))
+            .map(d => d.scrollWidth - d.clientWidth)"""
+    )
+    assert len(overrun) == 2 and max(overrun) <= 1, overrun  # px hidden past each column's edge
     page.screenshot(path=str(output_dir / "lecture-present-6.png"), full_page=True)
 
 

@@ -268,10 +268,11 @@ def attention(slide: Slide) -> None:
         st.dataframe(table, width="stretch")
     # c_t recomputed here from α and the encoder states, next to the one the model used
     c_t = alpha @ np.array(att_result.encoder_states)
-    st.markdown(t("lecture.s6_context", n=SHOWN, D=c_t.shape[0]))
+    shown = SHOWN - 2 if slide.presenting else SHOWN  # side by side, six numbers overran a 1600 px column
+    st.markdown(t("lecture.s6_context", n=shown, D=c_t.shape[0]))
     ours, theirs = st.columns(2) if slide.presenting else (st.container(), st.container())
-    ours.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i"))
-    theirs.latex(vector(row.context, f"c_{{{t_att}}}"))
+    ours.latex(vector(c_t, rf"\textstyle\sum_i \alpha_{{{t_att},i}} h_i", shown))
+    theirs.latex(vector(row.context, f"c_{{{t_att}}}", shown))
 
 
 def explanation(slide: Slide) -> None:
