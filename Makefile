@@ -69,7 +69,7 @@ test-packages:
 test: $(BIN)/.installed-dev test-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 --dist load  # two workers (pytest-xdist): one core often waits on a browser
+	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .

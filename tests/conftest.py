@@ -84,14 +84,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _worker_suffix() -> str:
-    """'-gw0', '-gw1', … under pytest-xdist (``make test`` runs two workers), '' otherwise."""
-    import os
-
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    return f"-{worker}" if worker else ""
-
-
 def _free_port() -> int:
     import socket
 
@@ -111,8 +103,7 @@ def app_url():
 
     port = _free_port()
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    log_path = OUTPUT / f"streamlit-server{_worker_suffix()}.log"  # one per pytest-xdist worker
-    log = log_path.open("w")
+    log = (OUTPUT / "streamlit-server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -129,7 +120,7 @@ def app_url():
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; see {log_path}")
+                pytest.fail(f"streamlit did not start; see {OUTPUT / 'streamlit-server.log'}")
             time.sleep(0.3)
         yield url
     finally:
@@ -186,10 +177,3 @@ def stepped(model, batch) -> list:
         steps.append(model.decode_step(batch.tgt_in[:, t], state, enc))
         state = steps[-1].state
     return steps
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests first: they are the long ones (10-90 s each). ``make test`` runs two
-    pytest-xdist workers that take the next test when they finish one, so the short unit tests
-    fill the end instead of one worker running a long test while the other has nothing left."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
