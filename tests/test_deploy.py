@@ -286,10 +286,18 @@ def test_two_replicas_keep_their_sessions_and_survive_one_death(browser, tmp_pat
         wait_idle(leaver)
         step_once(leaver)
 
+        logged_before_close = len(log_lines(run_dir))
         for context in [*(c for v in by_replica.values() for c in v), newcomer.context]:
             context.close()  # a websocket's log line is written when it closes
-        time.sleep(1.0)
-        lines = log_lines(run_dir)
+        # until nginx has logged every page's closed websocket: under CI's load a fixed second once
+        # was not enough for the newcomer's line
+        deadline = time.monotonic() + 30
+        while True:
+            lines = log_lines(run_dir)
+            closed = {line["key"] for line in lines[logged_before_close:] if line["uri"] == "/_stcore/stream"}
+            if set(keys.values()) <= closed or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         live, dead = f"127.0.0.1:{keep}", f"127.0.0.1:{lose}"
         for pg in (trainer, stayer):
             mine = [line for line in lines if line["key"] == keys[pg]]
