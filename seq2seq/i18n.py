@@ -357,7 +357,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "lecture.s6_context": (
         "$c_t$, first {n} of its {D} numbers, computed here as $\\sum_i \\alpha_{{t,i}} h_i$ and as the model computed it:",
-        "$c_t$ 的前 {n} 个数（共 {D} 个），一行是这里按 $\\sum_i \\alpha_{{t,i}} h_i$ 算出的，一行是模型算出的：",
+        "$c_t$ 的前 {n} 个数（共 {D} 个），分别是这里按 $\\sum_i \\alpha_{{t,i}} h_i$ 算出的和模型算出的：",
     ),
     "lecture.s7": ("7 · Is attention an explanation?", "7 · 注意力是解释吗？"),
     "lecture.s7_text": (
