@@ -81,7 +81,7 @@ format: $(BIN)/.installed-dev
 
 # Rebuild the shipped models deterministically (fixed steps, fixed seeds).
 checkpoints: $(BIN)/.installed-run
-	$(BIN)/python -m seq2seq.zoo --out checkpoints
+	$(BIN)/python -m seq2seq.training.zoo --out checkpoints
 
 # Attention Lab against Joey NMT and the tutorial's loop, the machine's peak and the app's latencies
 # (~15 min; installs joeynmt 2.3.0 into its own venv under benchmarks/work the first time).

@@ -9,8 +9,9 @@ and the share where α̃'s top token is a *twin* of α's (the same token at anot
 import argparse
 import statistics
 
-from seq2seq import attribution, checkpoint
-from seq2seq.pipeline import heldout
+from seq2seq.analysis import attribution
+from seq2seq.core import checkpoint
+from seq2seq.training.pipeline import heldout
 
 MODELS = ("reverse-attention-scaled-dot", "reverse-attention", "reverse-attention-dot", "reverse-attention-general")
 

@@ -27,9 +27,9 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq import checkpoint  # noqa: E402
-from seq2seq.pairs import load_pairs  # noqa: E402
-from seq2seq.search import beam_batch, beam_search  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
+from seq2seq.core.search import beam_batch, beam_search  # noqa: E402
+from seq2seq.data.pairs import load_pairs  # noqa: E402
 
 
 def main() -> int:

@@ -24,10 +24,10 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq import checkpoint  # noqa: E402
-from seq2seq.data import source_batch  # noqa: E402
-from seq2seq.search import beam_search, max_output_len  # noqa: E402
-from seq2seq.tokenizers import BOS, EOS  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
+from seq2seq.core.search import beam_search, max_output_len  # noqa: E402
+from seq2seq.data.batches import source_batch  # noqa: E402
+from seq2seq.data.tokenizers import BOS, EOS  # noqa: E402
 
 
 @torch.no_grad()

@@ -56,12 +56,12 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from seq2seq import checkpoint  # noqa: E402
-from seq2seq.data import batches  # noqa: E402
-from seq2seq.model import ModelConfig, Seq2Seq, count_parameters  # noqa: E402
-from seq2seq.search import beam_batch, beam_search, translate  # noqa: E402
-from seq2seq.tasks import Example  # noqa: E402
-from seq2seq.tokenizers import PAD, build_tokenizer  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
+from seq2seq.core.model import ModelConfig, Seq2Seq, count_parameters  # noqa: E402
+from seq2seq.core.search import beam_batch, beam_search, translate  # noqa: E402
+from seq2seq.data.batches import batches  # noqa: E402
+from seq2seq.data.tasks import Example  # noqa: E402
+from seq2seq.data.tokenizers import PAD, build_tokenizer  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 JOEY_VERSION = "2.3.0"

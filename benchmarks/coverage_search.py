@@ -7,7 +7,8 @@ the 3–24 training lengths) and the shortest inputs where only the model withou
 import collections
 import random
 
-from seq2seq import checkpoint, errors_analysis
+from seq2seq.analysis import mistakes
+from seq2seq.core import checkpoint
 
 TRAINED_MAX = 24
 
@@ -24,7 +25,7 @@ def main() -> None:
     cov = checkpoint.load("checkpoints/reverse-coverage.safetensors")
     rng = random.Random(11)
     examples = [plain.task.sample(rng, length=n) for n in range(3, 41) for _ in range(60)]  # to 1.7× trained
-    rows = zip(errors_analysis.analyze(plain, examples).rows, errors_analysis.analyze(cov, examples).rows, strict=True)
+    rows = zip(mistakes.analyze(plain, examples).rows, mistakes.analyze(cov, examples).rows, strict=True)
     stats, found = collections.Counter(), []
     for a, b in rows:
         where = "inside" if len(a.source) <= TRAINED_MAX else "beyond"

@@ -25,11 +25,11 @@ import seq2seq  # noqa: F401  (first: it sets OMP_WAIT_POLICY=PASSIVE before tor
 # isort: split
 import torch
 
-from seq2seq import checkpoint
-from seq2seq.pipeline import DataConfig, heldout, train_on_task
-from seq2seq.search import trace, translate
-from seq2seq.tasks import ReverseTask
-from seq2seq.training import TrainConfig
+from seq2seq.core import checkpoint
+from seq2seq.core.search import trace, translate
+from seq2seq.data.tasks import ReverseTask
+from seq2seq.training.pipeline import DataConfig, heldout, train_on_task
+from seq2seq.training.trainer import TrainConfig
 
 
 def main() -> int:
@@ -71,9 +71,9 @@ def check_family(name: str, options: dict, cfg: TrainConfig, device, out: Path) 
     """Train ``options`` on reverse 3-12 on the GPU; then the same weights on GPU and CPU must
     agree: greedy outputs of 200 inputs, α of a trace, the beam's best, the attributions and
     the decoder states of the states page."""
-    from seq2seq import attribution
-    from seq2seq.data import make_batch
-    from seq2seq.search import beam_search
+    from seq2seq.analysis import attribution
+    from seq2seq.core.search import beam_search
+    from seq2seq.data.batches import make_batch
 
     start = time.perf_counter()
     ckpt, result = train_on_task(ReverseTask(min_len=3, max_len=12), options, cfg, DataConfig(), device=device)

@@ -2,7 +2,7 @@
 
     python benchmarks/error_prediction.py [--n 2000] [--models ...]
 
-For every shipped model: decode inputs (``errors_analysis.analyze``) and, for each field,
+For every shipped model: decode inputs (``mistakes.analyze``) and, for each field,
 the AUC of that field as a score for "this output is wrong" (0.5 = chance, 1 = it ranks
 every wrong output above every right one; log-probability counts with its sign flipped),
 and the error rate of the riskiest and the safest quarter. Character tasks are measured on
@@ -29,17 +29,18 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import numpy as np  # noqa: E402
 
-from seq2seq import checkpoint, errors_analysis  # noqa: E402
-from seq2seq.analysis import is_character_task  # noqa: E402
+from seq2seq.analysis import mistakes  # noqa: E402
+from seq2seq.analysis.experiments import is_character_task  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
 
 
-def fixed_length_auc(result: errors_analysis.ErrorAnalysis, name: str) -> float | None:
-    risk = errors_analysis.RISK[name] * result.values(name)
+def fixed_length_auc(result: mistakes.ErrorAnalysis, name: str) -> float | None:
+    risk = mistakes.RISK[name] * result.values(name)
     wrong, lengths = result.wrong(), result.values("length")
     total = weight = 0.0
     for length in np.unique(lengths):
         at = lengths == length
-        auc = errors_analysis.auc(risk[at], wrong[at])
+        auc = mistakes.auc(risk[at], wrong[at])
         if auc is not None:
             total, weight = total + auc * at.sum(), weight + at.sum()
     return total / weight if weight else None
@@ -62,13 +63,13 @@ def main() -> None:
     for path in paths:
         ckpt = checkpoint.load(path)
         if is_character_task(ckpt):
-            examples = errors_analysis.inputs_for(ckpt, "longer", args.n, seed=17)
+            examples = mistakes.inputs_for(ckpt, "longer", args.n, seed=17)
             inputs = f"{len(examples)}, lengths 1–{2 * ckpt.task.max_len}"
         else:
-            examples = errors_analysis.inputs_for(ckpt, "heldout", args.n, seed=17)
+            examples = mistakes.inputs_for(ckpt, "heldout", args.n, seed=17)
             inputs = f"{len(examples)} held-out"
-        result = errors_analysis.analyze(ckpt, examples)
-        for p in errors_analysis.predictive_power(result):
+        result = mistakes.analyze(ckpt, examples)
+        for p in mistakes.predictive_power(result):
             fixed = fixed_length_auc(result, p.name) if p.name != "length" else None
             print(
                 f"| {path.stem} | {inputs} | {result.error_rate:.1%} | {p.name} | {fmt(p.auc)} | {fmt(fixed)} |"

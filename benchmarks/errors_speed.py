@@ -1,4 +1,4 @@
-"""Error analysis speed: ``errors_analysis.analyze`` on 1,000 held-out inputs of each model.
+"""Error analysis speed: ``mistakes.analyze`` on 1,000 held-out inputs of each model.
 
     python benchmarks/errors_speed.py [--n 1000] [--repeats 3] [--models reverse-attention ...]
 
@@ -23,8 +23,9 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq import checkpoint, errors_analysis  # noqa: E402
-from seq2seq.pipeline import heldout  # noqa: E402
+from seq2seq.analysis import mistakes  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
+from seq2seq.training.pipeline import heldout  # noqa: E402
 
 MODELS = ["reverse-attention", "reverse-vanilla", "translate-attention", "dates-attention", "numbers-attention"]
 
@@ -42,11 +43,11 @@ def main() -> None:
         ckpt = checkpoint.load(ROOT / "checkpoints" / f"{name}.safetensors")
         ckpt.model.to(args.device)
         examples = heldout(ckpt, args.n, seed=1)
-        errors_analysis.analyze(ckpt, examples[:50])  # warm-up
+        mistakes.analyze(ckpt, examples[:50])  # warm-up
         runs = []
         for _ in range(args.repeats):
             start = time.perf_counter()
-            result = errors_analysis.analyze(ckpt, examples)
+            result = mistakes.analyze(ckpt, examples)
             runs.append(time.perf_counter() - start)
         shown = ", ".join(f"{r:.2f}" for r in runs)
         print(f"| {name} | {len(examples)} | {statistics.median(runs):.2f} | {shown} | {result.error_rate:.1%} |")

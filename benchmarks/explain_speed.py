@@ -31,7 +31,9 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq import attribution, checkpoint, workers  # noqa: E402
+from seq2seq import workers  # noqa: E402
+from seq2seq.analysis import attribution  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
 
 MODELS = ["reverse-attention", "reverse-attention-scaled-dot", "reverse-vanilla", "reverse-transformer"]
 SOURCE_20 = "attentionexplainsit"  # 19 characters + </s> = 20 tokens

@@ -74,8 +74,9 @@ def five_figures(path: Path = FIVE_FIGURES) -> Path:
 
     import plotly.io as pio
 
-    from seq2seq import checkpoint, figures
-    from seq2seq.search import trace
+    from seq2seq import figures
+    from seq2seq.core import checkpoint
+    from seq2seq.core.search import trace
     from seq2seq.ui.charts import DATA_REVISION
 
     query = {k: v[0] for k, v in parse_qs(urlparse(LAB_PATH).query).items()}

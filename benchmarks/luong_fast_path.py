@@ -30,12 +30,12 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from seq2seq.data import batches  # noqa: E402
-from seq2seq.model import ModelConfig, Seq2Seq  # noqa: E402
-from seq2seq.pipeline import TokenizerConfig, make_tokenizer  # noqa: E402
-from seq2seq.tasks import generate, make_task  # noqa: E402
-from seq2seq.tokenizers import PAD  # noqa: E402
-from seq2seq.zoo import ENCODER  # noqa: E402
+from seq2seq.core.model import ModelConfig, Seq2Seq  # noqa: E402
+from seq2seq.data.batches import batches  # noqa: E402
+from seq2seq.data.tasks import generate, make_task  # noqa: E402
+from seq2seq.data.tokenizers import PAD  # noqa: E402
+from seq2seq.training.pipeline import TokenizerConfig, make_tokenizer  # noqa: E402
+from seq2seq.training.zoo import ENCODER  # noqa: E402
 
 
 def throughput(model, data, device, one_call: bool, seconds: float) -> tuple[float, int]:

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from seq2seq import checkpoint  # noqa: E402
-from seq2seq.search import trace  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
+from seq2seq.core.search import trace  # noqa: E402
 
 
 def summary(name: str, seconds: list[float], target_ms: float) -> None:
@@ -90,8 +90,8 @@ def main() -> int:
     summary("Translate page rerun after moving the step", step_reruns(args.repeats), 150)
     summary("Beam page rerun at width 5 (toggling pruned candidates)", beam_reruns(args.repeats), 250)
 
-    from seq2seq.analysis import accuracy_by_length
-    from seq2seq.search import beam_search
+    from seq2seq.analysis.experiments import accuracy_by_length
+    from seq2seq.core.search import beam_search
 
     for width, target in ((5, 50), (16, 200)):
         times = []

@@ -29,10 +29,12 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq import checkpoint, figures, states  # noqa: E402
-from seq2seq.pipeline import heldout  # noqa: E402
-from seq2seq.search import greedy, trace  # noqa: E402
-from seq2seq.tasks import generate  # noqa: E402
+from seq2seq import figures  # noqa: E402
+from seq2seq.analysis import states  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
+from seq2seq.core.search import greedy, trace  # noqa: E402
+from seq2seq.data.tasks import generate  # noqa: E402
+from seq2seq.training.pipeline import heldout  # noqa: E402
 
 MODELS = ["reverse-attention", "reverse-vanilla", "reverse-coverage", "reverse-transformer", "translate-attention"]
 

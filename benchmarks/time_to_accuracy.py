@@ -30,9 +30,9 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq.pipeline import DataConfig, train_on_task  # noqa: E402
-from seq2seq.tasks import BUILT_IN, make_task  # noqa: E402
-from seq2seq.training import TrainConfig  # noqa: E402
+from seq2seq.data.tasks import BUILT_IN, make_task  # noqa: E402
+from seq2seq.training.pipeline import DataConfig, train_on_task  # noqa: E402
+from seq2seq.training.trainer import TrainConfig  # noqa: E402
 
 MODEL = {"cell": "gru", "emb_dim": 32, "hidden": 64, "bidirectional": True, "decoder": "attention", "score": "additive"}
 TARGETS = {"reverse-3-12": 10, "dates": 15, "reverse": 45}  # seconds, from the issues
@@ -52,7 +52,9 @@ def main() -> int:
     parser.add_argument("--all", action="store_true", help="every built-in task")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--max-seconds", type=float, default=300)
-    parser.add_argument("--zoo", action="store_true", help="also time `python -m seq2seq.zoo` into a temp folder")
+    parser.add_argument(
+        "--zoo", action="store_true", help="also time `python -m seq2seq.training.zoo` into a temp folder"
+    )
     args = parser.parse_args()
     names = list(BUILT_IN) if args.all else (args.task or ["reverse-3-12"])
     print(
@@ -78,7 +80,7 @@ def main() -> int:
     if args.zoo:
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "seq2seq.zoo", "--out", out], cwd=ROOT, check=True)
+            subprocess.run([sys.executable, "-m", "seq2seq.training.zoo", "--out", out], cwd=ROOT, check=True)
             print(f"zoo rebuild: {time.perf_counter() - start:.0f} s")
     return 0
 

@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from seq2seq import figures, limits  # noqa: E402
-from seq2seq.jobs import RunSpec, TrainingJob  # noqa: E402
-from seq2seq.pipeline import DataConfig  # noqa: E402
-from seq2seq.tasks import make_task  # noqa: E402
-from seq2seq.training import TrainConfig  # noqa: E402
+from seq2seq.data.tasks import make_task  # noqa: E402
+from seq2seq.training.jobs import RunSpec, TrainingJob  # noqa: E402
+from seq2seq.training.pipeline import DataConfig  # noqa: E402
+from seq2seq.training.trainer import TrainConfig  # noqa: E402
 
 MODEL = {"cell": "gru", "emb_dim": 32, "hidden": 64, "bidirectional": True, "decoder": "attention", "score": "additive"}
 

@@ -5,9 +5,9 @@
 1. Greedy trace of a 30-token input with reverse-transformer (``search.trace``, every head
    recorded): target <= 15 ms.
 2. Beam search, width 5, with its whole tree (``search.beam_search``): target <= 60 ms.
-3. One training step at 256 tokens (``analysis.step_times``: forward, loss, backward,
+3. One training step at 256 tokens (``experiments.step_times``: forward, loss, backward,
    clipping, Adam), the Transformer against the RNN attention model at the same batch and
-   width (``analysis.same_width``): target Transformer >= 5x faster. The figure is measured;
+   width (``experiments.same_width``): target Transformer >= 5x faster. The figure is measured;
    when it falls short the script says what the time went to.
 
 Also a section of ``make bench`` (benchmarks/bench.py). Not part of the test run.
@@ -29,8 +29,9 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq import analysis, checkpoint  # noqa: E402
-from seq2seq.search import beam_search, trace  # noqa: E402
+from seq2seq.analysis import experiments  # noqa: E402
+from seq2seq.core import checkpoint  # noqa: E402
+from seq2seq.core.search import beam_search, trace  # noqa: E402
 
 TARGETS = {"trace_ms": 15.0, "beam_ms": 60.0, "speedup": 5.0}
 SOURCE = "attentionisallyouneedtoreverse"  # 30 characters: 30 tokens + </s>
@@ -55,8 +56,8 @@ def measure(repeats: int = 10, batch: int = 32, training: bool = True) -> dict:
     if not training:  # --decode-only: rows 1 and 2 (the training steps take minutes)
         return {"trace_ms": trace_ms, "beam_ms": beam_ms, "steps": None, "threads": torch.get_num_threads()}
     partner = checkpoint.load(ROOT / "checkpoints" / "reverse-attention.safetensors")
-    configs = analysis.same_width(model.cfg, partner.model.cfg)
-    steps = analysis.step_times(configs, lengths=(8, 32, 128, 256), batch_size=batch, repeats=3, budget_s=600)
+    configs = experiments.same_width(model.cfg, partner.model.cfg)
+    steps = experiments.step_times(configs, lengths=(8, 32, 128, 256), batch_size=batch, repeats=3, budget_s=600)
     return {"trace_ms": trace_ms, "beam_ms": beam_ms, "steps": steps, "threads": torch.get_num_threads()}
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from seq2seq import figures, limits
+from seq2seq.core.search import beam_search, trace
 from seq2seq.errors import InputError
-from seq2seq.search import beam_search, trace
 from seq2seq.ui import charts, examples, frame, lang, models, sidebar
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import (

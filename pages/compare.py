@@ -6,9 +6,9 @@ Query parameters: left, right (checkpoint file stems), src.
 import streamlit as st
 
 from seq2seq import figures
-from seq2seq.analysis import compatible
+from seq2seq.analysis.experiments import compatible
+from seq2seq.core.search import trace
 from seq2seq.errors import InputError
-from seq2seq.search import trace
 from seq2seq.ui import charts, frame, lang, models, sidebar
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_marked, note_length, require_input, warn_unknown

@@ -6,7 +6,8 @@ Query parameters: model (the sidebar's), inputs (heldout | longer | pairs), n, s
 
 import streamlit as st
 
-from seq2seq import errors_analysis, figures
+from seq2seq import figures
+from seq2seq.analysis import mistakes
 from seq2seq.errors import InputError, Seq2SeqError
 from seq2seq.ui import charts, error_table, frame, lang, sidebar
 from seq2seq.ui.lang import t
@@ -60,7 +61,7 @@ else:
     columns = st.columns(3)
     for i, field in enumerate(fields):
         with columns[i % 3]:
-            bins = errors_analysis.error_rate_by(result, field, max_bins=6)
+            bins = mistakes.error_rate_by(result, field, max_bins=6)
             fig = figures.error_rate_bars(bins, field, result.error_rate, look)
             charts.show(fig, f"errors-{field}", f"{name}-errors-by-{field}")
 

@@ -7,7 +7,8 @@ slide reopens the exact view. The computations are seq2seq/attribution.py's.
 
 import streamlit as st
 
-from seq2seq import attribution, figures
+from seq2seq import figures
+from seq2seq.analysis import attribution
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, explain, frame, lang, sidebar, stepper
 from seq2seq.ui.lang import t

@@ -11,7 +11,7 @@ import streamlit as st
 from seq2seq.errors import InputError
 from seq2seq.ui import examples, frame, lang, models, sidebar, stepper
 from seq2seq.ui.lang import t
-from seq2seq.ui.sections import SECTIONS, STEPPED, Slide
+from seq2seq.ui.lecture import SECTIONS, STEPPED, Slide
 from seq2seq.ui.text import require_input, warn_unknown
 
 frame.ensure()

@@ -7,7 +7,8 @@ colour (position | token), growth (the fixed c of inputs of growing length), k (
 
 import streamlit as st
 
-from seq2seq import figures, states
+from seq2seq import figures
+from seq2seq.analysis import states
 from seq2seq.errors import InputError, Seq2SeqError
 from seq2seq.ui import charts, error_table, frame, lang, models, sidebar, state_view, stepper
 from seq2seq.ui.lang import t

@@ -5,11 +5,12 @@ import random
 import pandas as pd
 import streamlit as st
 
-from seq2seq import checkpoint, figures
+from seq2seq import figures
+from seq2seq.core import checkpoint
+from seq2seq.data.tasks import BUILT_IN, TASKS, make_task
 from seq2seq.errors import InputError
-from seq2seq.jobs import TrainingJob
-from seq2seq.tasks import BUILT_IN, TASKS, make_task
-from seq2seq.ui import charts, frame, lang, models, training
+from seq2seq.training.jobs import TrainingJob
+from seq2seq.ui import charts, frame, lang, models, train_panel
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape
 
@@ -24,10 +25,10 @@ presenting = lang.presenting()
 kept = models.shelf().state  # this browser's training: still here after a reload
 job: TrainingJob | None = kept.get("train_job")
 # On a projector the live curves are what the room watches: while a training exists they come
-# first, and the settings fold away below them (▶ Train closes them: training.SETTINGS_OPEN).
+# first, and the settings fold away below them (▶ Train closes them: train_panel.SETTINGS_OPEN).
 live_slot = st.container()
 settings_box = (
-    st.expander(t("train.settings"), expanded=job is None, key=training.SETTINGS_OPEN, on_change="rerun")
+    st.expander(t("train.settings"), expanded=job is None, key=train_panel.SETTINGS_OPEN, on_change="rerun")
     if presenting
     else st.container()
 )
@@ -42,7 +43,7 @@ with settings_box:
     )
     pairs = None
     if choice == OWN:
-        task, pairs = training.pairs_upload()
+        task, pairs = train_panel.pairs_upload()
         sample = pairs[:5]
     else:
         if TASKS[choice].character_task:
@@ -60,17 +61,17 @@ with settings_box:
     )
 
     # --- how -------------------------------------------------------------------------------------
-    settings = training.settings_form(task)
+    settings = train_panel.settings_form(task)
 
 if not presenting:  # an advanced control
-    training.checkpoint_upload()
+    train_panel.checkpoint_upload()
 
 if st.session_state.pop("train_requested", False):
     if job is not None and not job.finished:
         st.warning(t("train.still_running"))
     else:
         try:
-            job = training.start(task, settings, pairs, kept)
+            job = train_panel.start(task, settings, pairs, kept)
         except InputError as exc:
             st.error(str(exc))
             st.stop()
@@ -168,10 +169,10 @@ for label, ckpt in job.results.items():
         wanted = st.text_input(t("train.save_as"), value=f"my-{card.task}-{label}")
         if st.form_submit_button(t("train.save")):
             try:
-                st.success(t("train.saved", file=training.save_to_models(ckpt, wanted).name))
+                st.success(t("train.saved", file=train_panel.save_to_models(ckpt, wanted).name))
             except InputError as exc:
                 st.error(str(exc))
 
 attention = next((r for r in reversed(job.results.values()) if r.card.history.replayable), None)
 if attention is not None and attention.card.history.replayable:
-    training.replay(attention.card.history, look)
+    train_panel.replay(attention.card.history, look)

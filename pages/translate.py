@@ -6,10 +6,11 @@ seq2seq/ui/whatif.py), so a link on a slide reopens the exact view.
 
 import streamlit as st
 
-from seq2seq import analysis, figures
+from seq2seq import figures
+from seq2seq.analysis import experiments
+from seq2seq.core.search import score_targets
+from seq2seq.data.tokenizers import visible_token
 from seq2seq.errors import InputError
-from seq2seq.search import score_targets
-from seq2seq.tokenizers import visible_token
 from seq2seq.ui import charts, downloads, frame, heads, lang, models, player, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import (
@@ -92,7 +93,7 @@ if reference is not None and reference.alignment and task.alignment_unit == toke
     gold = set(reference.alignment)
 outline = gold if result.output == (reference.target if reference else None) else None
 # the same at every step: computed once, here
-aer = analysis.example_aer(ckpt, source, reference.target, gold) if gold and result.has_attention else None
+aer = experiments.example_aer(ckpt, source, reference.target, gold) if gold and result.has_attention else None
 # In presentation mode the figures share what is left of one screen below the step control.
 room = lang.SCREEN_HEIGHT - 470 if presenting else None
 n_steps = len(result.steps)

@@ -15,16 +15,18 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from . import attribution, checkpoint, errors_analysis, limits, workers
-from .attention import NORMS, SCORES
-from .errors import InputError, Seq2SeqError
-from .model import CELLS, DECODERS, MAX_WINDOW, PLACEMENTS, POSITIONS
-from .pairs import load_pairs
-from .pipeline import DataConfig, TokenizerConfig, heldout, train_on_task
-from .search import beam_search, trace
-from .tasks import TASKS, make_task
-from .tokenizers import KINDS, visible_token
-from .training import TrainConfig, evaluate, print_progress
+from seq2seq import limits, workers
+from seq2seq.analysis import attribution, mistakes
+from seq2seq.core import checkpoint
+from seq2seq.core.attention import NORMS, SCORES
+from seq2seq.core.model import CELLS, DECODERS, MAX_WINDOW, PLACEMENTS, POSITIONS
+from seq2seq.core.search import beam_search, trace
+from seq2seq.data.pairs import load_pairs
+from seq2seq.data.tasks import TASKS, make_task
+from seq2seq.data.tokenizers import KINDS, visible_token
+from seq2seq.errors import InputError, Seq2SeqError
+from seq2seq.training.pipeline import DataConfig, TokenizerConfig, heldout, train_on_task
+from seq2seq.training.trainer import TrainConfig, evaluate, print_progress
 
 
 class Parser(argparse.ArgumentParser):
@@ -187,7 +189,7 @@ def build_parser() -> Parser:
         type=Path,
         metavar="FILE.jsonl",
         help="also write one JSON line per example: source, target, output, correct, log_prob,"
-        " entropy, coverage_deficit, aer, length (see seq2seq/errors_analysis.py)",
+        " entropy, coverage_deficit, aer, length (see seq2seq/mistakes.py)",
     )
 
     tr = sub.add_parser("translate", help="decode one input with a checkpoint")
@@ -331,7 +333,7 @@ def check_writable(path: Path) -> None:
 
 def write_errors(ckpt: checkpoint.Checkpoint, examples: list, path: Path) -> dict:
     """``--errors``: the per-example error analysis as JSON lines; a summary for stdout."""
-    result = errors_analysis.analyze(ckpt, examples)
+    result = mistakes.analyze(ckpt, examples)
     try:
         result.write_jsonl(path)
     except OSError as exc:

@@ -29,9 +29,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.colors import get_colorscale, qualitative
 
-from . import i18n
-from .results import BeamNode, BeamTree, Candidate, DecodeTrace, TrainingHistory
-from .tokenizers import visible_token
+from seq2seq import i18n
+from seq2seq.core.results import BeamNode, BeamTree, Candidate, DecodeTrace, TrainingHistory
+from seq2seq.data.tokenizers import visible_token
 
 FONT_SIZE = 16  # tick labels; titles are larger
 FONT_FAMILY = '"Source Sans Pro", "Noto Sans CJK SC", "Noto Sans", sans-serif'  # Streamlit's face, then CJK
@@ -1633,7 +1633,7 @@ METHOD_COLOURS = {
 def row_normalised(method: str, scores) -> np.ndarray:
     """A method's importance per step scaled to [0, 1] by its row's largest value, so every method
     shares α's colour scale: |score| for gradient methods, the drop (negative: 0) for occlusion."""
-    from .attribution import importance
+    from seq2seq.analysis.attribution import importance
 
     imp = np.clip(importance(method, np.asarray(scores, dtype=float)), 0.0, None)
     top = imp.max(axis=1, keepdims=True)

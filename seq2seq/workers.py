@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-_PRELOAD = ["seq2seq.attribution", "captum.attr"]  # what every worker needs, imported once by the fork server
+_PRELOAD = ["seq2seq.analysis.attribution", "captum.attr"]  # what every worker needs, imported once by the fork server
 _context = mp.get_context("forkserver")
 _main_lock = threading.Lock()
 T = TypeVar("T")

@@ -10,10 +10,11 @@ import plotly.io as pio
 import pytest
 
 import seq2seq  # noqa: F401  (configures torch first)
-from seq2seq import checkpoint, figures
-from seq2seq.model import ModelConfig, Seq2Seq
-from seq2seq.tasks import ReverseTask
-from seq2seq.tokenizers import CharTokenizer
+from seq2seq import figures
+from seq2seq.core import checkpoint
+from seq2seq.core.model import ModelConfig, Seq2Seq
+from seq2seq.data.tasks import ReverseTask
+from seq2seq.data.tokenizers import CharTokenizer
 
 REPO = Path(__file__).resolve().parents[1]
 CHECKPOINTS = REPO / "checkpoints"

@@ -1,4 +1,4 @@
-"""Measurements and teaching examples (seq2seq/analysis.py) on the shipped checkpoints."""
+"""Measurements and teaching examples (seq2seq/experiments.py) on the shipped checkpoints."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import math
 
 import pytest
 
-from seq2seq import analysis, checkpoint
-from seq2seq.model import ModelConfig
-from seq2seq.results import ModelCard
-from seq2seq.search import beam_search, trace, translate
-from seq2seq.tasks import Example
+from seq2seq.analysis import experiments
+from seq2seq.core import checkpoint
+from seq2seq.core.model import ModelConfig
+from seq2seq.core.results import ModelCard
+from seq2seq.core.search import beam_search, trace, translate
+from seq2seq.data.tasks import Example
 
 from .conftest import CHECKPOINTS
 
@@ -22,15 +23,15 @@ def numbers_vanilla() -> checkpoint.Checkpoint:
 
 
 def test_trained_range_and_in_range(attention_ckpt):
-    assert analysis.trained_range(attention_ckpt) == (3, 24)
-    assert analysis.in_range(attention_ckpt, "abc") and analysis.in_range(attention_ckpt, "x" * 24)
-    assert not analysis.in_range(attention_ckpt, "ab") and not analysis.in_range(attention_ckpt, "x" * 44)
+    assert experiments.trained_range(attention_ckpt) == (3, 24)
+    assert experiments.in_range(attention_ckpt, "abc") and experiments.in_range(attention_ckpt, "x" * 24)
+    assert not experiments.in_range(attention_ckpt, "ab") and not experiments.in_range(attention_ckpt, "x" * 44)
     # an older card without "source_chars": a character task's own lengths
     bare = dataclasses.replace(attention_ckpt, card=ModelCard())
-    assert analysis.trained_range(bare) == (attention_ckpt.task.min_len, attention_ckpt.task.max_len)
+    assert experiments.trained_range(bare) == (attention_ckpt.task.min_len, attention_ckpt.task.max_len)
     # unknown range (no card, no character task): every length is "in range"
     unknown = dataclasses.replace(attention_ckpt, card=ModelCard(), task=None)
-    assert analysis.trained_range(unknown) is None and analysis.in_range(unknown, "x" * 99)
+    assert experiments.trained_range(unknown) is None and experiments.in_range(unknown, "x" * 99)
 
 
 @pytest.mark.parametrize(
@@ -45,11 +46,11 @@ def test_trained_range_and_in_range(attention_ckpt):
     ],
 )
 def test_first_mistake(output, target, expected):
-    assert analysis.first_mistake(output, target) == expected
+    assert experiments.first_mistake(output, target) == expected
 
 
 def test_find_error_prefers_an_input_of_the_training_range(vanilla_ckpt):
-    found = analysis.find_error(vanilla_ckpt, n=200)
+    found = experiments.find_error(vanilla_ckpt, n=200)
     assert found is not None and found.in_range and found.tried <= 200
     assert 3 <= len(found.source) <= 24
     assert found.target == vanilla_ckpt.task.answer(found.source)
@@ -58,18 +59,18 @@ def test_find_error_prefers_an_input_of_the_training_range(vanilla_ckpt):
 
 def test_find_error_falls_back_to_longer_inputs_and_says_so(attention_ckpt):
     # the attention model gets the first 200 inputs of its range right (its exact match is ~99.9 %)
-    found = analysis.find_error(attention_ckpt, n=200)
+    found = experiments.find_error(attention_ckpt, n=200)
     assert found is not None and not found.in_range
     assert 24 < len(found.source) <= 48 and found.tried > 200
     assert trace(attention_ckpt.model, attention_ckpt.tokenizer, found.source).output != found.target
 
 
 def test_find_error_without_a_generator(vanilla_ckpt):
-    assert analysis.find_error(dataclasses.replace(vanilla_ckpt, task=None)) is None
+    assert experiments.find_error(dataclasses.replace(vanilla_ckpt, task=None)) is None
 
 
 def test_find_beam_example_where_the_beam_fixes_greedy(vanilla_ckpt):
-    finding = analysis.find_beam_example(vanilla_ckpt, width=5, n=300, max_beams=20)
+    finding = experiments.find_beam_example(vanilla_ckpt, width=5, n=300, max_beams=20)
     ex = finding.example
     assert ex is not None and ex.fixes_greedy and ex.in_range and ex.width == 5
     assert 1 <= finding.beams <= 20 and finding.tried <= 300
@@ -83,34 +84,34 @@ def test_find_beam_example_where_the_beam_fixes_greedy(vanilla_ckpt):
 
 
 def test_find_beam_example_says_when_there_is_none(numbers_vanilla):
-    finding = analysis.find_beam_example(numbers_vanilla, n=100, max_beams=10)
+    finding = experiments.find_beam_example(numbers_vanilla, n=100, max_beams=10)
     assert finding.example is None
     assert 90 <= finding.tried <= 100 and finding.beams == 10  # bounded: 10 beam searches, no more
 
 
 def test_find_beam_example_without_a_generator(vanilla_ckpt):
-    finding = analysis.find_beam_example(dataclasses.replace(vanilla_ckpt, task=None))
+    finding = experiments.find_beam_example(dataclasses.replace(vanilla_ckpt, task=None))
     assert (finding.tried, finding.beams, finding.example) == (0, 0, None)
 
 
 def test_find_beam_example_is_bounded_on_longer_inputs(attention_ckpt):
     # no input of the range where the beam fixes greedy (none among 300, searched exhaustively):
     # the longer round runs too, with at most half as many beam searches
-    finding = analysis.find_beam_example(attention_ckpt, n=50, max_beams=4, n_longer=30)
+    finding = experiments.find_beam_example(attention_ckpt, n=50, max_beams=4, n_longer=30)
     assert 50 < finding.tried <= 80 and 4 < finding.beams <= 4 + 2
     if finding.example is not None:
         assert finding.example.beam_logp > finding.example.greedy_logp
 
 
 def test_fixed_context_has_one_size_for_every_length(attention_ckpt):
-    sizes = analysis.fixed_context_sizes(attention_ckpt, "abcdef", [3, 7, 30])
+    sizes = experiments.fixed_context_sizes(attention_ckpt, "abcdef", [3, 7, 30])
     assert [n for n, _ in sizes] == [3, 7, 30]
     assert {d for _, d in sizes} == {attention_ckpt.model.cfg.enc_dim}
 
 
 def test_train_vs_inference_on_an_input_the_model_gets_wrong(vanilla_ckpt):
-    found = analysis.find_error(vanilla_ckpt, n=200)
-    both = analysis.train_vs_inference(vanilla_ckpt, Example(found.source, found.target))
+    found = experiments.find_error(vanilla_ckpt, n=200)
+    both = experiments.train_vs_inference(vanilla_ckpt, Example(found.source, found.target))
     assert both.free_output == found.output != found.target
     assert len(both.probs) == len(both.losses) == len(both.target_tokens) == len(found.target) + 1
     assert both.loss == pytest.approx(sum(-math.log(p) for p in both.probs) / len(both.probs))
@@ -124,7 +125,7 @@ def test_train_vs_inference_on_an_input_the_model_gets_wrong(vanilla_ckpt):
 
 def small_pair():
     base = ModelConfig(vocab_size=12, decoder="transformer", layers=1, heads=2, d_model=16, ff_dim=16)
-    return analysis.same_width(base, longest=16)
+    return experiments.same_width(base, longest=16)
 
 
 def test_same_width_gives_both_models_one_width():
@@ -137,7 +138,7 @@ def test_same_width_gives_both_models_one_width():
 
 def test_step_times_measures_every_length_in_order_with_progress():
     seen = []
-    times = analysis.step_times(small_pair(), lengths=(16, 4, 8), batch_size=2, repeats=2,
+    times = experiments.step_times(small_pair(), lengths=(16, 4, 8), batch_size=2, repeats=2,
                                 progress=lambda so_far, done: seen.append((list(so_far.lengths), done)))  # fmt: skip
     assert times.lengths == times.planned == [4, 8, 16] and times.complete and times.stopped == ""
     assert set(times.ms) == {"attention", "transformer"}
@@ -150,9 +151,9 @@ def test_step_times_measures_every_length_in_order_with_progress():
 
 
 def test_step_times_stops_when_asked_or_out_of_budget():
-    asked = analysis.step_times(small_pair(), lengths=(4, 8, 16), batch_size=2, progress=lambda s, f: f >= 0.5)
+    asked = experiments.step_times(small_pair(), lengths=(4, 8, 16), batch_size=2, progress=lambda s, f: f >= 0.5)
     assert asked.stopped == "asked" and asked.lengths == [4] and not asked.complete
-    broke = analysis.step_times(small_pair(), lengths=(4, 8, 16), batch_size=2, budget_s=0.0)
+    broke = experiments.step_times(small_pair(), lengths=(4, 8, 16), batch_size=2, budget_s=0.0)
     assert broke.stopped == "budget" and broke.lengths == [4]  # the first length is always measured
     with pytest.raises(ValueError, match="at least 2"):
-        analysis.step_times(small_pair(), lengths=(1, 4))
+        experiments.step_times(small_pair(), lengths=(1, 4))

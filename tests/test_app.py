@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seq2seq.analysis import StepTimes, same_width, step_times
+from seq2seq.analysis.experiments import StepTimes, same_width, step_times
+from seq2seq.core.model import ModelConfig
 from seq2seq.figures import FORCED
-from seq2seq.model import ModelConfig
-from seq2seq.ui.sections import SECTIONS
+from seq2seq.ui.lecture import SECTIONS
 
 from .conftest import REPO
 

@@ -3,7 +3,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seq2seq.attention import NORMS, SCORES, AdditiveEnergy, Attention, masked_softmax, normalize
+from seq2seq.core.attention import NORMS, SCORES, AdditiveEnergy, Attention, masked_softmax, normalize
 
 
 @st.composite

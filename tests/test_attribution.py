@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 import torch
 
-from seq2seq import attribution as A
-from seq2seq import checkpoint
-from seq2seq.data import source_batch
+from seq2seq.analysis import attribution as A
+from seq2seq.core import checkpoint
+from seq2seq.core.search import score_targets
+from seq2seq.data.batches import source_batch
+from seq2seq.data.tokenizers import BOS, UNK
 from seq2seq.errors import InputError
-from seq2seq.search import score_targets
-from seq2seq.tokenizers import BOS, UNK
 
 from .conftest import CHECKPOINTS, small_model
 

@@ -5,8 +5,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seq2seq.core.search import beam_search, length_penalty, trace
 from seq2seq.errors import InputError
-from seq2seq.search import beam_search, length_penalty, trace
 
 from .conftest import small_model
 
@@ -15,8 +15,8 @@ SOURCES = st.text(alphabet="abcdefgh", min_size=1, max_size=12)
 
 @pytest.fixture(scope="module")
 def models():
-    from seq2seq.tasks import ReverseTask
-    from seq2seq.tokenizers import CharTokenizer
+    from seq2seq.data.tasks import ReverseTask
+    from seq2seq.data.tokenizers import CharTokenizer
 
     tok = CharTokenizer.build([ReverseTask().alphabet])
     out = []

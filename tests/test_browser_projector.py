@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from seq2seq.ui.sections import SECTIONS, STEPPED
+from seq2seq.ui.lecture import SECTIONS, STEPPED
 
 from .conftest import wait_idle
 from .test_browser import assert_no_exception

@@ -9,12 +9,12 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from seq2seq import checkpoint
-from seq2seq.checkpoint import Checkpoint
+from seq2seq.core import checkpoint
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.core.results import ModelCard, TrainingHistory
+from seq2seq.core.search import trace
+from seq2seq.data.tasks import ReverseTask
 from seq2seq.errors import CheckpointError
-from seq2seq.results import ModelCard, TrainingHistory
-from seq2seq.search import trace
-from seq2seq.tasks import ReverseTask
 
 from .conftest import small_model
 
@@ -198,7 +198,7 @@ def test_kill_during_save_keeps_the_previous_file(saved, tmp_path):
     script = f"""
 import os, signal, sys
 sys.path.insert(0, {str(checkpoint.__file__.rsplit("/seq2seq/", 1)[0])!r})
-from seq2seq import checkpoint
+from seq2seq.core import checkpoint
 ck = checkpoint.load({str(path)!r})
 real_fsync = os.fsync
 def die(fd):
@@ -219,7 +219,7 @@ def test_saved_files_are_readable_by_others(saved):
 
 
 def test_sentencepiece_tokenizer_rides_inside_the_checkpoint(tmp_path):
-    from seq2seq.tokenizers import SentencePieceTokenizer
+    from seq2seq.data.tokenizers import SentencePieceTokenizer
 
     sp = SentencePieceTokenizer.train(["the big dog sees a cat", "a cat sees the dog"] * 20, vocab_size=30)
     torch.manual_seed(0)

@@ -14,8 +14,8 @@ from io import StringIO
 
 import pytest
 
-from seq2seq import checkpoint
 from seq2seq import cli as seq2seq_cli
+from seq2seq.core import checkpoint
 
 from .conftest import CHECKPOINTS, REPO
 

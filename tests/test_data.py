@@ -2,9 +2,9 @@ import random
 
 import torch
 
-from seq2seq.data import batches, make_batch, source_batch
-from seq2seq.tasks import Example
-from seq2seq.tokenizers import BOS, EOS, PAD
+from seq2seq.data.batches import batches, make_batch, source_batch
+from seq2seq.data.tasks import Example
+from seq2seq.data.tokenizers import BOS, EOS, PAD
 
 from .conftest import small_model
 

@@ -1,4 +1,4 @@
-"""Error analysis (seq2seq/errors_analysis.py): the per-input fields, the batched recording
+"""Error analysis (seq2seq/mistakes.py): the per-input fields, the batched recording
 greedy decode it rests on, and the measures of how well a field predicts an error."""
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ import math
 import numpy as np
 import pytest
 
-from seq2seq import checkpoint, errors_analysis, metrics
-from seq2seq.analysis import length_sweep_examples
-from seq2seq.pipeline import heldout
-from seq2seq.search import greedy, trace, translate
-from seq2seq.tasks import Example
+from seq2seq.analysis import mistakes
+from seq2seq.analysis.experiments import length_sweep_examples
+from seq2seq.core import checkpoint
+from seq2seq.core.search import greedy, trace, translate
+from seq2seq.data.tasks import Example
+from seq2seq.training import metrics
+from seq2seq.training.pipeline import heldout
 
 from .conftest import CHECKPOINTS
 
@@ -50,7 +52,7 @@ def _pairwise_auc(scores, positive):
 
 
 def test_auc_is_the_chance_that_a_positive_outscores_a_negative():
-    auc = errors_analysis.auc
+    auc = mistakes.auc
     assert auc([1, 2, 3, 4], [False, False, True, True]) == 1.0
     assert auc([4, 3, 2, 1], [False, False, True, True]) == 0.0
     assert auc([5, 5, 5, 5], [True, False, True, False]) == 0.5
@@ -60,7 +62,7 @@ def test_auc_is_the_chance_that_a_positive_outscores_a_negative():
         scores = rng.integers(0, 6, size=40).astype(float)  # many ties
         positive = rng.random(40) < 0.3
         if positive.any() and not positive.all():
-            assert errors_analysis.auc(scores, positive) == pytest.approx(_pairwise_auc(scores, positive))
+            assert mistakes.auc(scores, positive) == pytest.approx(_pairwise_auc(scores, positive))
 
 
 # --- the recording greedy decode is the same decode as ``trace`` ----------------------------------
@@ -93,7 +95,7 @@ def longer(attention_ckpt) -> list[Example]:
 
 
 def test_rows_agree_with_a_step_by_step_trace(attention_ckpt, longer):
-    result = errors_analysis.analyze(attention_ckpt, longer, batch_size=16)
+    result = mistakes.analyze(attention_ckpt, longer, batch_size=16)
     assert [r.source for r in result.rows] == [ex.source for ex in longer]  # input order kept
     outputs = translate(attention_ckpt.model, attention_ckpt.tokenizer, [ex.source for ex in longer])
     assert [r.output for r in result.rows] == outputs
@@ -113,34 +115,34 @@ def test_rows_agree_with_a_step_by_step_trace(attention_ckpt, longer):
 
 
 def test_a_perfect_reversal_has_no_coverage_deficit_and_no_alignment_error(attention_ckpt):
-    (row,) = errors_analysis.analyze(attention_ckpt, [Example("abcdefg", "gfedcba")]).rows
+    (row,) = mistakes.analyze(attention_ckpt, [Example("abcdefg", "gfedcba")]).rows
     assert row.correct and row.coverage_deficit == 0 and row.aer == 0.0 and row.log_prob < 0
 
 
 def test_vanilla_rows_have_no_attention_fields(vanilla_ckpt):
-    result = errors_analysis.analyze(vanilla_ckpt, heldout(vanilla_ckpt, 40, 1))
+    result = mistakes.analyze(vanilla_ckpt, heldout(vanilla_ckpt, 40, 1))
     assert result.available() == ["log_prob", "length"]
     assert all(r.entropy is None and r.coverage_deficit is None and r.aer is None for r in result.rows)
-    assert [p.name for p in errors_analysis.predictive_power(result)] == ["log_prob", "length"]
+    assert [p.name for p in mistakes.predictive_power(result)] == ["log_prob", "length"]
 
 
 @pytest.mark.parametrize(("name", "has_aer"), [("translate-attention", True), ("dates-attention", False)])
 def test_aer_only_where_the_task_has_gold_alignments(name, has_aer):
     ckpt = checkpoint.load(CHECKPOINTS / f"{name}.safetensors")
-    result = errors_analysis.analyze(ckpt, heldout(ckpt, 30, 2))
+    result = mistakes.analyze(ckpt, heldout(ckpt, 30, 2))
     assert all((r.aer is not None) == has_aer for r in result.rows)
     assert all(r.entropy is not None and r.coverage_deficit is not None for r in result.rows)
     assert ("aer" in result.available()) == has_aer
 
 
 def test_a_target_that_is_not_the_tasks_answer_gets_no_gold(attention_ckpt):
-    (row,) = errors_analysis.analyze(attention_ckpt, [Example("abc", "xyz")]).rows
+    (row,) = mistakes.analyze(attention_ckpt, [Example("abc", "xyz")]).rows
     assert row.aer is None and not row.correct
 
 
 def test_progress_reports_each_batch(attention_ckpt, longer):
     seen = []
-    errors_analysis.analyze(attention_ckpt, longer[:50], progress=seen.append, batch_size=20)
+    mistakes.analyze(attention_ckpt, longer[:50], progress=seen.append, batch_size=20)
     assert seen == [pytest.approx(x) for x in (0.4, 0.8, 1.0)]
 
 
@@ -149,11 +151,11 @@ def test_progress_reports_each_batch(attention_ckpt, longer):
 
 def test_length_predicts_the_vanilla_models_errors_on_longer_inputs(vanilla_ckpt):
     examples = length_sweep_examples(vanilla_ckpt, list(range(2, 37, 2)), 10, seed=5)
-    result = errors_analysis.analyze(vanilla_ckpt, examples)
-    power = {p.name: p for p in errors_analysis.predictive_power(result)}
+    result = mistakes.analyze(vanilla_ckpt, examples)
+    power = {p.name: p for p in mistakes.predictive_power(result)}
     assert power["length"].auc > 0.8 and power["log_prob"].auc > 0.8  # the bottleneck, measured
     assert power["length"].top_error_rate > power["length"].bottom_error_rate
-    bins = errors_analysis.error_rate_by(result, "length")
+    bins = mistakes.error_rate_by(result, "length")
     assert sum(b["n"] for b in bins) == len(examples) and len(bins) <= 8
     assert [b["lo"] for b in bins] == sorted(b["lo"] for b in bins)
     wrong = result.wrong()
@@ -165,23 +167,22 @@ def test_length_predicts_the_vanilla_models_errors_on_longer_inputs(vanilla_ckpt
 
 def test_error_rate_by_a_field_with_few_values_has_one_bin_per_value():
     rows = [
-        errors_analysis.ErrorRow("s", "t", "t" if k % 3 else "x", bool(k % 3), -1.0, 0.1, k % 2, None, 3)
-        for k in range(12)
+        mistakes.ErrorRow("s", "t", "t" if k % 3 else "x", bool(k % 3), -1.0, 0.1, k % 2, None, 3) for k in range(12)
     ]
-    result = errors_analysis.ErrorAnalysis("reverse", "attention", rows)
-    bins = errors_analysis.error_rate_by(result, "coverage_deficit")
+    result = mistakes.ErrorAnalysis("reverse", "attention", rows)
+    bins = mistakes.error_rate_by(result, "coverage_deficit")
     assert [(b["lo"], b["n"]) for b in bins] == [(0.0, 6), (1.0, 6)]
-    assert errors_analysis.error_rate_by(result, "aer") == []  # a field the rows lack
+    assert mistakes.error_rate_by(result, "aer") == []  # a field the rows lack
 
 
 def test_jsonl_has_exactly_the_documented_fields(attention_ckpt, tmp_path):
-    result = errors_analysis.analyze(attention_ckpt, heldout(attention_ckpt, 5, 1))
+    result = mistakes.analyze(attention_ckpt, heldout(attention_ckpt, 5, 1))
     path = result.write_jsonl(tmp_path / "errors.jsonl")
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 5
     expected = ["source", "target", "output", "correct", "log_prob", "entropy", "coverage_deficit", "aer", "length"]
     assert all(list(line) == expected for line in lines)
-    assert expected == errors_analysis.FIELD_NAMES
+    assert expected == mistakes.FIELD_NAMES
     assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left no temp file
 
 

@@ -9,7 +9,7 @@ import plotly.io as pio
 import pytest
 
 from seq2seq import figures
-from seq2seq.results import Candidate, DecodeTrace, TraceStep
+from seq2seq.core.results import Candidate, DecodeTrace, TraceStep
 
 
 def make_trace(decoder: str, source="banana", output="ananab") -> DecodeTrace:
@@ -144,7 +144,7 @@ def test_gold_cells_are_outlined(attention_trace):
 
 
 def test_target_probabilities_and_csv():
-    from seq2seq.results import alignment_csv
+    from seq2seq.core.results import alignment_csv
 
     fig = figures.target_probabilities(["a", "</s>"], [0.9, 0.2], "t")
     assert list(fig.data[0].y) == [0.9, 0.2]
@@ -510,7 +510,7 @@ def test_coverage_bars_are_the_running_sum_of_alpha():
 
 
 def make_path(decoder: str = "attention"):
-    from seq2seq.states import ContextPath, Trajectory
+    from seq2seq.analysis.states import ContextPath, Trajectory
 
     rng = np.random.default_rng(2)
     src, out = ["a", "b", "b", "</s>"], ["b", "b", "a", "</s>"]

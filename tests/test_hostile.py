@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seq2seq import checkpoint, limits
+from seq2seq import limits
+from seq2seq.core import checkpoint
+from seq2seq.data.pairs import read_pairs
 from seq2seq.errors import CheckpointError, InputError
 from seq2seq.limits import MAX_PAIR_FILE_BYTES
-from seq2seq.pairs import read_pairs
 
 from .conftest import CHECKPOINTS, REPO
 from .test_cli import cli
@@ -153,7 +154,7 @@ def test_a_million_rows_are_refused_quickly(monkeypatch):
     which a loaded machine breaks; the number of rows read is what makes it quick)."""
     import csv
 
-    from seq2seq import pairs
+    from seq2seq.data import pairs
 
     read, reader = [], csv.reader
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from seq2seq import errors_analysis, figures, i18n
-from seq2seq.attention import NORMS, SCORES
-from seq2seq.attribution import METHODS
-from seq2seq.model import DECODERS, PLACEMENTS, POSITIONS
-from seq2seq.ui.training import TOGETHER
+from seq2seq import figures, i18n
+from seq2seq.analysis import mistakes
+from seq2seq.analysis.attribution import METHODS
+from seq2seq.core.attention import NORMS, SCORES
+from seq2seq.core.model import DECODERS, PLACEMENTS, POSITIONS
+from seq2seq.ui.train_panel import TOGETHER
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -28,10 +29,10 @@ DYNAMIC = {
     "positions.": POSITIONS,
     "compare.": ("left", "right"),
     "explain.method.": METHODS,
-    # the error analysis's measured fields (errors_analysis.RISK), inputs and filters
-    "errors.col.": ("source", "target", "output", "correct", *errors_analysis.RISK),
-    "errors.help.": tuple(errors_analysis.RISK),
-    "fig.errors.": tuple(errors_analysis.RISK),
+    # the error analysis's measured fields (mistakes.RISK), inputs and filters
+    "errors.col.": ("source", "target", "output", "correct", *mistakes.RISK),
+    "errors.help.": tuple(mistakes.RISK),
+    "fig.errors.": tuple(mistakes.RISK),
     "errors.inputs.": ("heldout", "longer", "pairs"),
     "errors.show.": ("all", "wrong", "right"),
     "states.dims.": ("2", "3"),  # the States page's 2-D / 3-D view

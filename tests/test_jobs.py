@@ -4,10 +4,11 @@ import time
 
 import pytest
 
-from seq2seq import jobs, limits
+from seq2seq import limits
 from seq2seq.errors import InputError
-from seq2seq.jobs import RunSpec, TrainingJob
-from seq2seq.training import TrainEvent
+from seq2seq.training import jobs
+from seq2seq.training.jobs import RunSpec, TrainingJob
+from seq2seq.training.trainer import TrainEvent
 
 
 def fake_training(callback, steps: int, pause: float = 0.01) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from seq2seq.metrics import exact_match, exact_match_by_length, length_buckets, token_accuracy
+from seq2seq.training.metrics import exact_match, exact_match_by_length, length_buckets, token_accuracy
 
 
 def test_exact_match():
@@ -28,7 +28,7 @@ def test_by_length():
     assert out["2"]["exact_match"] == 1.0 and out["3"]["exact_match"] == 0.0
 
 
-from seq2seq.metrics import alignment_error_rate, alignment_links, attention_entropy, bleu, chrf  # noqa: E402
+from seq2seq.training.metrics import alignment_error_rate, alignment_links, attention_entropy, bleu, chrf  # noqa: E402
 
 
 def test_bleu_and_chrf():

@@ -3,11 +3,11 @@ import itertools
 import pytest
 import torch
 
-from seq2seq.data import make_batch, source_batch
+from seq2seq.core.model import ModelConfig, eval_mode, select_state
+from seq2seq.core.search import beam_search, greedy, score_targets, trace
+from seq2seq.data.batches import make_batch, source_batch
+from seq2seq.data.tasks import Example
 from seq2seq.errors import CheckpointError
-from seq2seq.model import ModelConfig, eval_mode, select_state
-from seq2seq.search import beam_search, greedy, score_targets, trace
-from seq2seq.tasks import Example
 
 from .conftest import small_model, stepped
 

@@ -2,9 +2,9 @@
 
 import pytest
 
+from seq2seq.data.pairs import load_pairs, read_pairs
 from seq2seq.errors import InputError
 from seq2seq.limits import MAX_PAIR_FIELD_CHARS, MAX_PAIR_FILE_BYTES
-from seq2seq.pairs import load_pairs, read_pairs
 
 TATOEBA = (
     "Go.\tVa !\tCC-BY 2.0 (France) Attribution: tatoeba.org #2877272 (CM) & #1158250 (Wittydev)\n"

@@ -6,10 +6,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seq2seq import checkpoint
+from seq2seq.core import checkpoint
+from seq2seq.core.search import beam_batch, beam_search, greedy, trace, translate
 from seq2seq.errors import InputError
-from seq2seq.pipeline import heldout
-from seq2seq.search import beam_batch, beam_search, greedy, trace, translate
+from seq2seq.training.pipeline import heldout
 
 from .conftest import CHECKPOINTS, small_model
 
@@ -90,7 +90,7 @@ def test_shipped_attention_looks_at_the_mirrored_position(attention_ckpt):
 
 
 def test_forced_scores_agree_with_the_greedy_trace(attention_ckpt):
-    from seq2seq.search import score_targets
+    from seq2seq.core.search import score_targets
 
     t = trace(attention_ckpt.model, attention_ckpt.tokenizer, "lecture")
     (scored,) = score_targets(attention_ckpt.model, attention_ckpt.tokenizer, ["lecture"], [t.output])
@@ -104,7 +104,7 @@ def test_forced_scores_agree_with_the_greedy_trace(attention_ckpt):
 
 
 def test_forced_score_of_an_overlong_target_is_refused(tokenizer):
-    from seq2seq.search import score_targets
+    from seq2seq.core.search import score_targets
 
     with pytest.raises(InputError, match="target"):
         score_targets(small_model(tokenizer), tokenizer, ["abc"], ["a" * 100_000])
@@ -158,8 +158,8 @@ VARIANTS = [
 
 @pytest.fixture(scope="module")
 def untrained():
-    from seq2seq.tasks import ReverseTask
-    from seq2seq.tokenizers import CharTokenizer
+    from seq2seq.data.tasks import ReverseTask
+    from seq2seq.data.tokenizers import CharTokenizer
 
     tok = CharTokenizer.build([ReverseTask().alphabet])
     models = []

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from seq2seq import states
-from seq2seq.analysis import repeated_inputs
-from seq2seq.data import make_batch
-from seq2seq.model import ModelConfig
-from seq2seq.pipeline import heldout
-from seq2seq.search import trace
-from seq2seq.tasks import Example
+from seq2seq.analysis import states
+from seq2seq.analysis.experiments import repeated_inputs
+from seq2seq.core.model import ModelConfig
+from seq2seq.core.search import trace
+from seq2seq.data.batches import make_batch
+from seq2seq.data.tasks import Example
+from seq2seq.training.pipeline import heldout
 
 from .conftest import small_model, stepped
 
@@ -157,7 +157,8 @@ def test_growing_contexts_place_c_of_repeated_inputs(vanilla_ckpt):
 
 
 def test_a_transformers_states_are_drawn_in_its_own_axes():
-    from seq2seq import checkpoint, figures
+    from seq2seq import figures
+    from seq2seq.core import checkpoint
 
     from .conftest import CHECKPOINTS
 

@@ -1,6 +1,6 @@
 """The per-browser shelves of session models: isolated, bounded in count, bytes and age."""
 
-from seq2seq.checkpoint import Checkpoint
+from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.ui.store import SESSION_MARK, ShelfStore, model_bytes
 
 from .conftest import small_model

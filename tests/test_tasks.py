@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from seq2seq.data.tasks import TASKS, CharTask, ReverseTask, generate, make_task, split, task_from_dict
 from seq2seq.errors import CheckpointError, InputError
-from seq2seq.tasks import TASKS, CharTask, ReverseTask, generate, make_task, split, task_from_dict
 
 
 def test_generation_is_seeded():
@@ -65,7 +65,7 @@ def test_demo_input_is_a_valid_example():
 
 # --- every built-in task ------------------------------------------------------------------------
 
-from seq2seq.tasks import (  # noqa: E402
+from seq2seq.data.tasks import (  # noqa: E402
     ADJECTIVES,
     BUILT_IN,
     DETERMINERS,

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from seq2seq.data.tokenizers import BOS, EOS, PAD, UNK, CharTokenizer, tokenizer_from_dict
 from seq2seq.errors import CheckpointError
-from seq2seq.tokenizers import BOS, EOS, PAD, UNK, CharTokenizer, tokenizer_from_dict
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 tok = CharTokenizer.build([ALPHABET])
@@ -71,13 +71,13 @@ def test_malformed_metadata_is_refused(bad):
 
 import torch  # noqa: E402
 
-from seq2seq.errors import InputError  # noqa: E402
-from seq2seq.tokenizers import (  # noqa: E402
+from seq2seq.data.tokenizers import (  # noqa: E402
     SENTENCEPIECE_TENSOR,
     SentencePieceTokenizer,
     WordTokenizer,
     build_tokenizer,
 )
+from seq2seq.errors import InputError  # noqa: E402
 
 WORDS = ["the", "big", "dog", "sees", "a", "cat"]
 SENTENCES = ["the big dog sees a cat", "a cat sees the dog", "the dog sees a big cat"] * 30

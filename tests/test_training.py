@@ -1,9 +1,9 @@
 import pytest
 
-from seq2seq.pipeline import DataConfig, train_on_task
-from seq2seq.results import TrainingHistory
-from seq2seq.tasks import ReverseTask
-from seq2seq.training import TrainConfig
+from seq2seq.core.results import TrainingHistory
+from seq2seq.data.tasks import ReverseTask
+from seq2seq.training.pipeline import DataConfig, train_on_task
+from seq2seq.training.trainer import TrainConfig
 
 TINY = {"emb_dim": 8, "hidden": 16}
 DATA = DataConfig(n_train=256, n_valid=32, seed=0)
@@ -63,7 +63,7 @@ def test_teacher_forcing_below_one_and_lr_decay_train():
 
 
 def test_empty_data_is_refused():
-    from seq2seq.training import train
+    from seq2seq.training.trainer import train
 
     with pytest.raises(ValueError):
         train(None, None, [], [], TrainConfig())
@@ -107,7 +107,7 @@ def test_alignment_forming_is_recorded_at_every_validation():
 def test_coverage_penalty_is_min_of_alpha_and_past_coverage():
     import torch
 
-    from seq2seq.training import coverage_penalty
+    from seq2seq.training.trainer import coverage_penalty
 
     alpha = torch.tensor([[[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]])  # attends x_1 twice: one repeat
     tgt = torch.tensor([[5, 6, 7]])
@@ -130,9 +130,9 @@ def test_variants_train_with_the_coverage_loss():
 )
 def test_teacher_forced_check_gives_greedy_decodings_numbers(options):
     """Validation settles examples by one teacher-forced pass: the same numbers as decoding all."""
-    from seq2seq.search import translate
-    from seq2seq.tasks import Example, generate
-    from seq2seq.training import evaluate, greedy_is_reference
+    from seq2seq.core.search import translate
+    from seq2seq.data.tasks import Example, generate
+    from seq2seq.training.trainer import evaluate, greedy_is_reference
 
     task = ReverseTask(min_len=2, max_len=6)
     ckpt, _ = train_on_task(

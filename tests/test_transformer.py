@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 import torch
 
-from seq2seq import checkpoint
-from seq2seq.data import make_batch
+from seq2seq.core import checkpoint
+from seq2seq.core.model import ModelConfig, Seq2Seq, StepOutput, select_state
+from seq2seq.core.results import DecodeTrace
+from seq2seq.core.search import beam_search, greedy, score_targets, trace
+from seq2seq.core.transformer import Transformer, head_view
+from seq2seq.data.batches import make_batch
+from seq2seq.data.tasks import Example, ReverseTask
 from seq2seq.errors import CheckpointError
-from seq2seq.model import ModelConfig, Seq2Seq, StepOutput, select_state
-from seq2seq.results import DecodeTrace
-from seq2seq.search import beam_search, greedy, score_targets, trace
-from seq2seq.tasks import Example, ReverseTask
-from seq2seq.transformer import Transformer, head_view
 
 from .conftest import stepped
 

@@ -1,5 +1,5 @@
+from seq2seq.core.results import Candidate, DecodeTrace, TraceStep
 from seq2seq.figures import FORCED, HIGHLIGHT
-from seq2seq.results import Candidate, DecodeTrace, TraceStep
 from seq2seq.ui.text import md_escape, md_token, md_token_with_codepoint, output_html, styled_token
 
 

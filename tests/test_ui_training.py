@@ -1,11 +1,11 @@
-"""seq2seq/ui/training.py: what the Train page does beyond its layout."""
+"""seq2seq/ui/train_panel.py: what the Train page does beyond its layout."""
 
 import pytest
 
-from seq2seq import checkpoint
+from seq2seq.core import checkpoint
+from seq2seq.data.tasks import Example, make_task
 from seq2seq.errors import InputError
-from seq2seq.tasks import Example, make_task
-from seq2seq.ui import models, training
+from seq2seq.ui import models, train_panel
 
 
 @pytest.fixture
@@ -17,32 +17,32 @@ def model_dir(tmp_path, monkeypatch):
 @pytest.mark.parametrize("bad", ["", "My Model", "../escape", "-dash-first", "x" * 49, "a.b", "emoji😀"])
 def test_a_save_name_must_be_a_safe_file_stem(model_dir, attention_ckpt, bad):
     with pytest.raises(InputError, match="lowercase"):
-        training.save_to_models(attention_ckpt, bad)
+        train_panel.save_to_models(attention_ckpt, bad)
     assert list(model_dir.iterdir()) == []
 
 
 def test_saving_never_overwrites(model_dir, attention_ckpt):
-    path = training.save_to_models(attention_ckpt, "my-reverse")
+    path = train_panel.save_to_models(attention_ckpt, "my-reverse")
     assert path == model_dir / "my-reverse.safetensors" and checkpoint.load(path).card == attention_ckpt.card
     with pytest.raises(InputError, match="already"):
-        training.save_to_models(attention_ckpt, "my-reverse")
+        train_panel.save_to_models(attention_ckpt, "my-reverse")
 
 
 def test_settings_that_cannot_train_are_explained_before_queueing():
     state: dict = {}
     one_pair = [Example("ab", "ba")]  # nothing left to check on once one is held out
     with pytest.raises(InputError, match=r"cannot train.*at least 2 pairs"):
-        training.start(make_task("pairs", source_name="x.tsv", n_pairs=1), training.Settings(), one_pair, state)
+        train_panel.start(make_task("pairs", source_name="x.tsv", n_pairs=1), train_panel.Settings(), one_pair, state)
     assert state == {}  # nothing queued, nothing kept
 
 
 def test_three_families_train_together_each_with_its_own_options():
-    settings = training.Settings(together="three", hidden=32, layers=2, heads=4, lr=5e-3)
+    settings = train_panel.Settings(together="three", hidden=32, layers=2, heads=4, lr=5e-3)
     assert settings.decoders == ["vanilla", "attention", "transformer"]
-    assert training.Settings(together="pair").decoders == ["vanilla", "attention"]
-    assert training.Settings(decoder="transformer").decoders == ["transformer"]
-    from seq2seq.model import ModelConfig
-    from seq2seq.training import TrainConfig
+    assert train_panel.Settings(together="pair").decoders == ["vanilla", "attention"]
+    assert train_panel.Settings(decoder="transformer").decoders == ["transformer"]
+    from seq2seq.core.model import ModelConfig
+    from seq2seq.training.trainer import TrainConfig
 
     cfg = ModelConfig(vocab_size=8, **settings.model_options("transformer"))
     assert (cfg.decoder, cfg.d_model, cfg.ff_dim, cfg.heads, cfg.layers) == ("transformer", 32, 64, 4, 2)
@@ -50,13 +50,13 @@ def test_three_families_train_together_each_with_its_own_options():
     base = TrainConfig(lr=5e-3)
     assert settings.run_options("attention", base)["train_cfg"].lr == 5e-3
     assert settings.run_options("transformer", base)["train_cfg"].lr == pytest.approx(
-        5e-3 * training.TRANSFORMER_LR_SCALE
+        5e-3 * train_panel.TRANSFORMER_LR_SCALE
     )
 
 
 def test_an_rnn_with_more_layers_than_it_can_have_is_explained():
     with pytest.raises(InputError, match=r"cannot train.*1\.\.2 layers"):
-        training.Settings(layers=3, together="three").check()
-    training.Settings(layers=3, decoder="transformer").check()  # a Transformer may have 3
+        train_panel.Settings(layers=3, together="three").check()
+    train_panel.Settings(layers=3, decoder="transformer").check()  # a Transformer may have 3
     with pytest.raises(InputError, match="multiple of heads"):
-        training.Settings(decoder="transformer", hidden=30, heads=4).check()
+        train_panel.Settings(decoder="transformer", hidden=30, heads=4).check()

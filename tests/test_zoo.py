@@ -2,11 +2,11 @@
 
 import pytest
 
-from seq2seq import checkpoint
-from seq2seq.pipeline import heldout
-from seq2seq.tasks import BUILT_IN
-from seq2seq.training import evaluate
-from seq2seq.zoo import RECIPES
+from seq2seq.core import checkpoint
+from seq2seq.data.tasks import BUILT_IN
+from seq2seq.training.pipeline import heldout
+from seq2seq.training.trainer import evaluate
+from seq2seq.training.zoo import RECIPES
 
 from .conftest import CHECKPOINTS
 

@@ -13,7 +13,7 @@ import secrets
 
 import streamlit as st
 
-from .. import limits  # the cookie lives as long as the shelf it names
+from seq2seq import limits  # the cookie lives as long as the shelf it names
 
 COOKIE = "attention_lab_browser"
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")

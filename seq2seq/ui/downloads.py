@@ -6,9 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from seq2seq import figures
-from seq2seq.results import DecodeTrace, alignment_csv
-
-from .lang import t
+from seq2seq.core.results import DecodeTrace, alignment_csv
+from seq2seq.ui.lang import t
 
 
 def decode(trace: DecodeTrace, name: str, gold: set | None, look: figures.Look) -> None:

@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from .. import errors_analysis, i18n
-from ..errors_analysis import RISK, ErrorAnalysis
-from ..pairs import read_pairs
-from ..tasks import Example
-from . import lang, models
-from .lang import t
+from seq2seq import i18n
+from seq2seq.analysis import mistakes
+from seq2seq.analysis.mistakes import RISK, ErrorAnalysis
+from seq2seq.data.pairs import read_pairs
+from seq2seq.data.tasks import Example
+from seq2seq.ui import lang, models
+from seq2seq.ui.lang import t
 
 N_CHOICES = (100, 200, 500, 1000, 2000)
 SEED = 2024  # the page's inputs: the same for every visitor, so a link shows the same rows
@@ -40,7 +41,7 @@ def to_url(param: str, value: str, default: str) -> None:
 
 
 def analyze(name: str, inputs: str, n: int, pairs: tuple[bytes, str] | None = None) -> ErrorAnalysis:
-    """``errors_analysis.analyze`` of model ``name`` on ``n`` generated inputs of kind ``inputs``
+    """``mistakes.analyze`` of model ``name`` on ``n`` generated inputs of kind ``inputs``
     ("heldout" | "longer") or on an uploaded pairs file (``pairs``: its bytes and name), with a
     progress bar, computed once (``models.per_model``)."""
     what = ("errors", inputs, n, SEED)
@@ -51,10 +52,10 @@ def analyze(name: str, inputs: str, n: int, pairs: tuple[bytes, str] | None = No
         if pairs is not None:
             examples: list[Example] = read_pairs(*pairs).examples
         else:
-            examples = errors_analysis.inputs_for(ckpt, inputs, n, SEED)
+            examples = mistakes.inputs_for(ckpt, inputs, n, SEED)
         bar = st.progress(0.0, text=t("errors.decoding", n=len(examples)))
         try:
-            return errors_analysis.analyze(ckpt, examples, progress=lambda f: bar.progress(f))
+            return mistakes.analyze(ckpt, examples, progress=lambda f: bar.progress(f))
         finally:
             bar.empty()
 
@@ -98,7 +99,7 @@ def column_config(result: ErrorAnalysis) -> dict:
 
 
 def predictors(result: ErrorAnalysis) -> pd.DataFrame:
-    """``errors_analysis.predictive_power`` as a small table with localised headers."""
+    """``mistakes.predictive_power`` as a small table with localised headers."""
     return pd.DataFrame(
         [
             {
@@ -107,6 +108,6 @@ def predictors(result: ErrorAnalysis) -> pd.DataFrame:
                 t("errors.predict.top"): f"{p.top_error_rate:.1%} (n={p.top_n})",
                 t("errors.predict.bottom"): f"{p.bottom_error_rate:.1%} (n={p.bottom_n})",
             }
-            for p in errors_analysis.predictive_power(result)
+            for p in mistakes.predictive_power(result)
         ]
     )

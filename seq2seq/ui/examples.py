@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import analysis
-from ..checkpoint import Checkpoint
-from . import models
-from .lang import t
-from .text import md_escape
+from seq2seq.analysis import experiments
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.ui import models
+from seq2seq.ui.lang import t
+from seq2seq.ui.text import md_escape
 
 BEAM_WIDTH = 5  # the width the example is searched with: the Beam page's default, the Lecture's
 BEAM_INPUTS = 300  # generated inputs per round of the search
 _PENDING = "_beam_example_pending"  # set by the search button, served before the input widget
 
 
-def _search(ckpt: Checkpoint) -> analysis.BeamSearchFinding:
-    return analysis.find_beam_example(ckpt, width=BEAM_WIDTH, n=BEAM_INPUTS)
+def _search(ckpt: Checkpoint) -> experiments.BeamSearchFinding:
+    return experiments.find_beam_example(ckpt, width=BEAM_WIDTH, n=BEAM_INPUTS)
 
 
-def beam_finding(name: str, compute: bool) -> analysis.BeamSearchFinding | None:
+def beam_finding(name: str, compute: bool) -> experiments.BeamSearchFinding | None:
     """The search's result for model ``name``; None when it has not run and ``compute`` is False."""
     return models.per_model(name, ("beam_example", BEAM_WIDTH, BEAM_INPUTS), _search, compute_now=compute)
 
 
-def _use(example: analysis.BeamExample, width_key: str | None) -> None:
+def _use(example: experiments.BeamExample, width_key: str | None) -> None:
     st.session_state["src"] = example.source
     if width_key is not None:  # the Beam page: the width and length penalty the example was found with
         st.session_state[width_key] = example.width

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import attribution, workers
-from ..checkpoint import Checkpoint
-from ..errors import InputError
-from . import models
-from .lang import t
+from seq2seq import workers
+from seq2seq.analysis import attribution
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.errors import InputError
+from seq2seq.ui import models
+from seq2seq.ui.lang import t
 
 MAX_KEPT = 4  # attributions / interventions kept per session
 N_SUMMARY = 100  # held-out inputs of the "over n inputs" button
@@ -195,7 +196,7 @@ def zoo_summaries(names: list[str], compute_now: bool) -> dict[str, attribution.
 
 
 def zoo_rows(summaries: dict[str, attribution.FaithfulnessSummary]) -> list[dict]:
-    from . import lang
+    from seq2seq.ui import lang
 
     rows = []
     for name, s in summaries.items():

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import figures
-from ..checkpoint import Checkpoint
-from ..results import DecodeTrace
-from . import charts, lang
-from .lang import t
+from seq2seq import figures
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.core.results import DecodeTrace
+from seq2seq.ui import charts, lang
+from seq2seq.ui.lang import t
 
 AVERAGE = "avg"  # the picker's default: the last layer's head average (what α means for a Transformer)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import figures, i18n
+from seq2seq import figures, i18n
 
 LANG_KEY = "lang"
 PRESENT_KEY = "present"

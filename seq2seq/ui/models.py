@@ -9,11 +9,12 @@ from typing import TypeVar
 
 import streamlit as st
 
-from .. import analysis, checkpoint, search
-from ..checkpoint import Checkpoint
-from ..errors import CheckpointError
-from . import browser, charts, store
-from .lang import t, variant_name
+from seq2seq.analysis import experiments
+from seq2seq.core import checkpoint, search
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.errors import CheckpointError
+from seq2seq.ui import browser, charts, store
+from seq2seq.ui.lang import t, variant_name
 
 T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -145,14 +146,14 @@ def overview() -> list[dict]:
 
 
 def readers_of(ckpt: Checkpoint) -> Iterator[tuple[str, Checkpoint]]:
-    """(name, model) of every model that reads ``ckpt``'s inputs (``analysis.compatible``),
+    """(name, model) of every model that reads ``ckpt``'s inputs (``experiments.compatible``),
     shipped then this browser's, in listing order; models that no longer load are skipped."""
     for name in all_names():
         try:
             other = get(name)
         except CheckpointError:
             continue
-        if analysis.compatible(ckpt, other) is None:
+        if experiments.compatible(ckpt, other) is None:
             yield name, other
 
 
@@ -262,8 +263,10 @@ def per_model(name: str, what: tuple, compute: Callable[[Checkpoint], T], comput
 
 
 def length_curve(name: str, n: int, progress=None) -> list[dict]:
-    """``analysis.accuracy_by_length`` of a model, computed once (``per_model``)."""
-    return per_model(name, ("length_curve", n), lambda ckpt: analysis.accuracy_by_length(ckpt, n=n, progress=progress))
+    """``experiments.accuracy_by_length`` of a model, computed once (``per_model``)."""
+    return per_model(
+        name, ("length_curve", n), lambda ckpt: experiments.accuracy_by_length(ckpt, n=n, progress=progress)
+    )
 
 
 def all_names() -> list[str]:

@@ -15,9 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from seq2seq import figures
-from seq2seq.results import DecodeTrace
-
-from . import charts
+from seq2seq.core.results import DecodeTrace
+from seq2seq.ui import charts
 
 BOX = "player"  # the container's key: the component finds the chart by its class, st-key-player
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..checkpoint import Checkpoint
-from ..errors import CheckpointError
-from . import browser, lang, models
-from .lang import t
-from .text import md_escape
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.errors import CheckpointError
+from seq2seq.ui import browser, lang, models
+from seq2seq.ui.lang import t
+from seq2seq.ui.text import md_escape
 
 MODEL_KEY = "model"  # also the query parameter: ?model=<checkpoint file stem>
 PREFERRED = "reverse-attention"  # the default model when it exists

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import states
-from ..figures import HIGHLIGHT
-from ..pairs import read_pairs
-from ..pipeline import heldout
-from ..states import NeighbourIndex, StateSpace
-from ..tasks import Example, generate
-from ..tokenizers import visible_token
-from . import models
-from .lang import t
+from seq2seq.analysis import states
+from seq2seq.analysis.states import NeighbourIndex, StateSpace
+from seq2seq.data.pairs import read_pairs
+from seq2seq.data.tasks import Example, generate
+from seq2seq.data.tokenizers import visible_token
+from seq2seq.figures import HIGHLIGHT
+from seq2seq.training.pipeline import heldout
+from seq2seq.ui import models
+from seq2seq.ui.lang import t
 
 N_AXES = 500  # held-out inputs whose states fit the axes
 N_INDEX = 5000  # training examples whose teacher-forced steps are indexed

@@ -19,8 +19,8 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import player
-from .lang import t
+from seq2seq.ui import player
+from seq2seq.ui.lang import t
 
 KEY = "step"  # session key and query parameter
 PLAYING, PLAY_FROM = "playing", "_play_from"  # session keys: the browser is playing; from which step

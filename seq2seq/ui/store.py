@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import limits
-from ..checkpoint import Checkpoint
+from seq2seq import limits
+from seq2seq.core.checkpoint import Checkpoint
 
 SESSION_MARK = "★ "  # session models' names start with it, so they never collide with files
 

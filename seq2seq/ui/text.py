@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-from ..figures import p_text
-from ..i18n import text
-from ..tokenizers import visible_token
-from .lang import current
+from seq2seq.data.tokenizers import visible_token
+from seq2seq.figures import p_text
+from seq2seq.i18n import text
+from seq2seq.ui.lang import current
 
 # Inline markdown, LaTeX and HTML; "+", "-" and "." only matter at the start of a line, and
 # this text always sits inside a sentence.
@@ -52,7 +52,7 @@ def styled_token(shown: str, mark: str = "", current: bool = False) -> str:
     """An already escaped token as an HTML span, styled as the figures style it
     (``figures.token_label``): bold purple when a what-if forced it, purple italics when decoded
     after a forced step; the current step's token red (underlined in red when it is purple)."""
-    from ..figures import FORCED, HIGHLIGHT
+    from seq2seq.figures import FORCED, HIGHLIGHT
 
     style = {"forced": f"color:{FORCED};font-weight:700", "after": f"color:{FORCED};font-style:italic"}.get(mark, "")
     if current:
@@ -97,8 +97,8 @@ def require_input(source: str) -> None:
     """Stop the page with a message for an empty or over-long input (``limits.MAX_INPUT_CHARS``)."""
     import streamlit as st
 
-    from .. import limits
-    from .lang import t
+    from seq2seq import limits
+    from seq2seq.ui.lang import t
 
     if not source.strip():
         st.info(t("common.type_input"))
@@ -112,7 +112,7 @@ def warn_unknown(unknown: list[str], guess: bool = False) -> None:
     """The one warning for input characters the model's vocabulary lacks (read as ⟨unk⟩)."""
     import streamlit as st
 
-    from .lang import t
+    from seq2seq.ui.lang import t
 
     if unknown:
         names = ", ".join(md_token_with_codepoint(u) for u in unknown)
@@ -123,8 +123,8 @@ def note_length(ckpt, source: str) -> None:
     """The one note for an input outside the lengths ``ckpt`` trained on (Translate, Compare, Beam)."""
     import streamlit as st
 
-    from ..analysis import in_range, trained_range
-    from .lang import t
+    from seq2seq.analysis.experiments import in_range, trained_range
+    from seq2seq.ui.lang import t
 
     if not in_range(ckpt, source):
         lo, hi = trained_range(ckpt)

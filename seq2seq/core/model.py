@@ -41,10 +41,10 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from . import limits
-from .attention import COVERAGE_LATEX, LOCAL_LATEX, NORM_LATEX, NORMS, SCORE_LATEX, SCORES, Attention
-from .data import Batch
-from .errors import CheckpointError
+from seq2seq import limits
+from seq2seq.core.attention import COVERAGE_LATEX, LOCAL_LATEX, NORM_LATEX, NORMS, SCORE_LATEX, SCORES, Attention
+from seq2seq.data.batches import Batch
+from seq2seq.errors import CheckpointError
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 DECODERS = ("vanilla", "attention")
@@ -409,7 +409,7 @@ class Seq2Seq(nn.Module):
         """``Seq2Seq(cfg)`` builds the family the config names: the Transformer is a subclass
         (transformer.py) with the same contract."""
         if cls is Seq2Seq and cfg is not None and cfg.decoder == "transformer":
-            from .transformer import Transformer
+            from seq2seq.core.transformer import Transformer
 
             cls = Transformer
         return super().__new__(cls)

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
-from . import metrics
-from .checkpoint import Checkpoint
-from .data import Batch, pad
-from .errors import InputError
-from .model import ModelConfig, Seq2Seq
-from .pipeline import heldout
-from .search import beam_search, score_targets, trace, translate
-from .tasks import Example
-from .tokenizers import BOS, EOS, SPECIAL_TOKENS
-from .training import TrainConfig, train_step
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.core.model import ModelConfig, Seq2Seq
+from seq2seq.core.search import beam_search, score_targets, trace, translate
+from seq2seq.data.batches import Batch, pad
+from seq2seq.data.tasks import Example
+from seq2seq.data.tokenizers import BOS, EOS, SPECIAL_TOKENS
+from seq2seq.errors import InputError
+from seq2seq.training import metrics
+from seq2seq.training.pipeline import heldout
+from seq2seq.training.trainer import TrainConfig, train_step
 
 
 def is_character_task(ckpt: Checkpoint) -> bool:

@@ -27,13 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import metrics
-from .analysis import is_character_task, length_sweep_examples
-from .checkpoint import Checkpoint, write_atomic
-from .errors import InputError
-from .pipeline import heldout
-from .search import greedy
-from .tasks import Example
+from seq2seq.analysis.experiments import is_character_task, length_sweep_examples
+from seq2seq.core.checkpoint import Checkpoint, write_atomic
+from seq2seq.core.search import greedy
+from seq2seq.data.tasks import Example
+from seq2seq.errors import InputError
+from seq2seq.training import metrics
+from seq2seq.training.pipeline import heldout
 
 # The measured fields, and which way points to trouble: +1 = a higher value is more suspicious.
 RISK = {"log_prob": -1, "entropy": 1, "coverage_deficit": 1, "aer": 1, "length": 1}

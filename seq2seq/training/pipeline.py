@@ -15,14 +15,14 @@ from dataclasses import asdict, dataclass
 
 import torch
 
-from .checkpoint import Checkpoint
-from .errors import InputError
-from .model import ModelConfig, Seq2Seq, count_parameters
-from .results import ModelCard
-from .runtime import default_device
-from .tasks import Example, PairsTask, Task, generate, split
-from .tokenizers import Tokenizer, build_tokenizer
-from .training import TrainConfig, TrainEvent, TrainResult, evaluate, train
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.core.model import ModelConfig, Seq2Seq, count_parameters
+from seq2seq.core.results import ModelCard
+from seq2seq.data.tasks import Example, PairsTask, Task, generate, split
+from seq2seq.data.tokenizers import Tokenizer, build_tokenizer
+from seq2seq.errors import InputError
+from seq2seq.runtime import default_device
+from seq2seq.training.trainer import TrainConfig, TrainEvent, TrainResult, evaluate, train
 
 N_PROBES = 3  # fixed held-out pairs whose attention is recorded at every validation
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .tasks import Example
-from .tokenizers import BOS, EOS, PAD, Tokenizer
+from seq2seq.data.tasks import Example
+from seq2seq.data.tokenizers import BOS, EOS, PAD, Tokenizer
 
 
 @dataclass

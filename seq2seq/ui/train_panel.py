@@ -9,21 +9,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import checkpoint, figures, limits
-from ..attention import NORMS, SCORES
-from ..checkpoint import Checkpoint
-from ..errors import CheckpointError, InputError
-from ..jobs import RunSpec, TrainingJob
-from ..model import MAX_WINDOW, PLACEMENTS, ModelConfig
-from ..pairs import read_pairs
-from ..pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data
-from ..results import TrainingHistory
-from ..tasks import Example, Task, make_task
-from ..tokenizers import EOS, SPECIAL_TOKENS
-from ..training import TrainConfig
-from . import charts, lang, models
-from .lang import t
-from .text import md_escape
+from seq2seq import figures, limits
+from seq2seq.core import checkpoint
+from seq2seq.core.attention import NORMS, SCORES
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.core.model import MAX_WINDOW, PLACEMENTS, ModelConfig
+from seq2seq.core.results import TrainingHistory
+from seq2seq.data.pairs import read_pairs
+from seq2seq.data.tasks import Example, Task, make_task
+from seq2seq.data.tokenizers import EOS, SPECIAL_TOKENS
+from seq2seq.errors import CheckpointError, InputError
+from seq2seq.training.jobs import RunSpec, TrainingJob
+from seq2seq.training.pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data
+from seq2seq.training.trainer import TrainConfig
+from seq2seq.ui import charts, lang, models
+from seq2seq.ui.lang import t
+from seq2seq.ui.text import md_escape
 
 EMB_DIM = 32  # token embeddings of browser-trained models (not a setting: the states matter more)
 N_VALID = 500  # held-out pairs validated during training

@@ -44,9 +44,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .data import Batch, source_batch
-from .model import EncoderOutput, ModelConfig, Seq2Seq, StepOutput, eval_mode
-from .tokenizers import BOS, Tokenizer
+from seq2seq.core.model import EncoderOutput, ModelConfig, Seq2Seq, StepOutput, eval_mode
+from seq2seq.data.batches import Batch, source_batch
+from seq2seq.data.tokenizers import BOS, Tokenizer
 
 
 def sinusoids(n: int, d: int) -> torch.Tensor:
@@ -513,7 +513,7 @@ def head_view(
         raise ValueError("only the Transformer has queries, keys and values per head")
     if not (0 <= layer < cfg.layers and 0 <= head < cfg.heads):
         raise ValueError(f"no head {head + 1} in layer {layer + 1}: the model has {cfg.layers} × {cfg.heads}")
-    from .search import check_sources  # here: search imports the model module that builds this one
+    from seq2seq.core.search import check_sources  # here: search imports the model module that builds this one
 
     check_sources([source], model, tokenizer)
     cross = model.dec_layers[layer].cross

@@ -28,8 +28,8 @@ from typing import Protocol
 
 import torch
 
-from . import limits
-from .errors import CheckpointError, InputError
+from seq2seq import limits
+from seq2seq.errors import CheckpointError, InputError
 
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>", "<unk>")

@@ -23,12 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import limits
-from .checkpoint import Checkpoint, load_bytes, to_bytes
-from .errors import InputError
-from .results import TrainingHistory
-from .training import TrainEvent
-from .workers import without_main_script
+from seq2seq import limits
+from seq2seq.core.checkpoint import Checkpoint, load_bytes, to_bytes
+from seq2seq.core.results import TrainingHistory
+from seq2seq.errors import InputError
+from seq2seq.training.trainer import TrainEvent
+from seq2seq.workers import without_main_script
 
 _slot = threading.BoundedSemaphore(limits.MAX_CONCURRENT_TRAININGS)
 _queue_lock = threading.Lock()
@@ -38,7 +38,7 @@ _context = mp.get_context("spawn")  # never fork a process that runs threads (th
 
 def train_model(callback: Callable[[TrainEvent], bool | None], **kwargs) -> Checkpoint:
     """What a RunSpec for a real model runs: ``pipeline.train_on_task`` with one callback."""
-    from .pipeline import train_on_task
+    from seq2seq.training.pipeline import train_on_task
 
     ckpt, _ = train_on_task(callbacks=[callback], **kwargs)
     return ckpt
@@ -56,7 +56,7 @@ class RunSpec:
 
 def _worker(fn, kwargs, events, stop, threads: int) -> None:
     """The training process: report every event, honour stop, send the result back."""
-    from .runtime import limit_threads
+    from seq2seq.runtime import limit_threads
 
     limit_threads(threads)
 

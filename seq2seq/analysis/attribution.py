@@ -37,12 +37,14 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from . import checkpoint, limits, metrics, workers
-from .data import Batch, pad, source_batch
-from .errors import InputError
-from .model import DecoderState, EncoderOutput, Seq2Seq, eval_mode, select_state
-from .search import check_sources, greedy, max_output_len
-from .tokenizers import BOS, EOS, PAD, UNK, Tokenizer
+from seq2seq import limits, workers
+from seq2seq.core import checkpoint
+from seq2seq.core.model import DecoderState, EncoderOutput, Seq2Seq, eval_mode, select_state
+from seq2seq.core.search import check_sources, greedy, max_output_len
+from seq2seq.data.batches import Batch, pad, source_batch
+from seq2seq.data.tokenizers import BOS, EOS, PAD, UNK, Tokenizer
+from seq2seq.errors import InputError
+from seq2seq.training import metrics
 
 METHODS = ("alpha", "saliency", "grad-input", "ig", "occlusion")
 GRADIENT_METHODS = ("saliency", "grad-input", "ig")
@@ -855,7 +857,7 @@ def summarize(
     measure the same numbers (to float rounding). ``progress`` gets the fraction done after
     each batch.
     """
-    from .pipeline import heldout
+    from seq2seq.training.pipeline import heldout
 
     if chunk < 1:
         raise ValueError("chunk must be at least 1")

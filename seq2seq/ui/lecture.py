@@ -17,18 +17,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import analysis, attribution, figures, limits
-from ..analysis import StepTimes, find_error, trained_range
-from ..checkpoint import Checkpoint
-from ..errors import CheckpointError, InputError
-from ..model import attention_latex, decoder_latex
-from ..results import DecodeTrace
-from ..search import beam_search
-from ..tokenizers import visible_token
-from ..transformer import head_view
-from . import charts, examples, explain, lang, models
-from .lang import t
-from .text import md_escape, md_token
+from seq2seq import figures, limits
+from seq2seq.analysis import attribution, experiments
+from seq2seq.analysis.experiments import StepTimes, find_error, trained_range
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.core.model import attention_latex, decoder_latex
+from seq2seq.core.results import DecodeTrace
+from seq2seq.core.search import beam_search
+from seq2seq.core.transformer import head_view
+from seq2seq.data.tokenizers import visible_token
+from seq2seq.errors import CheckpointError, InputError
+from seq2seq.ui import charts, examples, explain, lang, models
+from seq2seq.ui.lang import t
+from seq2seq.ui.text import md_escape, md_token
 
 BEAM = examples.BEAM_WIDTH  # the width the "try this" example was searched with
 N_ERRING = 200  # generated inputs searched for one the model gets wrong (§3)
@@ -70,7 +71,7 @@ def encoder(slide: Slide) -> None:
     c = slide.result.fixed_context
     n_tokens = len(slide.result.source_tokens)
     st.markdown(t("lecture.s1_sizes", T=n_tokens, D=len(c)))
-    sizes = analysis.fixed_context_sizes(slide.ckpt, slide.source, sorted({3, n_tokens, 30}))
+    sizes = experiments.fixed_context_sizes(slide.ckpt, slide.source, sorted({3, n_tokens, 30}))
     rows = [{t("lecture.s1_table_len"): n, t("lecture.s1_table_c"): d} for n, d in sizes]
     left, right = st.columns([1, 2])
     left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -115,7 +116,7 @@ def training(slide: Slide) -> None:
         )
     if example is None:
         return
-    both = analysis.train_vs_inference(ckpt, example)
+    both = experiments.train_vs_inference(ckpt, example)
     rows = []
     for i, (true, p, loss) in enumerate(zip(both.target_tokens, both.probs, both.losses, strict=True)):
         own = both.free_tokens[i] if i < len(both.free_tokens) else "—"
@@ -438,8 +439,8 @@ def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
         else:
             try:
                 partner = _rnn_partner(tf)
-                configs = analysis.same_width(tf.model.cfg, partner.model.cfg if partner else None)
-                bar = said.progress(0.0, text=t("lecture.s8_measuring", n=analysis.STEP_LENGTHS[0]))
+                configs = experiments.same_width(tf.model.cfg, partner.model.cfg if partner else None)
+                bar = said.progress(0.0, text=t("lecture.s8_measuring", n=experiments.STEP_LENGTHS[0]))
 
                 def progress(so_far: StepTimes, done: float) -> None:
                     bar.progress(done, text=t("lecture.s8_measuring", n=so_far.lengths[-1]))
@@ -447,7 +448,9 @@ def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
                     slot.plotly_chart(fig, theme=None, config={"displaylogo": False})
 
                 budget = limits.MAX_STEP_TIMING_SECONDS
-                kept[tf.name] = analysis.step_times(configs, batch_size=STEP_BATCH, budget_s=budget, progress=progress)
+                kept[tf.name] = experiments.step_times(
+                    configs, batch_size=STEP_BATCH, budget_s=budget, progress=progress
+                )
             finally:
                 lock.release()
     times = kept.get(tf.name)

@@ -1,6 +1,6 @@
 """The shipped model zoo: recipes, and the command that rebuilds checkpoints/ from them.
 
-    python -m seq2seq.zoo [--only NAME ...] [--out checkpoints]
+    python -m seq2seq.training.zoo [--only NAME ...] [--out checkpoints]
 
 Every recipe trains for a fixed number of steps with a decaying learning rate (no time
 budget, no early stop), so a rebuild on the same machine gives the same weights, and the
@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checkpoint
-from .pipeline import DataConfig, train_on_task
-from .tasks import make_task
-from .training import TrainConfig, print_progress
+from seq2seq.core import checkpoint
+from seq2seq.data.tasks import make_task
+from seq2seq.training.pipeline import DataConfig, train_on_task
+from seq2seq.training.trainer import TrainConfig, print_progress
 
 # The encoder every zoo model shares: a bidirectional GRU, 64 units per direction.
 ENCODER = {"cell": "gru", "emb_dim": 32, "hidden": 64, "layers": 1, "bidirectional": True}
@@ -105,7 +105,7 @@ def build(recipe: Recipe, out_dir: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m seq2seq.zoo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m seq2seq.training.zoo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("checkpoints"))
     parser.add_argument("--only", nargs="*", choices=[r.name for r in RECIPES], help="rebuild just these")
     args = parser.parse_args(argv)
@@ -139,7 +139,7 @@ def write_index(folder: Path) -> Path:
     index = folder / "README.md"
     index.write_text(
         "# Shipped models\n\n"
-        "Rebuilt by `make checkpoints` (`python -m seq2seq.zoo`); every number below is read from the\n"
+        "Rebuilt by `make checkpoints` (`python -m seq2seq.training.zoo`); every number below is read from the\n"
         "model cards inside the files (held-out set of 500 pairs never seen in training).\n"
         "Exact match by source length lists the buckets from shortest to longest.\n\n"
         "| model | task | decoder | exact match | BLEU | AER | exact match by length (%) | training | size |\n"

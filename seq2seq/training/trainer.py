@@ -18,14 +18,14 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from . import metrics
-from .data import Batch, batches, make_batch
-from .model import Seq2Seq, eval_mode
-from .results import TrainingHistory
-from .runtime import limit_threads
-from .search import beam_batch, max_output_len, score_targets, translate
-from .tasks import Example, Task
-from .tokenizers import PAD, Tokenizer
+from seq2seq.core.model import Seq2Seq, eval_mode
+from seq2seq.core.results import TrainingHistory
+from seq2seq.core.search import beam_batch, max_output_len, score_targets, translate
+from seq2seq.data.batches import Batch, batches, make_batch
+from seq2seq.data.tasks import Example, Task
+from seq2seq.data.tokenizers import PAD, Tokenizer
+from seq2seq.runtime import limit_threads
+from seq2seq.training import metrics
 
 
 @dataclass

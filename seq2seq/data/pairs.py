@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import limits
-from .errors import InputError
-from .tasks import Example
+from seq2seq import limits
+from seq2seq.data.tasks import Example
+from seq2seq.errors import InputError
 
 _BREAKS = re.compile(r"[\r\n\t]+")  # a quoted CSV field may span lines: one line of text per side
 

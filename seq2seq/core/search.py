@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from .data import make_batch, source_batch
-from .errors import InputError
-from .model import Seq2Seq, eval_mode, select_state
-from .results import BeamNode, BeamTree, Candidate, DecodeTrace, ForcedScore, Hypothesis, TraceStep
-from .tasks import Example
-from .tokenizers import BOS, EOS, Tokenizer
+from seq2seq.core.model import Seq2Seq, eval_mode, select_state
+from seq2seq.core.results import BeamNode, BeamTree, Candidate, DecodeTrace, ForcedScore, Hypothesis, TraceStep
+from seq2seq.data.batches import make_batch, source_batch
+from seq2seq.data.tasks import Example
+from seq2seq.data.tokenizers import BOS, EOS, Tokenizer
+from seq2seq.errors import InputError
 
 
 def max_output_len(src_len: int, model: Seq2Seq) -> int:

@@ -24,12 +24,12 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as safetensors_bytes
 
-from . import limits
-from .errors import CheckpointError
-from .model import ModelConfig, Seq2Seq
-from .results import ModelCard
-from .tasks import Task, task_from_dict
-from .tokenizers import SENTENCEPIECE_TENSOR, Tokenizer, tokenizer_from_dict
+from seq2seq import limits
+from seq2seq.core.model import ModelConfig, Seq2Seq
+from seq2seq.core.results import ModelCard
+from seq2seq.data.tasks import Task, task_from_dict
+from seq2seq.data.tokenizers import SENTENCEPIECE_TENSOR, Tokenizer, tokenizer_from_dict
+from seq2seq.errors import CheckpointError
 
 FORMAT = "attention-lab"
 FORMAT_VERSION = 1

@@ -23,8 +23,8 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from .errors import CheckpointError, InputError
-from .i18n import text
+from seq2seq.errors import CheckpointError, InputError
+from seq2seq.i18n import text
 
 
 @dataclass(frozen=True)

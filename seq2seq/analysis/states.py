@@ -19,14 +19,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
-from .analysis import repeated_inputs
-from .checkpoint import Checkpoint
-from .data import make_batch, pad
-from .model import eval_mode
-from .results import DecodeTrace
-from .search import max_output_len
-from .tasks import Example
-from .tokenizers import PAD
+from seq2seq.analysis.experiments import repeated_inputs
+from seq2seq.core.checkpoint import Checkpoint
+from seq2seq.core.model import eval_mode
+from seq2seq.core.results import DecodeTrace
+from seq2seq.core.search import max_output_len
+from seq2seq.data.batches import make_batch, pad
+from seq2seq.data.tasks import Example
+from seq2seq.data.tokenizers import PAD
 
 
 @dataclass

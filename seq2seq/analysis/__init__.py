@@ -1,0 +1,1 @@
+"""Analysis: length sweeps, attributions and interventions, states, where a model fails."""

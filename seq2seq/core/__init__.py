@@ -1,0 +1,1 @@
+"""The model core: model families, attention, the Seq2Seq contract, searches, result objects, checkpoints."""

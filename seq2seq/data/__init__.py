@@ -1,0 +1,1 @@
+"""Tasks and data, the bottom floor: toy tasks and users' pairs, tokenizers, padded batches."""
