@@ -20,12 +20,12 @@ REPO = Path(__file__).resolve().parents[1]
 CHECKPOINTS = REPO / "checkpoints"
 OUTPUT = REPO / "tests" / "output"  # screenshots and other artefacts a person should look at
 
-# The app builds its figures without Plotly's checks, for speed (seq2seq/figures.py); in the tests
+# The app builds its figures without Plotly's checks, for speed (seq2seq/figures/look.py); in the tests
 # (unit and AppTest) every figure is built both ways: Plotly checks every property, and what the
 # app would send to the browser must equal what the checked figure sends. (The browser tests'
-# server runs as the app does.)
-figures.VALIDATE = True
-_plotly_figure = figures.plotly_figure
+# server runs as the app does.) Both switches live in figures.look, where figure() reads them.
+figures.look.VALIDATE = True
+_plotly_figure = figures.look.plotly_figure
 
 
 def _sent(fig) -> dict:
@@ -41,7 +41,7 @@ def _figure_checked_both_ways(data, layout, frames=None):
     return checked
 
 
-figures.plotly_figure = _figure_checked_both_ways
+figures.look.plotly_figure = _figure_checked_both_ways
 
 
 @pytest.fixture(scope="session")

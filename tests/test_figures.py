@@ -49,7 +49,7 @@ def vanilla_trace():
     ],
 )
 def test_the_app_draws_its_unvalidated_figures_as_plotly_validates_them(monkeypatch, build, attention_trace):
-    """The app builds figures without Plotly's checks (figures.VALIDATE, for speed): what it sends
+    """The app builds figures without Plotly's checks (figures.look.VALIDATE, for speed): what it sends
     to the browser must be what the checked figure sends (Plotly's checks also rewrite values, e.g.
     a colour scale's name into its colours, which Plotly.js would read as other colours)."""
 
@@ -58,9 +58,9 @@ def test_the_app_draws_its_unvalidated_figures_as_plotly_validates_them(monkeypa
         fig["layout"] = {k: v for k, v in fig["layout"].items() if v != []}  # checked: an empty list is left out
         return fig
 
-    monkeypatch.setattr(figures, "VALIDATE", True)
+    monkeypatch.setattr(figures.look, "VALIDATE", True)
     checked = sent()
-    monkeypatch.setattr(figures, "VALIDATE", False)
+    monkeypatch.setattr(figures.look, "VALIDATE", False)
     assert sent() == checked
 
 

@@ -131,6 +131,10 @@ class Attributions:
     def matrix(self, method: str) -> np.ndarray:
         return np.asarray(self.scores[method], dtype=float)
 
+    def importance(self, method: str) -> np.ndarray:
+        """(T, S): how much each source token matters to each step by ``method`` (``importance``)."""
+        return importance(method, self.matrix(method))
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out["attention"] = self.scores.get("alpha")

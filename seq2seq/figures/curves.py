@@ -1,0 +1,223 @@
+"""Curves that compare models: exact match against source length (the bottleneck), training
+loss and accuracy, how alignment forms during training, error rate by a measured field, and
+a training step's time against sequence length. One colour per model, the same in every chart."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import plotly.graph_objects as go
+
+from seq2seq.core.results import TrainingHistory
+from seq2seq.figures.look import CHOSEN, HALF, HIGHLIGHT, NARROW, OTHER, PLAIN, Look, _layout, figure
+
+LINE_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#ff7f0e")  # for models that are none of the three below
+DECODER_COLOURS = {"vanilla": "#d62728", "attention": "#1f77b4", "transformer": "#2ca02c"}
+
+
+def _colours(names, decoders: dict[str, str] | None) -> list[str]:
+    """Vanilla models red, attention models blue and Transformers green in every chart (``decoders``: name ->
+    ``cfg.decoder``); a second model of one decoder, or one of another family, from LINE_COLOURS."""
+    others, used, out = iter(LINE_COLOURS * 4), set(), []
+    for name in names:
+        colour = DECODER_COLOURS.get((decoders or {}).get(name, ""))
+        out.append(colour if colour and colour not in used else next(others))
+        used.add(out[-1])
+    return out
+
+
+def length_curve(
+    curves: dict[str, list[dict]],
+    trained: tuple[int, int] | None = None,
+    look: Look = PLAIN,
+    height: int = 420,
+    width: int = HALF,
+    decoders: dict[str, str] | None = None,
+) -> go.Figure:
+    """Exact match against source length, one line per model (Bahdanau et al. 2015, Fig. 2).
+
+    :param curves: model name -> [{"length", "exact_match", "n"}] (``analysis.accuracy_by_length``)
+    :param trained: the training length range, shaded
+    :param decoders: model name -> its ``cfg.decoder`` (colours the lines)
+    """
+    data = []
+    for (name, rows), colour in zip(curves.items(), _colours(curves, decoders), strict=True):
+        label = html.escape(name)
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": label,
+            "x": [r["length"] for r in rows], "y": [100 * r["exact_match"] for r in rows],
+            "customdata": [r["n"] for r in rows], "line": {"color": colour, "width": 3}, "marker": {"size": 7},
+            "hovertemplate": f"{label}<br>" + look.t("fig.length.hover") + "<extra></extra>",
+        })  # fmt: skip
+    shapes, annotations = [], []
+    if trained:
+        shapes.append({
+            "type": "rect", "xref": "x", "yref": "paper", "x0": trained[0] - 0.5, "x1": trained[1] + 0.5,
+            "y0": 0, "y1": 1, "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0}, "layer": "below",
+        })  # fmt: skip
+        annotations.append({
+            "x": (trained[0] + trained[1]) / 2, "y": 1.0, "yanchor": "bottom", "xref": "x", "yref": "paper",
+            "showarrow": False,
+            "text": look.t("fig.length.trained", lo=trained[0], hi=trained[1]), "font": {"size": look.size(14)},
+        })  # fmt: skip
+    layout = _layout(
+        look.t("fig.length.title"),
+        height,
+        xaxis={"title": {"text": look.t("fig.length.x")}, "dtick": 2},
+        yaxis={"title": {"text": look.t("fig.length.y")}, "range": [-3, 105]},
+        shapes=shapes,
+        annotations=annotations,
+        legend={"orientation": "h", "y": -0.25},
+        look=look,
+        width=width,
+    )
+    return figure(data, layout)
+
+
+def bin_label(lo: float, hi: float, whole: bool) -> str:
+    """ "3", "3…5" or "−0.41…−0.2": a bin of ``errors_analysis.error_rate_by`` as a tick label
+    (a true minus sign, so a range of negative numbers does not read as a row of dashes)."""
+    fmt = "{:.0f}" if whole else "{:.2g}"
+    text = fmt.format(lo) if lo == hi else f"{fmt.format(lo)}…{fmt.format(hi)}"
+    return text.replace("-", "−")
+
+
+def error_rate_bars(
+    bins: list[dict], field: str, overall: float, look: Look = PLAIN, width: int = NARROW, height: int = 300
+) -> go.Figure:
+    """Error rate against one measured field (error analysis): one bar per bin of rows, low
+    values left; the dashed line is the error rate of all rows.
+
+    :param bins: [{"lo", "hi", "error_rate", "n"}] (``errors_analysis.error_rate_by``)
+    :param field: the field's name (``errors_analysis.RISK``), for the axis title (i18n "fig.errors.<field>")
+    :param overall: the error rate over every row, in [0, 1]
+    """
+    whole = all(float(b["lo"]).is_integer() and float(b["hi"]).is_integer() for b in bins)
+    labels = [bin_label(b["lo"], b["hi"], whole) for b in bins]
+    rates = [100 * b["error_rate"] for b in bins]
+    bars = {
+        "type": "bar",
+        "x": list(range(len(bins))),
+        "y": rates,
+        "marker": {"color": [HIGHLIGHT if r > 100 * overall else CHOSEN for r in rates]},
+        "customdata": [[label, b["n"]] for label, b in zip(labels, bins, strict=True)],  # before any <br>
+        "hovertemplate": look.t("fig.errors.hover") + "<extra></extra>",
+    }
+    axis_name = look.t(f"fig.errors.{field}")
+    if max(map(len, labels), default=0) > 6:  # long ranges: one number a line, so the labels never collide
+        labels = [label.replace("…", "…<br>") for label in labels]
+    ticks = {"tickmode": "array", "tickvals": list(range(len(bins))), "ticktext": labels, "tickangle": 0}
+    mean = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100 * overall, "y1": 100 * overall,
+            "line": {"color": "#555", "width": 2, "dash": "dash"}}  # fmt: skip
+    layout = _layout(
+        look.t("fig.errors.title", field=axis_name),
+        height,
+        xaxis={"title": {"text": axis_name}} | ticks,
+        yaxis={"title": {"text": look.t("fig.errors.y")}, "range": [0, 105]},
+        shapes=[mean],
+        look=look,
+        width=width,
+        top=60,
+    )
+    return figure([bars], layout)
+
+
+def alignment_curves(
+    histories: dict[str, TrainingHistory], look: Look = PLAIN, width: int = HALF, decoders: dict[str, str] | None = None
+) -> go.Figure:
+    """How alignment forms: at every validation, the probes' mean attention entropy (left axis,
+    solid) and, where the task has gold alignments, their AER (right axis, dotted), one colour
+    per model, on the same step axis as the loss curve. Models without those rows draw nothing."""
+    data = []
+    for (name, history), colour in zip(histories.items(), _colours(histories, decoders), strict=True):
+        rows = [v for v in history.valid if "attention_entropy" in v]
+        label = html.escape(name)
+        data.append({"type": "scatter", "mode": "lines+markers", "name": f"{label}: H(α)",
+                     "x": [v["step"] for v in rows], "y": [v["attention_entropy"] for v in rows],
+                     "line": {"color": colour, "width": 3}, "marker": {"size": 5}})  # fmt: skip
+        aer = [v for v in rows if "aer" in v]
+        if aer:
+            data.append({"type": "scatter", "mode": "lines+markers", "name": f"{label}: AER", "yaxis": "y2",
+                         "x": [v["step"] for v in aer], "y": [v["aer"] for v in aer],
+                         "line": {"color": colour, "width": 2, "dash": "dot"}, "marker": {"size": 5}})  # fmt: skip
+    layout = _layout(
+        look.t("fig.alignment.title"),
+        300,
+        look=look,
+        width=width,
+        xaxis={"title": {"text": look.t("fig.step_axis")}},
+        yaxis={"title": {"text": look.t("fig.alignment.entropy")}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.35},
+    )
+    layout["yaxis2"] = {"title": {"text": look.t("fig.alignment.aer")}, "overlaying": "y", "side": "right",
+                        "range": [0, 1.02], "showgrid": False}  # fmt: skip
+    return figure(data, layout)
+
+
+def training_curves(
+    histories: dict[str, TrainingHistory],
+    metric: str = "loss",
+    look: Look = PLAIN,
+    width: int = HALF,
+    decoders: dict[str, str] | None = None,
+) -> go.Figure:
+    """Training histories overlaid: ``metric`` "loss" (per step, smoothed) or "exact_match"
+    (held-out, per validation). ``decoders``: name -> ``cfg.decoder`` (colours the lines)."""
+    data = []
+    for (name, history), colour in zip(histories.items(), _colours(histories, decoders), strict=True):
+        if metric == "loss":
+            steps = [s for s, _ in history.loss]
+            values = [v for _, v in history.loss]
+            window = max(1, len(values) // 50)  # a running mean: raw per-batch losses are noisy
+            values = np.convolve(values, np.ones(window) / window, mode="same").tolist() if values else []
+        else:
+            steps = [v["step"] for v in history.valid]
+            values = [100 * v["exact_match"] for v in history.valid]
+        data.append({"type": "scatter", "mode": "lines", "name": html.escape(name), "x": steps, "y": values,
+                     "line": {"color": colour, "width": 3}})  # fmt: skip
+    if metric == "loss":
+        title, axis = look.t("fig.loss.title"), look.t("fig.loss.y")
+    else:
+        title, axis = look.t("fig.accuracy.title"), "%"
+    layout = _layout(
+        title,
+        340,
+        look=look,
+        width=width,
+        xaxis={"title": {"text": look.t("fig.step_axis")}},
+        yaxis={"title": {"text": axis}} | ({"type": "log", "dtick": 1} if metric == "loss" else {"range": [-3, 105]}),
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return figure(data, layout)
+
+
+def step_time_chart(times, look: Look = PLAIN, width: int = HALF, height: int = 360) -> go.Figure:
+    """Milliseconds per training step against sequence length, one line per model family
+    (log–log, so a line's slope is how its time grows with n); the lengths still to measure
+    keep their place on the x axis while it runs.
+
+    :param times: an ``analysis.StepTimes`` (duck-typed)
+    """
+    data = []
+    names = {"attention": look.t("fig.steps.attention"), "transformer": look.t("fig.steps.transformer")}
+    for family, ms in times.ms.items():
+        name = names.get(family, family)
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": name, "x": times.lengths, "y": ms,
+            "line": {"color": DECODER_COLOURS.get(family, OTHER), "width": 3}, "marker": {"size": 9},
+            "hovertemplate": f"{name}<br>n = %{{x}}: %{{y:.0f}} ms<extra></extra>",
+        })  # fmt: skip
+    planned = times.planned or times.lengths or [8]
+    layout = _layout(
+        look.t("fig.steps.title", b=times.batch_size, d=times.width, threads=times.threads),
+        height,
+        xaxis={"title": {"text": look.t("fig.steps.x")}, "type": "log", "tickvals": planned,
+               "range": [np.log10(planned[0] / 1.3), np.log10(planned[-1] * 1.3)]},
+        yaxis={"title": {"text": look.t("fig.steps.y")}, "type": "log"},
+        legend={"orientation": "h", "y": -0.3},
+        look=look,
+        width=width,
+    )  # fmt: skip
+    layout["margin"] |= {"b": 60}
+    return figure(data, layout)
