@@ -5,7 +5,7 @@ Transformer, 中文."""
 import json
 import re
 
-from .test_app import open_page, texts
+from .apptest import open_page, texts
 
 
 def figure(at) -> dict:
