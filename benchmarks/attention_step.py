@@ -27,8 +27,7 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
-from seq2seq.core import attention  # noqa: E402
-from seq2seq.core.model import ModelConfig, Seq2Seq  # noqa: E402
+from seq2seq.core import attention, families  # noqa: E402
 from seq2seq.data.batches import batches  # noqa: E402
 from seq2seq.data.tasks import make_task  # noqa: E402
 from seq2seq.training.pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data  # noqa: E402
@@ -61,7 +60,9 @@ def main() -> None:
             for name, energy in (("plain", plain), ("fused", FUSED)):
                 attention.AdditiveEnergy.apply = energy
                 torch.manual_seed(0)
-                model = Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size, max_src_len=200, **MODEL)).train()
+                model = families.build(
+                    families.make_config(MODEL["decoder"], tokenizer.vocab_size, max_src_len=200, **MODEL)
+                ).train()
                 optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
                 cfg = TrainConfig()
                 for batch in data[:5]:  # warm-up: first allocations

@@ -56,8 +56,9 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from seq2seq.core import checkpoint  # noqa: E402
-from seq2seq.core.model import ModelConfig, Seq2Seq, count_parameters  # noqa: E402
+from seq2seq.core import checkpoint, families  # noqa: E402
+from seq2seq.core.model import Seq2Seq, count_parameters  # noqa: E402
+from seq2seq.core.rnn import AttentionConfig  # noqa: E402
 from seq2seq.core.search import beam_batch, beam_search, translate  # noqa: E402
 from seq2seq.data.batches import batches  # noqa: E402
 from seq2seq.data.tasks import Example  # noqa: E402
@@ -460,14 +461,14 @@ def ours_section(table: Table, data: dict, work: Path, repeats: int, joey: dict 
 
 def bench_model(tokenizer) -> Seq2Seq:
     torch.manual_seed(0)
-    cfg = ModelConfig(
+    cfg = AttentionConfig(
         vocab_size=tokenizer.vocab_size,
         cell=OURS["cell"],
         emb_dim=OURS["emb"],
         hidden=OURS["hidden"],
         score=OURS["score"],
     )
-    return Seq2Seq(cfg)
+    return families.build(cfg)
 
 
 def train_tokens_per_second(
@@ -508,7 +509,7 @@ def matmul_gflops(threads: int, n: int = 1024, repeats: int = 20) -> float:
     return 2 * n**3 / min(times) / 1e9
 
 
-def training_flops_per_token(cfg: ModelConfig, src_len: float) -> float:
+def training_flops_per_token(cfg: AttentionConfig, src_len: float) -> float:
     """Multiply-adds ×2 of one target token's training step (forward ×3 for the backward),
     counting the matrix products only: decoder cell, attention over ``src_len`` states,
     output layer, and the token's share of the encoder (one source token per target token

@@ -30,7 +30,7 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from seq2seq.core.model import ModelConfig, Seq2Seq  # noqa: E402
+from seq2seq.core import families  # noqa: E402
 from seq2seq.data.batches import batches  # noqa: E402
 from seq2seq.data.tasks import generate, make_task  # noqa: E402
 from seq2seq.data.tokenizers import PAD  # noqa: E402
@@ -88,8 +88,8 @@ def main() -> None:
     built = []
     for _label, options, _one_call in setups:
         torch.manual_seed(0)
-        cfg = ModelConfig(vocab_size=tokenizer.vocab_size, decoder="attention", **(ENCODER | options))
-        built.append(Seq2Seq(cfg).to(device))
+        cfg = families.make_config("attention", tokenizer.vocab_size, **(ENCODER | options))
+        built.append(families.build(cfg).to(device))
     # interleaved rounds, so that a busy neighbour slows every row alike; the median per row
     runs: list[list[tuple[float, int]]] = [[] for _ in setups]
     for _ in range(args.rounds):

@@ -94,8 +94,8 @@ def main() -> int:
     steps = result["steps"]
     if steps is not None and 256 in steps.lengths and steps.speedup(256) < TARGETS["speedup"]:
         print(
-            f"\nBelow the {TARGETS['speedup']:g}x target. The RNN's step grew x{steps.growth('attention'):.0f} from "
-            f"{steps.lengths[0]} to 256 tokens, the Transformer's x{steps.growth('transformer'):.0f}: on "
+            f"\nBelow the {TARGETS['speedup']:g}x target. The RNN's step grew x{steps.growth('recurrent'):.0f} from "
+            f"{steps.lengths[0]} to 256 tokens, the Transformer's x{steps.growth('parallel'):.0f}: on "
             f"{result['threads']} CPU threads the Transformer's n x n attention (batch x heads x 256 x 256 per "
             "layer, and the last layer's weights kept for α) is real work that the cores do one after another "
             "too; parallel over time pays most where there are many more cores (a GPU)."

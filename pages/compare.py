@@ -98,9 +98,9 @@ on_curve = [left_name, right_name]
 if st.toggle(t("compare.all_families"), key="families", bind="query-params", help=t("compare.all_families_help")):
     on_curve = models.all_families(on_curve)
 curves = models.length_curves(on_curve)
-decoders = models.decoders(on_curve)
+colours = models.colours(on_curve)
 charts.show(
-    figures.length_curve(curves, left.card.source_chars, look, width=figures.WIDE, decoders=decoders),
+    figures.length_curve(curves, left.card.source_chars, look, width=figures.WIDE, colours=colours),
     "length_curve",
     "length-curve",
 )
@@ -112,10 +112,10 @@ st.subheader(t("compare.learned"))
 h1, h2 = st.columns(2)
 histories = {left_name: left.card.history} | {right_name: right.card.history}
 with h1:
-    charts.show(figures.training_curves(histories, "loss", look, decoders=decoders), "loss_curves", "training-loss")
+    charts.show(figures.training_curves(histories, "loss", look, colours=colours), "loss_curves", "training-loss")
 with h2:
     charts.show(
-        figures.training_curves(histories, "exact_match", look, decoders=decoders),
+        figures.training_curves(histories, "exact_match", look, colours=colours),
         "accuracy_curves",
         "training-accuracy",
     )

@@ -47,7 +47,7 @@ except (InputError, Seq2SeqError) as exc:
 
 wrong = sum(not r.correct for r in result.rows)
 st.markdown(t("errors.summary", wrong=wrong, n=len(result.rows), rate=result.error_rate))
-if ckpt.model.cfg.decoder != "attention":
+if not ckpt.model.cfg.family.imposable_alpha:
     st.info(t("errors.vanilla"))
 
 fields = result.available()

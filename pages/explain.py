@@ -20,7 +20,7 @@ look = lang.look()
 st.title(t("explain.title"))
 ckpt = sidebar.require_model()
 task, tokenizer = ckpt.task, ckpt.tokenizer
-has_alpha = ckpt.model.cfg.decoder == "attention"
+has_alpha = ckpt.model.cfg.family.imposable_alpha
 if not lang.presenting():
     st.caption(t("explain.intro"))
 

@@ -47,7 +47,7 @@ colour = c_colour.segmented_control(t("states.colour"), figures.STATE_VIEWS, key
                                     format_func=lambda c: t(f"states.colour.{c}"))  # fmt: skip
 error_table.to_url("colour", colour, "position")
 growth_on = c_growth.toggle(
-    t("states.growth"), value=cfg.decoder == "vanilla", key="growth", bind="query-params", help=t("states.growth_help")
+    t("states.growth"), value=cfg.family.fixed_context, key="growth", bind="query-params", help=t("states.growth_help")
 )
 
 try:
@@ -63,7 +63,7 @@ path = states.trajectory(space, result)
 growth = states.growing_contexts(ckpt, space, source) if growth_on else None
 st.caption(
     t("states.fitted", n=space.n_inputs, examples=len(index.examples), rows=len(index))
-    + (" " + t("states.transformer_note") if cfg.decoder == "transformer" else "")
+    + (" " + t("states.transformer_note") if not cfg.family.recurrent else "")
 )
 slug = f"{name}-{charts.slug(source)}"
 room = lang.SCREEN_HEIGHT - 520 if lang.presenting() else None
@@ -81,7 +81,7 @@ def step_view(step: int) -> None:
     k = st.columns([1, 3])[0].select_slider(t("states.k"), [3, 5, 10, 20], value=5, key="k", bind="query-params")
     found = index.nearest(result.steps[step - 1].state, k=k)
     st.html(state_view.neighbours_html(found))
-    st.caption(t("states.nearest_caption") if cfg.decoder != "vanilla" else t("states.nearest_caption_vanilla"))
+    st.caption(t("states.nearest_caption") if cfg.family.alpha else t("states.nearest_caption_vanilla"))
 
 
 stepper.section(len(result.steps), step_view)

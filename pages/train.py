@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from seq2seq import figures
-from seq2seq.core import checkpoint
+from seq2seq.core import checkpoint, families
 from seq2seq.data.tasks import BUILT_IN, TASKS, make_task
 from seq2seq.errors import InputError
 from seq2seq.training.jobs import TrainingJob
@@ -104,19 +104,18 @@ def live() -> None:
             t("train.done", state=t(f"train.state.{job.state}"), message=": " + job.message if job.message else "")
         )
     labels = [spec.label for spec in job.specs]  # the decoders
-    histories, decoders = {label: job.history(label) for label in labels}, {label: label for label in labels}
+    histories = {label: job.history(label) for label in labels}
+    colours = {label: families.get(label).colour for label in labels}
     # presentation mode: the curves and the probe side by side, all on the screen with the stop button
     h1, h2, h3 = st.columns(3) if presenting else (*st.columns(2), st.container())
     fitted = look.fit(lang.SCREEN_HEIGHT - 420 if presenting else None)
     with h1:
-        charts.show(figures.training_curves(histories, "loss", fitted, decoders=decoders), "live_loss", "training-loss")
+        charts.show(figures.training_curves(histories, "loss", fitted, colours=colours), "live_loss", "training-loss")
         if any("attention_entropy" in v for h in histories.values() for v in h.valid):  # under the loss
-            charts.show(
-                figures.alignment_curves(histories, fitted, decoders=decoders), "live_align", "alignment-curves"
-            )
+            charts.show(figures.alignment_curves(histories, fitted, colours=colours), "live_align", "alignment-curves")
     with h2:
         charts.show(
-            figures.training_curves(histories, "exact_match", fitted, decoders=decoders),
+            figures.training_curves(histories, "exact_match", fitted, colours=colours),
             "live_accuracy",
             "training-accuracy",
         )

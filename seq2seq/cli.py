@@ -17,10 +17,11 @@ from pathlib import Path
 
 from seq2seq import limits, workers
 from seq2seq.analysis import attribution, mistakes
-from seq2seq.core import checkpoint
+from seq2seq.core import checkpoint, families
 from seq2seq.core.attention import NORMS, SCORES
-from seq2seq.core.model import CELLS, DECODERS, MAX_WINDOW, PLACEMENTS, POSITIONS
+from seq2seq.core.rnn import CELLS, MAX_WINDOW, PLACEMENTS
 from seq2seq.core.search import beam_search, trace
+from seq2seq.core.transformer import POSITIONS
 from seq2seq.data.pairs import load_pairs
 from seq2seq.data.tasks import TASKS, make_task
 from seq2seq.data.tokenizers import KINDS, visible_token
@@ -90,7 +91,7 @@ def build_parser() -> Parser:
         help="sentencepiece vocabulary size",
     )
     t.add_argument("--sp-model", choices=("unigram", "bpe"), default="unigram", help="sentencepiece model type")
-    t.add_argument("--decoder", choices=DECODERS, default="attention")
+    t.add_argument("--decoder", choices=families.names(), default="attention", help="the model family")
     t.add_argument("--score", choices=SCORES, default="additive", help="attention score function")
     t.add_argument(
         "--placement", choices=PLACEMENTS, default="bahdanau",
@@ -310,7 +311,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     summary = ckpt.card.metrics | {
         "task": task.name,
         "decoder": args.decoder,
-        "variant": ckpt.model.cfg.variant if args.decoder == "attention" else None,
+        "variant": ckpt.model.cfg.family.variant(ckpt.model.cfg),
         "seconds": round(result.seconds, 2),
         "steps": result.steps,
         "stopped_because": result.stopped_because,
@@ -370,7 +371,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     out = {
         "task": ckpt.card.task,
         "decoder": cfg.decoder,
-        "variant": cfg.variant if cfg.decoder == "attention" else None,
+        "variant": cfg.family.variant(cfg),
     }
     if args.beam is not None:
         out |= {"beam": args.beam, "alpha": alpha}
@@ -419,9 +420,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.n is not None:
         workers.start()  # summarize's worker processes fork from it; it imports while the checkpoint loads
     ckpt = checkpoint.load(args.path)
-    has_alpha = ckpt.model.cfg.decoder == "attention"
+    has_alpha = ckpt.model.cfg.family.imposable_alpha
     if args.method == "alpha" and not has_alpha:
-        raise InputError(f"{args.path.name} has no attention weights (a {ckpt.model.cfg.decoder} decoder)")
+        raise InputError(f"{args.path.name} has no single α per step (a {ckpt.model.cfg.decoder} model)")
     if args.n is not None:
         steps = attribution.SUMMARY_IG_STEPS if args.ig_steps is None else args.ig_steps
         summary = attribution.summarize(ckpt, n=args.n, seed=args.seed, ig_steps=steps)

@@ -68,9 +68,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "variant.sparsemax": ("sparsemax", "sparsemax（稀疏）"),
     "variant.entmax15": ("entmax-1.5", "entmax-1.5（稀疏）"),
     "variant.coverage": ("coverage", "覆盖"),
-    "decoder.attention": ("attention", "注意力"),
-    "decoder.vanilla": ("vanilla", "普通"),
-    "decoder.transformer": ("Transformer", "Transformer 模型"),
     "model.decoder_transformer": (
         "Transformer ({layers} layers × {heads} heads, {positions} positions)",
         "Transformer（{layers} 层 × {heads} 个头，{positions}位置编码）",
@@ -92,7 +89,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "左：每个输出位置读取已生成输出的哪些部分（因果掩码遮住未来）。右：编码器如何让源词元相互混合。",
     ),
     "model.decoder_attention": ("attention ({score})", "注意力（{score}）"),
-    "model.decoder_vanilla": ("vanilla (fixed c)", "普通（固定 c）"),
     "model.missing": (
         "The link asks for the model **{wanted}**, which is not available here; showing **{shown}** instead. {why}",
         "链接指定的模型 **{wanted}** 在这里不可用；现在显示的是 **{shown}**。{why}",
@@ -997,8 +993,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "fig.steps.x": ("sequence length n (tokens)", "序列长度 n（词元）"),
     "fig.steps.y": ("ms per training step", "每个训练步的毫秒数"),
-    "fig.steps.attention": ("RNN + attention", "RNN + 注意力"),
-    "fig.steps.transformer": ("Transformer", "Transformer 模型"),
+    "fig.steps.recurrent": ("RNN + attention", "RNN + 注意力"),
+    "fig.steps.parallel": ("Transformer", "Transformer 模型"),
     "fig.source_xi": ("source x<sub>i</sub>", "源 x<sub>i</sub>"),
     "fig.target_yt": ("target y<sub>t</sub>", "目标 y<sub>t</sub>"),
     "fig.probability": ("probability", "概率"),
@@ -1329,6 +1325,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "来自 {source} 的 {n:,} 个你自己的源/目标句对。",
     ),
 }
+
+
+def variant_name(variant: str, lang: str = DEFAULT) -> str:
+    """An attention variant's stable name ("luong+general+local4") in ``lang`` ("Luong, general,
+    local-p, D = 4"): each part's own string, a part without one as it is."""
+    names = []
+    for part in variant.split("+"):
+        if part.startswith("local") and part[5:].isdigit():
+            names.append(text("variant.local", lang, d=int(part[5:])))
+        elif f"score.{part}" in STRINGS:
+            names.append(text(f"score.{part}", lang))
+        else:
+            names.append(text(f"variant.{part}", lang) if f"variant.{part}" in STRINGS else part)
+    return ", ".join(names)
 
 
 def text(key: str, lang: str = DEFAULT, /, **values) -> str:

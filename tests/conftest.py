@@ -12,6 +12,7 @@ import pytest
 import seq2seq  # noqa: F401  (configures torch first)
 from seq2seq import figures
 from seq2seq.core import checkpoint
+from seq2seq.core import families
 from seq2seq.core.model import ModelConfig, Seq2Seq
 from seq2seq.data.tasks import ReverseTask
 from seq2seq.data.tokenizers import CharTokenizer
@@ -59,10 +60,17 @@ def tokenizer() -> CharTokenizer:
     return CharTokenizer.build([ReverseTask().alphabet])
 
 
+def config(vocab_size: int, decoder: str = "attention", **fields) -> ModelConfig:
+    """Family ``decoder``'s config with exactly ``fields`` (a field it does not have: ValueError)."""
+    return families.make_config(decoder, vocab_size, strict=True, **fields)
+
+
 def small_model(tokenizer: CharTokenizer, **options) -> Seq2Seq:
     """An untrained model small enough to build by the hundred in property tests."""
-    cfg = ModelConfig(vocab_size=tokenizer.vocab_size, **({"emb_dim": 8, "hidden": 8} | options))
-    return Seq2Seq(cfg).eval()
+    options = {"emb_dim": 8, "hidden": 8} | options  # an RNN's; a Transformer takes its own
+    return families.build(
+        families.make_config(options.pop("decoder", "attention"), tokenizer.vocab_size, **options)
+    ).eval()
 
 
 @pytest.fixture(scope="session")

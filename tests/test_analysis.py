@@ -9,9 +9,9 @@ import pytest
 
 from seq2seq.analysis import experiments
 from seq2seq.core import checkpoint
-from seq2seq.core.model import ModelConfig
 from seq2seq.core.results import ModelCard
 from seq2seq.core.search import beam_search, trace, translate
+from seq2seq.core.transformer import TransformerConfig
 from seq2seq.data.tasks import Example
 
 from .conftest import CHECKPOINTS
@@ -124,13 +124,13 @@ def test_train_vs_inference_on_an_input_the_model_gets_wrong(vanilla_ckpt):
 
 
 def small_pair():
-    base = ModelConfig(vocab_size=12, decoder="transformer", layers=1, heads=2, d_model=16, ff_dim=16)
+    base = TransformerConfig(vocab_size=12, layers=1, heads=2, d_model=16, ff_dim=16)
     return experiments.same_width(base, longest=16)
 
 
 def test_same_width_gives_both_models_one_width():
     configs = small_pair()
-    rnn, transformer = configs["attention"], configs["transformer"]
+    rnn, transformer = configs[experiments.RECURRENT], configs[experiments.PARALLEL]
     assert rnn.decoder == "attention" and transformer.decoder == "transformer"
     assert rnn.enc_dim == transformer.d_model == 16  # h_i and s_t of size D
     assert rnn.max_src_len >= 17 and transformer.max_src_len >= 17 and rnn.vocab_size == 12
@@ -141,12 +141,13 @@ def test_step_times_measures_every_length_in_order_with_progress():
     times = experiments.step_times(small_pair(), lengths=(16, 4, 8), batch_size=2, repeats=2,
                                 progress=lambda so_far, done: seen.append((list(so_far.lengths), done)))  # fmt: skip
     assert times.lengths == times.planned == [4, 8, 16] and times.complete and times.stopped == ""
-    assert set(times.ms) == {"attention", "transformer"}
+    assert set(times.ms) == {experiments.RECURRENT, experiments.PARALLEL}
+    assert times.families == {experiments.RECURRENT: "attention", experiments.PARALLEL: "transformer"}
     assert all(len(v) == 3 and all(ms > 0 for ms in v) for v in times.ms.values())
     assert [done for _, done in seen] == pytest.approx([1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0])
     assert seen[-1][0] == [4, 8, 16]
-    assert times.speedup(16) == times.at("attention", 16) / times.at("transformer", 16)
-    assert times.growth("attention") == times.ms["attention"][-1] / times.ms["attention"][0]
+    assert times.speedup(16) == times.at("recurrent", 16) / times.at("parallel", 16)
+    assert times.growth("recurrent") == times.ms["recurrent"][-1] / times.ms["recurrent"][0]
     assert times.batch_size == 2 and times.width == 16 and times.threads >= 1
 
 

@@ -5,7 +5,7 @@ Transformer section, attention as an explanation."""
 import re
 
 from seq2seq.analysis.experiments import StepTimes, same_width, step_times
-from seq2seq.core.model import ModelConfig
+from seq2seq.core.transformer import TransformerConfig
 from seq2seq.ui.lecture import SECTIONS
 
 from .apptest import app, open_page, texts
@@ -109,7 +109,7 @@ def test_presentation_mode_from_the_link_shows_one_section():
 
 def measured_small() -> StepTimes:
     """Real step times of two tiny models (fast), for the pages to draw and describe."""
-    base = ModelConfig(vocab_size=12, decoder="transformer", layers=1, heads=2, d_model=16, ff_dim=16)
+    base = TransformerConfig(vocab_size=12, layers=1, heads=2, d_model=16, ff_dim=16)
     return step_times(same_width(base, longest=16), lengths=(4, 8, 16), batch_size=2, repeats=1)
 
 
@@ -141,7 +141,7 @@ def test_lecture_transformer_section_shows_one_heads_numbers_and_the_measured_st
     assert {"lecture_qkv", "lecture_causal", "lecture_heads", "lecture_step_times"} <= charts
     text = texts(at)
     n0, n1 = times.lengths[0], times.lengths[-1]
-    assert f"From {n0} to {n1} tokens a training step went from {times.ms['attention'][0]:.0f}" in text
+    assert f"From {n0} to {n1} tokens a training step went from {times.ms['recurrent'][0]:.0f}" in text
     assert ("faster." in text) != ("slower." in text)  # one verdict, from the numbers
     at.button(key="run_step_times")  # the button that measures again is there
     picker.set_value("L1H2").run()

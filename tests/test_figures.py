@@ -509,13 +509,13 @@ def test_coverage_bars_are_the_running_sum_of_alpha():
 # --- state trajectories (figures.state_paths) ----------------------------------------------------
 
 
-def make_path(decoder: str = "attention"):
+def make_path(reads_fixed_c: bool = False):
     from seq2seq.analysis.states import ContextPath, Trajectory
 
     rng = np.random.default_rng(2)
     src, out = ["a", "b", "b", "</s>"], ["b", "b", "a", "</s>"]
     traj = Trajectory(src, out, rng.normal(size=(4, 3)).tolist(), rng.normal(size=(4, 3)).tolist(),
-                      rng.normal(size=3).tolist(), ([0.5, 0.2, 0.1], [0.6, 0.2, 0.1]), decoder)  # fmt: skip
+                      rng.normal(size=3).tolist(), ([0.5, 0.2, 0.1], [0.6, 0.2, 0.1]), reads_fixed_c)  # fmt: skip
     return traj, ContextPath([2, 3, 4, 5], rng.normal(size=(4, 3)).tolist())
 
 
@@ -547,7 +547,7 @@ def test_state_paths_coloured_by_token_give_a_token_one_colour_in_both_panels():
 
 
 def test_state_paths_show_c_for_vanilla_and_the_growth_path_when_asked():
-    traj, growth = make_path("attention")
+    traj, growth = make_path(reads_fixed_c=False)  # an attention decoder
     assert not any(d.showlegend for d in figures.state_paths(traj).data)  # attention: no c by default
     fig = figures.state_paths(traj, growth=growth, show_c=True, look=figures.Look("zh"))
     grown = next(d for d in fig.data if d.customdata is not None and list(d.customdata) == growth.lengths)
@@ -560,5 +560,5 @@ def test_state_paths_show_c_for_vanilla_and_the_growth_path_when_asked():
     )
     shown = re.sub(r"<[^>]*>|%\{[^}]*\}", "", shown)  # tags and Plotly's placeholders are not read
     assert set(re.findall(r"[A-Za-z]{3,}", shown)) <= {"PCA"}  # no English in 中文 mode
-    mean = figures.state_paths(replace(traj, decoder_kind="transformer"), show_c=True)
+    mean = figures.state_paths(replace(traj, c_is_mean=True), show_c=True)
     assert any(d.name == "c = mean of the h<sub>i</sub>" for d in mean.data)

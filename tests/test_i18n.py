@@ -12,7 +12,8 @@ from seq2seq import figures, i18n
 from seq2seq.analysis import mistakes
 from seq2seq.analysis.attribution import METHODS
 from seq2seq.core.attention import NORMS, SCORES
-from seq2seq.core.model import DECODERS, PLACEMENTS, POSITIONS
+from seq2seq.core.rnn import PLACEMENTS
+from seq2seq.core.transformer import POSITIONS
 from seq2seq.ui.train_panel import TOGETHER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +26,6 @@ DYNAMIC = {
     "nav.": ("home", "lecture", "translate", "beam", "compare", "train", "explain", "errors"),
     "home.story": ("1", "2", "3", "4"),
     "score.": SCORES,
-    "decoder.": DECODERS,
     "positions.": POSITIONS,
     "compare.": ("left", "right"),
     "explain.method.": METHODS,

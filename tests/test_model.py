@@ -3,13 +3,14 @@ import itertools
 import pytest
 import torch
 
-from seq2seq.core.model import ModelConfig, eval_mode, select_state
+from seq2seq.core import families
+from seq2seq.core.model import eval_mode, select_state
 from seq2seq.core.search import beam_search, greedy, score_targets, trace
 from seq2seq.data.batches import make_batch, source_batch
 from seq2seq.data.tasks import Example
 from seq2seq.errors import CheckpointError
 
-from .conftest import small_model, stepped
+from .conftest import config, small_model, stepped
 
 VARIANTS = list(itertools.product(["rnn", "gru", "lstm"], [1, 2], [False, True], ["vanilla", "attention"]))
 
@@ -75,14 +76,14 @@ def test_select_state_follows_rows(tokenizer):
 )
 def test_config_validation(bad):
     with pytest.raises(ValueError):
-        ModelConfig(**({"vocab_size": 30} | bad))
+        config(**({"vocab_size": 30} | bad))
     with pytest.raises(CheckpointError):
-        ModelConfig.from_dict({"vocab_size": 30} | bad)
+        families.config_from_dict({"vocab_size": 30} | bad)
 
 
 def test_config_from_dict_refuses_unknown_fields():
     with pytest.raises(CheckpointError, match="unknown fields"):
-        ModelConfig.from_dict({"vocab_size": 30, "__class__": "os.system"})
+        families.config_from_dict({"vocab_size": 30, "__class__": "os.system"})
 
 
 @pytest.mark.parametrize("training", [True, False])
@@ -190,10 +191,10 @@ def test_every_search_runs_on_every_variant(tokenizer, options):
 
 
 def test_variant_names_and_validation():
-    assert ModelConfig(vocab_size=10).variant == "additive"  # what every older checkpoint is
-    cfg = ModelConfig(vocab_size=10, placement="luong", score="general", window=4, attention_norm="entmax15")
+    assert config(vocab_size=10).variant == "additive"  # what every older checkpoint is
+    cfg = config(vocab_size=10, placement="luong", score="general", window=4, attention_norm="entmax15")
     assert cfg.variant == "luong+general+local4+entmax15"
-    assert ModelConfig(vocab_size=10, coverage=True).variant == "additive+coverage"
+    assert config(vocab_size=10, coverage=True).variant == "additive+coverage"
     for bad in (
         {"placement": "after"},
         {"attention_norm": "max"},
@@ -205,8 +206,8 @@ def test_variant_names_and_validation():
         {"coverage": "yes"},
     ):
         with pytest.raises(ValueError):
-            ModelConfig(vocab_size=10, **bad)
-    old = {k: v for k, v in ModelConfig(vocab_size=10).to_dict().items() if k in ("vocab_size", "score", "decoder")}
-    assert ModelConfig.from_dict(old).placement == "bahdanau"  # a checkpoint without the fields keeps loading
+            config(vocab_size=10, **bad)
+    old = {k: v for k, v in config(vocab_size=10).to_dict().items() if k in ("vocab_size", "score", "decoder")}
+    assert families.config_from_dict(old).placement == "bahdanau"  # a checkpoint without the fields keeps loading
     with pytest.raises(CheckpointError, match="window"):
-        ModelConfig.from_dict(old | {"window": "wide"})
+        families.config_from_dict(old | {"window": "wide"})

@@ -8,8 +8,8 @@ import torch
 
 from seq2seq.analysis import states
 from seq2seq.analysis.experiments import repeated_inputs
-from seq2seq.core.model import ModelConfig
 from seq2seq.core.search import trace
+from seq2seq.core.transformer import TransformerConfig
 from seq2seq.data.batches import make_batch
 from seq2seq.data.tasks import Example
 from seq2seq.training.pipeline import heldout
@@ -163,12 +163,12 @@ def test_a_transformers_states_are_drawn_in_its_own_axes():
     from .conftest import CHECKPOINTS
 
     ckpt = checkpoint.load(CHECKPOINTS / "reverse-transformer.safetensors")
-    assert ckpt.model.cfg.decoder == "transformer" and isinstance(ckpt.model.cfg, ModelConfig)
+    assert isinstance(ckpt.model.cfg, TransformerConfig)
     space = states.fit_state_space(ckpt, heldout(ckpt, 20, 4))
     assert len(space.encoder.mean) == len(space.decoder.mean) == ckpt.model.cfg.d_model
     one = trace(ckpt.model, ckpt.tokenizer, "lecture")
     path = states.trajectory(space, one)
-    assert path.decoder_kind == "transformer" and path.context is not None  # c: the mean of its h_i
+    assert path.c_is_mean and not path.reads_fixed_c and path.context is not None  # c: the mean of its h_i
     assert len(path.decoder) == len(one.steps)
     fig = figures.state_paths(path, 2, dims=3, growth=states.growing_contexts(ckpt, space, "lecture"))
     assert {d.type for d in fig.data} == {"scatter3d"}

@@ -10,16 +10,17 @@ import numpy as np
 import pytest
 import torch
 
-from seq2seq.core import checkpoint
-from seq2seq.core.model import ModelConfig, Seq2Seq, StepOutput, select_state
+from seq2seq.analysis.heads import head_view
+from seq2seq.core import checkpoint, families
+from seq2seq.core.model import StepOutput, select_state
 from seq2seq.core.results import DecodeTrace
 from seq2seq.core.search import beam_search, greedy, score_targets, trace
-from seq2seq.core.transformer import Transformer, head_view
+from seq2seq.core.transformer import Transformer
 from seq2seq.data.batches import make_batch
 from seq2seq.data.tasks import Example, ReverseTask
 from seq2seq.errors import CheckpointError
 
-from .conftest import stepped
+from .conftest import config, stepped
 
 PAIRS = [Example("abcde", "edcba"), Example("ab", "ba"), Example("hello", "olleh")]
 
@@ -27,7 +28,7 @@ PAIRS = [Example("abcde", "edcba"), Example("ab", "ba"), Example("hello", "olleh
 def tiny(tokenizer, **options) -> Transformer:
     torch.manual_seed(0)
     opts = {"decoder": "transformer", "layers": 2, "heads": 4, "d_model": 32, "ff_dim": 48} | options
-    return Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size, **opts)).eval()
+    return families.build(config(tokenizer.vocab_size, **opts)).eval()
 
 
 @pytest.fixture(params=["sinusoidal", "learned"])
@@ -37,24 +38,24 @@ def model(request, tokenizer):
 
 def test_config_selects_the_family_and_checks_its_fields(tokenizer):
     assert isinstance(tiny(tokenizer), Transformer)
-    assert not isinstance(Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size)), Transformer)
+    assert not isinstance(families.build(config(tokenizer.vocab_size)), Transformer)
     with pytest.raises(ValueError, match="multiple of heads"):
-        ModelConfig(vocab_size=10, decoder="transformer", d_model=30, heads=4)
+        config(10, decoder="transformer", d_model=30, heads=4)
     with pytest.raises(ValueError, match="heads"):
-        ModelConfig(vocab_size=10, decoder="transformer", heads=9)
+        config(10, decoder="transformer", heads=9)
     with pytest.raises(ValueError, match="positions"):
-        ModelConfig(vocab_size=10, decoder="transformer", positions="rotary")
+        config(10, decoder="transformer", positions="rotary")
     with pytest.raises(ValueError, match="an RNN has"):
-        ModelConfig(vocab_size=10, decoder="attention", layers=3)
-    assert ModelConfig(vocab_size=10, decoder="transformer", layers=4).attends
-    assert not ModelConfig(vocab_size=10, decoder="vanilla").attends
+        config(10, decoder="attention", layers=3)
+    assert config(10, decoder="transformer", layers=4).family.alpha
+    assert not config(10, decoder="vanilla").family.alpha
 
 
 def test_old_configs_without_the_new_fields_still_load():
     old = {"vocab_size": 30, "cell": "gru", "emb_dim": 8, "hidden": 8, "layers": 1, "bidirectional": True,
            "decoder": "attention", "score": "additive", "max_src_len": 200}  # fmt: skip
-    cfg = ModelConfig.from_dict(old)
-    assert cfg.decoder == "attention" and cfg.heads == 4
+    cfg = families.config_from_dict(old)
+    assert cfg.decoder == "attention" and cfg.placement == "bahdanau" and cfg.family.imposable_alpha
 
 
 def test_shapes(model, tokenizer):
@@ -348,7 +349,7 @@ def test_figures_draw_every_head_and_both_self_attentions(model, tokenizer):
     # the head picker's copy: any α figure draws one head
     one = tr.with_head(1, 0)
     assert figures.attention_heatmap(one).data[0].z.tolist() == tr.cross_attention()[1, 0].tolist()
-    vanilla = trace(Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size, decoder="vanilla")).eval(), tokenizer, "ab")
+    vanilla = trace(families.build(config(tokenizer.vocab_size, decoder="vanilla")).eval(), tokenizer, "ab")
     with pytest.raises(ValueError):
         figures.heads_grid(vanilla)
     assert vanilla.with_head(0, 0) is vanilla
@@ -403,7 +404,7 @@ def test_head_view_is_the_notes_weighted_sum_computed_three_ways(model, tokenize
 def test_head_view_refuses_what_does_not_exist(model, tokenizer):
     with pytest.raises(ValueError, match="no head 5 in layer 1"):
         head_view(model, tokenizer, "abc", [], layer=0, head=4)
-    rnn = Seq2Seq(ModelConfig(vocab_size=tokenizer.vocab_size, hidden=8, emb_dim=8))
+    rnn = families.build(config(tokenizer.vocab_size, hidden=8, emb_dim=8))
     with pytest.raises(ValueError, match="only the Transformer"):
         head_view(rnn, tokenizer, "abc", [], layer=0, head=0)
 

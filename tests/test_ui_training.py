@@ -41,16 +41,17 @@ def test_three_families_train_together_each_with_its_own_options():
     assert settings.decoders == ["vanilla", "attention", "transformer"]
     assert train_panel.Settings(together="pair").decoders == ["vanilla", "attention"]
     assert train_panel.Settings(decoder="transformer").decoders == ["transformer"]
-    from seq2seq.core.model import ModelConfig
+    from seq2seq.core import families
     from seq2seq.training.trainer import TrainConfig
 
-    cfg = ModelConfig(vocab_size=8, **settings.model_options("transformer"))
+    options = settings.model_options("transformer")
+    cfg = families.make_config(options.pop("decoder"), 8, strict=True, **options)
     assert (cfg.decoder, cfg.d_model, cfg.ff_dim, cfg.heads, cfg.layers) == ("transformer", 32, 64, 4, 2)
     assert "placement" not in settings.model_options("vanilla")  # a vanilla model takes no attention variant
     base = TrainConfig(lr=5e-3)
     assert settings.run_options("attention", base)["train_cfg"].lr == 5e-3
     assert settings.run_options("transformer", base)["train_cfg"].lr == pytest.approx(
-        5e-3 * train_panel.TRANSFORMER_LR_SCALE
+        5e-3 * families.get("transformer").lr_scale
     )
 
 

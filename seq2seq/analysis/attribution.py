@@ -309,7 +309,7 @@ def _step_logp(
     rows still running are always the first ones): a row for y_1 costs one decoder step, not T,
     forward and backward. The Transformer and Luong's one-call decoders run every position at once.
     """
-    if model.cfg.decoder == "transformer" or model.decoder.one_call:
+    if model.parallel_teacher_forcing:
         logits, _ = model(Batch(src, src_len, tgt_in, tgt_out))  # (B, T, V)
         logp = torch.log_softmax(logits, -1).gather(2, tgt_out.unsqueeze(2)).squeeze(2)  # (B, T)
         return logp.gather(1, step.unsqueeze(1)).squeeze(1)
@@ -325,9 +325,8 @@ def _step_logp(
         k, done = running[t], running[t + 1]
         if k <= _SHRINK * rows:  # a slice's gradient is a zero-filled copy of what was sliced: not every step
             enc, state, rows = _first_rows(enc, k), _first_state_rows(state, k), k
-        out = model.decoder.advance(y_in[:rows, t], state, enc)  # decode_step without its output layer:
-        logits = model.decoder.logits(out.s[done:k], out.context[done:k])  # only the rows whose step is t need it
-        logp = torch.log_softmax(logits, -1)  # (k - done, V)
+        out = model.decode_step(y_in[:rows, t], state, enc, rows=slice(done, k))  # the output layer only
+        logp = torch.log_softmax(out.logits, -1)  # (k - done, V): for the rows whose step is t
         pieces.append(logp.gather(1, y_out[done:k, t : t + 1]).squeeze(1))
         state = out.state
     values = torch.cat(pieces[::-1])  # in sorted order: the longest rows' values first
@@ -387,7 +386,7 @@ def _attribute_many(
     method is one batched call over all steps of all inputs (padded; masks keep the padding out)."""
     from captum.attr import IntegratedGradients, LayerGradientXActivation
 
-    has_alpha = model.cfg.decoder == "attention"
+    has_alpha = model.cfg.family.imposable_alpha
     methods = [m for m in methods if m != "alpha" or has_alpha]
     device = model.device
     src_ids = [[*tokenizer.encode(s), EOS] for s in sources]
@@ -534,8 +533,8 @@ def _backward_in_eval(model: Seq2Seq):
 
 
 def _require_attention(model: Seq2Seq) -> None:
-    if model.cfg.decoder != "attention":
-        raise InputError("a vanilla decoder has no attention to intervene on")
+    if not model.cfg.family.imposable_alpha:
+        raise InputError(f"a {model.cfg.decoder} model has no single α per step to intervene on")
 
 
 @torch.no_grad()
@@ -815,7 +814,7 @@ def _summary_batch(
         targets = _greedy_ids(model, tokenizer, sources)
     attributed = _attribute_many(model, tokenizer, sources, targets, METHODS, ig_steps, False, task)
     intervened: list[Interventions | None] = [None] * len(ks)
-    if model.cfg.decoder == "attention":
+    if model.cfg.family.imposable_alpha:
         intervened = _intervene_many(model, tokenizer, sources, targets, draws, [seed + k for k in ks])
     return ks, attributed, intervened
 

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
+from seq2seq.core import families
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.core.model import ModelConfig, Seq2Seq
+from seq2seq.core.rnn import AttentionConfig, RNNConfig
 from seq2seq.core.search import beam_search, score_targets, trace, translate
+from seq2seq.core.transformer import TransformerConfig
 from seq2seq.data.batches import Batch, pad
 from seq2seq.data.tasks import Example
 from seq2seq.data.tokenizers import BOS, EOS, SPECIAL_TOKENS
@@ -336,28 +339,30 @@ def find_beam_example(
 # --- the notes' second limitation, measured: a training step's time against sequence length ------
 
 STEP_LENGTHS = (8, 16, 32, 64, 128, 256)  # tokens per source and per target
-STEP_FAMILIES = ("attention", "transformer")  # the RNN with attention, the Transformer
+# The two roles of the comparison (the notes' second limitation): a decoder that must run one
+# step after another, and one that runs every position at once.
+RECURRENT, PARALLEL = "recurrent", "parallel"
 
 
-def same_width(transformer: ModelConfig, rnn: ModelConfig | None = None, longest: int = max(STEP_LENGTHS)) -> dict:
+def same_width(transformer: TransformerConfig, rnn: RNNConfig | None = None, longest: int = max(STEP_LENGTHS)) -> dict:
     """The two models ``step_times`` compares, at one width D = ``transformer.d_model``: the
-    Transformer as configured, and the RNN attention decoder (``rnn``'s cell, layers and score;
-    default the zoo's GRU with additive attention) whose h_i and s_t have size D (D/2 per
-    direction for a bidirectional encoder). Both accept ``longest`` tokens.
+    Transformer as configured (PARALLEL), and an RNN attention decoder (RECURRENT: ``rnn``'s cell,
+    layers and score; default the zoo's GRU with additive attention) whose h_i and s_t have size
+    D (D/2 per direction for a bidirectional encoder). Both accept ``longest`` tokens.
 
-    :return: {"attention": ModelConfig, "transformer": ModelConfig}
+    :return: {RECURRENT: AttentionConfig, PARALLEL: TransformerConfig}
     """
     d = transformer.d_model
-    base = rnn or ModelConfig(vocab_size=transformer.vocab_size, cell="gru", emb_dim=32, bidirectional=True)
+    base = rnn or RNNConfig(vocab_size=transformer.vocab_size, cell="gru", emb_dim=32, bidirectional=True)
     hidden = d // 2 if base.bidirectional else d
     longest = max(longest + 1, transformer.max_src_len)  # + </s>
     return {
-        "attention": ModelConfig(
+        RECURRENT: AttentionConfig(
             vocab_size=transformer.vocab_size, cell=base.cell, emb_dim=base.emb_dim, hidden=hidden,
-            layers=base.layers, bidirectional=base.bidirectional, decoder="attention",
-            score=base.score if base.decoder == "attention" else "additive", max_src_len=longest,
+            layers=base.layers, bidirectional=base.bidirectional,
+            score=base.family.score(base) or "additive", max_src_len=longest,
         ),
-        "transformer": replace(transformer, max_src_len=longest),
+        PARALLEL: replace(transformer, max_src_len=longest),
     }  # fmt: skip
 
 
@@ -371,7 +376,8 @@ class StepTimes:
     width: int  # D: the Transformer's d_model, the RNN's h_i and s_t
     threads: int  # PyTorch's intra-op threads while measuring
     lengths: list[int] = field(default_factory=list)  # measured so far (a prefix of ``planned``)
-    ms: dict[str, list[float]] = field(default_factory=dict)  # family -> median ms per step, one per length
+    ms: dict[str, list[float]] = field(default_factory=dict)  # role -> median ms per step, one per length
+    families: dict[str, str] = field(default_factory=dict)  # role -> the timed model's family (cfg.decoder)
     stopped: str = ""  # "" (every length), "budget" (the time ran out) or "asked" (progress said stop)
 
     @property
@@ -381,7 +387,7 @@ class StepTimes:
     def at(self, family: str, length: int) -> float:
         return self.ms[family][self.lengths.index(length)]
 
-    def speedup(self, length: int, slow: str = "attention", fast: str = "transformer") -> float:
+    def speedup(self, length: int, slow: str = RECURRENT, fast: str = PARALLEL) -> float:
         """How many times faster ``fast``'s step is than ``slow``'s at ``length``."""
         return self.at(slow, length) / self.at(fast, length)
 
@@ -413,7 +419,7 @@ def _predicted(spent: dict[int, float], done: list[int], n: int) -> float:
 
 
 def step_times(
-    configs: dict[str, ModelConfig],
+    configs: dict[str, ModelConfig],  # role (RECURRENT, PARALLEL) -> config
     lengths: Sequence[int] = STEP_LENGTHS,
     batch_size: int = 32,
     repeats: int = 3,
@@ -441,12 +447,14 @@ def step_times(
     generator = torch.Generator().manual_seed(seed)
     built: dict[str, tuple[Seq2Seq, torch.optim.Optimizer]] = {}
     for family, cfg in configs.items():
-        model = Seq2Seq(cfg)
+        model = families.build(cfg)
         model.train()
         built[family] = (model, torch.optim.Adam(model.parameters(), lr=1e-3))
-    width = next(iter(configs.values())).d_model if "transformer" not in configs else configs["transformer"].d_model
+    widths = [cfg.family.width(cfg)[1] for cfg in configs.values()]
+    width = configs[PARALLEL].d_model if PARALLEL in configs else widths[0]
     out = StepTimes(planned=wanted, batch_size=batch_size, width=width, threads=torch.get_num_threads())
-    out.ms = {family: [] for family in configs}
+    out.ms = {role: [] for role in configs}
+    out.families = {role: cfg.decoder for role, cfg in configs.items()}
     train_cfg = TrainConfig(batch_size=batch_size)
     start = time.perf_counter()
     spent: dict[int, float] = {}  # length -> seconds its measurements took (all models)

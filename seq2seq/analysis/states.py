@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from seq2seq.analysis.experiments import repeated_inputs
+from seq2seq.core import families
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.core.model import eval_mode
 from seq2seq.core.results import DecodeTrace
@@ -120,13 +121,15 @@ class Trajectory:
     decoder: list[list[float]]  # (T, k)
     context: list[float] | None  # c in the encoder's axes (= h_T; a Transformer: the mean of its h_i)
     explained: tuple[list[float], list[float]]  # each axis's share of variance: encoder, decoder
-    decoder_kind: str = "vanilla"  # cfg.decoder: vanilla | attention | transformer
+    reads_fixed_c: bool = True  # the decoder reads this one c at every step (its family's ``fixed_context``)
+    c_is_mean: bool = False  # c is the mean of the h_i, not h_T (a family without recurrence)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def trajectory(space: StateSpace, result: DecodeTrace) -> Trajectory:
+    family = families.get(result.decoder)
     enc = space.encoder.apply(result.encoder_states)
     dec = space.decoder.apply([step.state for step in result.steps])
     c = result.fixed_context
@@ -138,7 +141,8 @@ def trajectory(space: StateSpace, result: DecodeTrace) -> Trajectory:
         dec.tolist(),
         context,
         (space.encoder.explained, space.decoder.explained),
-        result.decoder,
+        reads_fixed_c=family.fixed_context,
+        c_is_mean=not family.recurrent,
     )
 
 

@@ -25,7 +25,8 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as safetensors_bytes
 
 from seq2seq import limits
-from seq2seq.core.model import ModelConfig, Seq2Seq
+from seq2seq.core import families
+from seq2seq.core.model import Seq2Seq
 from seq2seq.core.results import ModelCard
 from seq2seq.data.tasks import Task, task_from_dict
 from seq2seq.data.tokenizers import SENTENCEPIECE_TENSOR, Tokenizer, tokenizer_from_dict
@@ -140,7 +141,7 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
                     f"{path.name} has checkpoint format version {version!r}; this app reads up to {FORMAT_VERSION}"
                     " (update the app)"
                 )
-            cfg = ModelConfig.from_dict(_json_field(metadata, "config"))
+            cfg = families.config_from_dict(_json_field(metadata, "config"))
             tokenizer_tensors = {}
             if SENTENCEPIECE_TENSOR in f.keys():
                 if f.get_slice(SENTENCEPIECE_TENSOR).get_shape()[0] > limits.MAX_TOKENIZER_BYTES:
@@ -157,7 +158,7 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
                 raise CheckpointError(
                     f"tokenizer has {tokenizer.vocab_size} tokens but the model config says {cfg.vocab_size}"
                 )
-            model = Seq2Seq(cfg)
+            model = families.build(cfg)
             expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
             found = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys() if k not in tokenizer_tensors}
             if expected.keys() != found.keys():

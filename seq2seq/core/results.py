@@ -57,7 +57,7 @@ class DecodeTrace:
     source_tokens: list[str]  # what the encoder read, </s> included
     output: str  # the decoded text (specials stripped)
     output_tokens: list[str]  # one per step, the final </s> included when emitted
-    decoder: str  # "vanilla" | "attention" | "transformer"
+    decoder: str  # the model family's name (cfg.decoder), for readers of the JSON
     steps: list[TraceStep] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # input units the vocabulary lacks (read as <unk>)
     finished: bool = True  # False when the length limit stopped decoding before </s>
@@ -70,8 +70,8 @@ class DecodeTrace:
 
     @property
     def has_attention(self) -> bool:
-        """The decoder computes α (attention or Transformer)."""
-        return self.decoder != "vanilla"
+        """The decoder computed an α_t at its steps (its family offers one: attention, Transformer)."""
+        return bool(self.steps) and self.steps[0].alpha is not None
 
     @property
     def has_heads(self) -> bool:

@@ -168,8 +168,8 @@ def trace(
         finished=bool(out_ids) and out_ids[-1] == EOS,
         encoder_states=enc.h[0, : int(batch.src_len[0])].tolist(),
         fixed_context=enc.c[0].tolist(),
-        window=model.cfg.window if model.cfg.decoder == "attention" else 0,
-        attention_norm=model.cfg.attention_norm,
+        window=model.cfg.family.window(model.cfg),
+        attention_norm=getattr(model.cfg, "attention_norm", "softmax"),
         encoder_attention=None if enc.self_attention is None else enc.self_attention[0].tolist(),  # (L, H, S, S)
     )
 

@@ -36,17 +36,32 @@ the point of the lecture. Every head's weights are kept:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from seq2seq.core.model import EncoderOutput, ModelConfig, Seq2Seq, StepOutput, eval_mode
-from seq2seq.data.batches import Batch, source_batch
-from seq2seq.data.tokenizers import BOS, Tokenizer
+from seq2seq.core.model import EncoderOutput, ModelConfig, Seq2Seq, StepOutput
+from seq2seq.data.batches import Batch
+
+POSITIONS = ("sinusoidal", "learned")  # how a token's position enters its vector
+
+
+@dataclass
+class TransformerConfig(ModelConfig):
+    """The Transformer's config (``layers`` counts encoder and decoder layers, 1-4)."""
+
+    heads: int = 4  # attention heads per layer; d_model must be a multiple of it
+    d_model: int = 64  # width of every token's vector (embeddings, attention, residual stream)
+    ff_dim: int = 128  # hidden size of the position-wise feed-forward layer
+    positions: str = "sinusoidal"  # sinusoidal (computed) | learned (one trained vector per position)
+
+    def check(self) -> None:
+        if self.positions not in POSITIONS:
+            raise ValueError(f"unknown positions {self.positions!r}; choose from {', '.join(POSITIONS)}")
+        if self.d_model % self.heads:
+            raise ValueError(f"d_model ({self.d_model}) must be a multiple of heads ({self.heads})")
 
 
 def sinusoids(n: int, d: int) -> torch.Tensor:
@@ -114,7 +129,7 @@ def feed_forward(d_model: int, ff_dim: int) -> nn.Sequential:
 
 
 class EncoderLayer(nn.Module):
-    def __init__(self, cfg: ModelConfig) -> None:
+    def __init__(self, cfg: TransformerConfig) -> None:
         super().__init__()
         self.norm1, self.norm2 = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
         self.attn = MultiHeadAttention(cfg.d_model, cfg.heads)
@@ -132,7 +147,7 @@ class EncoderLayer(nn.Module):
 
 
 class DecoderLayer(nn.Module):
-    def __init__(self, cfg: ModelConfig) -> None:
+    def __init__(self, cfg: TransformerConfig) -> None:
         super().__init__()
         self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(cfg.d_model) for _ in range(3))
         self.self_attn = MultiHeadAttention(cfg.d_model, cfg.heads)
@@ -272,7 +287,7 @@ class Transformer(Seq2Seq):
     step.
     """
 
-    def __init__(self, cfg: ModelConfig) -> None:
+    def __init__(self, cfg: TransformerConfig) -> None:
         nn.Module.__init__(self)
         self.cfg = cfg
         d = cfg.d_model
@@ -333,14 +348,28 @@ class Transformer(Seq2Seq):
 
     # --- the decoder, one step (every search) ----------------------------------------------------
 
-    def decode_step(self, y_prev: torch.Tensor, state: tuple, enc: EncoderOutput) -> StepOutput:
+    @property
+    def parallel_teacher_forcing(self) -> bool:
+        return True
+
+    def decode_step(
+        self,
+        y_prev: torch.Tensor,
+        state: tuple,
+        enc: EncoderOutput,
+        alpha: torch.Tensor | None = None,
+        rows: slice | None = None,
+    ) -> StepOutput:
         """Position t = state's prefix length: y_{t-1} (B,) attends to the cached prefix and itself
-        (nothing later exists yet, so no mask is needed), then to the source.
+        (nothing later exists yet, so no mask is needed), then to the source. A Transformer has
+        no single α to impose (``alpha`` must be None: its family's ``imposable_alpha`` is False).
 
         The same arithmetic as ``MultiHeadAttention.attend`` for one query, written out on the
         modules' weights (``F.linear`` etc.: an nn.Module call costs more than these products),
         W_Q, W_K, W_V of the self-attention as one product (``StepPlan``), the cross-attention's
         keys and values split into heads once per input (``StepPlan``), the cache kept split."""
+        if alpha is not None:
+            raise ValueError("a Transformer has one α per head and layer: none can be imposed alone")
         plan = self.plan(enc)
         b, heads, d_k = y_prev.size(0), self.cfg.heads, self.cfg.d_model // self.cfg.heads
         n, t = b * heads, state[0].size(3)  # (batch, head) pairs: every product below is one bmm over them
@@ -372,7 +401,7 @@ class Transformer(Seq2Seq):
             context=out,  # (B, d) the last layer's cross-attention output (after W_O)
             alpha=w_cross.view(b, heads, -1).sum(1).div_(plan.heads),  # (B, S) the last layer's head average
             energies=energies,  # the head average of the last layer's QKᵀ/√d_k
-            logits=_linear(plan.out, s),  # (B, V)
+            logits=_linear(plan.out, s if rows is None else s[rows]),  # (B, V) or (rows, V)
             heads=heads_w,
             self_heads=torch.stack(selfw).view(len(selfw), b, heads, t + 1).transpose(0, 1),  # (B, L, H, t+1)
         )
@@ -453,104 +482,3 @@ class Transformer(Seq2Seq):
                 use_own = torch.rand(y_prev.shape, generator=generator) >= teacher_forcing  # (B,)
                 y_prev = torch.where(use_own.to(y_prev.device), step.logits.argmax(-1), y_prev)
         return torch.stack(logits, 1), torch.stack(alphas, 1)
-
-
-# --- one head's numbers, for the lecture after the notes ---------------------------------------------
-
-
-@dataclass
-class HeadView:
-    """One head's cross-attention at decoder step t, as numbers (Lecture §7).
-
-    The query comes from the decoder at step t, keys and values from the encoder's outputs
-    h_i (the notes' encoder states): q_t = W_Q^{(h)} LN(y_t), k_i = W_K^{(h)} h_i + b_K,
-    v_i = W_V^{(h)} h_i + b_V, each of size d_k. The head's output is the notes' weighted sum
-    over the v_i; since the α_{t,i} sum to 1, it is also W_V^{(h)} c_t + b_V with the notes'
-    c_t = Σ_i α_{t,i} h_i (``through_v``). ``output`` is what the model itself computed
-    (this head's slice of the input to W_O), read from inside the model.
-    """
-
-    layer: int  # 0-based
-    head: int  # 0-based
-    step: int  # t, 1-based
-    query: list[float]  # q_t (d_k,)
-    keys: list[list[float]]  # K (S, d_k): row i = k_i
-    values: list[list[float]]  # V (S, d_k): row i = v_i
-    scores: list[float]  # q_t k_iᵀ / √d_k (S,)
-    weights: list[float]  # α_{t,i}, the model's own softmax of the scores (S,)
-    output: list[float]  # head_t (d_k,), as the model computed it
-    context: list[float]  # c_t = Σ_i α_{t,i} h_i (d_model,): the notes' context vector
-    through_v: list[float]  # W_V^{(h)} c_t + b_V^{(h)} (d_k,)
-
-    @property
-    def d_k(self) -> int:
-        return len(self.query)
-
-    def matrix_form(self) -> np.ndarray:
-        """softmax(q_t Kᵀ / √d_k) V, recomputed here from q_t, K and V: (d_k,)."""
-        q, k, v = (np.asarray(x, dtype=float) for x in (self.query, self.keys, self.values))
-        e = k @ q / math.sqrt(len(q))  # (S,)
-        a = np.exp(e - e.max())
-        return (a / a.sum()) @ v
-
-    def sum_form(self) -> np.ndarray:
-        """Σ_i α_{t,i} v_i with the model's α: the notes' weighted sum, over values (d_k,)."""
-        return np.asarray(self.weights, dtype=float) @ np.asarray(self.values, dtype=float)
-
-
-@torch.no_grad()
-def head_view(
-    model: Transformer, tokenizer: Tokenizer, source: str, prefix: Sequence[int], layer: int, head: int
-) -> HeadView:
-    """Head ``head`` of decoder layer ``layer`` (0-based) at step t = len(prefix) + 1, the
-    decoder fed y_1..y_{t-1} = ``prefix`` (token ids, e.g. a trace's output before step t).
-
-    The step runs through ``decode_step`` as every search does; the query and the heads'
-    output are read from inside it (forward hooks on W_Q and W_O of the layer's cross-attention).
-    """
-    cfg = model.cfg
-    if cfg.decoder != "transformer":
-        raise ValueError("only the Transformer has queries, keys and values per head")
-    if not (0 <= layer < cfg.layers and 0 <= head < cfg.heads):
-        raise ValueError(f"no head {head + 1} in layer {layer + 1}: the model has {cfg.layers} × {cfg.heads}")
-    from seq2seq.core.search import check_sources  # here: search imports the model module that builds this one
-
-    check_sources([source], model, tokenizer)
-    cross = model.dec_layers[layer].cross
-    part = slice(head * cross.d_k, (head + 1) * cross.d_k)  # this head's columns of W_Q, W_K, W_V, W_O's input
-    seen: dict[str, torch.Tensor] = {}
-    hooks = [
-        cross.q.register_forward_hook(lambda _m, _i, out: seen.__setitem__("q", out)),  # (1, d)
-        cross.o.register_forward_hook(lambda _m, inp, _o: seen.__setitem__("heads", inp[0])),  # (1, d)
-    ]
-    batch = source_batch([source], tokenizer).to(model.device)
-    try:
-        with eval_mode(model):
-            enc, state = model.encode(batch.src, batch.src_len)
-            y = torch.tensor([BOS], device=model.device)
-            for token_id in [*prefix, None]:
-                step = model.decode_step(y, state, enc)  # the hooks keep the last step's q and heads
-                if token_id is not None:
-                    y, state = torch.tensor([int(token_id)], device=model.device), step.state
-    finally:
-        for hook in hooks:
-            hook.remove()
-    h = enc.h[0]  # (S, d) the encoder's outputs h_i
-    k, v = enc.keys[0, :, layer, 0, part], enc.keys[0, :, layer, 1, part]  # (S, d_k)
-    q = seen["q"].reshape(-1)[part]  # (d_k,)
-    alpha = step.heads[0, layer, head]  # (S,) the model's own weights
-    c_t = alpha @ h  # (d,)
-    through_v = cross.v.weight[part] @ c_t + cross.v.bias[part]  # (d_k,)
-    return HeadView(
-        layer=layer,
-        head=head,
-        step=len(prefix) + 1,
-        query=q.tolist(),
-        keys=k.tolist(),
-        values=v.tolist(),
-        scores=(k @ q / math.sqrt(cross.d_k)).tolist(),
-        weights=alpha.tolist(),
-        output=seen["heads"].reshape(-1)[part].tolist(),
-        context=c_t.tolist(),
-        through_v=through_v.tolist(),
-    )

@@ -40,7 +40,6 @@ from seq2seq.figures.attributions import (
 )
 from seq2seq.figures.beam import LABEL_ROOM_PX, beam_tree, place_labels, tree_layout
 from seq2seq.figures.curves import (
-    DECODER_COLOURS,
     LINE_COLOURS,
     alignment_curves,
     bin_label,
@@ -98,7 +97,6 @@ __all__ = [
     "ALPHA_SCALE",
     "CHOSEN",
     "COLORBAR_TICKS",
-    "DECODER_COLOURS",
     "FONT_FAMILY",
     "FONT_SIZE",
     "FORCED",

@@ -12,16 +12,16 @@ import plotly.graph_objects as go
 from seq2seq.core.results import TrainingHistory
 from seq2seq.figures.look import CHOSEN, HALF, HIGHLIGHT, NARROW, OTHER, PLAIN, Look, _layout, figure
 
-LINE_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#ff7f0e")  # for models that are none of the three below
-DECODER_COLOURS = {"vanilla": "#d62728", "attention": "#1f77b4", "transformer": "#2ca02c"}
+LINE_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#ff7f0e")  # for a second line of one colour, or none given
 
 
-def _colours(names, decoders: dict[str, str] | None) -> list[str]:
-    """Vanilla models red, attention models blue and Transformers green in every chart (``decoders``: name ->
-    ``cfg.decoder``); a second model of one decoder, or one of another family, from LINE_COLOURS."""
+def _colours(names, colours: dict[str, str] | None) -> list[str]:
+    """Each line in the colour asked for (``colours``: name -> colour, e.g. its model family's:
+    vanilla red, attention blue, Transformer green in every chart); a second line of one colour,
+    or a line without one, from LINE_COLOURS."""
     others, used, out = iter(LINE_COLOURS * 4), set(), []
     for name in names:
-        colour = DECODER_COLOURS.get((decoders or {}).get(name, ""))
+        colour = (colours or {}).get(name)
         out.append(colour if colour and colour not in used else next(others))
         used.add(out[-1])
     return out
@@ -33,16 +33,16 @@ def length_curve(
     look: Look = PLAIN,
     height: int = 420,
     width: int = HALF,
-    decoders: dict[str, str] | None = None,
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Exact match against source length, one line per model (Bahdanau et al. 2015, Fig. 2).
 
     :param curves: model name -> [{"length", "exact_match", "n"}] (``analysis.accuracy_by_length``)
     :param trained: the training length range, shaded
-    :param decoders: model name -> its ``cfg.decoder`` (colours the lines)
+    :param colours: model name -> its line's colour (its family's)
     """
     data = []
-    for (name, rows), colour in zip(curves.items(), _colours(curves, decoders), strict=True):
+    for (name, rows), colour in zip(curves.items(), _colours(curves, colours), strict=True):
         label = html.escape(name)
         data.append({
             "type": "scatter", "mode": "lines+markers", "name": label,
@@ -124,13 +124,13 @@ def error_rate_bars(
 
 
 def alignment_curves(
-    histories: dict[str, TrainingHistory], look: Look = PLAIN, width: int = HALF, decoders: dict[str, str] | None = None
+    histories: dict[str, TrainingHistory], look: Look = PLAIN, width: int = HALF, colours: dict[str, str] | None = None
 ) -> go.Figure:
     """How alignment forms: at every validation, the probes' mean attention entropy (left axis,
     solid) and, where the task has gold alignments, their AER (right axis, dotted), one colour
     per model, on the same step axis as the loss curve. Models without those rows draw nothing."""
     data = []
-    for (name, history), colour in zip(histories.items(), _colours(histories, decoders), strict=True):
+    for (name, history), colour in zip(histories.items(), _colours(histories, colours), strict=True):
         rows = [v for v in history.valid if "attention_entropy" in v]
         label = html.escape(name)
         data.append({"type": "scatter", "mode": "lines+markers", "name": f"{label}: H(α)",
@@ -160,12 +160,12 @@ def training_curves(
     metric: str = "loss",
     look: Look = PLAIN,
     width: int = HALF,
-    decoders: dict[str, str] | None = None,
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Training histories overlaid: ``metric`` "loss" (per step, smoothed) or "exact_match"
-    (held-out, per validation). ``decoders``: name -> ``cfg.decoder`` (colours the lines)."""
+    (held-out, per validation). ``colours``: name -> its line's colour."""
     data = []
-    for (name, history), colour in zip(histories.items(), _colours(histories, decoders), strict=True):
+    for (name, history), colour in zip(histories.items(), _colours(histories, colours), strict=True):
         if metric == "loss":
             steps = [s for s, _ in history.loss]
             values = [v for _, v in history.loss]
@@ -192,20 +192,23 @@ def training_curves(
     return figure(data, layout)
 
 
-def step_time_chart(times, look: Look = PLAIN, width: int = HALF, height: int = 360) -> go.Figure:
+def step_time_chart(
+    times, look: Look = PLAIN, width: int = HALF, height: int = 360, colours: dict[str, str] | None = None
+) -> go.Figure:
     """Milliseconds per training step against sequence length, one line per model family
     (log–log, so a line's slope is how its time grows with n); the lengths still to measure
     keep their place on the x axis while it runs.
 
     :param times: an ``analysis.StepTimes`` (duck-typed)
+    :param colours: role ("recurrent", "parallel") -> its line's colour (the timed models' families')
     """
     data = []
-    names = {"attention": look.t("fig.steps.attention"), "transformer": look.t("fig.steps.transformer")}
+    names = {"recurrent": look.t("fig.steps.recurrent"), "parallel": look.t("fig.steps.parallel")}
     for family, ms in times.ms.items():
         name = names.get(family, family)
         data.append({
             "type": "scatter", "mode": "lines+markers", "name": name, "x": times.lengths, "y": ms,
-            "line": {"color": DECODER_COLOURS.get(family, OTHER), "width": 3}, "marker": {"size": 9},
+            "line": {"color": (colours or {}).get(family, OTHER), "width": 3}, "marker": {"size": 9},
             "hovertemplate": f"{name}<br>n = %{{x}}: %{{y:.0f}} ms<extra></extra>",
         })  # fmt: skip
     planned = times.planned or times.lengths or [8]

@@ -55,9 +55,9 @@ def state_paths(
     :param traj: a ``states.Trajectory``
     """
     dims = 3 if dims == 3 and min((len(p) for p in traj.encoder + traj.decoder), default=0) >= 3 else 2
-    show_c = traj.decoder_kind == "vanilla" if show_c is None else show_c
+    show_c = traj.reads_fixed_c if show_c is None else show_c
     colours = _token_colours([*traj.source_tokens, *traj.output_tokens]) if colour == "token" else None
-    c_name = look.t("fig.states.c_mean") if traj.decoder_kind == "transformer" else look.t("fig.states.c")
+    c_name = look.t("fig.states.c_mean") if traj.c_is_mean else look.t("fig.states.c")
     names = ("x", "y", "z")
 
     def coords(points) -> np.ndarray:

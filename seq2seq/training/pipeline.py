@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 
 import torch
 
+from seq2seq.core import families
 from seq2seq.core.checkpoint import Checkpoint
-from seq2seq.core.model import ModelConfig, Seq2Seq, count_parameters
+from seq2seq.core.model import count_parameters
 from seq2seq.core.results import ModelCard
 from seq2seq.data.tasks import Example, PairsTask, Task, generate, split
 from seq2seq.data.tokenizers import Tokenizer, build_tokenizer
@@ -89,7 +90,8 @@ def train_on_task(
     valid_pairs: Sequence[Example] | None = None,
 ) -> tuple[Checkpoint, TrainResult]:
     """Make data for ``task``, build a tokenizer and a model from ``model_options``
-    (ModelConfig fields other than the vocabulary size), train it, score it fully on the
+    (flat options: the family named by ``decoder`` takes the fields of its config, see
+    ``families.Family.make_config``), train it, score it fully on the
     held-out set, and return it as an unsaved checkpoint with its card."""
     data_cfg = data_cfg or DataConfig()
     tokenizer_options = tokenizer_options or TokenizerConfig()
@@ -98,11 +100,11 @@ def train_on_task(
     lengths = [len(tokenizer.tokenize(ex.source)) for ex in train_set]
     options = {"max_src_len": min(10_000, max(200, 2 * max(lengths) + 2))} | dict(model_options)
     try:
-        cfg = ModelConfig(vocab_size=tokenizer.vocab_size, **options)
+        cfg = families.make_config(options.pop("decoder", "attention"), tokenizer.vocab_size, **options)
     except (TypeError, ValueError) as exc:
         raise InputError(f"invalid model settings: {exc}") from None
     torch.manual_seed(train_cfg.seed)  # the weights' initialisation
-    model = Seq2Seq(cfg).to(device or default_device())
+    model = families.build(cfg).to(device or default_device())
     result = train(model, tokenizer, train_set, valid_set, train_cfg, callbacks, probes=valid_set[:N_PROBES], task=task)
     final = evaluate(model, tokenizer, valid_set, task)
     model.cpu().eval()
@@ -111,8 +113,8 @@ def train_on_task(
         task=task.name,
         task_description=task.description,
         decoder=cfg.decoder,
-        score=cfg.score if cfg.decoder == "attention" else None,
-        variant=cfg.variant if cfg.decoder == "attention" else None,
+        score=cfg.family.score(cfg),
+        variant=cfg.family.variant(cfg),
         # the vocabulary itself lives in the tokenizer metadata
         tokenizer={k: v for k, v in tokenizer.to_dict().items() if k != "units"} | {"vocab_size": tokenizer.vocab_size},
         parameters=count_parameters(model),

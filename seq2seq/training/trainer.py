@@ -141,7 +141,7 @@ def evaluate(
         return result
     result["bleu"] = metrics.bleu(preds, refs, char_level=tokenizer.kind == "char")
     result["chrf"] = metrics.chrf(preds, refs)
-    if model.cfg.attends:
+    if model.cfg.family.alpha:
         scored = score_targets(model, tokenizer, sources, refs)
         result["attention_entropy"] = metrics.attention_entropy([s.alpha for s in scored])
         gold = [ex.alignment for ex in examples]
@@ -257,7 +257,7 @@ def train(
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, decay)
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD)
     history = TrainingHistory()
-    attends = model.cfg.attends
+    attends = model.cfg.family.alpha
     if attends:
         history.probes = [
             {

@@ -29,7 +29,7 @@ ENCODER = {"cell": "gru", "emb_dim": 32, "hidden": 64, "layers": 1, "bidirection
 class Recipe:
     name: str  # file stem in checkpoints/
     task: dict  # make_task(**task)
-    model: dict  # ModelConfig fields beyond the shared encoder
+    model: dict  # the family ("decoder") and its config's fields beyond the shared encoder
     steps: int = 700
     lr: float = 3e-3
     data: DataConfig = field(default_factory=DataConfig)
@@ -127,9 +127,7 @@ def write_index(folder: Path) -> Path:
         card, cfg = ckpt.card, ckpt.model.cfg
         m = card.metrics
         buckets = " / ".join(f"{b['exact_match'] * 100:.0f}" for b in m.get("by_length", {}).values())
-        decoder = f"attention ({cfg.variant})" if cfg.decoder == "attention" else cfg.decoder
-        if cfg.decoder == "transformer":
-            decoder += f" ({cfg.layers}×{cfg.heads} heads, d={cfg.d_model}, {cfg.positions})"
+        decoder = cfg.family.summary(cfg)
         aer = f"{m['aer']:.2f}" if "aer" in m else "–"
         rows.append(
             f"| `{path.stem}` | {card.task} | {decoder} | {m.get('exact_match', 0) * 100:.1f} % | "

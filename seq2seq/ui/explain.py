@@ -168,7 +168,7 @@ def shipped_attention_models(ckpt: Checkpoint) -> list[str]:
     """The shipped attention models that read ``ckpt``'s inputs (the task's zoo), in listing order."""
     shipped = models.available()
     return [name for name, other in models.readers_of(ckpt)
-            if name in shipped and other.model.cfg.decoder == "attention"]  # fmt: skip
+            if name in shipped and other.model.cfg.family.imposable_alpha]  # fmt: skip
 
 
 def zoo_summaries(names: list[str], compute_now: bool) -> dict[str, attribution.FaithfulnessSummary] | None:

@@ -1,7 +1,7 @@
 """The Transformer's heads on the Translate page: a head picker that drives the α figures,
 and the small multiples of every layer × head with both self-attentions below them.
 
-Only for a model whose config says ``decoder == "transformer"`` (asked of ``ckpt.model.cfg``,
+Only for a model whose family has heads (``cfg.family.heads``) (asked of ``ckpt.model.cfg``,
 never of a file name); for the RNN models both functions do nothing.
 """
 
@@ -31,7 +31,7 @@ def picker(ckpt: Checkpoint, result: DecodeTrace) -> DecodeTrace:
     ``?head=`` (e.g. L1H2) so a link reopens it; returns the trace whose α is the picked head, which every
     α figure (heatmap, bars, flow) then draws. Other models: ``result`` unchanged."""
     cfg = ckpt.model.cfg
-    if cfg.decoder != "transformer" or not result.has_heads:
+    if not cfg.family.heads or not result.has_heads:
         return result
     options = [AVERAGE]
     for layer in range(1, cfg.layers + 1):

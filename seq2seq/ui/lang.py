@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from seq2seq import figures, i18n
+from seq2seq.core import families
 
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
@@ -80,20 +81,15 @@ def score_name(score: str) -> str:
 
 def variant_name(variant: str) -> str:
     """``cfg.variant`` ("luong+general+local4") in the reader's language ("Luong, general, local-p, D = 4")."""
-    names = []
-    for part in variant.split("+"):
-        if part.startswith("local") and part[5:].isdigit():
-            names.append(t("variant.local", d=int(part[5:])))
-        elif f"score.{part}" in i18n.STRINGS:
-            names.append(t(f"score.{part}"))
-        else:
-            names.append(t(f"variant.{part}") if f"variant.{part}" in i18n.STRINGS else part)
-    return ", ".join(names)
+    return i18n.variant_name(variant, current())
 
 
 def decoder_label(decoder: str) -> str:
-    """ "attention" / "vanilla" in the reader's language (another label as it is)."""
-    return t(f"decoder.{decoder}") if f"decoder.{decoder}" in i18n.STRINGS else decoder
+    """A model family's name in the reader's language (its own words); another label as it is."""
+    try:
+        return families.get(decoder).label(current())
+    except ValueError:
+        return decoder
 
 
 def look() -> figures.Look:

@@ -19,12 +19,12 @@ import streamlit as st
 
 from seq2seq import figures, limits
 from seq2seq.analysis import attribution, experiments
-from seq2seq.analysis.experiments import StepTimes, find_error, trained_range
+from seq2seq.analysis.experiments import PARALLEL, RECURRENT, StepTimes, find_error, trained_range
+from seq2seq.analysis.heads import head_view
+from seq2seq.core import families
 from seq2seq.core.checkpoint import Checkpoint
-from seq2seq.core.model import attention_latex, decoder_latex
 from seq2seq.core.results import DecodeTrace
 from seq2seq.core.search import beam_search
-from seq2seq.core.transformer import head_view
 from seq2seq.data.tokenizers import visible_token
 from seq2seq.errors import CheckpointError, InputError
 from seq2seq.ui import charts, examples, explain, lang, models
@@ -84,7 +84,7 @@ def decoder(slide: Slide) -> None:
     """§2: the decoder unrolls the output from c, one step at a time."""
     st.header(t("lecture.s2"))
     st.markdown(t("lecture.s2_text"))
-    st.latex(decoder_latex(slide.ckpt.model.cfg))  # vanilla, Bahdanau or Luong: the config says which
+    st.latex(slide.ckpt.model.cfg.family.decoder_latex(slide.ckpt.model.cfg))  # the family's, for this config
     step, now, result = slide.step, slide.now, slide.result
     prev = "<s>" if step == 1 else result.steps[step - 2].token
     st.markdown(t("lecture.s2_live", t=step, prev=md_token(prev), token=md_token(now.token), p=now.prob))
@@ -184,7 +184,7 @@ def bottleneck(slide: Slide) -> None:
         return
     pair = models.vanilla_first([ckpt.name, other])  # as on Compare
     figure = figures.length_curve(
-        models.length_curves(pair), ckpt.card.source_chars, slide.look, height=330, decoders=models.decoders(pair)
+        models.length_curves(pair), ckpt.card.source_chars, slide.look, height=330, colours=models.colours(pair)
     )
     left, _ = st.columns([3, 1]) if not slide.presenting else (st.container(), None)
     with left:
@@ -196,11 +196,10 @@ def attention_models(ckpt: Checkpoint) -> dict[str, str]:
     a model that reads this input like ``ckpt`` (the same task): ``ckpt`` for its own variant,
     then shipped models before session ones."""
     out: dict[str, str] = {}
-    if ckpt.model.cfg.decoder == "attention":
-        out[ckpt.model.cfg.variant] = ckpt.name
-    for name, other in models.readers_of(ckpt):
-        if other.model.cfg.decoder == "attention":
-            out.setdefault(other.model.cfg.variant, name)
+    for name, other in [(ckpt.name, ckpt), *models.readers_of(ckpt)]:
+        cfg = other.model.cfg
+        if cfg.family.variants:
+            out.setdefault(cfg.family.variant(cfg), name)
     return out
 
 
@@ -208,7 +207,7 @@ def score_from_link(ckpt: Checkpoint, choices: dict[str, str]) -> str:
     """?att= names a variant (older links name a model); anything else: the default."""
     wanted = st.query_params.get("att", "")
     by_model = {name: score for score, name in choices.items()}
-    default = ckpt.model.cfg.variant if ckpt.model.cfg.decoder == "attention" else "additive"
+    default = ckpt.model.cfg.family.variant(ckpt.model.cfg) or "additive"
     return wanted if wanted in choices else by_model.get(wanted, default if default in choices else next(iter(choices)))
 
 
@@ -231,13 +230,13 @@ def attention(slide: Slide) -> None:
     )  # fmt: skip
     st.query_params["att"] = score  # by hand: the URL keeps the plain score, the picker shows it translated
     att_name = choices[score]
-    if ckpt.model.cfg.decoder != "attention":
+    if not ckpt.model.cfg.family.variants:
         c_text.caption(t("lecture.needs_attention", name=att_name))
     att_result = slide.result if att_name == ckpt.name else models.trace(models.get(att_name), slide.source)
     t_att = min(slide.step, len(att_result.steps))
     row = att_result.steps[t_att - 1]
     att_cfg = models.get(att_name).model.cfg
-    for line in attention_latex(att_cfg):  # the chosen variant's equations, from its config
+    for line in att_cfg.family.attention_latex(att_cfg):  # the chosen variant's equations, from its config
         st.latex(line)
     alpha = np.array(row.alpha)
     best_i = int(alpha.argmax())
@@ -324,10 +323,10 @@ def transformer_model(ckpt: Checkpoint) -> str | None:
     """The Transformer §8 shows: the sidebar's model if it is one, else the Transformer that
     reads the same task's inputs (``models.all_families``, as Compare's length curve); None
     when there is none."""
-    if ckpt.model.cfg.decoder == "transformer":
+    if ckpt.model.cfg.family.heads:
         return ckpt.name
-    found = models.decoders(models.all_families([ckpt.name]))
-    return next((name for name, family in found.items() if family == "transformer"), None)
+    found = models.families_of(models.all_families([ckpt.name]))
+    return next((name for name, family in found.items() if family.heads), None)
 
 
 def _head_options(cfg) -> list[str]:
@@ -413,9 +412,14 @@ def _timing_lock() -> threading.Lock:
 
 def _rnn_partner(tf: Checkpoint) -> Checkpoint | None:
     """The RNN attention model that reads this Transformer's inputs (its cell and score are timed)."""
-    found = models.decoders(models.all_families([tf.name]))
-    name = next((n for n, family in found.items() if family == "attention"), None)
+    found = models.families_of(models.all_families([tf.name]))
+    name = next((n for n, family in found.items() if family.imposable_alpha), None)
     return models.get(name) if name is not None else None
+
+
+def _role_colours(times: StepTimes) -> dict[str, str]:
+    """Each timed role's line in its model family's colour."""
+    return {role: families.get(name).colour for role, name in times.families.items()}
 
 
 def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
@@ -444,7 +448,7 @@ def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
 
                 def progress(so_far: StepTimes, done: float) -> None:
                     bar.progress(done, text=t("lecture.s8_measuring", n=so_far.lengths[-1]))
-                    fig = figures.step_time_chart(so_far, look, width=width)
+                    fig = figures.step_time_chart(so_far, look, width=width, colours=_role_colours(so_far))
                     slot.plotly_chart(fig, theme=None, config={"displaylogo": False})
 
                 budget = limits.MAX_STEP_TIMING_SECONDS
@@ -457,7 +461,7 @@ def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
     if times is None or not times.lengths:
         return
     with slot.container():
-        figure = figures.step_time_chart(times, look, width=width)
+        figure = figures.step_time_chart(times, look, width=width, colours=_role_colours(times))
         charts.show(figure, "lecture_step_times", f"{tf.name}-step-times")
     said.markdown(step_time_sentence(times))
 
@@ -465,20 +469,20 @@ def step_time_panel(tf: Checkpoint, slide: Slide, place, chart_place) -> None:
 def step_time_sentence(times: StepTimes) -> str:
     """What the measured chart shows, in words written from its numbers."""
     if len(times.lengths) < 2:
-        text = t("lecture.s8_one_length", n=times.lengths[0], rnn=times.ms["attention"][0],
-                 tf=times.ms["transformer"][0])  # fmt: skip
+        text = t("lecture.s8_one_length", n=times.lengths[0], rnn=times.ms[RECURRENT][0],
+                 tf=times.ms[PARALLEL][0])  # fmt: skip
     else:
         n0, n1 = times.lengths[0], times.lengths[-1]
         ratio = times.speedup(n1)
         text = t(
-            "lecture.s8_result", n0=n0, n1=n1, rnn0=times.at("attention", n0), rnn1=times.at("attention", n1),
-            tf0=times.at("transformer", n0), tf1=times.at("transformer", n1),
-            g_rnn=times.growth("attention"), g_tf=times.growth("transformer"),
+            "lecture.s8_result", n0=n0, n1=n1, rnn0=times.at(RECURRENT, n0), rnn1=times.at(RECURRENT, n1),
+            tf0=times.at(PARALLEL, n0), tf1=times.at(PARALLEL, n1),
+            g_rnn=times.growth(RECURRENT), g_tf=times.growth(PARALLEL),
         )  # fmt: skip
         text += " " + (
             t("lecture.s8_faster", n=n1, x=ratio) if ratio >= 1 else t("lecture.s8_slower", n=n1, x=1 / ratio)
         )
-        rnn_grows = times.growth("attention") > times.growth("transformer")
+        rnn_grows = times.growth(RECURRENT) > times.growth(PARALLEL)
         text += " " + (t("lecture.s8_rnn_grows") if rnn_grows else t("lecture.s8_tf_grows"))
     if times.stopped == "budget":
         text += " " + t("lecture.s8_budget", s=limits.MAX_STEP_TIMING_SECONDS, n=times.planned[len(times.lengths)])

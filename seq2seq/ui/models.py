@@ -10,11 +10,11 @@ from typing import TypeVar
 import streamlit as st
 
 from seq2seq.analysis import experiments
-from seq2seq.core import checkpoint, search
+from seq2seq.core import checkpoint, families, search
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.errors import CheckpointError
-from seq2seq.ui import browser, charts, store
-from seq2seq.ui.lang import t, variant_name
+from seq2seq.ui import browser, charts, lang, store
+from seq2seq.ui.lang import t
 
 T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -100,20 +100,15 @@ def describe(ckpt: Checkpoint) -> str:
         "model.describe",
         task=task,
         decoder=decoder_name(cfg),
-        cell="d =" if cfg.decoder == "transformer" else cfg.cell.upper(),
-        hidden=cfg.d_model if cfg.decoder == "transformer" else cfg.hidden,
+        cell=cfg.family.width(cfg)[0],
+        hidden=cfg.family.width(cfg)[1],
         quality=quality,
     )
 
 
 def decoder_name(cfg) -> str:
-    """ "attention (additive)" or "vanilla (fixed c)", in the reader's language."""
-    if cfg.decoder == "attention":
-        return t("model.decoder_attention", score=variant_name(cfg.variant))
-    if cfg.decoder == "transformer":
-        positions = t(f"positions.{cfg.positions}")
-        return t("model.decoder_transformer", layers=cfg.layers, heads=cfg.heads, positions=positions)
-    return t("model.decoder_vanilla")
+    """ "attention (additive)" or "vanilla (fixed c)", in the reader's language (the family's words)."""
+    return cfg.family.long_label(cfg, lang.current())
 
 
 def overview() -> list[dict]:
@@ -174,7 +169,7 @@ def sibling(name: str) -> str | None:
     ranks = [
         _partner_rank(ckpt, other_name, other)
         for other_name, other in readers_of(ckpt)
-        if other.model.cfg.decoder != ckpt.model.cfg.decoder
+        if other.model.cfg.family is not ckpt.model.cfg.family
     ]
     return min(ranks)[-1] if ranks else None
 
@@ -183,32 +178,31 @@ def _plainness(ckpt: Checkpoint) -> tuple[bool, bool]:
     """Sort key part: the lecture's plain model of a family first — Bahdanau attention with the
     additive score and a softmax before any variant (Luong, local, entmax, coverage) or other score."""
     cfg = ckpt.model.cfg
-    return (
-        cfg.decoder == "attention" and cfg.variant != cfg.score,
-        cfg.decoder == "attention" and cfg.score != "additive",
-    )
+    variant, score = cfg.family.variant(cfg), cfg.family.score(cfg)
+    return (variant is not None and variant != score, score is not None and score != "additive")
 
 
-def decoders(names) -> dict[str, str]:
-    """Model name -> its decoder (``cfg.decoder``), for the figures' colours; gone models left out."""
+def families_of(names) -> dict[str, type[families.Family]]:
+    """Model name -> its family (``cfg.family``); gone models left out."""
     out = {}
     for name in names:
         try:
-            out[name] = get(name).model.cfg.decoder
+            out[name] = get(name).model.cfg.family
         except CheckpointError:
             continue
     return out
 
 
-FAMILY_ORDER = ("vanilla", "attention", "transformer")  # the story's order: the notes, then the lecture after
+def colours(names) -> dict[str, str]:
+    """Model name -> its family's colour, for the figures' lines; gone models left out."""
+    return {name: family.colour for name, family in families_of(names).items()}
 
 
 def vanilla_first(names) -> list[str]:
-    """``names`` with vanilla models before attention ones, and those before Transformers
-    (Compare's left and right, the Lecture's bottleneck curve): the story's order."""
-    found = decoders(names)
-    rank = {d: i for i, d in enumerate(FAMILY_ORDER)}
-    return sorted(names, key=lambda n: (rank.get(found.get(n), len(rank)), n))
+    """``names`` in the story's order of their families (``Family.order``: vanilla, attention,
+    Transformer), then by name (Compare's left and right, the Lecture's bottleneck curve)."""
+    found = families_of(names)
+    return sorted(names, key=lambda n: (found[n].order if n in found else 10**6, n))
 
 
 def all_families(names) -> list[str]:
@@ -216,14 +210,14 @@ def all_families(names) -> list[str]:
     reads the same task's inputs (trained on the same pairs where there is one; shipped models
     first), in the story's order: Compare's length curve with all three families at once."""
     names = list(dict.fromkeys(names))
-    found = decoders(names)
+    found = families_of(names)
     if not found:
         return names
     base = get(names[0])
-    missing = set(FAMILY_ORDER) - set(found.values())
-    best: dict[str, tuple] = {}
+    missing = set(families.all_families()) - set(found.values())
+    best: dict[type[families.Family], tuple] = {}
     for other_name, other in readers_of(base):
-        family = other.model.cfg.decoder
+        family = other.model.cfg.family
         if family in missing:
             rank = _partner_rank(base, other_name, other)
             best[family] = min(best.get(family, rank), rank)

@@ -10,11 +10,11 @@ from pathlib import Path
 import streamlit as st
 
 from seq2seq import figures, limits
-from seq2seq.core import checkpoint
+from seq2seq.core import checkpoint, families
 from seq2seq.core.attention import NORMS, SCORES
 from seq2seq.core.checkpoint import Checkpoint
-from seq2seq.core.model import MAX_WINDOW, PLACEMENTS, ModelConfig
 from seq2seq.core.results import TrainingHistory
+from seq2seq.core.rnn import MAX_WINDOW, PLACEMENTS
 from seq2seq.data.pairs import read_pairs
 from seq2seq.data.tasks import Example, Task, make_task
 from seq2seq.data.tokenizers import EOS, SPECIAL_TOKENS
@@ -42,16 +42,16 @@ class Settings:
     hidden: int = 64  # encoder state size per direction
     layers: int = 1
     bidirectional: bool = True
-    decoder: str = "attention"  # vanilla | attention | transformer
+    decoder: str = "attention"  # a model family's name (seq2seq/core/families)
     heads: int = 4  # the Transformer's heads per layer (its d_model is ``hidden``, its ff_dim twice that)
     score: str = "additive"  # attention score function
-    placement: str = "bahdanau"  # bahdanau | luong (the attention variants: model.ModelConfig)
+    placement: str = "bahdanau"  # bahdanau | luong (the attention variants: rnn.AttentionConfig)
     input_feeding: bool = False
     attention_norm: str = "softmax"
     window: int = 0
     coverage: bool = False
     coverage_loss: float = 0.0
-    together: str = "one"  # one: ``decoder`` | pair: vanilla and attention | three: and the Transformer
+    together: str = "one"  # one: ``decoder`` | pair: the notes' two (vanilla, attention) | three: every family
     teacher_forcing: float = 1.0
     lr: float = 5e-3
     batch_size: int = 128
@@ -62,42 +62,37 @@ class Settings:
     @property
     def decoders(self) -> list[str]:
         """The models trained one after the other on the same data and budget."""
-        return {"one": [self.decoder], "pair": ["vanilla", "attention"], "three": list(FAMILIES)}[self.together]
+        everyone = families.all_families()
+        chosen = {"one": [families.get(self.decoder)], "pair": [f for f in everyone if f.in_notes], "three": everyone}
+        return [f.name for f in chosen[self.together]]
 
     def model_options(self, decoder: str) -> dict:
-        """ModelConfig fields (but the vocabulary) of the model for ``decoder``: a vanilla model
-        takes none of the attention variant's."""
-        out = {"cell": self.cell, "emb_dim": EMB_DIM, "hidden": int(self.hidden), "layers": int(self.layers),
-               "bidirectional": self.bidirectional, "decoder": decoder, "score": self.score}  # fmt: skip
-        if decoder == "transformer":  # no cell, no direction: one width for every token's vector
-            return {"decoder": decoder, "layers": int(self.layers), "heads": int(self.heads),
-                    "d_model": int(self.hidden), "ff_dim": 2 * int(self.hidden)}  # fmt: skip
-        if decoder == "attention":
-            out |= {"placement": self.placement, "input_feeding": bool(self.input_feeding),
-                    "attention_norm": self.attention_norm, "window": int(self.window),
-                    "coverage": bool(self.coverage)}  # fmt: skip
-        return out
+        """The fields (but the vocabulary) of ``decoder``'s config, picked from the form by the
+        family (``Family.make_config``): one width serves an RNN's state and a Transformer's d_model."""
+        form = {"cell": self.cell, "emb_dim": EMB_DIM, "hidden": int(self.hidden), "layers": int(self.layers),
+                "bidirectional": self.bidirectional, "score": self.score, "placement": self.placement,
+                "input_feeding": bool(self.input_feeding), "attention_norm": self.attention_norm,
+                "window": int(self.window), "coverage": bool(self.coverage), "heads": int(self.heads),
+                "d_model": int(self.hidden), "ff_dim": 2 * int(self.hidden)}  # fmt: skip
+        mine = families.get(decoder).config.field_names()
+        return {"decoder": decoder} | {k: v for k, v in form.items() if k in mine}
 
     def run_options(self, decoder: str, train_cfg: TrainConfig) -> dict:
-        """``pipeline.train_on_task``'s model options and training config for ``decoder``: the
-        Transformer trains at TRANSFORMER_LR_SCALE of the form's rate."""
-        if decoder == "transformer":
-            train_cfg = replace(train_cfg, lr=train_cfg.lr * TRANSFORMER_LR_SCALE)
+        """``pipeline.train_on_task``'s model options and training config for ``decoder``, at the
+        family's share of the form's rate (``Family.lr_scale``: the Transformer trains at a fifth)."""
+        train_cfg = replace(train_cfg, lr=train_cfg.lr * families.get(decoder).lr_scale)
         return {"model_options": self.model_options(decoder), "train_cfg": train_cfg}
 
     def check(self) -> None:
         """InputError (worded for the page) for a variant that cannot be built, before any data is made."""
         for decoder in self.decoders:
             try:
-                ModelConfig(vocab_size=8, **self.model_options(decoder))
+                options = self.model_options(decoder)
+                families.make_config(options.pop("decoder"), 8, **options)
             except ValueError as exc:
                 raise InputError(t("train.cannot", error=exc)) from None
 
 
-# Adam without warm-up at an RNN's rate (5e-3) makes a Transformer's loss jump about; at a fifth
-# (1e-3, the zoo's recipe) reverse 3–12 reached 98.8 % in 300 steps where 3e-3 was at 91 %
-TRANSFORMER_LR_SCALE = 0.2
-FAMILIES = ("vanilla", "attention", "transformer")  # the three decoders a class compares
 TOGETHER = ("one", "pair", "three")  # Settings.together
 SETTINGS_OPEN = "train_settings_open"  # the key of the presenter's settings expander
 
@@ -114,12 +109,12 @@ def settings_form(task: Task) -> Settings:
     RNN's cell and direction only when an RNN is trained, the attention variant only for the
     attention decoder, the heads only for the Transformer (a field not shown keeps its default)."""
     top = st.columns(3)
-    decoder = top[0].selectbox(t("train.decoder"), ["attention", "vanilla", "transformer"], key="tr_decoder",
-                               format_func=lang.decoder_label)  # fmt: skip
+    offered = sorted(families.names(), key=lambda n: not families.get(n).imposable_alpha)  # attention first
+    decoder = top[0].selectbox(t("train.decoder"), offered, key="tr_decoder", format_func=lang.decoder_label)
     together = top[1].selectbox(t("train.together"), TOGETHER, key="tr_together",
                                 format_func=lambda k: t(f"train.together.{k}"))  # fmt: skip
-    families = Settings(decoder=decoder, together=together).decoders
-    rnn = any(f != "transformer" for f in families)
+    chosen = [families.get(name) for name in Settings(decoder=decoder, together=together).decoders]
+    rnn = any(f.recurrent for f in chosen)
     fields: dict = {"decoder": decoder, "together": together}
     with st.form("train_settings"):
         a, b, c = st.columns(3)
@@ -139,9 +134,9 @@ def settings_form(task: Task) -> Settings:
                 "cell": a.selectbox(t("train.cell"), ["gru", "lstm", "rnn"], key="tr_cell"),
                 "bidirectional": b.checkbox(t("train.bidirectional"), value=True, key="tr_bidirectional"),
             }
-        if "transformer" in families:
+        if any(f.heads for f in chosen):
             fields["heads"] = c.number_input(t("train.heads"), 1, limits.MODEL_LIMITS["heads"], 4, key="tr_heads")
-        if "attention" in families:
+        if any(f.variants for f in chosen):
             fields |= {
                 "score": c.selectbox(t("train.score"), SCORES, index=SCORES.index("additive"), key="tr_score",
                                      format_func=lang.score_name),
