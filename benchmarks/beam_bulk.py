@@ -8,7 +8,7 @@ its full tree (what the bench measured before), on the same inputs, interleaved,
 model to benchmarks/work/ours-0.safetensors. The script checks that both searches pick the
 same best output for every input (and reports the exact match of each), then prints the
 medians. Issue 16's target: beam 5 over Joey's 1,000 test lines at least as fast as Joey NMT's
-own batched beam search (3.4 s on the 2-core machine, README "Against the peers").
+own batched beam search (3.4 s on the 2-core machine, docs/performance.md).
 """
 
 from __future__ import annotations

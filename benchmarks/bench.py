@@ -27,7 +27,7 @@ Sections (each row: median, min-max over the repeats, n):
 6. The Transformer (benchmarks/transformer_speed.py): greedy trace and beam 5 of 30 tokens, and
    a training step at 8-256 tokens against the RNN attention model at the same batch and width.
 
-Writes benchmarks/results/bench.json and bench.md (the README quotes them). The machines are
+Writes benchmarks/results/bench.json and bench.md (docs/performance.md quotes them). The machines are
 shared and noisy: compare ratios from one run, not figures across runs.
 """
 

@@ -1,4 +1,4 @@
-"""Does the attention tell in advance which inputs fail? (issue 17, for the README)
+"""Does the attention tell in advance which inputs fail? (issue 17; docs/explanation.md)
 
     python benchmarks/error_prediction.py [--n 2000] [--models ...]
 

@@ -10,7 +10,7 @@ browser; target <= 200 ms); and ``attribution.summarize`` over 200 held-out inpu
 "measure over n inputs", in ``attribution.summary_workers()`` processes (target <= 20 s).
 
 ``--table`` also measures every shipped model (``--table-n`` inputs each, ``summarize``'s seed)
-and prints the README's agreement table as markdown.
+and prints the agreement table of docs/explanation.md as markdown.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def num(x: float | None) -> str:
 
 
 def table(n: int, seed: int, only: list[str] | None = None) -> None:
-    """The README's table: every shipped model (or ``only`` these), ``summarize`` over ``n`` held-out inputs."""
+    """The agreement table (docs/explanation.md): every shipped model (or ``only`` these), ``summarize``
+    over ``n`` held-out inputs."""
     names = only or sorted(p.stem for p in (ROOT / "checkpoints").glob("*.safetensors"))
     print(f"\n{datetime.date.today()}: attribution.summarize(ckpt, n={n}, seed={seed}, draws=10, ig_steps={STEPS})")
     print(
@@ -135,7 +136,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="held-out inputs of the aggregate (0: skip)")
     parser.add_argument("--aggregate-models", nargs="+", default=["reverse-attention-scaled-dot", "reverse-attention"])
     parser.add_argument("--page", type=int, default=20, help="Explain page step reruns (0: skip)")
-    parser.add_argument("--table", action="store_true", help="also the README's table over every shipped model")
+    parser.add_argument("--table", action="store_true", help="also the agreement table over every shipped model")
     parser.add_argument("--table-n", type=int, default=100)
     parser.add_argument("--table-models", nargs="+", help="the table's rows for just these models")
     parser.add_argument("--seed", type=int, default=4242)

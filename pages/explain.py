@@ -2,7 +2,7 @@
 what happens to the output when α_t is permuted, flattened, erased or edited by hand.
 
 Query parameters: model, src, step and method (the attribution drawn beside α), so a link on a
-slide reopens the exact view. The computations are seq2seq/attribution.py's.
+slide reopens the exact view. The computations are seq2seq/analysis/attribution.py's.
 """
 
 import streamlit as st

@@ -3,7 +3,7 @@
 Query parameters: model (sidebar), src, step, att (the attention section's score function),
 section (presentation mode shows one section at a time), lang, present. Every number on the
 page is computed live for the selected model, input and step; the sections themselves are
-``seq2seq/ui/sections.py``.
+``seq2seq/ui/lecture.py``.
 """
 
 import streamlit as st

@@ -1003,7 +1003,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "α<sub>{t},i</sub> at step t = {t} (emitting “{token}”)",
         "第 t = {t} 步的 α<sub>{t},i</sub>（输出 “{token}”）",
     ),
-    # --- Explain: is attention an explanation? (pages/explain.py, seq2seq/attribution.py) --------
+    # --- Explain: is attention an explanation? (pages/explain.py, seq2seq/analysis/attribution.py) --------
     "explain.title": ("Is attention an explanation?", "注意力是解释吗？"),
     "explain.intro": (
         "α says where the decoder looks. Does the output depend on what it looks at? Beside α: gradients of "

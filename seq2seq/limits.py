@@ -1,16 +1,17 @@
-"""Every cap, in one place (documented in the README, "Running it for a class").
+"""The caps, in one place (documented in docs/class.md, "Caps").
 
 A class of students can type anything, upload anything and press Train many times; a
 terminal user can mistype a number; a checkpoint file can be hostile. Every cap here turns
 a request that would hang, starve or crash the server into a clear message. Each says
-where it is used; nothing else in the code base hard-codes a cap.
+where it is used. (A few UI ranges are still written where they are used, e.g. the Beam
+page's length-penalty field, which stops at 2.0.)
 """
 
 # --- the pages (a shared teaching server) ---
 MAX_INPUT_CHARS = 1_000  # text typed into a page (ui/text.py; a model accepts at most its own max_src_len)
 MAX_BEAM_WIDTH = 16  # beam width on the Beam page (pages/beam.py clamps to it)
 MAX_TRAIN_SECONDS = 180  # one training run in the browser (pages/train.py)
-MAX_STEP_TIMING_SECONDS = 45  # the Lecture's step-time measurement, RNN vs Transformer (ui/sections.py)
+MAX_STEP_TIMING_SECONDS = 45  # the Lecture's step-time measurement, RNN vs Transformer (ui/lecture.py)
 MAX_TRAIN_PAIRS = 50_000  # generated or uploaded training pairs for one run in the browser (pages/train.py)
 MAX_HIDDEN = 256  # encoder state size per direction, browser training (pages/train.py)
 MAX_BATCH = 512  # batch size, browser training (pages/train.py)

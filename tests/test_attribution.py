@@ -1,4 +1,4 @@
-"""Attributions beside α, and interventions on α (seq2seq/attribution.py)."""
+"""Attributions beside α, and interventions on α (seq2seq/analysis/attribution.py)."""
 
 import json
 import math

@@ -1,4 +1,4 @@
-"""Error analysis (seq2seq/mistakes.py): the per-input fields, the batched recording
+"""Error analysis (seq2seq/analysis/mistakes.py): the per-input fields, the batched recording
 greedy decode it rests on, and the measures of how well a field predicts an error."""
 
 from __future__ import annotations

@@ -48,11 +48,12 @@ from seq2seq.training import metrics
 
 METHODS = ("alpha", "saliency", "grad-input", "ig", "occlusion")
 GRADIENT_METHODS = ("saliency", "grad-input", "ig")
-IG_STEPS = 32  # integration steps (Gauss-Legendre); completeness error ~1e-3 at 32 on the zoo
+IG_STEPS = 32  # integration steps (Gauss-Legendre); not enough for every model: reverse-attention was 8.7 nats
+# from completeness at 32 on one input (2026-12-07, docs/explanation.md)
 # ``summarize``'s (the aggregate over held-out inputs): 8 steps instead of 16 halve its time; over 50
 # inputs of every shipped model mean τ(α, IG) moved by at most 0.011, top-1 by at most 2.4 points and
 # the AER of IG by at most 0.032 (except reverse-attention-general: top-1 5 points, AER 0.06); the
-# largest completeness error grows (README, "Is attention an explanation?")
+# largest completeness error grows (docs/explanation.md)
 SUMMARY_IG_STEPS = 8
 
 

@@ -127,7 +127,7 @@ class Encoder(nn.Module):
         if int(src_len.min()) == src.size(1):
             # no padding: packing changes no number, but its backward on a CPU zero-fills the whole
             # packed input once per time step (O(S²)); unpacked it is one stack (the attributions'
-            # gradients, seq2seq/attribution.py, ran ~2x faster through the encoder)
+            # gradients, seq2seq/analysis/attribution.py, ran ~2x faster through the encoder)
             h, final = self.rnn(x)  # (B, S, D)
         else:
             packed = pack_padded_sequence(x, src_len.cpu(), batch_first=True, enforce_sorted=False)
@@ -307,7 +307,7 @@ class RNNSeq2Seq(Seq2Seq):
     @property
     def source_embedding(self) -> nn.Module:
         """The module whose output is the source tokens' vectors x_i, called once per forward
-        pass (Captum's layer for the attributions of ``seq2seq/attribution.py``)."""
+        pass (Captum's layer for the attributions of ``seq2seq/analysis/attribution.py``)."""
         return self.encoder.embed
 
     def source_vectors(self, src: torch.Tensor) -> torch.Tensor:

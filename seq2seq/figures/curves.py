@@ -76,7 +76,7 @@ def length_curve(
 
 
 def bin_label(lo: float, hi: float, whole: bool) -> str:
-    """ "3", "3…5" or "−0.41…−0.2": a bin of ``errors_analysis.error_rate_by`` as a tick label
+    """ "3", "3…5" or "−0.41…−0.2": a bin of ``mistakes.error_rate_by`` as a tick label
     (a true minus sign, so a range of negative numbers does not read as a row of dashes)."""
     fmt = "{:.0f}" if whole else "{:.2g}"
     text = fmt.format(lo) if lo == hi else f"{fmt.format(lo)}…{fmt.format(hi)}"
@@ -89,8 +89,8 @@ def error_rate_bars(
     """Error rate against one measured field (error analysis): one bar per bin of rows, low
     values left; the dashed line is the error rate of all rows.
 
-    :param bins: [{"lo", "hi", "error_rate", "n"}] (``errors_analysis.error_rate_by``)
-    :param field: the field's name (``errors_analysis.RISK``), for the axis title (i18n "fig.errors.<field>")
+    :param bins: [{"lo", "hi", "error_rate", "n"}] (``mistakes.error_rate_by``)
+    :param field: the field's name (``mistakes.RISK``), for the axis title (i18n "fig.errors.<field>")
     :param overall: the error rate over every row, in [0, 1]
     """
     whole = all(float(b["lo"]).is_integer() and float(b["hi"]).is_integer() for b in bins)
