@@ -96,7 +96,7 @@ note_length(ckpt, source)
 best = tree.nbest[0] if tree.nbest else None
 # the right answer where the task knows it, as on Translate: wrong tokens in red, a verdict under each
 reference = ckpt.task.reference(source) if ckpt.task is not None and not greedy.unknown else None
-ref_tokens = ckpt.tokenizer.tokenize(reference.target) if reference is not None else None
+ref_tokens = ckpt.tokenizer.target.tokenize(reference.target) if reference is not None else None
 differs = best is not None and best.text != greedy.output
 for col, label, text, tokens in (
     (c3, t("beam.greedy_output"), greedy.output, greedy.output_tokens),
@@ -107,7 +107,9 @@ for col, label, text, tokens in (
     if reference is None:
         col.html(text_html(text, "output"))
         continue
-    col.markdown(md_marked([tok for tok in tokens if tok != "</s>"], ref_tokens, lang.current(), ckpt.tokenizer.kind))
+    col.markdown(
+        md_marked([tok for tok in tokens if tok != "</s>"], ref_tokens, lang.current(), ckpt.tokenizer.target.kind)
+    )
     col.markdown(t("compare.correct") if text == reference.target else t("compare.wrong"))
 if reference is not None:
     with c5:

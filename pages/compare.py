@@ -74,9 +74,9 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
             continue
         warn_unknown(result.unknown)
         note_length(ckpt, source)
-        ref_tokens = ckpt.tokenizer.tokenize(reference.target) if reference else None
+        ref_tokens = ckpt.tokenizer.target.tokenize(reference.target) if reference else None
         shown = [tok for tok in result.output_tokens if tok != "</s>"]
-        st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current(), ckpt.tokenizer.kind))
+        st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current(), ckpt.tokenizer.target.kind))
         if reference is not None:
             st.markdown(t("compare.correct") if result.output == reference.target else t("compare.wrong"))
         charts.show(

@@ -51,7 +51,7 @@ try:
 except InputError as exc:
     st.error(str(exc))
     st.stop()
-warn_unknown(tokenizer.unknown(source), guess=True)
+warn_unknown(tokenizer.source.unknown(source), guess=True)
 
 worst = max((abs(x) for x in res.ig_completeness), default=0.0)
 st.markdown(t("explain.output", output=md_escape(res.output), n=len(res.output_tokens)))

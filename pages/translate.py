@@ -9,7 +9,7 @@ import streamlit as st
 from seq2seq import figures
 from seq2seq.analysis import experiments
 from seq2seq.core.search import score_targets
-from seq2seq.data.tokenizers import visible_token
+from seq2seq.data.tokenizers import in_units, visible_token
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, downloads, frame, heads, lang, models, player, sidebar, stepper, whatif
 from seq2seq.ui.lang import t
@@ -72,7 +72,9 @@ with col_out:
         st.html(output_html(result))
     elif reference is not None:  # wrong tokens in red, as on Compare
         shown = [token for token in result.output_tokens if token != "</s>"]
-        st.markdown(md_marked(shown, tokenizer.tokenize(reference.target), lang.current(), tokenizer.kind))
+        st.markdown(
+            md_marked(shown, tokenizer.target.tokenize(reference.target), lang.current(), tokenizer.target.kind)
+        )
     else:
         st.html(text_html(result.output, "output"))
 with col_check:
@@ -89,7 +91,7 @@ elif task is not None and (problem := task.output_problem(result.output, lang.cu
 WIDE_COL = figures.WIDE * 3 // 5  # px of the wider of two columns [3, 2]: titles wrap, labels thin to it
 name = f"{ckpt.name}-{charts.slug(source)}"
 gold = None
-if reference is not None and reference.alignment and task.alignment_unit == tokenizer.kind:
+if reference is not None and reference.alignment and in_units(tokenizer, task.alignment_unit):
     gold = set(reference.alignment)
 outline = gold if result.output == (reference.target if reference else None) else None
 # the same at every step: computed once, here
@@ -166,7 +168,7 @@ if why_not.open:
             except InputError as exc:
                 st.error(str(exc))
             else:
-                warn_unknown(tokenizer.unknown(typed))
+                warn_unknown(tokenizer.source.unknown(typed))
                 st.markdown(
                     t(
                         "translate.target_logp",

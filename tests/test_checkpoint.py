@@ -242,3 +242,47 @@ def test_uploads_go_through_the_same_checks(saved):
         with pytest.raises(CheckpointError):
             checkpoint.load_bytes(hostile, "evil.safetensors")
     assert not os.path.exists(MARKER)
+
+
+# --- a tokenizer per side (English words in, Chinese characters out) ----------------------------------
+
+
+@pytest.mark.parametrize("decoder", ["attention", "transformer"])
+@pytest.mark.parametrize("source_kind", ["word", "sentencepiece"])
+def test_a_tokenizer_per_side_rides_in_the_checkpoint(tmp_path, decoder, source_kind):
+    from seq2seq.core import families
+    from seq2seq.core.search import trace
+    from seq2seq.data.tokenizers import SPECIAL_TOKENS, TokenizerPair, build_tokenizer
+
+    english = ["where is the station ?", "i like tea .", "the station is big .", "where is the tea ?"] * 5
+    chinese = ["车站在哪里？", "我喜欢茶。", "车站很大。", "茶在哪里？"] * 5
+    pair = TokenizerPair(build_tokenizer(source_kind, english, vocab_size=30), build_tokenizer("char", chinese))
+    assert pair.source.tokenize("where is the station ?") != pair.target.tokenize("车站在哪里？")
+    assert pair.target.decode(pair.target.encode("车站在哪里？")) == "车站在哪里？"  # one hanzi a token
+    assert pair.source.unknown("where is the zoo ?") and not pair.target.unknown("车站")
+    options = {"emb_dim": 8, "hidden": 8} if decoder == "attention" else {"d_model": 16, "heads": 2, "ff_dim": 16}
+    cfg = families.make_config(decoder, pair.target.vocab_size, src_vocab_size=pair.source.vocab_size, **options)
+    torch.manual_seed(0)
+    model = families.build(cfg).eval()
+    before = trace(model, pair, "where is the station ?")
+    hanzi = {ch for sentence in chinese for ch in sentence}
+    assert set(before.output_tokens) <= hanzi | set(SPECIAL_TOKENS)  # written in the target's units
+    path = checkpoint.save(checkpoint.Checkpoint(model, pair, None, ModelCard()), tmp_path / "en-zh.safetensors")
+    loaded = checkpoint.load(path)
+    assert loaded.tokenizer.to_dict() == pair.to_dict()
+    assert loaded.model.cfg.source_vocab_size == pair.source.vocab_size != loaded.model.cfg.vocab_size
+    after = trace(loaded.model, loaded.tokenizer, "where is the station ?")
+    assert after.output_tokens == before.output_tokens and after.source_tokens == before.source_tokens
+
+
+def test_a_pair_whose_sides_disagree_with_the_model_is_refused(tmp_path):
+    from seq2seq.core import families
+    from seq2seq.data.tokenizers import CharTokenizer, TokenizerPair, WordTokenizer
+
+    pair = TokenizerPair(WordTokenizer.build(["a b c"]), CharTokenizer.build(["甲乙"]))
+    cfg = families.make_config("attention", pair.target.vocab_size, src_vocab_size=99, emb_dim=8, hidden=8)
+    path = checkpoint.save(
+        checkpoint.Checkpoint(families.build(cfg), pair, None, ModelCard()), tmp_path / "x.safetensors"
+    )
+    with pytest.raises(CheckpointError, match="source tokenizer has 7 tokens but the model config says 99"):
+        checkpoint.load(path)

@@ -42,7 +42,7 @@ from seq2seq.core import checkpoint
 from seq2seq.core.model import DecoderState, EncoderOutput, Seq2Seq, eval_mode, select_state
 from seq2seq.core.search import check_sources, greedy, max_output_len
 from seq2seq.data.batches import Batch, pad, source_batch
-from seq2seq.data.tokenizers import BOS, EOS, PAD, UNK, Tokenizer
+from seq2seq.data.tokenizers import BOS, EOS, PAD, UNK, Tokenizer, in_units
 from seq2seq.errors import InputError
 from seq2seq.training import metrics
 
@@ -269,7 +269,7 @@ def _target_ids(model: Seq2Seq, tokenizer: Tokenizer, source: str, target: str |
     """y as ids ending in </s>: the given target, or the model's greedy output."""
     if target is None:
         return _greedy_ids(model, tokenizer, [source])[0]
-    ids = [*tokenizer.encode(target), EOS]
+    ids = [*tokenizer.target.encode(target), EOS]
     if len(ids) > max_output_len(model.cfg.max_src_len, model):
         raise InputError("the target is longer than this model can produce")
     return ids
@@ -390,7 +390,7 @@ def _attribute_many(
     has_alpha = model.cfg.family.imposable_alpha
     methods = [m for m in methods if m != "alpha" or has_alpha]
     device = model.device
-    src_ids = [[*tokenizer.encode(s), EOS] for s in sources]
+    src_ids = [[*tokenizer.source.encode(s), EOS] for s in sources]
     n_s = [len(s) for s in src_ids]
     n_t = [len(y) for y in targets]
     ends = np.cumsum(n_t).tolist()
@@ -461,9 +461,9 @@ def _attribute_many(
     for b, source in enumerate(sources):
         result = Attributions(
             source=source,
-            source_tokens=[*tokenizer.tokenize(source), "</s>"],
-            output_tokens=[tokenizer.id_to_token(i) for i in targets[b]],
-            output=tokenizer.decode(targets[b]),
+            source_tokens=[*tokenizer.source.tokenize(source), "</s>"],
+            output_tokens=[tokenizer.target.id_to_token(i) for i in targets[b]],
+            output=tokenizer.target.decode(targets[b]),
             decoder=model.cfg.decoder,
             teacher_forced=teacher_forced,
             probs=logp[b].exp().tolist(),
@@ -474,7 +474,7 @@ def _attribute_many(
         )
         assert all(np.asarray(v).shape == (n_t[b], n_s[b]) for v in result.scores.values())
         _agree(result)
-        if task is not None and task.alignment_unit == tokenizer.kind and not tokenizer.unknown(source):
+        if task is not None and in_units(tokenizer, task.alignment_unit) and not tokenizer.source.unknown(source):
             reference = task.reference(source)
             if reference is not None and reference.alignment and reference.target == result.output:
                 result.gold = [tuple(link) for link in reference.alignment]
@@ -648,7 +648,7 @@ def _intervene_many(
         steps_t = torch.tensor(steps, device=model.device)
         p_new = _with_alpha(model, enc, y_prev, states, rows_t, steps_t, torch.stack(new_alpha))  # (N, V)
     tvd = (0.5 * (p_new - probs[rows_t, steps_t]).abs().sum(-1)).tolist()  # (N,)
-    tokens = [tokenizer.id_to_token(i) for i in p_new.argmax(-1).tolist()]
+    tokens = [tokenizer.target.id_to_token(i) for i in p_new.argmax(-1).tolist()]
     own = probs.argmax(-1).tolist()  # (B, T)
     out, base, erased_at = [], 0, iter(erased)
     for b, (source, y) in enumerate(zip(sources, targets, strict=True)):
@@ -659,7 +659,7 @@ def _intervene_many(
             steps_b.append(
                 StepIntervention(
                     step=t + 1,
-                    token=tokenizer.id_to_token(own[b][t]),
+                    token=tokenizer.target.id_to_token(own[b][t]),
                     alpha=alphas[b, t, : n_src[b]].tolist(),
                     permuted_tvd=tvd[base : base + draws],
                     permuted_tokens=tokens[base : base + draws],
@@ -676,7 +676,11 @@ def _intervene_many(
             base += per_step
         out.append(
             Interventions(
-                source, [*tokenizer.tokenize(source), "</s>"], [tokenizer.id_to_token(i) for i in y], draws, steps_b
+                source,
+                [*tokenizer.source.tokenize(source), "</s>"],
+                [tokenizer.target.id_to_token(i) for i in y],
+                draws,
+                steps_b,
             )
         )
     return out
@@ -745,18 +749,18 @@ def adversarial(
     steps = [
         AdversarialStep(
             step=t + 1,
-            token=tokenizer.id_to_token(int(probs[t].argmax())),
+            token=tokenizer.target.id_to_token(int(probs[t].argmax())),
             alpha=alphas[t].tolist(),
             adversarial=best[t].tolist(),
             jsd=float(best_jsd[t]),
             tvd=float(best_tvd[t]),
-            token_after=tokenizer.id_to_token(after[t]),
+            token_after=tokenizer.target.id_to_token(after[t]),
         )
         for t in range(n_t)
     ]
     return AdversarialAttention(
-        source, [*tokenizer.tokenize(source), "</s>"], [tokenizer.id_to_token(i) for i in tgt_ids], epsilon,
-        iterations, steps,
+        source, [*tokenizer.source.tokenize(source), "</s>"], [tokenizer.target.id_to_token(i) for i in tgt_ids],
+        epsilon, iterations, steps,
     )  # fmt: skip
 
 
@@ -770,7 +774,7 @@ def edit_alpha(
     _require_attention(model)
     check_sources([source], model, tokenizer)
     w = torch.tensor([float(x) for x in weights], dtype=torch.float32)
-    n_s = len(tokenizer.encode(source)) + 1
+    n_s = len(tokenizer.source.encode(source)) + 1
     if w.shape != (n_s,) or not torch.isfinite(w).all() or (w < 0).any() or float(w.sum()) <= 0:
         raise InputError(f"α_t needs {n_s} non-negative weights, not all zero")
     w = w / w.sum()
@@ -793,10 +797,10 @@ def edit_alpha(
     return EditedDecode(
         step=step,
         alpha=w.tolist(),
-        tokens=[tokenizer.id_to_token(i) for i in ids],
-        output=tokenizer.decode(ids),
-        token_before=tokenizer.id_to_token(int(probs[t].argmax())),
-        token_after=tokenizer.id_to_token(ids[t]),
+        tokens=[tokenizer.target.id_to_token(i) for i in ids],
+        output=tokenizer.target.decode(ids),
+        token_before=tokenizer.target.id_to_token(int(probs[t].argmax())),
+        token_after=tokenizer.target.id_to_token(ids[t]),
         tvd=float(0.5 * (p_new - probs[t]).abs().sum()),
     )
 
@@ -867,7 +871,7 @@ def summarize(
         raise ValueError("chunk must be at least 1")
     model, tokenizer = ckpt.model, ckpt.tokenizer
     examples = heldout(ckpt, n, seed)
-    length = [len(tokenizer.encode(ex.source)) for ex in examples]
+    length = [len(tokenizer.source.encode(ex.source)) for ex in examples]
     batches: list[list[int]] = []  # inputs of one length together: no padding (the encoder's fast path)
     for k in sorted(range(len(examples)), key=lambda k: (-length[k], k)):  # longest first: workers finish together
         if batches and length[batches[-1][0]] == length[k] and len(batches[-1]) < chunk:

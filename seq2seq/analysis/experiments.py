@@ -81,8 +81,8 @@ def compatible(a: Checkpoint, b: Checkpoint) -> str | None:
     """Why two checkpoints cannot be compared on the same inputs, or None if they can."""
     if (a.card.task, getattr(a.task, "name", None)) != (b.card.task, getattr(b.task, "name", None)):
         return f"{a.name} was trained on task '{a.card.task}', {b.name} on '{b.card.task}'"
-    if a.tokenizer.kind != b.tokenizer.kind:
-        return f"{a.name} reads {a.tokenizer.kind} tokens, {b.name} reads {b.tokenizer.kind} tokens"
+    if a.tokenizer.source.kind != b.tokenizer.source.kind:
+        return f"{a.name} reads {a.tokenizer.source.kind} tokens, {b.name} reads {b.tokenizer.source.kind} tokens"
     return None
 
 
@@ -103,7 +103,7 @@ def fixed_context_sizes(ckpt: Checkpoint, source: str, lengths: list[int]) -> li
 def repeated_inputs(ckpt: Checkpoint, source: str, lengths: list[int]) -> list[list[int]]:
     """Inputs of T tokens each (</s> included), T in ``lengths``, made by repeating ``source``'s
     tokens: how the lecture grows an input to ask what a fixed-size c keeps of it."""
-    ids = ckpt.tokenizer.encode(source) or [EOS]
+    ids = ckpt.tokenizer.source.encode(source) or [EOS]
     return [[*(ids * n)[: n - 1], EOS] for n in lengths]
 
 
@@ -179,7 +179,7 @@ def _generated(ckpt: Checkpoint, n: int, seed: int, lengths: list[int] | None = 
     drawn = [task.sample(rng, length=lengths[i]) if lengths else task.sample(rng) for i in range(n)]
     unique = list({ex.source: ex for ex in drawn}.values())
     limit = ckpt.model.cfg.max_src_len - 1  # what ``search.check_sources`` accepts
-    return [ex for ex in unique if ex.source.strip() and len(ckpt.tokenizer.tokenize(ex.source)) <= limit]
+    return [ex for ex in unique if ex.source.strip() and len(ckpt.tokenizer.source.tokenize(ex.source)) <= limit]
 
 
 def first_mistake(output_tokens: list[str], target_tokens: list[str]) -> int | None:

@@ -31,6 +31,7 @@ from seq2seq.analysis.experiments import is_character_task, length_sweep_example
 from seq2seq.core.checkpoint import Checkpoint, write_atomic
 from seq2seq.core.search import greedy
 from seq2seq.data.tasks import Example
+from seq2seq.data.tokenizers import in_units
 from seq2seq.errors import InputError
 from seq2seq.training import metrics
 from seq2seq.training.pipeline import heldout
@@ -112,7 +113,7 @@ def inputs_for(ckpt: Checkpoint, kind: str, n: int, seed: int) -> list[Example]:
 def _gold(ckpt: Checkpoint, example: Example) -> set[tuple[int, int]] | None:
     """The gold alignment of ``example``'s right answer in the tokenizer's units, or None."""
     task = ckpt.task
-    if task is None or task.alignment_unit is None or task.alignment_unit != ckpt.tokenizer.kind:
+    if task is None or not in_units(ckpt.tokenizer, task.alignment_unit):
         return None
     links = example.alignment
     if links is None:
@@ -133,7 +134,7 @@ def analyze(
     its longest output); ``progress`` gets the fraction done after each batch.
     """
     model, tokenizer = ckpt.model, ckpt.tokenizer
-    lengths = [len(tokenizer.tokenize(ex.source)) for ex in examples]
+    lengths = [len(tokenizer.source.tokenize(ex.source)) for ex in examples]
     order = sorted(range(len(examples)), key=lambda i: lengths[i])
     rows: list[ErrorRow | None] = [None] * len(examples)
     for start in range(0, len(order), batch_size):
@@ -141,7 +142,7 @@ def analyze(
         decoded = greedy(model, tokenizer, [examples[i].source for i in chunk], record=True)
         for j, i in enumerate(chunk):
             ex, ids = examples[i], decoded.ids[j]
-            output = tokenizer.decode(ids)
+            output = tokenizer.target.decode(ids)
             entropy = coverage = aer = None
             if decoded.alphas is not None:
                 alpha = np.asarray(decoded.alphas[j], dtype=float)  # (T, S), </s> column last

@@ -70,7 +70,7 @@ def usable(ckpt: Checkpoint, examples: Sequence[Example]) -> list[Example]:
     cfg, tokenizer = ckpt.model.cfg, ckpt.tokenizer
     keyed = []
     for ex in examples:
-        n_src, n_tgt = len(tokenizer.tokenize(ex.source)), len(tokenizer.tokenize(ex.target))
+        n_src, n_tgt = len(tokenizer.source.tokenize(ex.source)), len(tokenizer.target.tokenize(ex.target))
         if ex.source.strip() and n_src < cfg.max_src_len and n_tgt < max_output_len(n_src, ckpt.model):
             keyed.append((n_src, n_tgt, ex))
     return [ex for *_, ex in sorted(keyed, key=lambda row: row[:2])]
@@ -160,8 +160,8 @@ class ContextPath:
 def growth_lengths(ckpt: Checkpoint, source: str) -> list[int]:
     """T = 2 … 1.5 × the longest training input (at least the input itself), within what the
     model reads: the lengths whose c ``growing_contexts`` places."""
-    longest = (ckpt.card.source_tokens or (0, len(ckpt.tokenizer.tokenize(source))))[1]
-    top = max(int(1.5 * longest), len(ckpt.tokenizer.tokenize(source))) + 1
+    longest = (ckpt.card.source_tokens or (0, len(ckpt.tokenizer.source.tokenize(source))))[1]
+    top = max(int(1.5 * longest), len(ckpt.tokenizer.source.tokenize(source))) + 1
     return list(range(2, min(top, ckpt.model.cfg.max_src_len) + 1))
 
 
@@ -227,8 +227,8 @@ class NeighbourIndex:
                 Neighbour(
                     ex.source,
                     ex.target,
-                    [*self.tokenizer.tokenize(ex.source), "</s>"],
-                    [*self.tokenizer.tokenize(ex.target), "</s>"],
+                    [*self.tokenizer.source.tokenize(ex.source), "</s>"],
+                    [*self.tokenizer.target.tokenize(ex.target), "</s>"],
                     int(self.step[row]) + 1,
                     None if position < 0 else position,
                     sim,

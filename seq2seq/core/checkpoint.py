@@ -29,7 +29,7 @@ from seq2seq.core import families
 from seq2seq.core.model import Seq2Seq
 from seq2seq.core.results import ModelCard
 from seq2seq.data.tasks import Task, task_from_dict
-from seq2seq.data.tokenizers import SENTENCEPIECE_TENSOR, Tokenizer, tokenizer_from_dict
+from seq2seq.data.tokenizers import TENSOR_NAMES, Tokenizer, tokenizer_from_dict
 from seq2seq.errors import CheckpointError
 
 FORMAT = "attention-lab"
@@ -143,10 +143,10 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
                 )
             cfg = families.config_from_dict(_json_field(metadata, "config"))
             tokenizer_tensors = {}
-            if SENTENCEPIECE_TENSOR in f.keys():
-                if f.get_slice(SENTENCEPIECE_TENSOR).get_shape()[0] > limits.MAX_TOKENIZER_BYTES:
+            for name in (k for k in f.keys() if k in TENSOR_NAMES):
+                if f.get_slice(name).get_shape()[0] > limits.MAX_TOKENIZER_BYTES:
                     raise CheckpointError("the tokenizer model stored in the file is implausibly large")
-                tokenizer_tensors[SENTENCEPIECE_TENSOR] = f.get_tensor(SENTENCEPIECE_TENSOR)
+                tokenizer_tensors[name] = f.get_tensor(name)
             tokenizer = tokenizer_from_dict(_json_field(metadata, "tokenizer"), tokenizer_tensors)
             task_data = _json_field(metadata, "task")
             task = task_from_dict(task_data) if task_data is not None else None
@@ -154,9 +154,14 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
                 card = ModelCard.from_dict(_json_field(metadata, "card"))
             except ValueError as exc:
                 raise CheckpointError(f"the model card in {path.name} is invalid: {exc}") from None
-            if tokenizer.vocab_size != cfg.vocab_size:
+            if tokenizer.target.vocab_size != cfg.vocab_size:
                 raise CheckpointError(
-                    f"tokenizer has {tokenizer.vocab_size} tokens but the model config says {cfg.vocab_size}"
+                    f"tokenizer has {tokenizer.target.vocab_size} tokens but the model config says {cfg.vocab_size}"
+                )
+            if tokenizer.source.vocab_size != cfg.source_vocab_size:
+                raise CheckpointError(
+                    f"the source tokenizer has {tokenizer.source.vocab_size} tokens but the model config says"
+                    f" {cfg.source_vocab_size}"
                 )
             model = families.build(cfg)
             expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}

@@ -39,10 +39,11 @@ class ModelConfig:
     """What every family's config has. A family's own config subclasses this one; the family
     registry (``families.base.Family``) sets the class's ``family`` when the family is defined."""
 
-    vocab_size: int  # shared by source and target (one tokenizer per model)
+    vocab_size: int  # the target's tokens (and the source's, unless src_vocab_size says otherwise)
     layers: int = 1  # stacked layers (encoder and decoder): 1-2 for an RNN, 1-4 for the Transformer
     max_src_len: int = 200  # longest input (tokens, incl. </s>) the model accepts
     decoder: str = ""  # the family's name, as stored in every checkpoint ("vanilla", "attention", ...)
+    src_vocab_size: int = 0  # the source's tokens when each side has its own tokenizer; 0 = vocab_size (shared)
 
     family: ClassVar[Family]  # set by the family that owns this config class
 
@@ -60,7 +61,17 @@ class ModelConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
                 raise ValueError(f"{name} must be an integer in 1..{top}, got {value!r}")
+        top = limits.MODEL_LIMITS["vocab_size"]
+        if not isinstance(self.src_vocab_size, int) or isinstance(self.src_vocab_size, bool):
+            raise ValueError(f"src_vocab_size must be an integer in 0..{top}, got {self.src_vocab_size!r}")
+        if not 0 <= self.src_vocab_size <= top:
+            raise ValueError(f"src_vocab_size must be an integer in 0..{top}, got {self.src_vocab_size!r}")
         self.check()
+
+    @property
+    def source_vocab_size(self) -> int:
+        """How many tokens the encoder embeds: its own tokenizer's, or the shared one's."""
+        return self.src_vocab_size or self.vocab_size
 
     def check(self) -> None:
         """A family's own rules across its fields (ValueError); nothing to check here."""

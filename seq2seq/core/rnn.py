@@ -110,7 +110,7 @@ class AttentionConfig(RNNConfig):
 class Encoder(nn.Module):
     def __init__(self, cfg: RNNConfig) -> None:
         super().__init__()
-        self.embed = nn.Embedding(cfg.vocab_size, cfg.emb_dim, padding_idx=0)
+        self.embed = nn.Embedding(cfg.source_vocab_size, cfg.emb_dim, padding_idx=0)
         self.rnn = CELLS[cfg.cell](
             cfg.emb_dim, cfg.hidden, num_layers=cfg.layers, batch_first=True, bidirectional=cfg.bidirectional
         )

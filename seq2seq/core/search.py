@@ -32,7 +32,7 @@ def check_sources(sources: Sequence[str], model: Seq2Seq, tokenizer: Tokenizer) 
     for text in sources:
         if not text.strip():
             raise InputError("the input is empty: type something to translate")
-        n = len(tokenizer.tokenize(text)) + 1  # + </s>
+        n = len(tokenizer.source.tokenize(text)) + 1  # + </s>
         if n > model.cfg.max_src_len:
             raise InputError(f"the input has {n - 1} tokens; this model accepts at most {model.cfg.max_src_len - 1}")
 
@@ -104,7 +104,7 @@ def greedy(
 
 def translate(model: Seq2Seq, tokenizer: Tokenizer, sources: Sequence[str]) -> list[str]:
     """Greedy outputs as text."""
-    return [tokenizer.decode(ids) for ids in greedy(model, tokenizer, sources).ids]
+    return [tokenizer.target.decode(ids) for ids in greedy(model, tokenizer, sources).ids]
 
 
 @torch.no_grad()
@@ -139,11 +139,11 @@ def trace(
             out_ids.append(token_id)
             steps.append(
                 TraceStep(
-                    token=tokenizer.id_to_token(token_id),
+                    token=tokenizer.target.id_to_token(token_id),
                     token_id=token_id,
                     prob=top_p[0] if token_id == top_i[0] else float(probs[token_id]),
                     forced=token_id != top_i[0],
-                    top_k=[Candidate(tokenizer.id_to_token(i), i, p) for p, i in zip(top_p, top_i, strict=True)],
+                    top_k=[Candidate(tokenizer.target.id_to_token(i), i, p) for p, i in zip(top_p, top_i, strict=True)],
                     alpha=None if step.alpha is None else step.alpha[0].tolist(),  # (S,)
                     energies=None if step.energies is None else step.energies[0].tolist(),  # (S,)
                     context=step.context[0].tolist(),  # (D,) ctx_t
@@ -159,12 +159,12 @@ def trace(
         raise InputError(f"cannot force step {min(forced)}: decoding ended after {len(steps)} steps")
     return DecodeTrace(
         source=source,
-        source_tokens=[*tokenizer.tokenize(source), "</s>"],
-        output=tokenizer.decode(out_ids),
+        source_tokens=[*tokenizer.source.tokenize(source), "</s>"],
+        output=tokenizer.target.decode(out_ids),
         output_tokens=[s.token for s in steps],
         decoder=model.cfg.decoder,
         steps=steps,
-        unknown=tokenizer.unknown(source),
+        unknown=tokenizer.source.unknown(source),
         finished=bool(out_ids) and out_ids[-1] == EOS,
         encoder_states=enc.h[0, : int(batch.src_len[0])].tolist(),
         fixed_context=enc.c[0].tolist(),
@@ -182,7 +182,7 @@ def score_targets(
     check_sources(sources, model, tokenizer)
     limit = max_output_len(model.cfg.max_src_len, model)
     for target in targets:
-        if len(tokenizer.tokenize(target)) + 1 > limit:
+        if len(tokenizer.target.tokenize(target)) + 1 > limit:
             raise InputError(f"the target has more than {limit - 1} tokens, more than this model can produce")
     out: list[ForcedScore] = []
     with eval_mode(model):
@@ -195,13 +195,13 @@ def score_targets(
             logits, alphas = model(batch)  # (B, T, V); (B, T, S) | None
             logp = torch.log_softmax(logits, -1).gather(2, batch.tgt_out.unsqueeze(2)).squeeze(2)  # (B, T)
             for row, ex in enumerate(chunk):
-                n_src, n_tgt = int(batch.src_len[row]), len(tokenizer.encode(ex.target)) + 1
+                n_src, n_tgt = int(batch.src_len[row]), len(tokenizer.target.encode(ex.target)) + 1
                 ids = batch.tgt_out[row, :n_tgt].tolist()
                 lp = logp[row, :n_tgt]  # (n_tgt,) log p(y_t | y_<t, x) of the given target
                 out.append(
                     ForcedScore(
-                        source_tokens=[*tokenizer.tokenize(ex.source), "</s>"],
-                        target_tokens=[tokenizer.id_to_token(i) for i in ids],
+                        source_tokens=[*tokenizer.source.tokenize(ex.source), "</s>"],
+                        target_tokens=[tokenizer.target.id_to_token(i) for i in ids],
                         probs=lp.exp().tolist(),
                         alpha=None if alphas is None else alphas[row, :n_tgt, :n_src].tolist(),  # (n_tgt, n_src)
                         log_prob=float(lp.sum()),
@@ -240,7 +240,7 @@ def beam_search(
         raise InputError(f"beam width must be between 1 and the vocabulary size ({model.cfg.vocab_size})")
     batch = source_batch([source], tokenizer).to(model.device)  # src (1, S)
     max_len = max_len or max_output_len(int(batch.src_len[0]), model)
-    tree = BeamTree(source, [*tokenizer.tokenize(source), "</s>"], model.cfg.decoder, width, length_alpha)
+    tree = BeamTree(source, [*tokenizer.source.tokenize(source), "</s>"], model.cfg.decoder, width, length_alpha)
     tree.nodes.append(BeamNode(0, None, 0, "<s>", BOS, 0.0, 0.0, 0.0, "root"))
     live = [0]  # node ids of the hypotheses in the beam (H of them, H <= width)
     finished: list[int] = []
@@ -278,7 +278,7 @@ def beam_search(
                     id=len(tree.nodes),
                     parent=parent.id,
                     step=t,
-                    token=tokenizer.id_to_token(token_id),
+                    token=tokenizer.target.id_to_token(token_id),
                     token_id=token_id,
                     logp=lp_rows[row][col],
                     score=score,
@@ -306,7 +306,7 @@ def beam_search(
         hyps.append(
             Hypothesis(
                 tokens=[n.token for n in path],
-                text=tokenizer.decode([n.token_id for n in path]),
+                text=tokenizer.target.decode([n.token_id for n in path]),
                 score=node.score,
                 norm_score=node.norm_score,
                 node=node_id,
@@ -367,7 +367,7 @@ def beam_batch(
     scores = [float("-inf")] * n
     norm_scores = [float("-inf")] * n
     finished = [False] * n
-    order = sorted(range(n), key=lambda i: len(tokenizer.tokenize(sources[i])))
+    order = sorted(range(n), key=lambda i: len(tokenizer.source.tokenize(sources[i])))
     with eval_mode(model):
         per_chunk = max(1, batch_size // width)  # inputs per chunk
         for start in range(0, n, per_chunk):

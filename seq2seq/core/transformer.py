@@ -292,7 +292,9 @@ class Transformer(Seq2Seq):
         self.cfg = cfg
         d = cfg.d_model
         self.max_positions = 2 * cfg.max_src_len + 10  # longest output search.max_output_len allows
-        self.embed = nn.Embedding(cfg.vocab_size, d, padding_idx=0)  # shared: one tokenizer per model
+        self.embed = nn.Embedding(cfg.vocab_size, d, padding_idx=0)  # the target's (and the source's, when shared)
+        # a source with a tokenizer of its own (TokenizerPair) has its own table
+        self.src_embed = nn.Embedding(cfg.src_vocab_size, d, padding_idx=0) if cfg.src_vocab_size else None
         # the source's token vectors pass here (no weights): the attributions hook this, not the
         # shared embedding, which the decoder's tokens go through too
         self.source_tap = nn.Identity()
@@ -316,14 +318,18 @@ class Transformer(Seq2Seq):
 
     def source_vectors(self, src: torch.Tensor) -> torch.Tensor:
         """What ``source_embedding`` outputs for the ids src (B, S): the token embeddings (B, S, d)."""
-        return self.source_tap(self.embed(src))
+        return self.source_tap((self.src_embed or self.embed)(src))
 
-    def embed_at(self, ids: torch.Tensor, start: int = 0, tap: nn.Module | None = None) -> torch.Tensor:
+    def embed_at(
+        self, ids: torch.Tensor, start: int = 0, tap: nn.Module | None = None, source: bool = False
+    ) -> torch.Tensor:
         """Token embedding + position vector: ids (B, T) at positions start..start+T-1 -> (B, T, d);
-        ``tap`` sees the token embeddings before the positions are added."""
+        ``tap`` sees the token embeddings before the positions are added; ``source``: the ids
+        are the source's (its own table when it has one)."""
         pos = torch.arange(start, start + ids.size(1), device=ids.device)
         table = self.positions(pos) if self.cfg.positions == "learned" else self.sinusoids[pos]  # (T, d)
-        tokens = self.embed(ids) if tap is None else tap(self.embed(ids))
+        embed = (self.src_embed or self.embed) if source else self.embed
+        tokens = embed(ids) if tap is None else tap(embed(ids))
         return tokens + table  # both of unit scale: N(0, 1) rows, sin/cos in [-1, 1]
 
     # --- the encoder, once per input -------------------------------------------------------------
@@ -334,7 +340,7 @@ class Transformer(Seq2Seq):
         """``keep_weights`` False (the training pass): no self-attention weights are kept
         (``EncoderOutput.self_attention`` None) and the layers run the fused kernel."""
         mask = torch.arange(src.size(1), device=src.device)[None, :] < src_len.to(src.device)[:, None]  # (B, S)
-        x = self.embed_at(src, tap=self.source_tap)  # (B, S, d)
+        x = self.embed_at(src, tap=self.source_tap, source=True)  # (B, S, d)
         weights = []
         for layer in self.enc_layers:
             x, w = layer(x, mask[:, None, None, :], keep_weights)  # keys limited to real tokens

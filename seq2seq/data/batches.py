@@ -47,7 +47,7 @@ def pad(seqs: Sequence[Sequence[int]], value: int = PAD) -> torch.Tensor:
 
 def source_batch(sources: Sequence[str], tokenizer: Tokenizer) -> Batch:
     """A batch of sources only (for decoding): each gets </s> appended."""
-    ids = [[*tokenizer.encode(s), EOS] for s in sources]
+    ids = [[*tokenizer.source.encode(s), EOS] for s in sources]
     src = pad(ids)
     src_len = torch.tensor([len(s) for s in ids], dtype=torch.long)
     return Batch(src, src_len)
@@ -56,7 +56,7 @@ def source_batch(sources: Sequence[str], tokenizer: Tokenizer) -> Batch:
 def make_batch(examples: Sequence[Example], tokenizer: Tokenizer) -> Batch:
     """A training batch: sources as in ``source_batch`` plus shifted targets."""
     batch = source_batch([ex.source for ex in examples], tokenizer)
-    tgt = [tokenizer.encode(ex.target) for ex in examples]
+    tgt = [tokenizer.target.encode(ex.target) for ex in examples]
     batch.tgt_in = pad([[BOS, *t] for t in tgt])
     batch.tgt_out = pad([[*t, EOS] for t in tgt])
     return batch

@@ -15,6 +15,10 @@ Three kinds behind one interface (``Tokenizer``):
     sentencepiece  subword pieces (unigram or BPE) trained in-process on the task's
                    training text; the trained model rides inside the checkpoint
 
+A model reads its source with ``tokenizer.source`` and writes its target with
+``tokenizer.target``: one tokenizer of the three kinds is both (a toy task's two sides share
+their units), a ``TokenizerPair`` has one per side (English words in, Chinese characters out).
+
 A tokenizer travels in a checkpoint as ``to_dict()`` (JSON metadata) plus ``tensors()``
 (the sentencepiece model as a uint8 tensor), and comes back through ``tokenizer_from_dict``.
 """
@@ -54,6 +58,16 @@ class Tokenizer(Protocol):
     kind: str
 
     @property
+    def source(self) -> Tokenizer:
+        """The tokenizer of the model's input (this one, for a tokenizer of both sides)."""
+        ...
+
+    @property
+    def target(self) -> Tokenizer:
+        """The tokenizer of the model's output (this one, for a tokenizer of both sides)."""
+        ...
+
+    @property
     def vocab_size(self) -> int: ...
 
     def tokenize(self, text: str) -> list[str]:
@@ -85,6 +99,16 @@ class _VocabTokenizer:
 
     def __post_init__(self) -> None:
         self._ids = {u: i + len(SPECIAL_TOKENS) for i, u in enumerate(self.units)}
+
+    # One tokenizer serves both sides: it is its own source and target tokenizer (``TokenizerPair``
+    # has one each); callers always say which side they mean.
+    @property
+    def source(self) -> Tokenizer:
+        return self
+
+    @property
+    def target(self) -> Tokenizer:
+        return self
 
     @property
     def vocab_size(self) -> int:
@@ -169,7 +193,7 @@ class SentencePieceTokenizer:
     def __init__(self, model_proto: bytes, model_type: str) -> None:
         import sentencepiece as spm
 
-        self.model_proto = bytes(model_proto)
+        self.model_proto = bytes(model_proto)  # (set first: the properties below read nothing else)
         self.model_type = model_type
         self._sp = spm.SentencePieceProcessor()
         try:
@@ -240,11 +264,65 @@ class SentencePieceTokenizer:
         """Characters that only <unk> can cover (sentencepiece splits everything else)."""
         return list(dict.fromkeys(ch for ch in text if not ch.isspace() and UNK in self._sp.encode(ch)))
 
+    # One tokenizer serves both sides: it is its own source and target tokenizer (``TokenizerPair``
+    # has one each); callers always say which side they mean.
+    @property
+    def source(self) -> Tokenizer:
+        return self
+
+    @property
+    def target(self) -> Tokenizer:
+        return self
+
     def to_dict(self) -> dict:
         return {"kind": self.kind, "model_type": self.model_type, "vocab_size": self.vocab_size}
 
     def tensors(self) -> dict[str, torch.Tensor]:
         return {SENTENCEPIECE_TENSOR: torch.frombuffer(bytearray(self.model_proto), dtype=torch.uint8)}
+
+
+@dataclass
+class TokenizerPair:
+    """One tokenizer per side: the source's units (e.g. English words) and the target's (e.g.
+    Chinese characters). The model's encoder embeds ``source``'s ids, its decoder embeds and
+    predicts ``target``'s (``ModelConfig.src_vocab_size`` and ``vocab_size``)."""
+
+    source: Tokenizer
+    target: Tokenizer
+    kind = "pair"
+
+    @property
+    def vocab_size(self) -> int:
+        """The target's: what the output layer predicts over (the source's: ``source.vocab_size``)."""
+        return self.target.vocab_size
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "source": self.source.to_dict(), "target": self.target.to_dict()}
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        """Each side's tensors under its own name (``tokenizer.source.…``, ``tokenizer.target.…``)."""
+        return {
+            _side_key(side, key): value
+            for side, tok in (("source", self.source), ("target", self.target))
+            for key, value in tok.tensors().items()
+        }
+
+
+def in_units(tokenizer: Tokenizer, unit: str | None) -> bool:
+    """Both sides are written in ``unit`` ("char", "word"): a task's gold alignment, given in that
+    unit, then lines up with the model's tokens on both axes."""
+    return unit is not None and tokenizer.source.kind == unit == tokenizer.target.kind
+
+
+def _side_key(side: str, key: str) -> str:
+    """``tokenizer.sentencepiece_model`` of one side of a pair -> ``tokenizer.source.sentencepiece_model``."""
+    return key.replace("tokenizer.", f"tokenizer.{side}.", 1)
+
+
+# every name a checkpoint may store a tokenizer's tensor under: one tokenizer's, or each side's of a pair
+TENSOR_NAMES = frozenset(
+    {SENTENCEPIECE_TENSOR, *(_side_key(side, SENTENCEPIECE_TENSOR) for side in ("source", "target"))}
+)
 
 
 def build_tokenizer(kind: str, texts: Sequence[str], vocab_size: int = 200, model_type: str = "unigram") -> Tokenizer:
@@ -263,6 +341,15 @@ def tokenizer_from_dict(data: dict, tensors: dict[str, torch.Tensor] | None = No
     if not isinstance(data, dict):
         raise CheckpointError("tokenizer metadata is not an object")
     kind = data.get("kind")
+    if kind == "pair":
+        sides = []
+        for side in ("source", "target"):
+            part = data.get(side)
+            if not isinstance(part, dict) or part.get("kind") == "pair":
+                raise CheckpointError(f"tokenizer pair metadata: the {side} side must be one tokenizer")
+            stored = (tensors or {}).get(_side_key(side, SENTENCEPIECE_TENSOR))
+            sides.append(tokenizer_from_dict(part, {} if stored is None else {SENTENCEPIECE_TENSOR: stored}))
+        return TokenizerPair(*sides)
     if kind in ("char", "word"):
         units = data.get("units", data.get("chars"))
         if not isinstance(units, list) or not all(isinstance(u, str) and u for u in units):

@@ -23,7 +23,7 @@ from seq2seq.core.results import TrainingHistory
 from seq2seq.core.search import beam_batch, max_output_len, score_targets, translate
 from seq2seq.data.batches import Batch, batches, make_batch
 from seq2seq.data.tasks import Example, Task
-from seq2seq.data.tokenizers import PAD, Tokenizer
+from seq2seq.data.tokenizers import PAD, Tokenizer, in_units
 from seq2seq.runtime import limit_threads
 from seq2seq.training import metrics
 
@@ -117,7 +117,7 @@ def evaluate(
     preds: list[str] = []
     if beam is not None:
         found = beam_batch(model, tokenizer, sources, width=beam, length_alpha=length_alpha, batch_size=batch_size)
-        preds = [tokenizer.decode(ids) for ids in found.ids]
+        preds = [tokenizer.target.decode(ids) for ids in found.ids]
     elif forced_check:
         settled = greedy_is_reference(model, tokenizer, examples, batch_size)
         preds = [ex.target if ok else "" for ex, ok in zip(examples, settled, strict=True)]
@@ -132,20 +132,20 @@ def evaluate(
     result = {
         "exact_match": metrics.exact_match(preds, refs),
         "token_accuracy": metrics.token_accuracy(
-            [tokenizer.tokenize(p) for p in preds], [tokenizer.tokenize(r) for r in refs]
+            [tokenizer.target.tokenize(p) for p in preds], [tokenizer.target.tokenize(r) for r in refs]
         ),
         "by_length": metrics.exact_match_by_length(sources, preds, refs),
         "n": len(examples),
     }
     if not full:
         return result
-    result["bleu"] = metrics.bleu(preds, refs, char_level=tokenizer.kind == "char")
+    result["bleu"] = metrics.bleu(preds, refs, char_level=tokenizer.target.kind == "char")
     result["chrf"] = metrics.chrf(preds, refs)
     if model.cfg.family.alpha:
         scored = score_targets(model, tokenizer, sources, refs)
         result["attention_entropy"] = metrics.attention_entropy([s.alpha for s in scored])
         gold = [ex.alignment for ex in examples]
-        if task is not None and task.alignment_unit == tokenizer.kind and all(g is not None for g in gold):
+        if task is not None and in_units(tokenizer, task.alignment_unit) and all(g is not None for g in gold):
             result["aer"] = metrics.argmax_alignment_error_rate(scored, gold)
     return result
 
@@ -175,7 +175,9 @@ def greedy_is_reference(
             right = ((logits.argmax(-1) == batch.tgt_out) | ~real).all(1).tolist()  # (B,)
             for ex, ok, n_out, n_src in zip(chunk, right, real.sum(1).tolist(), batch.src_len.tolist(), strict=True):
                 fits = n_out <= max_output_len(n_src, model)
-                out.append(bool(ok) and fits and tokenizer.decode(tokenizer.encode(ex.target)) == ex.target)
+                out.append(
+                    bool(ok) and fits and tokenizer.target.decode(tokenizer.target.encode(ex.target)) == ex.target
+                )
     return out
 
 
@@ -196,7 +198,7 @@ def probe_alignment(scored: Sequence, probes: Sequence[Example], task: Task | No
     gold alignments in the tokenizer's units, the AER of the argmax-α alignment."""
     out = {"attention_entropy": round(metrics.attention_entropy([s.alpha for s in scored]), 4)}
     gold = [ex.alignment for ex in probes]
-    if task is not None and task.alignment_unit == tokenizer.kind and all(g is not None for g in gold):
+    if task is not None and in_units(tokenizer, task.alignment_unit) and all(g is not None for g in gold):
         links = [metrics.alignment_links(s.alpha, len(s.target_tokens) - 1, len(s.source_tokens) - 1) for s in scored]
         out["aer"] = round(metrics.alignment_error_rate(links, [set(g) for g in gold]), 4)
     return out
@@ -263,8 +265,8 @@ def train(
             {
                 "source": ex.source,
                 "target": ex.target,
-                "source_tokens": [*tokenizer.tokenize(ex.source), "</s>"],
-                "target_tokens": [*tokenizer.tokenize(ex.target), "</s>"],
+                "source_tokens": [*tokenizer.source.tokenize(ex.source), "</s>"],
+                "target_tokens": [*tokenizer.target.tokenize(ex.target), "</s>"],
             }
             for ex in probes
         ]

@@ -90,7 +90,7 @@ EDIT_KEY = "_explain_edit"  # (model, source, step) and its attribution.EditedDe
 def run_edit(ckpt: Checkpoint, source: str, owner: tuple) -> None:
     """Form callback: decode on from step t with the sliders' α_t (kept until another edit)."""
     step = owner[-1]
-    n = len(ckpt.tokenizer.encode(source)) + 1
+    n = len(ckpt.tokenizer.source.encode(source)) + 1
     weights = [float(st.session_state.get(f"edit-{step}-{i}", 0.0)) for i in range(n)]
     try:
         edited = attribution.edit_alpha(ckpt.model, ckpt.tokenizer, source, step, weights)

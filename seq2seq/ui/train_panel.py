@@ -190,8 +190,8 @@ def start(task: Task, settings: Settings, pairs: list[Example] | None, state: di
         train_names={},
         train_budget=float(settings.seconds),
         train_probe=(
-            [*tokenizer.tokenize(probe.source), SPECIAL_TOKENS[EOS]],
-            [*tokenizer.tokenize(probe.target), SPECIAL_TOKENS[EOS]],
+            [*tokenizer.source.tokenize(probe.source), SPECIAL_TOKENS[EOS]],
+            [*tokenizer.target.tokenize(probe.target), SPECIAL_TOKENS[EOS]],
         ),
     )
     return job
