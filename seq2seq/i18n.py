@@ -1324,6 +1324,26 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Your own {n:,} source/target pairs from {source}.",
         "来自 {source} 的 {n:,} 个你自己的源/目标句对。",
     ),
+    "task.en-zh": (
+        "Translate real English sentences into Chinese (Simplified): {pairs:,} sentence pairs from the Tatoeba "
+        "Project (CC BY 2.0 FR), {train:,} to train on and {test:,} test sentences that share no sentence, on "
+        "either side, with training; a test sentence's every translation counts as a reference. English is "
+        "lower-cased with punctuation split off and read word by word; Chinese is written one character at a "
+        "time. The alignment crosses where the word order differs: Chinese puts time and place before the verb.",
+        "把真实的英语句子翻译成中文（简体）：来自 Tatoeba 项目（CC BY 2.0 FR）的 {pairs:,} 个句对，"
+        "其中 {train:,} 个用于训练，{test:,} 个测试句子的两种语言都不出现在训练集中；测试句子的每一个译文都算作参考译文。"
+        "英语转为小写、标点单独分开，按词读入；中文逐字输出。语序不同的地方对齐会交叉：中文把时间和地点放在动词之前。",
+    ),
+    "task.zh-en": (
+        "Translate real Chinese sentences (Simplified; Traditional input is converted) into English: {pairs:,} "
+        "sentence pairs from the Tatoeba Project (CC BY 2.0 FR), {train:,} to train on and {test:,} test "
+        "sentences that share no sentence, on either side, with training; a test sentence's every translation "
+        "counts as a reference. Chinese is read one character at a time; English is written word by word, "
+        "lower-cased with punctuation split off. The alignment crosses where the word order differs.",
+        "把真实的中文句子（简体；输入的繁体字会被转换）翻译成英语：来自 Tatoeba 项目（CC BY 2.0 FR）的 {pairs:,} 个句对，"
+        "其中 {train:,} 个用于训练，{test:,} 个测试句子的两种语言都不出现在训练集中；测试句子的每一个译文都算作参考译文。"
+        "中文逐字读入；英语按词输出，转为小写、标点单独分开。语序不同的地方对齐会交叉。",
+    ),
 }
 
 

@@ -11,6 +11,8 @@ attention a model learned can be scored against the truth (AER, ``metrics.py``).
     numbers    "vierundsiebzig"               -> "74"           number words in en/de/fr (num2words)
     translate  "the big dog sees a cat"       -> "ta vak grao ga na mira wo mirak"
                a toy language: SOV word order, adjective after the noun, case particles
+    en-zh      "where can i get a taxi ?"     -> "我在哪里可以搭到出租车？"   real Tatoeba sentences (corpus.py)
+    zh-en      "我在哪里可以搭到出租车？"       -> "where can i get a taxi ?"
     pairs      your own TSV/CSV file (see ``pairs.py``)
 """
 
@@ -21,8 +23,9 @@ import random
 import string
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
+from seq2seq.data import corpus
 from seq2seq.errors import CheckpointError, InputError
 from seq2seq.i18n import text
 
@@ -44,6 +47,9 @@ class Task(ABC):
     tokenizer_kind: str = "char"  # the natural unit of this task's text
     alignment_unit: str | None = None  # unit of Example.alignment ("char" | "word"), None if no alignment
     generative: bool = True  # False for user pairs: there is nothing to sample
+    # A corpus with a fixed train / valid / test split of its own (``training_data``,
+    # ``heldout_data``) instead of examples generated from a seed.
+    has_splits: bool = False
     # A character task (CharTask): strings of min_len..max_len characters over an alphabet, so
     # inputs of any chosen length can be generated (length curves, longer-than-trained inputs).
     # The one answer to "is this a character task?", for an instance or a class (TASKS[name]).
@@ -67,6 +73,31 @@ class Task(ABC):
         """The correct pair for ``source`` with its gold alignment where the task has one."""
         target = self.answer(source)
         return None if target is None else Example(source, target)
+
+    def references(self, source: str) -> list[str]:
+        """Every correct output for ``source`` (a real sentence has several translations);
+        [] when the task does not know."""
+        target = self.answer(source)
+        return [] if target is None else [target]
+
+    def credit(self, source: str) -> str | None:
+        """Where ``source`` comes from and under which licence, for a hover (real sentences)."""
+        return None
+
+    def normalize_source(self, text: str) -> str:
+        """Typed input as the model was trained to read it (unchanged for generated tasks)."""
+        return text
+
+    def normalize_target(self, text: str) -> str:
+        return text
+
+    def training_data(self, n_train: int, n_valid: int, seed: int) -> tuple[list[Example], list[Example]]:
+        """Training and validation examples of a task that ``has_splits`` (a fixed corpus)."""
+        raise InputError(f"the {self.name} task has no split of its own: generate its examples")
+
+    def heldout_data(self, n: int, seed: int) -> list[Example]:
+        """Up to ``n`` examples no model of this task trained on (``has_splits``: its test split)."""
+        raise InputError(f"the {self.name} task has no split of its own: generate its examples")
 
     def sample(self, rng: random.Random, length: int | None = None) -> Example:
         raise InputError(f"the {self.name} task cannot generate examples")
@@ -394,6 +425,159 @@ class ToyTranslationTask(Task):
         return "the big dog sees a red ball near the river"
 
 
+# --- real sentences ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorpusTask(Task):
+    """English <-> 中文 on real Tatoeba sentences (``corpus.py``: the file, its licence, the
+    normalisation and the leak-free split). Its fields are the split's sizes only; the data
+    lives in the package, so a checkpoint stores {"name": "en-zh", "test_pairs": .., ..}.
+
+    Examples hold normalised text: English lower-cased with punctuation split off, Chinese as
+    written (Simplified). Training and validation hold one Example per pair; the test split
+    one per distinct source, whose translations are all in ``references(source)``.
+    """
+
+    test_pairs: int = corpus.TEST_PAIRS  # pairs in the test split (whole groups)
+    valid_pairs: int = corpus.VALID_PAIRS  # pairs in the validation split
+    name: str = "en-zh"
+    direction = "en-zh"  # the class's language pair: "<source>-<target>"
+    tokenizer_kind = "word"  # the source's unit until every tokenizer is built per side
+    source_unit = "word"  # English: words (punctuation split off); Chinese: characters
+    target_unit = "char"
+    has_splits = True
+    # everyday sentences for the pages' first input, the first one that is in the test split
+    DEMOS = ("where is the station ?", "where can i get a taxi ?", "how far is it to the station ?")
+
+    def __post_init__(self) -> None:
+        if self.name != self.direction:
+            raise InputError(f"the {self.direction} task cannot be called {self.name!r}")
+        if not (0 <= self.test_pairs <= 10_000 and 0 <= self.valid_pairs <= 10_000):
+            raise InputError(f"{self.name} task: split sizes must lie between 0 and 10,000 pairs")
+
+    @property
+    def source_lang(self) -> str:
+        return self.direction.split("-")[0]
+
+    @property
+    def target_lang(self) -> str:
+        return self.direction.split("-")[1]
+
+    @property
+    def corpus(self) -> corpus.Corpus:
+        return corpus.load(self.test_pairs, self.valid_pairs)
+
+    def describe(self, lang: str = "en") -> str:
+        counts = {
+            "pairs": len(self.corpus.pairs),
+            "train": len(self.train_examples()),
+            "test": len(self.test_sources()),
+        }
+        if self.direction == "zh-en":
+            return text("task.zh-en", lang, **counts)
+        return text("task.en-zh", lang, **counts)
+
+    def normalize_source(self, text: str) -> str:
+        return corpus.normalize(text, self.source_lang)
+
+    def normalize_target(self, text: str) -> str:
+        return corpus.normalize(text, self.target_lang)
+
+    def train_examples(self) -> list[Example]:
+        """Every training pair (identical normalised pairs once), in file order: shortest first."""
+        return list(_corpus_examples(self, "train"))
+
+    def valid_examples(self) -> list[Example]:
+        return list(_corpus_examples(self, "valid"))
+
+    def test_sources(self) -> list[str]:
+        return self.corpus.sources("test", self.source_lang)
+
+    def test_examples(self) -> list[Example]:
+        """One Example per distinct test source, its target the first of its ``references``."""
+        return list(_corpus_examples(self, "test"))
+
+    def references(self, source: str) -> list[str]:
+        """Every translation of a corpus sentence (normalised; all in its split), [] for a
+        sentence the corpus does not have."""
+        return self.corpus.references(source, self.source_lang)
+
+    def credit(self, source: str) -> str | None:
+        """ "tatoeba.org #538123 (CM) & #891077 (Martha) · https://tatoeba.org/en/sentences/show/538123"
+        for a corpus sentence (each of its pairs' credits; the link goes to the sentence)."""
+        return self.corpus.credit(source, self.source_lang)
+
+    def training_data(self, n_train: int, n_valid: int, seed: int) -> tuple[list[Example], list[Example]]:
+        """The training split and the validation split, each cut to a seeded sample of
+        ``n_train`` / ``n_valid`` examples when it is larger (kept in file order: shortest first,
+        so the first validation sentences, the trainer's probes, are short ones)."""
+        return _sample(self.train_examples(), n_train, seed), _sample(self.valid_examples(), n_valid, seed)
+
+    def heldout_data(self, n: int, seed: int) -> list[Example]:
+        """The test split (one Example per distinct source), a seeded sample of ``n`` when larger."""
+        return _sample(self.test_examples(), n, seed)
+
+    def sample(self, rng: random.Random, length: int | None = None) -> Example:
+        """A training pair; with ``length``, one whose source has that many units (words of
+        English, characters of Chinese), or the nearest length the corpus has."""
+        examples = _corpus_examples(self, "train")
+        if length is None:
+            return rng.choice(examples)
+        by_length = _corpus_lengths(self)
+        nearest = min(by_length, key=lambda n: (abs(n - length), n))
+        return examples[rng.choice(by_length[nearest])]
+
+    def demo(self) -> str:
+        """An everyday test sentence (never trained on): the first of ``DEMOS`` in the test
+        split, else the first short one the test split has."""
+        sources = self.test_sources()
+        known = set(sources)
+        for sentence in self.DEMOS:
+            if sentence in known:
+                return sentence
+        short = [s for s in sources if 4 <= _units(s, self.source_unit) <= 8]
+        return (short or sources or [""])[0]
+
+
+@dataclass(frozen=True)
+class ChineseToEnglishTask(CorpusTask):
+    name: str = "zh-en"
+    direction = "zh-en"
+    tokenizer_kind = "char"
+    source_unit = "char"
+    target_unit = "word"
+    DEMOS = ("车站在哪里？", "我在哪里可以搭到出租车？", "到火车站有多远？")
+
+
+def _units(text: str, unit: str) -> int:
+    return len(text.split()) if unit == "word" else len(text.replace(" ", ""))
+
+
+def _sample(examples: list[Example], n: int, seed: int) -> list[Example]:
+    if n >= len(examples):
+        return list(examples)
+    keep = sorted(random.Random(seed).sample(range(len(examples)), n))
+    return [examples[i] for i in keep]
+
+
+@cache
+def _corpus_examples(task: CorpusTask, split: str) -> tuple[Example, ...]:
+    if split == "test":
+        src = task.source_lang
+        return tuple(Example(s, task.corpus.references(s, src)[0]) for s in task.corpus.sources("test", src))
+    return tuple(Example(s, t) for s, t in task.corpus.examples(split, task.source_lang))
+
+
+@cache
+def _corpus_lengths(task: CorpusTask) -> dict[int, list[int]]:
+    """Indices of the training examples by source length in the task's source units."""
+    out: dict[int, list[int]] = {}
+    for i, ex in enumerate(_corpus_examples(task, "train")):
+        out.setdefault(_units(ex.source, task.source_unit), []).append(i)
+    return out
+
+
 # --- your own pairs --------------------------------------------------------------------------
 
 
@@ -423,9 +607,11 @@ TASKS: dict[str, type[Task]] = {
     "dates": DateTask,
     "numbers": NumberWordsTask,
     "translate": ToyTranslationTask,
+    "en-zh": CorpusTask,
+    "zh-en": ChineseToEnglishTask,
     "pairs": PairsTask,
 }
-BUILT_IN = ("copy", "reverse", "sort", "dates", "numbers", "translate")
+BUILT_IN = ("copy", "reverse", "sort", "dates", "numbers", "translate", "en-zh", "zh-en")
 
 
 def generate(task: Task, n: int, seed: int, exclude: set[str] | None = None) -> list[Example]:

@@ -54,8 +54,11 @@ def prepare_data(
     pairs: Sequence[Example] | None = None,
     valid_pairs: Sequence[Example] | None = None,
 ) -> tuple[list[Example], list[Example]]:
-    """Training and held-out sets: generated for built-in tasks; for user pairs, a seeded
-    shuffle split (``n_valid`` pairs, at most a fifth of the file) unless ``valid_pairs`` is given."""
+    """Training and held-out sets: a corpus task's own split (``Task.has_splits``), generated for
+    the other built-in tasks; for user pairs, a seeded shuffle split (``n_valid`` pairs, at most
+    a fifth of the file) unless ``valid_pairs`` is given."""
+    if task.has_splits:
+        return task.training_data(data_cfg.n_train, data_cfg.n_valid, data_cfg.seed)
     if task.generative:
         return split(task, data_cfg.n_train, data_cfg.n_valid, data_cfg.seed)
     if not pairs:
@@ -134,8 +137,11 @@ def train_on_task(
 
 
 def heldout(ckpt: Checkpoint, n: int, seed: int) -> list[Example]:
-    """``n`` fresh examples of the checkpoint's task whose sources the model never trained on."""
+    """``n`` fresh examples of the checkpoint's task whose sources the model never trained on
+    (a corpus task: from its test split)."""
     task = ckpt.task
+    if task is not None and task.has_splits:
+        return task.heldout_data(n, seed)
     if task is None or isinstance(task, PairsTask) or not task.generative:
         raise InputError("this model was trained on your own pairs: evaluate it with --pairs FILE")
     data = ckpt.card.data
