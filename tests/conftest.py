@@ -11,11 +11,12 @@ import pytest
 
 import seq2seq  # noqa: F401  (configures torch first)
 from seq2seq import figures
-from seq2seq.core import checkpoint
-from seq2seq.core import families
+from seq2seq.core import checkpoint, families
 from seq2seq.core.model import ModelConfig, Seq2Seq
 from seq2seq.data.tasks import ReverseTask
 from seq2seq.data.tokenizers import CharTokenizer
+
+from .browser import CHROMIUM_ARGS, DESKTOP, SCREEN, new_page
 
 REPO = Path(__file__).resolve().parents[1]
 CHECKPOINTS = REPO / "checkpoints"
@@ -80,17 +81,7 @@ def output_dir() -> Path:
 
 
 # --- real browser: one streamlit server and one headless Chromium per test session -------------
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    # no network here: without these Chromium keeps trying to reach Google's services
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# (what the browser tests share besides these fixtures: tests/browser.py)
 
 
 def _free_port() -> int:
@@ -130,7 +121,7 @@ def app_url():
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not start; see {OUTPUT / 'streamlit-server.log'}")
-            time.sleep(0.3)
+            time.sleep(0.3)  # a pause between two looks of a bounded poll
         yield url
     finally:
         proc.terminate()
@@ -158,23 +149,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1800}, device_scale_factor=1)
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    context.close()
+    """A fresh context (cookies, storage: a new person) on the session's browser, a tall desktop window."""
+    with new_page(browser, DESKTOP) as pg:
+        yield pg
 
 
-def wait_idle(pg) -> None:
-    """Until the script has run to the end (Streamlit marks the app root when it is idle) and
-    drawn something: a page that has just loaded is "notRunning" before its first run starts,
-    and its skeleton stands in until that run's elements arrive."""
-    pg.wait_for_function(
-        """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
-            && !document.querySelector('[data-testid="stSkeleton"]')
-            && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')"""
-    )
-    pg.wait_for_timeout(300)  # let charts finish their first draw
+@pytest.fixture
+def projector(browser):
+    """A fresh context at a projector's 1920×1080."""
+    with new_page(browser, SCREEN, timeout_ms=90_000) as pg:
+        yield pg
 
 
 def stepped(model, batch) -> list:

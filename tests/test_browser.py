@@ -7,15 +7,17 @@ import pytest
 
 from seq2seq import limits
 
-from .conftest import wait_idle
+from .browser import (
+    PURPLE,
+    assert_no_exception,
+    finish_training,
+    held_out_accuracy,
+    sidebar_models,
+    step_summary,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def assert_no_exception(pg):
-    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator(
-        '[data-testid="stException"]'
-    ).inner_text()
 
 
 def test_translate_link_opens_the_heatmap(page, app_url, output_dir):
@@ -35,16 +37,14 @@ def test_step_slider_moves_the_highlight(page, app_url, output_dir):
     page.goto(f"{app_url}/translate?model=reverse-attention&src=lecture&step=3")
     wait_idle(page)
     page.get_by_text("the decoder emits").first.wait_for()  # the step's fragment, drawn
-    assert "t = 3" in page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").inner_text()
+    assert "t = 3" in step_summary(page).inner_text()
     slider = page.get_by_role("slider")
     slider.focus()
     slider.press("ArrowRight")
     wait_idle(page)
     page.wait_for_function("() => window.location.search.includes('step=4')")
     # the link may be written before the fragment's new line is drawn: wait for the line itself
-    page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").filter(
-        has_text="t = 4"
-    ).first.wait_for()
+    step_summary(page).filter(has_text="t = 4").first.wait_for()
     page.screenshot(path=str(output_dir / "translate-step4.png"), full_page=True)
 
 
@@ -64,15 +64,11 @@ def test_bad_input_gets_a_message_not_a_traceback(page, app_url, output_dir):
     page.screenshot(path=str(output_dir / "translate-unknown.png"), full_page=True)
 
 
-def step_text(page) -> str:
-    return page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").inner_text()
-
-
 def test_step_through_next_prev_and_what_if(page, app_url, output_dir):
     page.goto(f"{app_url}/translate?model=reverse-attention&src=encoderdecoder&step=3")
     wait_idle(page)
     assert_no_exception(page)
-    assert "t = 3" in step_text(page)
+    assert "t = 3" in step_summary(page).inner_text()
     for key in ("heatmap", "flow", "alpha_bars", "topk", "context"):
         page.locator(f".st-key-{key} .js-plotly-plot").wait_for()  # each chart is drawn
     page.screenshot(path=str(output_dir / "step-3.png"), full_page=True)
@@ -80,14 +76,14 @@ def test_step_through_next_prev_and_what_if(page, app_url, output_dir):
     page.locator(".st-key-next button:visible").click()  # :visible: Streamlit draws a hidden copy of a button with help
     page.wait_for_function("() => window.location.search.includes('step=4')")
     wait_idle(page)
-    assert "t = 4" in step_text(page)
+    assert "t = 4" in step_summary(page).inner_text()
 
     # ▶ Play plays in the browser and writes its stop to the link: tests/test_browser_play.py
     shown = 4
     page.locator(".st-key-prev button:visible").click()
     page.wait_for_function(f"() => window.location.search.includes('step={shown - 1}')")
     wait_idle(page)
-    assert f"t = {shown - 1}" in step_text(page)
+    assert f"t = {shown - 1}" in step_summary(page).inner_text()
     before = page.locator(".box-answer").first.inner_text()
     alternative = page.locator("[class*='st-key-force-'] button:not([disabled])").first
     alternative.click()
@@ -97,14 +93,13 @@ def test_step_through_next_prev_and_what_if(page, app_url, output_dir):
     assert after.strip() != before.strip()
     page.get_by_text("forced", exact=False).first.wait_for()
     # the forced token is purple in the output, in the step summary and in the heatmap's row labels
-    purple = "rgb(148, 103, 189)"  # figures.FORCED, #9467bd
+    purple = PURPLE
     forced = page.locator(".box-output .token-forced")
     assert forced.count() == 1 and forced.evaluate("e => getComputedStyle(e).color") == purple
     assert forced.evaluate("e => getComputedStyle(e).fontWeight") == "700"
     after_forced = page.locator(".box-output .token-after")
     assert after_forced.count() >= 1 and after_forced.first.evaluate("e => getComputedStyle(e).color") == purple
-    summary = page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits")
-    assert summary.locator(".token-forced").evaluate("e => getComputedStyle(e).color") == purple
+    assert step_summary(page).locator(".token-forced").evaluate("e => getComputedStyle(e).color") == purple
     page.locator(".st-key-heatmap .ytick").first.wait_for()
     fills = page.locator(".st-key-heatmap .ytick tspan").evaluate_all("els => els.map(e => getComputedStyle(e).fill)")
     assert purple in fills
@@ -186,13 +181,14 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     wait_idle(page)
     page.get_by_role("button", name="▶ Train").click()
     page.locator(".st-key-live_loss .js-plotly-plot").wait_for(timeout=60_000)
-    page.wait_for_timeout(3000)  # a screenshot of the curves with a few points (no assertion waits on it)
+    page.wait_for_function(  # a screenshot of the curves with a few points (or of the end, on a fast machine)
+        """() => document.querySelector('.st-key-live_loss .js-plotly-plot')?.data?.[0]?.x?.length >= 5
+            || [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+                .some(e => e.innerText.includes('now in the sidebar'))"""
+    )
     page.screenshot(path=str(output_dir / "train-live.png"), full_page=True)
-    page.get_by_text("now in the sidebar").wait_for(timeout=150_000)
-    wait_idle(page)
-    summary = page.locator('[data-testid="stMarkdownContainer"]', has_text="now in the sidebar").inner_text()
-    accuracy = float(summary.split("held-out exact match")[1].split("%")[0])
-    assert accuracy >= 99.0, summary
+    summary = finish_training(page, timeout_ms=150_000)
+    assert held_out_accuracy(summary) >= 99.0, summary
     page.screenshot(path=str(output_dir / "train-done.png"), full_page=True)
     page.locator(".st-key-use-attention button").click()
     wait_idle(page)
@@ -274,10 +270,8 @@ def test_many_users_at_once(browser, app_url, output_dir):
             pg.reload()
             wait_idle(pg)
             assert_no_exception(pg)
-            pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
-            options = pg.locator('[role="option"]').all_inner_texts()
+            options = sidebar_models(pg)
             assert options and not any("★" in o for o in options)
-            pg.keyboard.press("Escape")
         users[0].screenshot(path=str(output_dir / "many-users.png"), full_page=True)
     finally:
         for c in contexts:

@@ -3,8 +3,7 @@ Translate at that input; in English and 中文. Screenshots land in tests/output
 
 import pytest
 
-from .conftest import wait_idle
-from .test_browser import assert_no_exception
+from .browser import assert_no_exception, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +27,15 @@ def test_errors_page_sorted_by_entropy_and_a_row_opens_translate(page, app_url, 
     page.get_by_role("heading", name=heading).wait_for()
     page.screenshot(path=str(output_dir / f"errors-{lang}.png"))
     page.locator('[data-testid="stMain"]').evaluate("e => e.scrollTop = 760")
-    page.wait_for_timeout(800)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop > 0")
     page.screenshot(path=str(output_dir / f"errors-{lang}-table.png"))
     sort = page.locator('[data-testid="stSelectbox"]').last.locator("input").input_value()
     assert ("entropy" if lang == "en" else "熵") in sort  # sorted by entropy, most suspicious first
     x, y = first_link_cell(page)
     page.mouse.move(x, y)  # the grid finds the link under the pointer on hover, then opens it on click
-    page.wait_for_timeout(300)
+    page.wait_for_function(  # found: the grid shows the hand over it
+        "([x, y]) => getComputedStyle(document.elementFromPoint(x, y)).cursor === 'pointer'", arg=[x, y]
+    )
     with page.context.expect_page() as new_tab:
         page.mouse.click(x + 2, y)
     translate = new_tab.value

@@ -3,8 +3,7 @@ interventions at the step, and α_t set by hand with the decode carried on from 
 
 import pytest
 
-from .conftest import wait_idle
-from .test_browser import assert_no_exception
+from .browser import assert_no_exception, wait_idle
 
 pytestmark = pytest.mark.browser
 

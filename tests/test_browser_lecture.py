@@ -6,32 +6,9 @@ import re
 
 import pytest
 
-from .conftest import wait_idle
-from .test_browser import assert_no_exception
+from .browser import NUMBER, assert_no_exception, decoder_state, latex_line, latex_sources, main_height, wait_idle
 
 pytestmark = pytest.mark.browser
-NUMBER = re.compile(r"-?\d+\.\d\d")
-
-
-def latex_sources(page) -> list[str]:
-    """The TeX of every st.latex on the page (KaTeX keeps it in an annotation element)."""
-    return page.locator(".katex-mathml annotation").evaluate_all("els => els.map(e => e.textContent)")
-
-
-def latex_line(page, prefix: str) -> str:
-    """The first st.latex whose TeX starts with ``prefix``, once KaTeX has drawn it (a slide's
-    heading can be on screen before its equations)."""
-    page.wait_for_function(
-        "prefix => [...document.querySelectorAll('.katex-mathml annotation')]"
-        ".some(e => e.textContent.startsWith(prefix))",
-        arg=prefix,
-    )
-    return next(s for s in latex_sources(page) if s.startswith(prefix))
-
-
-def decoder_state(page, step: int | None = None) -> str:
-    """The LaTeX line of s_t: the decoder state at the current step (or at ``step``), as numbers."""
-    return latex_line(page, "s_{" if step is None else f"s_{{{step}}}")
 
 
 def test_lecture_in_chinese_steps_with_live_numbers(page, app_url, output_dir):
@@ -100,54 +77,49 @@ def test_lecture_presentation_mode_one_section_per_slide(page, app_url, output_d
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_transformer_section_runs_its_timing_chart_on_one_projector_screen(browser, app_url, output_dir, lang):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, device_scale_factor=1)
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    try:
-        page.goto(f"{app_url}/lecture?model=reverse-transformer&src=attention&present=1&section=8&step=3&lang={lang}")
-        wait_idle(page)
-        assert_no_exception(page)
-        title = "8 · Beyond the notes" if lang == "en" else "8 · 讲义之后"
-        page.locator("h2").filter(has_text=title).wait_for()
-        page.locator(".st-key-lecture_qkv .js-plotly-plot .main-svg").first.wait_for()
-        # softmax(qKᵀ/√d_k)V, Σ α v_i and W_V c_t + b_V: three rows of the same numbers
-        block = next(s for s in latex_sources(page) if s.startswith(r"\begin{aligned}"))
-        rows = block.split(r"\\")
-        assert len(rows) == 3 and len({r.split("&= (")[1].split(")")[0] for r in rows}) == 1, rows
-        page.screenshot(path=str(output_dir / f"lecture-transformer-{lang}.png"))
-        page.get_by_role("tab", name="Causal mask and heads" if lang == "en" else "因果掩码与多头").click()
-        for key in ("lecture_causal", "lecture_heads"):
-            page.locator(f".st-key-{key} .js-plotly-plot .main-svg").first.wait_for()
-        height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-        assert height <= 1081, height
-        page.screenshot(path=str(output_dir / f"lecture-transformer-heads-{lang}.png"))
-        if lang == "en":  # the measurement (up to 45 s of CI time) runs once, in 中文
-            return
+def test_transformer_section_runs_its_timing_chart_on_one_projector_screen(projector, app_url, output_dir, lang):
+    page = projector
+    page.goto(f"{app_url}/lecture?model=reverse-transformer&src=attention&present=1&section=8&step=3&lang={lang}")
+    wait_idle(page)
+    assert_no_exception(page)
+    title = "8 · Beyond the notes" if lang == "en" else "8 · 讲义之后"
+    page.locator("h2").filter(has_text=title).wait_for()
+    page.locator(".st-key-lecture_qkv .js-plotly-plot .main-svg").first.wait_for()
+    # softmax(qKᵀ/√d_k)V, Σ α v_i and W_V c_t + b_V: three rows of the same numbers
+    block = next(s for s in latex_sources(page) if s.startswith(r"\begin{aligned}"))
+    rows = block.split(r"\\")
+    assert len(rows) == 3 and len({r.split("&= (")[1].split(")")[0] for r in rows}) == 1, rows
+    page.screenshot(path=str(output_dir / f"lecture-transformer-{lang}.png"))
+    page.get_by_role("tab", name="Causal mask and heads" if lang == "en" else "因果掩码与多头").click()
+    for key in ("lecture_causal", "lecture_heads"):
+        page.locator(f".st-key-{key} .js-plotly-plot .main-svg").first.wait_for()
+    height = main_height(page)
+    assert height <= 1081, height
+    page.screenshot(path=str(output_dir / f"lecture-transformer-heads-{lang}.png"))
+    if lang == "en":  # the measurement (up to 45 s of CI time) runs once, in 中文
+        return
 
-        page.get_by_role("tab", name="Time per training step" if lang == "en" else "每个训练步的时间").click()
-        page.locator(".st-key-run_step_times button:visible").first.click()
-        # while it runs: the progress bar, and the chart drawn from the lengths measured so far
-        page.locator('[data-testid="stProgress"]').first.wait_for()
-        rnn = "RNN + attention" if lang == "en" else "RNN + 注意力"
-        page.wait_for_function(
-            "name => [...document.querySelectorAll('.js-plotly-plot .legendtext')].some(e => e.textContent === name)",
-            arg=rnn,
-        )
-        page.screenshot(path=str(output_dir / f"lecture-transformer-measuring-{lang}.png"))
-        # done (bounded by limits.MAX_STEP_TIMING_SECONDS): the kept chart and the sentence from its numbers
-        page.locator(".st-key-lecture_step_times .js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
-        wait_idle(page)
-        assert_no_exception(page)
-        assert page.locator('[data-testid="stProgress"]').count() == 0
-        lines = page.locator(".st-key-lecture_step_times .scatterlayer .trace")
-        assert lines.count() == 2  # RNN + attention and the Transformer
-        points = page.locator(".st-key-lecture_step_times .scatterlayer .trace").first.locator(".point")
-        assert points.count() >= 2  # at least two lengths within the budget
-        said = "a training step went from" if lang == "en" else "一个训练步的时间"
-        page.get_by_text(said).first.wait_for()
-        height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-        assert height <= 1081, height  # the slide still fits the projector with the chart and its sentence
-        page.screenshot(path=str(output_dir / f"lecture-transformer-measured-{lang}.png"))
-    finally:
-        context.close()
+    page.get_by_role("tab", name="Time per training step" if lang == "en" else "每个训练步的时间").click()
+    page.locator(".st-key-run_step_times button:visible").first.click()
+    # while it runs: the progress bar, and the chart drawn from the lengths measured so far
+    page.locator('[data-testid="stProgress"]').first.wait_for()
+    rnn = "RNN + attention" if lang == "en" else "RNN + 注意力"
+    page.wait_for_function(
+        "name => [...document.querySelectorAll('.js-plotly-plot .legendtext')].some(e => e.textContent === name)",
+        arg=rnn,
+    )
+    page.screenshot(path=str(output_dir / f"lecture-transformer-measuring-{lang}.png"))
+    # done (bounded by limits.MAX_STEP_TIMING_SECONDS): the kept chart and the sentence from its numbers
+    page.locator(".st-key-lecture_step_times .js-plotly-plot .main-svg").first.wait_for(timeout=180_000)
+    wait_idle(page)
+    assert_no_exception(page)
+    assert page.locator('[data-testid="stProgress"]').count() == 0
+    lines = page.locator(".st-key-lecture_step_times .scatterlayer .trace")
+    assert lines.count() == 2  # RNN + attention and the Transformer
+    points = page.locator(".st-key-lecture_step_times .scatterlayer .trace").first.locator(".point")
+    assert points.count() >= 2  # at least two lengths within the budget
+    said = "a training step went from" if lang == "en" else "一个训练步的时间"
+    page.get_by_text(said).first.wait_for()
+    height = main_height(page)
+    assert height <= 1081, height  # the slide still fits the projector with the chart and its sentence
+    page.screenshot(path=str(output_dir / f"lecture-transformer-measured-{lang}.png"))

@@ -8,16 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import wait_idle
+from .browser import PURPLE, step_summary, wait_idle
 
 pytestmark = pytest.mark.browser
 
 URL = "/translate?model=reverse-attention&src=encoderdecoder"
 PLAYER = ".st-key-player .js-plotly-plot"
-
-
-def summary(page) -> str:
-    return page.locator('[data-testid="stMarkdownContainer"]', has_text="the decoder emits").first.inner_text()
 
 
 def count_requests(page) -> list:
@@ -48,7 +44,7 @@ def test_play_runs_in_the_browser_and_the_end_comes_back(page, app_url, output_d
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
     page.goto(f"{app_url}{URL}&step=3")
     wait_idle(page)
-    assert "t = 3" in summary(page)
+    assert "t = 3" in step_summary(page).first.inner_text()
     play(page)
     wait_idle(page)
     during = len(sent)
@@ -61,7 +57,7 @@ def test_play_runs_in_the_browser_and_the_end_comes_back(page, app_url, output_d
     page.wait_for_function(f"() => window.location.search.includes('step={n}')", timeout=60_000)
     wait_idle(page)
     assert page.locator(PLAYER).count() == 0  # back to the step view
-    assert f"t = {n}" in summary(page)
+    assert f"t = {n}" in step_summary(page).first.inner_text()
     assert len(sent) - during <= 2  # the stop: one rerun (and its acknowledgement)
 
 
@@ -74,7 +70,7 @@ def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url
     page.locator(f"{PLAYER} .updatemenu-button").nth(1).dispatch_event("click")
     page.locator(PLAYER).wait_for(state="detached")
     wait_idle(page)
-    shown = int(re.search(r"t = (\d+)", summary(page)).group(1))
+    shown = int(re.search(r"t = (\d+)", step_summary(page).first.inner_text()).group(1))
     assert 4 <= shown < len("encoderdecoder") + 1
     page.wait_for_function(f"() => window.location.search.includes('step={shown}')")
     assert "src=encoderdecoder" in page.url  # the rest of the link stays (a default model is left out)
@@ -82,12 +78,12 @@ def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url
     page.locator(".st-key-next button:visible").click()
     page.wait_for_function(f"() => window.location.search.includes('step={shown + 1}')")
     wait_idle(page)
-    assert f"t = {shown + 1}" in summary(page)
+    assert f"t = {shown + 1}" in step_summary(page).first.inner_text()
     # what-if: force another candidate; the forced token is purple, also in the player
     page.locator("[class*='st-key-force-'] button:not([disabled])").first.click()
     page.wait_for_function("() => window.location.search.includes('force=')")
     wait_idle(page)
-    purple = "rgb(148, 103, 189)"  # figures.FORCED
+    purple = PURPLE
     assert page.locator(".box-output .token-forced").evaluate("e => getComputedStyle(e).color") == purple
     # the player is drawn only for as long as it plays (a few frames from here): watch for the
     # purple token from before ▶ is pressed until the player goes

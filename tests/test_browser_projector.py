@@ -11,34 +11,9 @@ import pytest
 
 from seq2seq.ui.lecture import SECTIONS, STEPPED
 
-from .conftest import wait_idle
-from .test_browser import assert_no_exception
+from .browser import SCREEN, assert_no_exception, charts_drawn, main_height, on_screen, wait_idle
 
 pytestmark = pytest.mark.browser
-SCREEN = {"width": 1920, "height": 1080}
-
-
-@pytest.fixture
-def projector(browser):
-    context = browser.new_context(viewport=SCREEN, device_scale_factor=1)
-    pg = context.new_page()
-    pg.set_default_timeout(90_000)
-    yield pg
-    context.close()
-
-
-def on_screen(page, selector: str) -> dict:
-    """The element's box, asserted to lie wholly inside the 1920×1080 viewport (not scrolled)."""
-    box = page.locator(selector).first.bounding_box()
-    assert box is not None, f"{selector} is not drawn"
-    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"] + 1, (selector, box)
-    assert box["x"] >= 0 and box["x"] + box["width"] <= SCREEN["width"] + 1, (selector, box)
-    return box
-
-
-def charts_drawn(page, *keys: str) -> None:
-    for key in keys:
-        page.locator(f".st-key-{key} .js-plotly-plot .main-svg").first.wait_for()
 
 
 def margins_pushed(page) -> list:
@@ -96,7 +71,7 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
             charts_drawn(page, figure[section])
             on_screen(page, f".st-key-{figure[section]} .js-plotly-plot")
         # the whole slide fits: nothing below the screen's edge
-        height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+        height = main_height(page)
         assert height <= SCREEN["height"] + 1, (section, height)
         on_screen(page, ".st-key-next_section button:visible")
         steps = page.locator(".st-key-next").count()
@@ -105,16 +80,14 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
     page.goto(f"{app_url}/lecture?model=reverse-vanilla&src=lecture&present=1&section=6&lang=zh")
     wait_idle(page)
     charts_drawn(page, "lecture_flow")
-    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= SCREEN["height"] + 1
+    assert main_height(page) <= SCREEN["height"] + 1
     assert not page.get_by_text(re.compile(r"\badditive\b")).count()  # the score picker speaks 中文
     page.screenshot(path=str(output_dir / "projector-lecture-6-zh.png"))
     page.goto(f"{app_url}/lecture?model=reverse-vanilla&src=lecture&present=1&section=8&lang=zh")  # §8: its Transformer
     wait_idle(page)
     charts_drawn(page, "lecture_qkv")
     for tab in ("因果掩码与多头", "每个训练步的时间"):  # §8's three parts, each a tab that fits the screen
-        assert (
-            page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight") <= SCREEN["height"] + 1
-        )
+        assert main_height(page) <= SCREEN["height"] + 1
         page.get_by_role("tab", name=tab).click()
     on_screen(page, ".st-key-run_step_times button:visible")
     page.screenshot(path=str(output_dir / "projector-lecture-8-zh.png"))

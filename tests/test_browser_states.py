@@ -4,8 +4,7 @@ tests/output/ — look at them."""
 
 import pytest
 
-from .conftest import wait_idle
-from .test_browser import assert_no_exception
+from .browser import assert_no_exception, wait_idle
 
 pytestmark = pytest.mark.browser
 

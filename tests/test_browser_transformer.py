@@ -2,8 +2,7 @@
 
 import pytest
 
-from .conftest import wait_idle
-from .test_browser import assert_no_exception
+from .browser import assert_no_exception, finish_training, held_out_accuracy, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -68,11 +67,7 @@ def test_train_a_transformer_to_99_percent_with_the_pages_defaults(page, app_url
     page.screenshot(path=str(output_dir / "train-transformer-form.png"), full_page=True)
     page.get_by_label("Time budget (s)").fill("150")
     page.get_by_role("button", name="▶ Train").click()
-    page.get_by_text("now in the sidebar").wait_for(timeout=240_000)
-    wait_idle(page)
-    assert_no_exception(page)
-    summary = page.locator('[data-testid="stMarkdownContainer"]', has_text="now in the sidebar").inner_text()
-    accuracy = float(summary.split("held-out exact match")[1].split("%")[0])
-    assert accuracy >= 99.0, summary
+    summary = finish_training(page, timeout_ms=240_000)
+    assert held_out_accuracy(summary) >= 99.0, summary
     assert "transformer" in summary.lower()
     page.screenshot(path=str(output_dir / "train-transformer-done.png"), full_page=True)

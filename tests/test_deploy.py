@@ -22,7 +22,8 @@ import pytest
 
 from deploy import serve_class
 
-from .conftest import REPO, wait_idle
+from .browser import assert_no_exception, sidebar_models, wait_idle
+from .conftest import REPO
 
 COOKIE = "attlab_replica"
 # every WebSocket the page opens is counted: a session its replica's death did not disturb keeps its first one
@@ -103,7 +104,7 @@ def class_running(run_dir: Path, replicas: int):
             if proc.poll() is not None or time.monotonic() > deadline:
                 out.seek(0)
                 pytest.fail(f"serve_class did not start:\n{out.read()}")
-            time.sleep(0.2)
+            time.sleep(0.2)  # a pause between two looks of a bounded poll
         yield proc, json.loads((run_dir / "state.json").read_text()), out
     finally:
         if proc.poll() is None:
@@ -136,17 +137,12 @@ def replica_of(context, url: str, run_dir: Path) -> int:
         answered = [line["tried"][-1] for line in log_lines(run_dir) if line["key"] == key and line["tried"]]
         if answered:
             return int(answered[-1].rsplit(":", 1)[1])
-        time.sleep(0.1)
+        time.sleep(0.1)  # a pause between two looks of a bounded poll (nginx writes the line soon after)
     pytest.fail(f"no access log line for key {key}")
 
 
 def key_of(context) -> str:
     return next(c["value"] for c in context.cookies() if c["name"] == COOKIE)
-
-
-def assert_no_exception(pg) -> None:
-    errors = pg.locator('[data-testid="stException"]')
-    assert errors.count() == 0, errors.first.inner_text()
 
 
 STEP = '[data-testid="stSlider"] input[type="range"]'  # the "Decoding step t" slider
@@ -175,13 +171,6 @@ def screenshots_on_failure(pages: list, output_dir: Path):
             with contextlib.suppress(Exception):
                 pg.screenshot(path=str(output_dir / f"deploy-failure-{i}.png"), full_page=True)
         raise
-
-
-def sidebar_options(pg) -> list[str]:
-    pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    options = pg.locator('[role="option"]').all_inner_texts()
-    pg.keyboard.press("Escape")
-    return options
 
 
 @pytest.mark.browser
@@ -243,11 +232,11 @@ def test_two_replicas_keep_their_sessions_and_survive_one_death(browser, tmp_pat
         wait_idle(trainer)
         assert_no_exception(trainer)
         assert "model=%E2%98%85" in trainer.url  # ★: the session's own model
-        assert any(o.startswith("★") for o in sidebar_options(trainer))
+        assert any(o.startswith("★") for o in sidebar_models(trainer))
         trainer.reload()
         wait_idle(trainer)
         assert_no_exception(trainer)
-        own = [o for o in sidebar_options(trainer) if o.startswith("★")]
+        own = [o for o in sidebar_models(trainer) if o.startswith("★")]
         assert own, "the model trained in this browser is gone after a reload"
         assert "GRU 16" in trainer.locator('[data-testid="stSidebar"]').inner_text()  # shown: the tiny one
         trainer.screenshot(path=str(output_dir / "deploy-trained-after-reload.png"), full_page=True)
@@ -297,7 +286,7 @@ def test_two_replicas_keep_their_sessions_and_survive_one_death(browser, tmp_pat
             closed = {line["key"] for line in lines[logged_before_close:] if line["uri"] == "/_stcore/stream"}
             if set(keys.values()) <= closed or time.monotonic() > deadline:
                 break
-            time.sleep(0.2)
+            time.sleep(0.2)  # a pause between two looks of a bounded poll
         live, dead = f"127.0.0.1:{keep}", f"127.0.0.1:{lose}"
         for pg in (trainer, stayer):
             mine = [line for line in lines if line["key"] == keys[pg]]

@@ -15,7 +15,7 @@ def fake_training(callback, steps: int, pause: float = 0.01) -> str:
     """A stand-in for a real training (runs in the worker process): ``steps`` events unless
     the callback says stop."""
     for step in range(1, steps + 1):
-        time.sleep(pause)
+        time.sleep(pause)  # a training step's work, simulated (not a wait for anything)
         if callback(TrainEvent(step, 1, step * pause, 1.0 / step, {"exact_match": step / steps})):
             break
     return f"model after {step}"
@@ -35,6 +35,17 @@ def fake_run(steps: int, pause: float = 0.01) -> dict:
     return {"fn": fake_training, "kwargs": {"steps": steps, "pause": pause}}
 
 
+def wait_until(condition, seconds: float = 60) -> bool:
+    """Whether ``condition()`` came true within ``seconds`` (a worker process's start, torch's
+    import, is slow on a loaded machine)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)  # a pause between two looks of a bounded poll
+    return True
+
+
 def test_a_job_runs_and_publishes_progress():
     job = TrainingJob([RunSpec("attention", **fake_run(5))])
     job.start()
@@ -46,9 +57,7 @@ def test_a_job_runs_and_publishes_progress():
 def test_stop_keeps_what_was_learned():
     job = TrainingJob([RunSpec("attention", **fake_run(10_000))])
     job.start()
-    deadline = time.time() + 30
-    while not job.losses and time.time() < deadline:  # the worker process has started training
-        time.sleep(0.05)
+    assert wait_until(lambda: job.losses)  # the worker process has started training
     job.stop()
     job.join(60)
     assert job.state == "stopped" and job.results["attention"].startswith("model after")
@@ -59,11 +68,15 @@ def test_one_training_at_a_time_and_the_rest_wait(monkeypatch):
     first = TrainingJob([RunSpec("a", **fake_run(400))])
     second = TrainingJob([RunSpec("b", **fake_run(3))])
     first.start()
-    time.sleep(0.3)
+    assert wait_until(lambda: first.losses)  # the first holds the slot and trains
     second.start()
-    time.sleep(0.3)
-    assert first.state == "running" and second.state == "queued" and second.queue_position == 1
-    first.join(60)
+    deadline = time.monotonic() + 60
+    while True:  # the second waits, first in the queue, for as long as the first trains
+        seen = second.state, second.queue_position  # read before: the first may end right after
+        if first.finished:
+            break
+        assert seen == ("queued", 1) and time.monotonic() < deadline
+        first.join(0.05)
     second.join(60)
     assert second.state == "done"
 

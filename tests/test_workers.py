@@ -18,7 +18,7 @@ def _init(tag: str) -> None:
 
 
 def _job(x: int) -> tuple[int, int, str, str]:
-    time.sleep(0.05 * x)  # later tasks finish later
+    time.sleep(0.05 * x)  # a task's work, simulated: later tasks finish later
     main = sys.modules["__mp_main__"] if "__mp_main__" in sys.modules else sys.modules["__main__"]
     return x, os.getpid(), _state["tag"], getattr(main, "MARKER", "")
 
@@ -26,7 +26,7 @@ def _job(x: int) -> tuple[int, int, str, str]:
 def _die(x: int) -> int:
     if x == 1:
         os._exit(3)  # a worker killed halfway (e.g. by the out-of-memory killer)
-    time.sleep(1)
+    time.sleep(1)  # a task's work, simulated: still running when the other worker dies
     return x
 
 
