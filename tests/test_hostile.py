@@ -15,8 +15,8 @@ from seq2seq.data.pairs import read_pairs
 from seq2seq.errors import CheckpointError, InputError
 from seq2seq.limits import MAX_PAIR_FILE_BYTES
 
+from .clitest import cli
 from .conftest import CHECKPOINTS, REPO
-from .test_cli import cli
 
 MARKER = Path("/tmp/attention-lab-hostile-marker")
 

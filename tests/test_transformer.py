@@ -356,7 +356,7 @@ def test_figures_draw_every_head_and_both_self_attentions(model, tokenizer):
 
 
 def test_cli_trains_evaluates_and_traces_a_transformer(tmp_path):
-    from .test_cli import cli
+    from .clitest import cli
 
     out = tmp_path / "tf.safetensors"
     proc = cli("train", "--decoder", "transformer", "--layers", "3", "--heads", "2", "--d-model", "16",
