@@ -53,7 +53,7 @@ def test_moving_the_step_updates_the_view():
 
 def test_vanilla_model_explains_that_it_has_no_attention():
     at = open_translate(model="reverse-vanilla", src="abcdef")
-    assert "no attention" in texts(at)
+    assert "it has no attention, so there is no α to draw" in texts(at)
     assert {c.key for c in open_why_not(at).get("plotly_chart")} == {"flow", "topk", "context", "target_probs"}
 
 
@@ -73,6 +73,11 @@ def test_bad_input_gets_a_clear_message(src, message):
     at.text_input(key="src").set_value(src).run()
     assert not at.exception
     assert message in texts(at)
+
+
+def test_bad_input_in_the_link_gets_a_message_not_a_traceback():
+    at = open_translate(src="héllo wörld🙂")  # open_translate: no exception
+    assert "Not in this model's vocabulary" in texts(at)
 
 
 def test_unknown_model_in_the_link_falls_back_to_the_default():
@@ -170,7 +175,9 @@ def test_a_link_to_a_missing_model_says_what_it_shows_instead():
 def test_a_link_to_another_browsers_session_model_explains_why():
     at = open_translate(model="★ reverse-attention", src="abc")
     warning = "\n".join(w.value for w in at.warning)
-    assert "★ reverse-attention" in warning and "browser" in warning
+    assert "★ reverse-attention" in warning and "not available here" in warning
+    assert f"showing **{at.session_state['model']}** instead" in warning
+    assert "browser" in warning and "stay with it" in warning
 
 
 def test_an_output_that_is_no_date_is_named():

@@ -39,7 +39,7 @@ def shown_step(page) -> int:
     return int(page.evaluate(f"() => document.querySelector('{PLAYER}')._fullLayout._currentFrame"))
 
 
-def test_play_runs_in_the_browser_and_the_end_comes_back(page, app_url, output_dir):
+def test_play_runs_in_the_browser_the_end_comes_back_and_downloads_to_play_offline(page, app_url, output_dir):
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
     page.goto(f"{app_url}{URL}&step=3")
@@ -59,6 +59,15 @@ def test_play_runs_in_the_browser_and_the_end_comes_back(page, app_url, output_d
     assert page.locator(PLAYER).count() == 0  # back to the step view
     assert f"t = {n}" in step_summary(page).first.inner_text()
     assert len(sent) - during <= 2  # the stop: one rerun (and its acknowledgement)
+    # Export (drawn only while open) offers the animated decode as one HTML file for slides
+    assert not page.locator(".st-key-html").count()  # closed: not drawn
+    page.locator(".st-key-export summary").click()
+    page.locator(".st-key-html button").wait_for()
+    with page.expect_download() as download:
+        page.locator(".st-key-html button").click()
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "<html>" in html[:100] and "Plotly.animate" in html and len(html) > 3_000_000  # plotly.js inside
+    assert download.value.suggested_filename == "reverse-attention-encoderdecoder-play.html"
 
 
 def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url, output_dir):
@@ -102,17 +111,3 @@ def test_pause_writes_the_step_to_the_link_and_what_if_still_works(page, app_url
     page.locator(PLAYER).wait_for(state="detached", timeout=60_000)
     wait_idle(page)
     assert "force=" in page.url  # the what-if outlives playing
-
-
-def test_the_decode_downloads_as_a_page_that_plays_offline(page, app_url):
-    """Export (drawn only while open) offers the animated decode as one HTML file for slides."""
-    page.goto(f"{app_url}{URL}&step=2")
-    wait_idle(page)
-    assert not page.locator(".st-key-html").count()  # closed: not drawn
-    page.locator(".st-key-export summary").click()
-    page.locator(".st-key-html button").wait_for()
-    with page.expect_download() as download:
-        page.locator(".st-key-html button").click()
-    html = Path(download.value.path()).read_text(encoding="utf-8")
-    assert "<html>" in html[:100] and "Plotly.animate" in html and len(html) > 3_000_000  # plotly.js inside
-    assert download.value.suggested_filename == "reverse-attention-encoderdecoder-play.html"

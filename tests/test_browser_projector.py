@@ -3,6 +3,8 @@
 On every page a lecturer points at, the figure and the control that advances it must be on
 screen together, without scrolling — asserted from bounding boxes. Screenshots of every view
 land in tests/output/projector-*.png, in English and 中文: look at them as the back row would.
+(Train's live curves on a projector: test_many_users_at_once in tests/test_browser.py, whose
+presenter trains while others use the app.)
 """
 
 import re
@@ -11,7 +13,18 @@ import pytest
 
 from seq2seq.ui.lecture import SECTIONS, STEPPED
 
-from .browser import SCREEN, assert_no_exception, charts_drawn, main_height, on_screen, wait_idle
+from .browser import (
+    DESKTOP,
+    NUMBER,
+    SCREEN,
+    assert_no_exception,
+    charts_drawn,
+    decoder_state,
+    latex_line,
+    main_height,
+    on_screen,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +69,9 @@ def test_translate_heatmap_and_next_on_one_screen(projector, app_url, output_dir
 
 
 def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
+    """Presentation mode, slide by slide as a lecturer goes: one section per slide, in fonts larger
+    than Streamlit's 16 px, with the model's numbers, each fitting the projector with its figure and
+    the control that moves on; §6 and §8 in 中文 too. (§8's measurement: tests/test_browser_lecture.py.)"""
     page = projector
     figure = {"2": "lecture_topk", "5": "lecture_length", "6": "lecture_flow", "7": "lecture_attr_bars",
               "8": "lecture_qkv"}  # fmt: skip
@@ -67,9 +83,27 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
         wait_idle(page)
         page.locator("h2").filter(has_text=re.compile(f"^{section} · ")).wait_for()  # this slide's title
         assert_no_exception(page)
+        assert page.locator("h2").filter(has_text=re.compile(r"^\d · ")).count() == 1  # one section on screen
         if section in figure:
             charts_drawn(page, figure[section])
             on_screen(page, f".st-key-{figure[section]} .js-plotly-plot")
+        if section == "1":
+            page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 18")
+            # c's numbers come last (the section measures c at three lengths first)
+            assert NUMBER.search(latex_line(page, "c = ("))
+        elif section == "2":  # the decoder steps on the slide: s_t's numbers follow, the link keeps the mode
+            before = decoder_state(page)
+            page.locator(".st-key-next button:visible").click()
+            page.wait_for_function("() => window.location.search.includes('step=2')")
+            wait_idle(page)
+            assert decoder_state(page, 2) != before
+            assert "present=1" in page.url
+        elif section == "6":
+            assert NUMBER.search(latex_line(page, "c_{2}"))  # the context the model used at step 2, drawn
+        elif section == "8":  # the second of §8's three tabs fits too (the third: tests/test_browser_lecture.py)
+            assert main_height(page) <= SCREEN["height"] + 1, (section, main_height(page))
+            page.get_by_role("tab", name="Causal mask and heads").click()
+            charts_drawn(page, "lecture_causal", "lecture_heads")
         # the whole slide fits: nothing below the screen's edge
         height = main_height(page)
         assert height <= SCREEN["height"] + 1, (section, height)
@@ -77,6 +111,18 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
         steps = page.locator(".st-key-next").count()
         assert steps == (1 if section in STEPPED else 0), section  # step buttons only where the section steps
         page.screenshot(path=str(output_dir / f"projector-lecture-{section}.png"))
+        if section == "6":
+            # c_t recomputed and as the model used it, side by side: neither runs past its column, also
+            # in a narrower window than the projector's
+            for viewport in (SCREEN, DESKTOP):
+                page.set_viewport_size(viewport)
+                overrun = page.evaluate(
+                    """() => [...document.querySelectorAll('.katex-display')]
+                        .filter(d => d.textContent.includes('∈'))
+                        .map(d => d.scrollWidth - d.clientWidth)"""
+                )
+                assert len(overrun) == 2 and max(overrun) <= 1, (viewport, overrun)  # px hidden past each column
+            page.set_viewport_size(SCREEN)
     page.goto(f"{app_url}/lecture?model=reverse-vanilla&src=lecture&present=1&section=6&lang=zh")
     wait_idle(page)
     charts_drawn(page, "lecture_flow")
@@ -116,18 +162,3 @@ def test_beam_tree_fits_the_screen_with_labels_that_never_pile_up(projector, app
         for b in boxes[i + 1 :]:
             assert a[2] - 1 <= b[0] or b[2] - 1 <= a[0] or a[3] - 1 <= b[1] or b[3] - 1 <= a[1], (a, b)
     page.screenshot(path=str(output_dir / f"projector-beam-{width}.png"))
-
-
-def test_train_curves_and_stop_on_screen_while_training(projector, app_url, output_dir):
-    page = projector
-    page.goto(f"{app_url}/train?present=1")
-    wait_idle(page)
-    page.get_by_role("button", name="▶ Train").click()
-    page.locator(".st-key-live_loss .js-plotly-plot").wait_for(timeout=60_000)
-    page.locator(".st-key-stop_training button").wait_for()
-    on_screen(page, ".st-key-live_loss .js-plotly-plot")
-    on_screen(page, ".st-key-live_accuracy .js-plotly-plot")
-    on_screen(page, ".st-key-stop_training button")
-    page.screenshot(path=str(output_dir / "projector-train.png"))
-    page.locator(".st-key-stop_training button").click()
-    page.get_by_text("now in the sidebar").wait_for(timeout=120_000)
