@@ -1,10 +1,11 @@
-# Attention Lab. `make run` serves the app; `make test` runs every test (browser tests included).
+# Attention Lab. `make run` serves the app; `make test` runs every test (browser tests included);
+# `make test-fast` every test but the browser ones (a few minutes: the check before a commit).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run serve-class test test-packages lint format checkpoints bench bench-felt bench-train bench-tasks clean chromium nginx
+.PHONY: run serve-class test test-fast test-packages lint format checkpoints bench bench-felt bench-train bench-tasks clean chromium nginx
 
 # The venv is rebuilt when a requirements file changes (the stamp records the last install).
 $(BIN)/.installed-run: requirements.txt
@@ -55,8 +56,9 @@ chromium:
 	elif command -v chromium >/dev/null 2>&1; then :; \
 	else echo "chromium is missing and apt-get is not available: browser tests will fail"; fi
 
-# What the tests need from Debian, in one apt-get run when several are missing (a fresh machine).
-TEST_PACKAGES := $(BROWSER_PACKAGES) nginx
+# What the tests need from Debian, in one apt-get run when several are missing (a fresh machine);
+# redis-server for the class store's Redis backend (DESIGN.md: replicas on several machines).
+TEST_PACKAGES := $(BROWSER_PACKAGES) nginx redis-server
 test-packages:
 	@missing=""; for p in $(TEST_PACKAGES); do \
 	  command -v dpkg >/dev/null 2>&1 && dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -66,10 +68,25 @@ test-packages:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else $(MAKE) --no-print-directory chromium nginx; fi
 
+# The tests in two runs. Everything but the browser tests is CPU-bound and independent: it runs in
+# WORKERS xdist processes (one per core of a 2-core CI machine), a test file per worker at a time.
+# The browser tests run in one process after it: one streamlit server and one Chromium shared by
+# all of them (tests/conftest.py), and the machine to themselves for their trainings and timings.
+# `make test` runs both and fails if either fails.
+WORKERS ?= 2
+PYTEST_FAST := $(BIN)/python -m pytest -m "not browser" -n $(WORKERS) --dist loadfile
+PYTEST_BROWSER := $(BIN)/python -m pytest -m browser
+
+test-fast: $(BIN)/.installed-dev nginx
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PYTEST_FAST)
+
 test: $(BIN)/.installed-dev test-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(PYTEST_FAST); fast=$$?; $(PYTEST_BROWSER); browser=$$?; \
+	  echo "make test: not browser exit $$fast, browser exit $$browser"; test $$fast -eq 0 && test $$browser -eq 0
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
