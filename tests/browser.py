@@ -26,6 +26,7 @@ DESKTOP = {"width": 1600, "height": 1800}  # the `page` fixture: a tall desktop 
 SCREEN = {"width": 1920, "height": 1080}  # a projector (the `projector` fixture) and most screenshots
 
 PURPLE = "rgb(148, 103, 189)"  # figures.FORCED (#9467bd): a forced token, wherever it is drawn
+RETAINED = '[data-retained="true"]'  # Streamlit's hidden copy of an element from a fragment's run before
 
 
 # Idle: the script has run to the end (Streamlit marks the app root when it is), something is drawn
@@ -38,6 +39,7 @@ _IDLE = """() => {
     if (document.querySelector('[data-testid="stSkeleton"]')) return false;
     if (!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')) return false;
     return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(chart => {
+        if (chart.closest('[data-retained="true"]')) return true;  // a hidden copy (RETAINED)
         const gd = chart.querySelector('.js-plotly-plot');
         return gd && gd._fullLayout && gd.querySelector('.main-svg');
     });

@@ -11,6 +11,7 @@ from seq2seq import limits
 
 from .browser import (
     PURPLE,
+    RETAINED,
     SCREEN,
     assert_no_exception,
     finish_training,
@@ -158,7 +159,7 @@ def test_train_in_the_browser_then_use_the_model(page, app_url, output_dir):
     page.get_by_text("3-8 characters").wait_for()  # the task's description follows the slider
     wait_idle(page)
     page.get_by_role("button", name="▶ Train").click()
-    page.locator(".st-key-live_loss .js-plotly-plot").wait_for(timeout=60_000)
+    page.locator(f".st-key-live_loss:not({RETAINED}) .js-plotly-plot").wait_for(timeout=60_000)
     page.wait_for_function(  # a screenshot of the curves with a few points (or of the end, on a fast machine)
         """() => document.querySelector('.st-key-live_loss .js-plotly-plot')?.data?.[0]?.x?.length >= 5
             || [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
@@ -220,7 +221,7 @@ def test_many_users_at_once(browser, app_url, output_dir):
             pg.goto(f"{app_url}/{where}?model=reverse-attention&src=lecture{'abcdefgh'[i]}")
         # the projector while it trains: the curves and the stop button on one screen (the live view is a
         # fragment that reruns: Streamlit may keep a hidden copy of an element from the run before)
-        live = ':not([data-retained="true"])'
+        live = f":not({RETAINED})"
         trainer.locator(f".st-key-live_loss{live} .js-plotly-plot").wait_for(timeout=60_000)
         on_screen(trainer, f".st-key-live_loss{live} .js-plotly-plot")
         on_screen(trainer, f".st-key-live_accuracy{live} .js-plotly-plot")
