@@ -83,7 +83,7 @@ with st.expander(t("beam.options"), expanded=not presenting):
         help=t("beam.alpha_help"),
     )  # fmt: skip
     show_pruned = a2.toggle(t("beam.show_pruned"), value=True, key="show_pruned", bind="query-params")
-require_input(source)
+source = require_input(source, ckpt.task)
 try:
     tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=width, length_alpha=float(alpha))
     greedy = trace(ckpt.model, ckpt.tokenizer, source)

@@ -61,7 +61,7 @@ if task is not None and task.character_task:
     )
     g2.button(t("compare.generate"), on_click=generate, width="stretch")
 
-require_input(source)
+source = require_input(source, task)
 reference = task.reference(source) if task is not None else None
 cols = st.columns(2)
 for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):  # keys by side: both may be one model

@@ -29,7 +29,7 @@ col_in, col_method, col_steps = st.columns([3, 2, 2])
 source = col_in.text_input(
     t("common.input_x"), value=task.demo() if task is not None else "", key="src", bind="query-params"
 )
-require_input(source)
+source = require_input(source, ckpt.task)
 # ?method= by hand: a bound selectbox would write its language's label (format_func) into the link
 wanted = st.query_params.get("method", "ig")
 method = col_method.selectbox(

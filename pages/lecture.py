@@ -50,7 +50,7 @@ else:
     source = st.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
     section = None
     shown = list(NAMES)
-require_input(source)
+source = require_input(source, task)
 try:
     result = models.trace(ckpt, source)  # kept per session: a step does not decode again
 except InputError as exc:

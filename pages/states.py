@@ -37,7 +37,7 @@ source = c_in.text_input(
     t("common.input_x"), value=task.demo() if task is not None else "", key="src", bind="query-params",
     help=t("translate.input_help"),
 )  # fmt: skip
-require_input(source)
+source = require_input(source, ckpt.task)
 key = error_table.from_url("dims", ["2", "3"], "2", prefix="states")
 dims = c_dims.segmented_control(t("states.dims"), ["2", "3"], format_func=lambda d: t(f"states.dims.{d}"), key=key,
                                 required=True)  # fmt: skip

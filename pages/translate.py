@@ -46,7 +46,7 @@ source = col_in.text_input(
     bind="query-params",
     help=t("translate.input_help"),
 )
-require_input(source)
+source = require_input(source, ckpt.task)
 
 forced = whatif.current(f"{ckpt.name}|{source}")
 try:

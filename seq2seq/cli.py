@@ -91,6 +91,12 @@ def build_parser() -> Parser:
         help="sentencepiece vocabulary size",
     )
     t.add_argument("--sp-model", choices=("unigram", "bpe"), default="unigram", help="sentencepiece model type")
+    t.add_argument(
+        "--min-count",
+        type=int_between(1, limits.MAX_COUNT),
+        default=1,
+        help="char/word units seen fewer times in training read as <unk> (a smaller model on real sentences)",
+    )
     t.add_argument("--decoder", choices=families.names(), default="attention", help="the model family")
     t.add_argument("--score", choices=SCORES, default="additive", help="attention score function")
     t.add_argument(
@@ -303,7 +309,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     )
 
     data_cfg = DataConfig(n_train=args.n_train, n_valid=args.n_valid, seed=args.seed)
-    tokenizer_cfg = TokenizerConfig(kind=args.tokenizer, vocab_size=args.vocab_size, model_type=args.sp_model)
+    tokenizer_cfg = TokenizerConfig(
+        kind=args.tokenizer, vocab_size=args.vocab_size, model_type=args.sp_model, min_count=args.min_count
+    )
     ckpt, result = train_on_task(
         task, model_options, train_cfg, data_cfg, [print_progress()], None, tokenizer_cfg, pairs, valid_pairs
     )
@@ -384,11 +392,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     ckpt = checkpoint.load(args.path)
-    result = trace(ckpt.model, ckpt.tokenizer, args.text, top_k=args.top_k)
+    text = args.text if ckpt.task is None else ckpt.task.normalize_source(args.text)  # as training read it
+    if text != args.text:
+        print(f"note: read as {text!r}", file=sys.stderr)
+    result = trace(ckpt.model, ckpt.tokenizer, text, top_k=args.top_k)
     tree = None
     if args.beam is not None:
         check_length_alpha(args.alpha)
-        tree = beam_search(ckpt.model, ckpt.tokenizer, args.text, width=args.beam, length_alpha=args.alpha)
+        tree = beam_search(ckpt.model, ckpt.tokenizer, text, width=args.beam, length_alpha=args.alpha)
     output = tree.nbest[0].text if tree is not None and tree.nbest else result.output
     if args.json:
         # The result objects' own JSON (what the Translate page exports), so there is one schema.

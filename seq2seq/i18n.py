@@ -105,6 +105,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- messages every page may show ---------------------------------------------------------
     "common.input_x": ("Input x", "输入 x"),
     "common.type_input": ("Type an input above.", "请在上方输入。"),
+    "common.read_as": (
+        "Read as the model was trained to read it: **{text}**",
+        "按模型训练时的写法读作：**{text}**",
+    ),
     "common.too_long": (
         "The input has {n:,} characters; this app accepts at most {limit:,}.",
         "输入有 {n:,} 个字符；本应用最多接受 {limit:,} 个。",

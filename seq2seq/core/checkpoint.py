@@ -53,17 +53,18 @@ class Checkpoint:
         return self.label or (self.path.stem if self.path else "(unsaved)")
 
 
-def save(ckpt: Checkpoint, path: str | os.PathLike) -> Path:
-    """Write ``ckpt`` to ``path`` atomically; returns the path."""
+def save(ckpt: Checkpoint, path: str | os.PathLike, half: bool = False) -> Path:
+    """Write ``ckpt`` to ``path`` atomically; returns the path. ``half``: weights stored as float16
+    (half the file; ``load`` reads them back into the float32 model)."""
     path = Path(path)
     if path.suffix != SUFFIX:
         raise CheckpointError(f"checkpoint files end in {SUFFIX}: {path.name}")
-    write_atomic(path, to_bytes(ckpt))
+    write_atomic(path, to_bytes(ckpt, half))
     return path
 
 
-def to_bytes(ckpt: Checkpoint) -> bytes:
-    """The checkpoint as the bytes of a .safetensors file (for downloads)."""
+def to_bytes(ckpt: Checkpoint, half: bool = False) -> bytes:
+    """The checkpoint as the bytes of a .safetensors file (for downloads); ``half``: float16 weights."""
     metadata = {
         "format": FORMAT,
         "format_version": str(FORMAT_VERSION),
@@ -73,6 +74,8 @@ def to_bytes(ckpt: Checkpoint) -> bytes:
         "card": json.dumps(ckpt.card.to_dict(), ensure_ascii=False),
     }
     state = {k: v.detach().cpu().contiguous() for k, v in ckpt.model.state_dict().items()}
+    if half:
+        state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
     state |= ckpt.tokenizer.tensors()  # e.g. the sentencepiece model, as uint8
     return safetensors_bytes(state, metadata=metadata)
 

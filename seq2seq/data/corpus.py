@@ -102,6 +102,19 @@ def normalize_zh(text: str) -> str:
     return _ZH_SPACE.sub(space, text)
 
 
+_EN_GLUE_LEFT = re.compile(r" ([.,!?;:%)\]}]+|'s\b|n't\b)")  # no space before closing marks
+_EN_GLUE_RIGHT = re.compile(r"([(\[{$]) ")  # nor after opening ones
+
+
+def detokenize(text: str, lang: str) -> str:
+    """Normalised text as a reader writes it (what BLEU and chrF score, sacrebleu's own
+    tokenisation then applies): English "where is it ?" -> "where is it?"; Chinese is already
+    as written."""
+    if lang != "en":
+        return text
+    return _EN_GLUE_RIGHT.sub(r"\1", _EN_GLUE_LEFT.sub(r"\1", text))
+
+
 def normalize(text: str, lang: str) -> str:
     """``normalize_en`` or ``normalize_zh`` by ``lang`` ("en" | "zh")."""
     if lang not in LANGS:

@@ -65,6 +65,18 @@ class Task(ABC):
         """``describe`` in English (model cards, the CLI)."""
         return self.describe("en")
 
+    @property
+    def source_unit(self) -> str:
+        """The natural unit of the source side (a task whose two sides differ, e.g. English words
+        in and Chinese characters out, overrides both: ``pipeline.make_tokenizer`` then builds a
+        tokenizer per side)."""
+        return self.tokenizer_kind
+
+    @property
+    def target_unit(self) -> str:
+        """The natural unit of the target side (see ``source_unit``)."""
+        return self.tokenizer_kind
+
     def answer(self, source: str) -> str | None:
         """The correct output for ``source``, when the task can compute it."""
         return None
@@ -89,6 +101,10 @@ class Task(ABC):
         return text
 
     def normalize_target(self, text: str) -> str:
+        return text
+
+    def detokenize_target(self, text: str) -> str:
+        """An output (or reference) as a reader writes it: what BLEU and chrF score."""
         return text
 
     def training_data(self, n_train: int, n_valid: int, seed: int) -> tuple[list[Example], list[Example]]:
@@ -483,6 +499,9 @@ class CorpusTask(Task):
 
     def normalize_target(self, text: str) -> str:
         return corpus.normalize(text, self.target_lang)
+
+    def detokenize_target(self, text: str) -> str:
+        return corpus.detokenize(text, self.target_lang)
 
     def train_examples(self) -> list[Example]:
         """Every training pair (identical normalised pairs once), in file order: shortest first."""

@@ -26,6 +26,7 @@ A tokenizer travels in a checkpoint as ``to_dict()`` (JSON metadata) plus ``tens
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -158,9 +159,10 @@ class CharTokenizer(_VocabTokenizer):
     kind: str = "char"
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> CharTokenizer:
-        """Vocabulary = every character in ``texts``, sorted so the result is deterministic."""
-        return cls(units=sorted({ch for text in texts for ch in text}))
+    def build(cls, texts: Iterable[str], min_count: int = 1) -> CharTokenizer:
+        """Vocabulary = every character seen at least ``min_count`` times in ``texts``, sorted so
+        the result is deterministic (rarer ones read as <unk>)."""
+        return cls(units=_frequent((ch for text in texts for ch in text), min_count))
 
     def split(self, text: str) -> list[str]:
         return list(text)
@@ -174,8 +176,9 @@ class WordTokenizer(_VocabTokenizer):
     joiner: str = " "
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> WordTokenizer:
-        return cls(units=sorted({w for text in texts for w in text.split()}))
+    def build(cls, texts: Iterable[str], min_count: int = 1) -> WordTokenizer:
+        """Vocabulary = every word seen at least ``min_count`` times in ``texts``, sorted."""
+        return cls(units=_frequent((w for text in texts for w in text.split()), min_count))
 
     def split(self, text: str) -> list[str]:
         return text.split()
@@ -325,12 +328,20 @@ TENSOR_NAMES = frozenset(
 )
 
 
-def build_tokenizer(kind: str, texts: Sequence[str], vocab_size: int = 200, model_type: str = "unigram") -> Tokenizer:
-    """A tokenizer of ``kind`` whose vocabulary covers ``texts`` (the training sources and targets)."""
+def _frequent(units: Iterable[str], min_count: int) -> list[str]:
+    counts = Counter(units)
+    return sorted(u for u, n in counts.items() if n >= min_count)
+
+
+def build_tokenizer(
+    kind: str, texts: Sequence[str], vocab_size: int = 200, model_type: str = "unigram", min_count: int = 1
+) -> Tokenizer:
+    """A tokenizer of ``kind`` whose vocabulary covers ``texts`` (the training sources and targets);
+    char and word units seen fewer than ``min_count`` times are left to <unk>."""
     if kind == "char":
-        return CharTokenizer.build(texts)
+        return CharTokenizer.build(texts, min_count)
     if kind == "word":
-        return WordTokenizer.build(texts)
+        return WordTokenizer.build(texts, min_count)
     if kind == "sentencepiece":
         return SentencePieceTokenizer.train(texts, vocab_size, model_type)
     raise InputError(f"unknown tokenizer {kind!r}; choose from {', '.join(KINDS)}")

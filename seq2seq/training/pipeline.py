@@ -20,7 +20,7 @@ from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.core.model import count_parameters
 from seq2seq.core.results import ModelCard
 from seq2seq.data.tasks import Example, PairsTask, Task, generate, split
-from seq2seq.data.tokenizers import Tokenizer, build_tokenizer
+from seq2seq.data.tokenizers import Tokenizer, TokenizerPair, build_tokenizer
 from seq2seq.errors import InputError
 from seq2seq.runtime import default_device
 from seq2seq.training.trainer import TrainConfig, TrainEvent, TrainResult, evaluate, train
@@ -43,6 +43,7 @@ class TokenizerConfig:
     kind: str | None = None  # char | word | sentencepiece; None = the task's natural unit
     vocab_size: int = 200  # sentencepiece only
     model_type: str = "unigram"  # sentencepiece only: unigram | bpe
+    min_count: int = 1  # char and word units seen fewer times in training read as <unk> (smaller models)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,11 +75,32 @@ def prepare_data(
 
 
 def make_tokenizer(task: Task, train_set: Sequence[Example], options: TokenizerConfig) -> Tokenizer:
+    """One tokenizer for both sides (a kind asked for, or the task's), or, for a task whose sides
+    are written in different units (``Task.source_unit`` / ``target_unit``: English words, Chinese
+    characters), one per side (``TokenizerPair``)."""
+    if options.kind is None and task.source_unit != task.target_unit:
+        sources, targets = [ex.source for ex in train_set], [ex.target for ex in train_set]
+        return TokenizerPair(
+            build_tokenizer(task.source_unit, sources, options.vocab_size, options.model_type, options.min_count),
+            build_tokenizer(task.target_unit, targets, options.vocab_size, options.model_type, options.min_count),
+        )
     texts = [t for ex in train_set for t in (ex.source, ex.target)]
     kind = options.kind or task.tokenizer_kind
     if kind == "char" and task.character_task:
         texts.append(task.alphabet)  # every letter of the task, even if the sample missed one
-    return build_tokenizer(kind, texts, options.vocab_size, options.model_type)
+    return build_tokenizer(kind, texts, options.vocab_size, options.model_type, options.min_count)
+
+
+def card_tokenizer(tokenizer: Tokenizer) -> dict:
+    """The tokenizer as a model card shows it: its kind and size, the vocabulary left out (it
+    lives in the checkpoint's tokenizer metadata); a pair, each side so."""
+    if tokenizer.source is not tokenizer:
+        return {
+            "kind": tokenizer.kind,
+            "source": card_tokenizer(tokenizer.source),
+            "target": card_tokenizer(tokenizer.target),
+        }
+    return {k: v for k, v in tokenizer.to_dict().items() if k != "units"} | {"vocab_size": tokenizer.vocab_size}
 
 
 def train_on_task(
@@ -100,7 +122,9 @@ def train_on_task(
     tokenizer_options = tokenizer_options or TokenizerConfig()
     train_set, valid_set = prepare_data(task, data_cfg, pairs, valid_pairs)
     tokenizer = make_tokenizer(task, train_set, tokenizer_options)
-    lengths = [len(tokenizer.tokenize(ex.source)) for ex in train_set]
+    lengths = [len(tokenizer.source.tokenize(ex.source)) for ex in train_set]
+    if tokenizer.source is not tokenizer:  # a tokenizer per side: the encoder has a vocabulary of its own
+        model_options = {"src_vocab_size": tokenizer.source.vocab_size} | dict(model_options)
     options = {"max_src_len": min(10_000, max(200, 2 * max(lengths) + 2))} | dict(model_options)
     try:
         cfg = families.make_config(options.pop("decoder", "attention"), tokenizer.vocab_size, **options)
@@ -119,7 +143,7 @@ def train_on_task(
         score=cfg.family.score(cfg),
         variant=cfg.family.variant(cfg),
         # the vocabulary itself lives in the tokenizer metadata
-        tokenizer={k: v for k, v in tokenizer.to_dict().items() if k != "units"} | {"vocab_size": tokenizer.vocab_size},
+        tokenizer=card_tokenizer(tokenizer),
         parameters=count_parameters(model),
         train_config=train_cfg.to_dict(),
         data=data_cfg.to_dict() | {"n_train_used": len(train_set), "n_valid_used": len(valid_set)},

@@ -102,7 +102,11 @@ def evaluate(
     at once, ``search.beam_batch``, length penalty exponent ``length_alpha``) and score them.
 
     Always: exact match, token accuracy (over the tokenizer's units), exact match by source
-    length. With ``full``: BLEU and chrF (sacrebleu); for attention models the mean entropy
+    length. With ``full``: BLEU and chrF (sacrebleu); a task with splits of a real corpus
+    (``Task.has_splits``) is scored against every reference of a source (exact match: equal
+    to any), and its ``by_length`` buckets (source length in the source's units) carry BLEU and
+    chrF too; the BLEU tokenisation follows the references' script (``metrics.bleu``). For
+    attention models the mean entropy
     of α and, where ``task`` gives gold alignments in the tokenizer's units, the AER of the
     argmax-α alignment — both from teacher-forced α on the reference pairs, so every row
     belongs to a known target token.
@@ -129,8 +133,11 @@ def evaluate(
     else:
         for i in range(0, len(sources), batch_size):
             preds += translate(model, tokenizer, sources[i : i + batch_size])
+    corpus = full and task is not None and task.has_splits
+    # every reference of a source (a real sentence has several translations); else its one target
+    all_refs = [(task.references(s) or [r]) if corpus else [r] for s, r in zip(sources, refs, strict=True)]
     result = {
-        "exact_match": metrics.exact_match(preds, refs),
+        "exact_match": sum(p in r for p, r in zip(preds, all_refs, strict=True)) / len(preds) if preds else 0.0,
         "token_accuracy": metrics.token_accuracy(
             [tokenizer.target.tokenize(p) for p in preds], [tokenizer.target.tokenize(r) for r in refs]
         ),
@@ -139,8 +146,14 @@ def evaluate(
     }
     if not full:
         return result
-    result["bleu"] = metrics.bleu(preds, refs, char_level=tokenizer.target.kind == "char")
-    result["chrf"] = metrics.chrf(preds, refs)
+    char_level = tokenizer.target.kind == "char"
+    if corpus:  # scored on the text as a reader sees it ("where is it?", not the tokens "where is it ?")
+        preds = [task.detokenize_target(p) for p in preds]
+        all_refs = [[task.detokenize_target(r) for r in refs] for refs in all_refs]
+    result["bleu"] = metrics.bleu(preds, all_refs, char_level=char_level)
+    result["chrf"] = metrics.chrf(preds, all_refs)
+    if corpus:
+        result["by_length"] = metrics.scores_by_length(sources, preds, all_refs, char_level, unit=task.source_unit)
     if model.cfg.family.alpha:
         scored = score_targets(model, tokenizer, sources, refs)
         result["attention_entropy"] = metrics.attention_entropy([s.alpha for s in scored])

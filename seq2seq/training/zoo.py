@@ -18,7 +18,7 @@ from pathlib import Path
 
 from seq2seq.core import checkpoint
 from seq2seq.data.tasks import make_task
-from seq2seq.training.pipeline import DataConfig, train_on_task
+from seq2seq.training.pipeline import DataConfig, TokenizerConfig, train_on_task
 from seq2seq.training.trainer import TrainConfig, print_progress
 
 # The encoder every zoo model shares: a bidirectional GRU, 64 units per direction.
@@ -34,6 +34,10 @@ class Recipe:
     lr: float = 3e-3
     data: DataConfig = field(default_factory=DataConfig)
     train: dict = field(default_factory=dict)  # TrainConfig fields beyond the zoo's (e.g. coverage_loss)
+    tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
+    seconds: float = 3600.0  # wall-clock cap of the training
+    half: bool = False  # float16 weights in the file (the real-sentence models: each file <= 8 MB)
+    encoder: dict = field(default_factory=lambda: dict(ENCODER))  # the encoder's fields (ENCODER or REAL)
 
 
 ATTENTION = {"decoder": "attention", "score": "additive"}
@@ -42,6 +46,19 @@ LUONG = {"decoder": "attention", "score": "general", "placement": "luong"}
 # After the notes: a small Transformer (the RNN encoder fields above are unused by it).
 TRANSFORMER = {"decoder": "transformer", "layers": 2, "heads": 4, "d_model": 64, "ff_dim": 128,
                "positions": "sinusoidal"}  # fmt: skip
+
+
+# Real sentences (Tatoeba English <-> 中文, seq2seq/data/tatoeba/): English words and Chinese
+# characters seen at least twice (3,777 and 2,224 units), wider vectors; float16 in the file.
+REAL = {"cell": "gru", "emb_dim": 128, "hidden": 128, "layers": 1, "bidirectional": True}
+REAL_TOKENS = TokenizerConfig(min_count=2)
+
+
+def real(name: str, direction: str, model: dict, steps: int, lr: float = 2e-3) -> Recipe:
+    """A real-sentence model: at most 30 minutes of training on the 2-core teaching machine."""
+    return Recipe(name, {"name": direction}, model, steps, lr, DataConfig(n_train=30_000), tokenizer=REAL_TOKENS,
+                  seconds=1800.0, half=True, encoder=REAL,
+                  train={"batch_size": 64, "eval_every": 500, "threads": 1})  # fmt: skip
 
 
 def pair(name: str, task: dict, steps: int) -> list[Recipe]:
@@ -75,27 +92,30 @@ RECIPES = [
     Recipe("copy-transformer", {"name": "copy", "min_len": 3, "max_len": 24}, TRANSFORMER, 2000, 3e-3),
     Recipe("dates-transformer", {"name": "dates"}, TRANSFORMER, 2000, 3e-3),
     Recipe("translate-transformer", {"name": "translate"}, TRANSFORMER, 400, 1e-3),
+    # real sentences: the notes' comparison and the lecture after them, English -> 中文, and back
+    real("en-zh-vanilla", "en-zh", VANILLA, 6000),
+    real("en-zh-attention", "en-zh", ATTENTION, 6000),
+    real("en-zh-transformer", "en-zh", TRANSFORMER | {"d_model": 128, "ff_dim": 256}, 6000, 1e-3),
+    real("zh-en-attention", "zh-en", ATTENTION, 6000),
 ]  # fmt: skip
 
 
 def build(recipe: Recipe, out_dir: Path) -> dict:
     task = make_task(**recipe.task)
-    train_cfg = TrainConfig(
-        lr=recipe.lr,
-        lr_decay=True,
-        max_steps=recipe.steps,
-        max_seconds=3600.0,
-        target_accuracy=None,
-        eval_every=100,
-        seed=0,
-        **recipe.train,
-    )
+    zoo = {"lr": recipe.lr, "lr_decay": True, "max_steps": recipe.steps, "max_seconds": recipe.seconds,
+           "target_accuracy": None, "eval_every": 100, "seed": 0}  # fmt: skip
+    train_cfg = TrainConfig(**(zoo | recipe.train))  # a recipe's own fields win
 
     ckpt, result = train_on_task(
-        task, ENCODER | recipe.model, train_cfg, recipe.data, [print_progress(f"{recipe.name}: ")]
+        task,
+        recipe.encoder | recipe.model,
+        train_cfg,
+        recipe.data,
+        [print_progress(f"{recipe.name}: ")],
+        tokenizer_options=recipe.tokenizer,
     )
     ckpt.card.recipe = recipe.name
-    path = checkpoint.save(ckpt, out_dir / f"{recipe.name}{checkpoint.SUFFIX}")
+    path = checkpoint.save(ckpt, out_dir / f"{recipe.name}{checkpoint.SUFFIX}", half=recipe.half)
     return {
         "name": recipe.name,
         "exact_match": result.metrics["exact_match"],

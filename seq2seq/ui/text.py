@@ -93,8 +93,10 @@ def output_html(trace) -> str:
     return box_html(body, "output")
 
 
-def require_input(source: str) -> None:
-    """Stop the page with a message for an empty or over-long input (``limits.MAX_INPUT_CHARS``)."""
+def require_input(source: str, task=None) -> str:
+    """Stop the page with a message for an empty or over-long input (``limits.MAX_INPUT_CHARS``);
+    otherwise the input as the model reads it (``task.normalize_source``: a real sentence lower-cased,
+    punctuation split off, Traditional characters as Simplified), with a note when that changed it."""
     import streamlit as st
 
     from seq2seq import limits
@@ -106,6 +108,13 @@ def require_input(source: str) -> None:
     if len(source) > limits.MAX_INPUT_CHARS:
         st.error(t("common.too_long", n=len(source), limit=limits.MAX_INPUT_CHARS))
         st.stop()
+    read = source if task is None else task.normalize_source(source)
+    if read != source:
+        st.caption(t("common.read_as", text=md_escape(read)))
+    if not read.strip():
+        st.info(t("common.type_input"))
+        st.stop()
+    return read
 
 
 def warn_unknown(unknown: list[str], guess: bool = False) -> None:
