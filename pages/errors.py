@@ -48,7 +48,7 @@ except (InputError, Seq2SeqError) as exc:
 wrong = sum(not r.correct for r in result.rows)
 st.markdown(t("errors.summary", wrong=wrong, n=len(result.rows), rate=result.error_rate))
 if not ckpt.model.cfg.family.imposable_alpha:
-    st.info(t("errors.vanilla"))
+    st.info(t("errors.heads") if ckpt.model.cfg.family.heads else t("errors.vanilla"))
 
 fields = result.available()
 st.subheader(t("errors.predict"))

@@ -64,8 +64,9 @@ with left:
 with right:
     st.markdown(t("explain.reading"))
     st.caption(t("explain.completeness", error=worst, steps=ig_steps))
-if not has_alpha:
-    st.info(t("explain.vanilla_info"))
+if not has_alpha:  # what the family has instead: heads (the Transformer), or one fixed c (vanilla)
+    cfg = ckpt.model.cfg
+    st.info(t("explain.heads_info", n=cfg.layers * cfg.heads) if cfg.family.heads else t("explain.vanilla_info"))
 
 name = f"{ckpt.name}-{charts.slug(source)}"
 n_steps = len(res.output_tokens)
@@ -80,7 +81,7 @@ def step_view(step: int) -> None:
         with a:
             charts.show(figures.attribution_heatmap(res, "alpha", step, look, WIDTH), "heat_alpha", f"{name}-alpha")
     else:
-        a.info(t("explain.no_alpha"))
+        a.info(t("explain.no_alpha_heads") if ckpt.model.cfg.family.heads else t("explain.no_alpha"))
     with b:
         charts.show(figures.attribution_heatmap(res, method, step, look, WIDTH), "heat_method", f"{name}-{method}")
     charts.show(figures.attribution_bars(res, step, look, figures.WIDE), "attr_bars", f"{name}-bars-step{step}")

@@ -105,6 +105,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- messages every page may show ---------------------------------------------------------
     "common.input_x": ("Input x", "输入 x"),
     "common.type_input": ("Type an input above.", "请在上方输入。"),
+    "common.credit": (
+        "Sentence from the Tatoeba Project: [{who}]({url}), CC BY 2.0 FR",
+        "句子来自 Tatoeba 项目：[{who}]({url})，CC BY 2.0 FR 许可",
+    ),
     "common.read_as": (
         "Read as the model was trained to read it: **{text}**",
         "按模型训练时的写法读作：**{text}**",
@@ -230,8 +234,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "按讲义的顺序讲解，使用侧边栏中选择的模型。下面每个数值都是针对你选择的输入和解码步实时计算的。",
     ),
     "lecture.needs_attention": (
-        "This model is vanilla; the attention section uses **{name}**, the attention model of the same task.",
-        "当前模型是普通解码器；注意力一节使用同一任务的注意力模型 **{name}**。",
+        "This model is a {family} model; the attention section uses **{name}**, the RNN attention model of the "
+        "same task.",
+        "当前模型是{family}模型；注意力一节使用同一任务的 RNN 注意力模型 **{name}**。",
     ),
     "lecture.section": ("Section", "章节"),
     "lecture.prev_section": ("◀ Previous section", "◀ 上一节"),
@@ -787,6 +792,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Try inputs of every length, up to twice the training's.",
         "模型对这些输入全部答对，没有可预测的错误。试试“各种长度”的输入（直到训练长度的 2 倍）。",
     ),
+    "errors.heads": (
+        "A Transformer's α is an average over heads that builds no context by itself: only log p(y | x) and the "
+        "length are measured here.",
+        "Transformer 的 α 是各注意力头的平均，本身并不构成上下文：这里只测量 log p(y | x) 和长度。",
+    ),
     "errors.vanilla": (
         "A vanilla decoder has no attention: only log p(y | x) and the length can flag an error.",
         "无注意力的解码器没有 α：只有 log p(y | x) 和长度能提示错误。",
@@ -1063,6 +1073,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "这个普通解码器没有 α：它只读取一个固定的 c。归因表明它仍然在读取输入——每个 y_t 依赖哪些 x_i。",
     ),
     "explain.no_alpha": ("No α: a vanilla decoder.", "没有 α：普通解码器。"),
+    "explain.heads_info": (
+        "A Transformer has no single α: each of its {n} cross-attention heads weighs the source in its own way "
+        "(Translate and Lecture §8 show them one by one); the average of the last layer's heads builds no context "
+        "by itself, so here only the attributions say which x_i each y_t depends on.",
+        "Transformer 没有单一的 α：它的 {n} 个交叉注意力头各自以自己的方式给源句加权（逐步解码页和课堂讲解 §8 "
+        "逐个展示它们）；最后一层各头的平均本身并不构成上下文，因此这里只由归因说明每个 y_t 依赖哪些 x_i。",
+    ),
+    "explain.no_alpha_heads": (
+        "No single α: each of the Transformer's heads has its own.",
+        "没有单一的 α：Transformer 的每个注意力头各有自己的权重。",
+    ),
     "explain.step": (
         "Step t = {t} of {n}: y_t = {token}",
         "第 t = {t} 步（共 {n} 步）：y_t = {token}",

@@ -71,3 +71,15 @@ def test_explain_works_for_a_model_without_alpha(model):
     assert "adversarial" not in charts  # nothing to make adversarial
     lecture = open_page("pages/lecture.py", present="1", model=model, src="abc", section="7", lang="zh")
     assert {"lecture_attr_bars"} <= {c.key for c in lecture.get("plotly_chart")}  # attributions still
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_transformer_is_never_called_vanilla(lang):
+    """What a Transformer has instead of one α is named (its heads); the word for the notes'
+    fixed-c decoder never describes it (Explain whole; the Lecture's sections about this model)."""
+    explain = texts(open_page("pages/explain.py", model="reverse-transformer", src="lecture", lang=lang))
+    assert "vanilla" not in explain and "普通" not in explain
+    assert ("heads" in explain) if lang == "en" else ("注意力头" in explain)
+    lecture = texts(open_page("pages/lecture.py", model="reverse-transformer", src="lecture", lang=lang))
+    said_of_it = ("This model is vanilla", "This vanilla decoder", "a vanilla decoder.", "当前模型是普通", "普通解码器")
+    assert not [wrong for wrong in said_of_it if wrong in lecture]

@@ -231,7 +231,7 @@ def attention(slide: Slide) -> None:
     st.query_params["att"] = score  # by hand: the URL keeps the plain score, the picker shows it translated
     att_name = choices[score]
     if not ckpt.model.cfg.family.variants:
-        c_text.caption(t("lecture.needs_attention", name=att_name))
+        c_text.caption(t("lecture.needs_attention", name=att_name, family=lang.decoder_label(ckpt.model.cfg.decoder)))
     att_result = slide.result if att_name == ckpt.name else models.trace(models.get(att_name), slide.source)
     t_att = min(slide.step, len(att_result.steps))
     row = att_result.steps[t_att - 1]

@@ -96,7 +96,8 @@ def output_html(trace) -> str:
 def require_input(source: str, task=None) -> str:
     """Stop the page with a message for an empty or over-long input (``limits.MAX_INPUT_CHARS``);
     otherwise the input as the model reads it (``task.normalize_source``: a real sentence lower-cased,
-    punctuation split off, Traditional characters as Simplified), with a note when that changed it."""
+    punctuation split off, Traditional characters as Simplified), with a note when that changed it
+    and, for a sentence of the corpus, its Tatoeba credit and licence (``task.credit``)."""
     import streamlit as st
 
     from seq2seq import limits
@@ -114,6 +115,10 @@ def require_input(source: str, task=None) -> str:
     if not read.strip():
         st.info(t("common.type_input"))
         st.stop()
+    credit = None if task is None else task.credit(read)
+    if credit:  # a corpus sentence: its authors and licence one click away
+        who, _, url = credit.partition(" · ")
+        st.caption(t("common.credit", who=md_escape(who), url=url))
     return read
 
 
