@@ -81,5 +81,11 @@ def test_a_transformer_is_never_called_vanilla(lang):
     assert "vanilla" not in explain and "普通" not in explain
     assert ("heads" in explain) if lang == "en" else ("注意力头" in explain)
     lecture = texts(open_page("pages/lecture.py", model="reverse-transformer", src="lecture", lang=lang))
-    said_of_it = ("This model is vanilla", "This vanilla decoder", "a vanilla decoder.", "当前模型是普通", "普通解码器")
+    said_of_it = (
+        "This model is vanilla",
+        "This vanilla decoder",
+        "a vanilla decoder.",
+        "当前模型是普通",
+        "这个普通解码器",
+    )
     assert not [wrong for wrong in said_of_it if wrong in lecture]
