@@ -90,8 +90,21 @@ class Tokenizer(Protocol):
     def tensors(self) -> dict[str, torch.Tensor]: ...
 
 
+class _BothSides:
+    """One tokenizer serving both sides: it is its own source and target tokenizer
+    (``TokenizerPair`` has one each); callers always say which side they mean."""
+
+    @property
+    def source(self) -> Tokenizer:
+        return self
+
+    @property
+    def target(self) -> Tokenizer:
+        return self
+
+
 @dataclass
-class _VocabTokenizer:
+class _VocabTokenizer(_BothSides):
     """Shared machinery of tokenizers with an explicit list of units (char, word)."""
 
     units: list[str] = field(default_factory=list)  # the non-special vocabulary, ids 4..
@@ -100,16 +113,6 @@ class _VocabTokenizer:
 
     def __post_init__(self) -> None:
         self._ids = {u: i + len(SPECIAL_TOKENS) for i, u in enumerate(self.units)}
-
-    # One tokenizer serves both sides: it is its own source and target tokenizer (``TokenizerPair``
-    # has one each); callers always say which side they mean.
-    @property
-    def source(self) -> Tokenizer:
-        return self
-
-    @property
-    def target(self) -> Tokenizer:
-        return self
 
     @property
     def vocab_size(self) -> int:
@@ -184,7 +187,7 @@ class WordTokenizer(_VocabTokenizer):
         return text.split()
 
 
-class SentencePieceTokenizer:
+class SentencePieceTokenizer(_BothSides):
     """Subword pieces from a sentencepiece model trained on the task's training text.
 
     Normalisation is the identity (pieces show the text as typed; only runs of spaces are
@@ -196,7 +199,7 @@ class SentencePieceTokenizer:
     def __init__(self, model_proto: bytes, model_type: str) -> None:
         import sentencepiece as spm
 
-        self.model_proto = bytes(model_proto)  # (set first: the properties below read nothing else)
+        self.model_proto = bytes(model_proto)
         self.model_type = model_type
         self._sp = spm.SentencePieceProcessor()
         try:
@@ -266,16 +269,6 @@ class SentencePieceTokenizer:
     def unknown(self, text: str) -> list[str]:
         """Characters that only <unk> can cover (sentencepiece splits everything else)."""
         return list(dict.fromkeys(ch for ch in text if not ch.isspace() and UNK in self._sp.encode(ch)))
-
-    # One tokenizer serves both sides: it is its own source and target tokenizer (``TokenizerPair``
-    # has one each); callers always say which side they mean.
-    @property
-    def source(self) -> Tokenizer:
-        return self
-
-    @property
-    def target(self) -> Tokenizer:
-        return self
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "model_type": self.model_type, "vocab_size": self.vocab_size}
