@@ -110,15 +110,16 @@ def require_input(source: str, task=None) -> str:
         st.error(t("common.too_long", n=len(source), limit=limits.MAX_INPUT_CHARS))
         st.stop()
     read = source if task is None else task.normalize_source(source)
-    if read != source:
-        st.caption(t("common.read_as", text=md_escape(read)))
     if not read.strip():
         st.info(t("common.type_input"))
         st.stop()
+    notes = [t("common.read_as", text=md_escape(read))] if read != source else []
     credit = None if task is None else task.credit(read)
     if credit:  # a corpus sentence: its authors and licence one click away
         who, _, url = credit.partition(" · ")
-        st.caption(t("common.credit", who=md_escape(who), url=url))
+        notes.append(t("common.credit", who=md_escape(who), url=url))
+    if notes:
+        st.caption(" · ".join(notes))  # one line: the figures below keep their place on a projector
     return read
 
 
