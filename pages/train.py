@@ -52,6 +52,8 @@ with settings_box:
         else:
             task = make_task(choice)
         st.caption(task.describe(lang.current()))
+        if task.has_splits:  # a real corpus: say what a few minutes can and cannot do
+            st.caption(t("train.real_note"))
         rng = random.Random(0)
         sample = [task.sample(rng) for _ in range(5)]
     st.dataframe(
@@ -113,9 +115,10 @@ def live() -> None:
         charts.show(figures.training_curves(histories, "loss", fitted, colours=colours), "live_loss", "training-loss")
         if any("attention_entropy" in v for h in histories.values() for v in h.valid):  # under the loss
             charts.show(figures.alignment_curves(histories, fitted, colours=colours), "live_align", "alignment-curves")
-    with h2:
+    with h2:  # real sentences: held-out BLEU (their exact match stays near 0)
+        metric = "bleu" if any("bleu" in v for h in histories.values() for v in h.valid) else "exact_match"
         charts.show(
-            figures.training_curves(histories, "exact_match", fitted, colours=colours),
+            figures.training_curves(histories, metric, fitted, colours=colours),
             "live_accuracy",
             "training-accuracy",
         )

@@ -1279,6 +1279,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fig.alignment.aer": ("AER", "对齐错误率 AER"),
     "fig.loss.y": ("cross-entropy", "交叉熵"),
     "fig.accuracy.title": ("Held-out exact match", "留出集完全匹配率"),
+    "fig.bleu.title": ("Held-out BLEU (every reference of a sentence)", "留出集 BLEU（一句的所有参考译文）"),
+    "train.tokenizer.per_side": ("per side: {source} → {target}", "每侧各一个：{source} → {target}"),
+    "train.real_note": (
+        "Real sentences learn slowly: in a few minutes the probe's attention starts to line words up and the "
+        "held-out BLEU climbs from 0; the shipped English → Chinese attention model trained 30 minutes on 2 cores "
+        "(BLEU 27.4 on the test split).",
+        "真实句子学得慢：几分钟内探针句的注意力开始把词对齐，留出集 BLEU 从 0 开始上升；随附的英→中注意力模型在 "
+        "2 核机器上训练了 30 分钟（测试集 BLEU 27.4）。",
+    ),
     "fig.step_axis": ("optimizer step", "优化步"),
     "fig.energies.title": (
         "Scores e<sub>{t},i</sub> and weights α<sub>{t},i</sub> at step t = {t}",

@@ -162,8 +162,9 @@ def training_curves(
     width: int = HALF,
     colours: dict[str, str] | None = None,
 ) -> go.Figure:
-    """Training histories overlaid: ``metric`` "loss" (per step, smoothed) or "exact_match"
-    (held-out, per validation). ``colours``: name -> its line's colour."""
+    """Training histories overlaid: ``metric`` "loss" (per step, smoothed), "exact_match" or
+    "bleu" (held-out, per validation; BLEU for real sentences, whose exact match stays near 0).
+    ``colours``: name -> its line's colour."""
     data = []
     for (name, history), colour in zip(histories.items(), _colours(histories, colours), strict=True):
         if metric == "loss":
@@ -172,12 +173,15 @@ def training_curves(
             window = max(1, len(values) // 50)  # a running mean: raw per-batch losses are noisy
             values = np.convolve(values, np.ones(window) / window, mode="same").tolist() if values else []
         else:
-            steps = [v["step"] for v in history.valid]
-            values = [100 * v["exact_match"] for v in history.valid]
+            rows = [v for v in history.valid if metric in v]
+            steps = [v["step"] for v in rows]
+            values = [v[metric] if metric == "bleu" else 100 * v[metric] for v in rows]  # both 0-100
         data.append({"type": "scatter", "mode": "lines", "name": html.escape(name), "x": steps, "y": values,
                      "line": {"color": colour, "width": 3}})  # fmt: skip
     if metric == "loss":
         title, axis = look.t("fig.loss.title"), look.t("fig.loss.y")
+    elif metric == "bleu":
+        title, axis = look.t("fig.bleu.title"), "BLEU"
     else:
         title, axis = look.t("fig.accuracy.title"), "%"
     layout = _layout(

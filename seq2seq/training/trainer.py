@@ -133,7 +133,7 @@ def evaluate(
     else:
         for i in range(0, len(sources), batch_size):
             preds += translate(model, tokenizer, sources[i : i + batch_size])
-    corpus = full and task is not None and task.has_splits
+    corpus = task is not None and task.has_splits
     # every reference of a source (a real sentence has several translations); else its one target
     all_refs = [(task.references(s) or [r]) if corpus else [r] for s, r in zip(sources, refs, strict=True)]
     result = {
@@ -144,12 +144,13 @@ def evaluate(
         "by_length": metrics.exact_match_by_length(sources, preds, refs),
         "n": len(examples),
     }
-    if not full:
-        return result
     char_level = tokenizer.target.kind == "char"
     if corpus:  # scored on the text as a reader sees it ("where is it?", not the tokens "where is it ?")
         preds = [task.detokenize_target(p) for p in preds]
         all_refs = [[task.detokenize_target(r) for r in refs] for refs in all_refs]
+        result["bleu"] = metrics.bleu(preds, all_refs, char_level=char_level)  # validation too: exact match ~0
+    if not full:
+        return result
     result["bleu"] = metrics.bleu(preds, all_refs, char_level=char_level)
     result["chrf"] = metrics.chrf(preds, all_refs)
     if corpus:
@@ -291,9 +292,9 @@ def train(
         # </s> costs: measured 2026-11-27 on Joey's dev set, 1.0-1.4 vs 0.9 s at 99 % right.
         one_call = bool(getattr(getattr(model, "decoder", None), "one_call", False))  # (Transformer: none)
         settled_cheaply = one_call and last_valid.get("exact_match", 0.0) >= 0.5
-        result = evaluate(model, tokenizer, valid_set, full=False, forced_check=settled_cheaply)
+        result = evaluate(model, tokenizer, valid_set, task, full=False, forced_check=settled_cheaply)
         row = {"step": step, "epoch": epoch, "seconds": round(time.perf_counter() - start, 3)}
-        row |= {k: result[k] for k in ("exact_match", "token_accuracy")}
+        row |= {k: result[k] for k in ("exact_match", "token_accuracy", "bleu") if k in result}
         history.valid.append(row)
         if attends and probes:
             scored = score_targets(model, tokenizer, [p.source for p in probes], [p.target for p in probes])

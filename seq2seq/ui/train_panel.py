@@ -36,7 +36,7 @@ SAVE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,47}")  # a file stem that is safe 
 class Settings:
     """What the Train page's form asks for (defaults: the form's)."""
 
-    tokenizer_kind: str = "char"  # char | word | sentencepiece
+    tokenizer_kind: str = "char"  # char | word | sentencepiece | PER_SIDE (the task's unit on each side)
     vocab_size: int = 200  # sentencepiece only
     cell: str = "gru"
     hidden: int = 64  # encoder state size per direction
@@ -94,6 +94,7 @@ class Settings:
 
 
 TOGETHER = ("one", "pair", "three")  # Settings.together
+PER_SIDE = "per side"  # Settings.tokenizer_kind: a tokenizer per side in the task's units (TokenizerPair)
 SETTINGS_OPEN = "train_settings_open"  # the key of the presenter's settings expander
 
 
@@ -119,10 +120,13 @@ def settings_form(task: Task) -> Settings:
     with st.form("train_settings"):
         a, b, c = st.columns(3)
         d, e, f = st.columns(3)
-        kinds = ["char", "word", "sentencepiece"]
+        sided = task.source_unit != task.target_unit  # e.g. English words in, Chinese characters out
+        kinds = [PER_SIDE] * sided + ["char", "word", "sentencepiece"]
+        per_side = t("train.tokenizer.per_side", source=task.source_unit, target=task.target_unit)
         fields |= {
-            "tokenizer_kind": a.selectbox(t("train.tokenizer"), kinds, index=kinds.index(task.tokenizer_kind),
-                                          key="tr_tokenizer"),
+            "tokenizer_kind": a.selectbox(t("train.tokenizer"), kinds,
+                                          index=0 if sided else kinds.index(task.tokenizer_kind), key="tr_tokenizer",
+                                          format_func=lambda k: per_side if k == PER_SIDE else k),
             "vocab_size": a.number_input(t("train.vocab"), 8, limits.MAX_VOCAB, 200, help=t("train.vocab_help"),
                                          key="tr_vocab"),
             "hidden": b.number_input(t("train.hidden") if rnn else t("train.d_model"), 1, limits.MAX_HIDDEN, 64,
@@ -169,7 +173,12 @@ def start(task: Task, settings: Settings, pairs: list[Example] | None, state: di
     in ``state`` (the browser's shelf), with the tokens of the probe whose α the page draws live.
     InputError (already worded for the page) when the settings cannot train."""
     settings.check()
-    tok_cfg = TokenizerConfig(kind=settings.tokenizer_kind, vocab_size=int(settings.vocab_size))
+    per_side = settings.tokenizer_kind == PER_SIDE
+    tok_cfg = TokenizerConfig(
+        kind=None if per_side else settings.tokenizer_kind,
+        vocab_size=int(settings.vocab_size),
+        min_count=2 if task.has_splits else 1,
+    )  # fmt: skip  (a real corpus: rare words <unk>)
     data_cfg = DataConfig(n_train=int(settings.n_train), n_valid=N_VALID, seed=0)
     train_cfg = TrainConfig(lr=float(settings.lr), batch_size=int(settings.batch_size),
                             teacher_forcing=float(settings.teacher_forcing), max_seconds=float(settings.seconds),
