@@ -105,8 +105,16 @@ def decoder_state(pg, step: int | None = None) -> str:
 
 
 def on_screen(pg, selector: str) -> dict:
-    """The element's box, asserted to lie wholly inside the viewport (not scrolled away)."""
-    box = pg.locator(selector).first.bounding_box()
+    """The element's box, asserted to lie wholly inside the viewport (not scrolled away). A view that
+    keeps rerunning (Train's live curves) may replace the element between two looks, its new chart
+    hidden until Plotly has sized it: then the new one is waited for (a few times at most)."""
+    element = pg.locator(selector).first
+    box = element.bounding_box()
+    for _ in range(5):
+        if box is not None:
+            break
+        element.wait_for(state="visible")
+        box = element.bounding_box()
     size = pg.viewport_size
     assert box is not None, f"{selector} is not drawn"
     assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"] + 1, (selector, box)
