@@ -20,14 +20,22 @@ def tolerance(p: float, n_card: int) -> float:
     return 3.5 * (p * (1 - p) * (1 / N + 1 / n_card)) ** 0.5 + 0.01
 
 
+# every built-in task has a vanilla and an attention model with one encoder and budget; ZH -> EN
+# ships its attention model only (issue 28's list: the comparison is made English -> 中文)
+PAIRED = [task for task in BUILT_IN if task != "zh-en"]
+REAL = {"en-zh-vanilla", "en-zh-attention", "en-zh-transformer", "zh-en-attention"}
+
+
 def test_every_recipe_is_shipped_and_every_task_has_a_pair():
     assert sorted(p.stem for p in SHIPPED) == sorted(r.name for r in RECIPES)
-    for task in BUILT_IN:
+    for task in PAIRED:
         assert {f"{task}-attention", f"{task}-vanilla"} <= {p.stem for p in SHIPPED}
+    assert "zh-en-attention" in {p.stem for p in SHIPPED}
 
 
 def test_the_zoo_is_small():
-    assert sum(p.stat().st_size for p in SHIPPED) < 20 * 2**20
+    assert sum(p.stat().st_size for p in SHIPPED if p.stem not in REAL) < 20 * 2**20  # the toy tasks' 24
+    assert all(p.stat().st_size <= 8 * 2**20 for p in SHIPPED if p.stem in REAL)  # real sentences: <= 8 MiB each
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
@@ -45,11 +53,14 @@ def test_card_matches_fresh_heldout_data(path):
 
 def test_same_encoder_and_budget_within_each_pair():
     by_name = {p.stem: checkpoint.load(p) for p in SHIPPED}
-    for task in BUILT_IN:
+    for task in PAIRED:
         att, van = by_name[f"{task}-attention"], by_name[f"{task}-vanilla"]
         for field in ("cell", "emb_dim", "hidden", "layers", "bidirectional"):
             assert getattr(att.model.cfg, field) == getattr(van.model.cfg, field)
-        assert att.card.steps == van.card.steps
+        budget = ("max_steps", "max_seconds", "batch_size", "lr")
+        assert [att.card.train_config[k] for k in budget] == [van.card.train_config[k] for k in budget]
+        if att.card.stopped_because != "time" and van.card.stopped_because != "time":  # a time cap ends at any step
+            assert att.card.steps == van.card.steps
         assert att.card.data == van.card.data
 
 

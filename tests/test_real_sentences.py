@@ -1,0 +1,77 @@
+"""Real sentences (issue 28): English ↔ 中文 on the Tatoeba corpus, through the CLI and every page.
+
+The shipped models (checkpoints/en-zh-*.safetensors, zh-en-attention) are read, never trained
+here; the corpus's split and normalisation have their own tests (test_corpus.py)."""
+
+import json
+import re
+
+import pytest
+import sacrebleu
+
+from seq2seq.core import checkpoint
+from seq2seq.data.tasks import make_task
+from seq2seq.training.trainer import evaluate
+
+from .apptest import open_page, texts
+from .clitest import cli
+from .conftest import CHECKPOINTS
+
+EN_ZH = CHECKPOINTS / "en-zh-attention.safetensors"
+ZH_EN = CHECKPOINTS / "zh-en-attention.safetensors"
+HANZI = re.compile(r"[\u4e00-\u9fff]")
+PAGES = ["translate", "beam", "compare", "lecture", "explain", "errors", "states"]
+
+
+@pytest.mark.parametrize("name", ["en-zh-vanilla", "en-zh-attention", "en-zh-transformer", "zh-en-attention"])
+def test_the_real_sentence_models_are_shipped_small_with_a_tokenizer_per_side(name):
+    path = CHECKPOINTS / f"{name}.safetensors"
+    assert path.stat().st_size <= 8 * 2**20  # each file at most 8 MB
+    ckpt = checkpoint.load(path)
+    assert ckpt.tokenizer.source is not ckpt.tokenizer.target  # English words, Chinese characters
+    assert {ckpt.tokenizer.source.kind, ckpt.tokenizer.target.kind} == {"word", "char"}
+    assert "Tatoeba" in ckpt.card.task_description or ckpt.task.name in ("en-zh", "zh-en")
+
+
+def test_translate_prints_chinese_for_what_a_person_types():
+    proc = cli("translate", str(EN_ZH), "Where is the station?")  # mixed case, punctuation attached
+    assert proc.returncode == 0, proc.stderr
+    assert HANZI.search(proc.stdout), proc.stdout
+    assert "read as 'where is the station ?'" in proc.stderr
+
+
+def test_zh_en_reads_traditional_and_full_width_input():
+    proc = cli("translate", str(ZH_EN), "車站在哪裡？")  # Traditional: read as Simplified 车站在哪里？
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"[a-z]", proc.stdout) and "车站在哪里" in proc.stderr
+
+
+def test_eval_scores_bleu_and_chrf_overall_and_by_length_on_the_test_split():
+    proc = cli("eval", str(EN_ZH), "--n", "120")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["task"] == "en-zh" and 0 <= out["bleu"] <= 100 and 0 <= out["chrf"] <= 100
+    assert out["by_length"] and all({"bleu", "chrf", "n"} <= set(bucket) for bucket in out["by_length"].values())
+
+
+def test_evaluate_bleu_is_sacrebleus_on_the_same_outputs_and_every_reference():
+    ckpt = checkpoint.load(EN_ZH)
+    task = make_task("en-zh")
+    examples = task.test_examples()[:60]
+    scored = evaluate(ckpt.model, ckpt.tokenizer, examples, task)
+    from seq2seq.core.search import translate
+
+    outputs = translate(ckpt.model, ckpt.tokenizer, [ex.source for ex in examples])
+    refs = [task.references(ex.source) for ex in examples]
+    streams = [[r[k] if k < len(r) else None for r in refs] for k in range(max(map(len, refs)))]
+    expected = sacrebleu.corpus_bleu(outputs, streams, tokenize="zh").score
+    assert scored["bleu"] == pytest.approx(expected, abs=1e-9)
+    assert any(len(r) > 1 for r in refs)  # several translations of one source are all references
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_works_on_the_en_zh_model_in_chinese(page):
+    at = open_page(f"pages/{page}.py", model="en-zh-attention", lang="zh")
+    shown = texts(at)
+    assert HANZI.search(shown)
+    assert "Traceback" not in shown
