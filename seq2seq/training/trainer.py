@@ -151,7 +151,8 @@ def evaluate(
         result["bleu"] = metrics.bleu(preds, all_refs, char_level=char_level)  # validation too: exact match ~0
     if not full:
         return result
-    result["bleu"] = metrics.bleu(preds, all_refs, char_level=char_level)
+    if "bleu" not in result:  # (a corpus task's is above)
+        result["bleu"] = metrics.bleu(preds, all_refs, char_level=char_level)
     result["chrf"] = metrics.chrf(preds, all_refs)
     if corpus:
         result["by_length"] = metrics.scores_by_length(sources, preds, all_refs, char_level, unit=task.source_unit)
