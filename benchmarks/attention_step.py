@@ -28,10 +28,15 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 import torch  # noqa: E402
 
 from seq2seq.core import attention, families  # noqa: E402
+from seq2seq.core.card import (  # noqa: E402
+    DataConfig,
+    TokenizerConfig,
+    TrainConfig,
+)
 from seq2seq.data.batches import batches  # noqa: E402
 from seq2seq.data.tasks import make_task  # noqa: E402
-from seq2seq.training.pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data  # noqa: E402
-from seq2seq.training.trainer import TrainConfig, train_step  # noqa: E402
+from seq2seq.training.pipeline import make_tokenizer, prepare_data  # noqa: E402
+from seq2seq.training.trainer import train_step  # noqa: E402
 
 MODEL = {"cell": "gru", "emb_dim": 32, "hidden": 64, "bidirectional": True, "decoder": "attention", "score": "additive"}
 FUSED = attention.AdditiveEnergy.apply

@@ -26,10 +26,10 @@ import seq2seq  # noqa: F401  (first: it sets OMP_WAIT_POLICY=PASSIVE before tor
 import torch
 
 from seq2seq.core import checkpoint
+from seq2seq.core.card import DataConfig, TrainConfig
 from seq2seq.core.search import trace, translate
 from seq2seq.data.tasks import ReverseTask
-from seq2seq.training.pipeline import DataConfig, heldout, train_on_task
-from seq2seq.training.trainer import TrainConfig
+from seq2seq.training.pipeline import heldout, train_on_task
 
 
 def main() -> int:

@@ -31,10 +31,11 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from seq2seq.core import families  # noqa: E402
+from seq2seq.core.card import TokenizerConfig  # noqa: E402
 from seq2seq.data.batches import batches  # noqa: E402
 from seq2seq.data.tasks import generate, make_task  # noqa: E402
 from seq2seq.data.tokenizers import PAD  # noqa: E402
-from seq2seq.training.pipeline import TokenizerConfig, make_tokenizer  # noqa: E402
+from seq2seq.training.pipeline import make_tokenizer  # noqa: E402
 from seq2seq.training.zoo import ENCODER  # noqa: E402
 
 

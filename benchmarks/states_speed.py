@@ -66,7 +66,7 @@ def measure(name: str, args) -> str:
     """One table row: the index, the greedy decode it replaced, a lookup, the axes, a step."""
     ckpt = checkpoint.load(ROOT / "checkpoints" / f"{name}.safetensors")
     ckpt.model.to(args.device)
-    train = generate(ckpt.task, args.n, int(ckpt.card.data["seed"]))
+    train = generate(ckpt.task, args.n, ckpt.card.data.seed)
     states.build_index(ckpt, train[:200])  # warm-up
     t_index, index = timed(lambda: states.build_index(ckpt, train), args.repeats)
     t_greedy, _ = timed(lambda: greedy_all(ckpt, train), 1)

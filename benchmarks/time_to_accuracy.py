@@ -30,9 +30,9 @@ import seq2seq  # noqa: E402, F401  (first: it sets OMP_WAIT_POLICY=PASSIVE befo
 # isort: split
 import torch  # noqa: E402
 
+from seq2seq.core.card import DataConfig, TrainConfig  # noqa: E402
 from seq2seq.data.tasks import BUILT_IN, make_task  # noqa: E402
-from seq2seq.training.pipeline import DataConfig, train_on_task  # noqa: E402
-from seq2seq.training.trainer import TrainConfig  # noqa: E402
+from seq2seq.training.pipeline import train_on_task  # noqa: E402
 
 MODEL = {"cell": "gru", "emb_dim": 32, "hidden": 64, "bidirectional": True, "decoder": "attention", "score": "additive"}
 TARGETS = {"reverse-3-12": 10, "dates": 15, "reverse": 45}  # seconds, from the issues

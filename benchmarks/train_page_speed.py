@@ -21,10 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from seq2seq import figures, limits  # noqa: E402
+from seq2seq.core.card import DataConfig, TrainConfig  # noqa: E402
 from seq2seq.data.tasks import make_task  # noqa: E402
 from seq2seq.training.jobs import RunSpec, TrainingJob  # noqa: E402
-from seq2seq.training.pipeline import DataConfig  # noqa: E402
-from seq2seq.training.trainer import TrainConfig  # noqa: E402
 
 MODEL = {"cell": "gru", "emb_dim": 32, "hidden": 64, "bidirectional": True, "decoder": "attention", "score": "additive"}
 
@@ -61,7 +60,7 @@ def run(seed: int, with_charts: bool) -> tuple[float, float, float]:
     job.join()
     seconds = time.perf_counter() - start
     poller.join(2)
-    return seconds, job.results["attention"].card.metrics["exact_match"], drawing
+    return seconds, job.results["attention"].card.metrics.exact_match, drawing
 
 
 def main() -> int:

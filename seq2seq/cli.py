@@ -19,6 +19,7 @@ from seq2seq import limits, workers
 from seq2seq.analysis import attribution, mistakes
 from seq2seq.core import checkpoint, families
 from seq2seq.core.attention import NORMS, SCORES
+from seq2seq.core.card import DataConfig, TokenizerConfig, TrainConfig
 from seq2seq.core.rnn import CELLS, MAX_WINDOW, PLACEMENTS
 from seq2seq.core.search import beam_search, trace
 from seq2seq.core.transformer import POSITIONS
@@ -26,8 +27,8 @@ from seq2seq.data.pairs import load_pairs
 from seq2seq.data.tasks import TASKS, make_task
 from seq2seq.data.tokenizers import KINDS, visible_token
 from seq2seq.errors import InputError, Seq2SeqError
-from seq2seq.training.pipeline import DataConfig, TokenizerConfig, heldout, train_on_task
-from seq2seq.training.trainer import TrainConfig, evaluate, print_progress
+from seq2seq.training.pipeline import heldout, train_on_task
+from seq2seq.training.trainer import evaluate, print_progress
 
 
 class Parser(argparse.ArgumentParser):
@@ -316,7 +317,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         task, model_options, train_cfg, data_cfg, [print_progress()], None, tokenizer_cfg, pairs, valid_pairs
     )
     path = checkpoint.save(ckpt, args.out)
-    summary = ckpt.card.metrics | {
+    summary = ckpt.card.metrics.to_dict() | {
         "task": task.name,
         "decoder": args.decoder,
         "variant": ckpt.model.cfg.family.variant(ckpt.model.cfg),

@@ -9,7 +9,7 @@ import pytest
 
 from seq2seq.analysis import experiments
 from seq2seq.core import checkpoint
-from seq2seq.core.results import ModelCard
+from seq2seq.core.card import ModelCard
 from seq2seq.core.search import beam_search, trace, translate
 from seq2seq.core.transformer import TransformerConfig
 from seq2seq.data.tasks import Example

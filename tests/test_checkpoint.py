@@ -10,8 +10,9 @@ import torch
 from safetensors.torch import save_file
 
 from seq2seq.core import checkpoint
+from seq2seq.core.card import DataUsed, ModelCard, Scores, TokenizerCard, TrainConfig
 from seq2seq.core.checkpoint import Checkpoint
-from seq2seq.core.results import ModelCard, TrainingHistory
+from seq2seq.core.results import TrainingHistory
 from seq2seq.core.search import trace
 from seq2seq.data.tasks import ReverseTask
 from seq2seq.errors import CheckpointError
@@ -21,7 +22,10 @@ from .conftest import small_model
 CARD = ModelCard(
     task="reverse",
     decoder="attention",
-    metrics={"exact_match": 0.5},
+    metrics=Scores(n=4, exact_match=0.5, by_length={"2-5": {"exact_match": 0.5, "n": 4}}, extra={"new_score": 1}),
+    train_config=TrainConfig(lr=1e-3, target_accuracy=None),
+    data=DataUsed(n_train=100, n_valid=4, seed=3, n_train_used=100, n_valid_used=4),
+    tokenizer=TokenizerCard(kind="char", vocab_size=12),
     source_chars=(2, 9),
     history=TrainingHistory(loss=[(1, 2.5), (2, 2.0)], valid=[{"step": 2, "exact_match": 0.1}]),
 )
@@ -44,6 +48,37 @@ def test_round_trip_is_exact(saved):
     assert loaded.tokenizer.units == ckpt.tokenizer.units
     assert loaded.task == ckpt.task and loaded.card == ckpt.card and loaded.name == "m"
     assert trace(loaded.model, loaded.tokenizer, "abc").to_dict() == trace(ckpt.model, ckpt.tokenizer, "abc").to_dict()
+
+
+@pytest.mark.parametrize(
+    ("part", "value", "named"),
+    [
+        ("train_config", {"lr": "fast"}, "train_config.lr"),
+        ("data", {"seed": 1.5}, "data.seed"),
+        ("metrics", {"exact_match": True}, "metrics.exact_match"),
+        ("metrics", {"by_length": {"3-5": {"n": "many"}}}, "metrics.by_length.3-5.n"),
+        ("tokenizer", {"source": {"kind": "word", "vocab_size": "9"}, "target": {}}, "tokenizer.source.vocab_size"),
+        ("tokenizer", [1], "tokenizer"),
+    ],
+)
+def test_a_card_part_of_the_wrong_type_is_refused_by_its_name(part, value, named):
+    with pytest.raises(ValueError, match=f"'{named}'"):
+        ModelCard.from_dict({part: value})
+
+
+def test_card_parts_are_typed_and_written_as_the_json_cards_always_had():
+    card = ModelCard.from_dict(CARD.to_dict())
+    assert card == CARD and isinstance(card.train_config, TrainConfig) and card.train_config.target_accuracy is None
+    assert card.to_dict()["metrics"] == {
+        "new_score": 1,
+        "n": 4,
+        "exact_match": 0.5,
+        "by_length": {"2-5": {"exact_match": 0.5, "n": 4}},
+    }
+    assert card.to_dict()["tokenizer"] == {"kind": "char", "vocab_size": 12}
+    assert (
+        ModelCard().to_dict()["data"] == {} and ModelCard.from_dict({"data": {}}).data is None
+    )  # the card does not say
 
 
 def test_an_older_card_loads_and_unknown_keys_survive_a_save(saved, tmp_path):

@@ -165,7 +165,7 @@ def test_train_and_eval_on_your_own_pairs(tmp_path):
     assert "line 9: only one column" in proc.stderr
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     assert summary["task"] == "pairs" and {"bleu", "chrf"} <= set(summary)
-    assert checkpoint.load(out).card.train_config["lr_plateau"] == 0  # off unless asked for
+    assert checkpoint.load(out).card.train_config.lr_plateau == 0  # off unless asked for
     data = json.loads(cli("eval", str(out), "--pairs", str(pairs)).stdout)
     assert data["task"] == "pairs" and data["n"] == 8
     assert_one_line_error(cli("eval", str(out)))  # no generator behind user pairs

@@ -260,7 +260,8 @@ def test_typed_input_is_normalised_like_training():
 
 
 def test_the_pipeline_takes_the_tasks_own_split(sides):
-    from seq2seq.training.pipeline import DataConfig, heldout, prepare_data
+    from seq2seq.core.card import DataConfig
+    from seq2seq.training.pipeline import heldout, prepare_data
 
     task = make_task("en-zh")
     train, valid = prepare_data(task, DataConfig(n_train=100_000, n_valid=500, seed=0))

@@ -1,9 +1,9 @@
 import pytest
 
+from seq2seq.core.card import DataConfig, TrainConfig
 from seq2seq.core.results import TrainingHistory
 from seq2seq.data.tasks import ReverseTask
-from seq2seq.training.pipeline import DataConfig, train_on_task
-from seq2seq.training.trainer import TrainConfig
+from seq2seq.training.pipeline import train_on_task
 
 TINY = {"emb_dim": 8, "hidden": 16}
 DATA = DataConfig(n_train=256, n_valid=32, seed=0)
@@ -22,7 +22,7 @@ def test_loss_falls_and_history_is_recorded():
     assert sum(losses[-5:]) / 5 < 0.8 * sum(losses[:5]) / 5
     assert [v["step"] for v in result.history.valid][:2] == [3, 6]
     assert result.stopped_because == "steps"
-    assert ckpt.card.metrics["exact_match"] == result.metrics["exact_match"]
+    assert ckpt.card.metrics.exact_match == result.metrics["exact_match"]
     again = TrainingHistory.from_dict(result.history.to_dict())
     assert again.loss == result.history.loss
 
@@ -78,7 +78,7 @@ def test_attention_of_probes_is_recorded_at_every_validation():
     for probe, alpha in zip(history.probes, history.attention[0]["alpha"], strict=True):
         assert len(alpha) == len(probe["target_tokens"]) and len(alpha[0]) == len(probe["source_tokens"])
     card = ckpt.card
-    assert {"bleu", "chrf", "aer", "attention_entropy"} <= set(card.metrics)
+    assert {"bleu", "chrf", "aer", "attention_entropy"} <= set(card.metrics.to_dict())
     assert card.source_chars[0] >= 2 and card.source_chars[1] <= 5
 
 
@@ -86,7 +86,7 @@ def test_vanilla_models_record_no_attention_and_no_aer():
     task = ReverseTask(min_len=2, max_len=5)
     cfg = TrainConfig(max_steps=3, eval_every=3, batch_size=32, target_accuracy=None)
     ckpt, result = train_on_task(task, TINY | {"decoder": "vanilla"}, cfg, DATA)
-    assert result.history.attention == [] and "aer" not in ckpt.card.metrics
+    assert result.history.attention == [] and ckpt.card.metrics.aer is None
 
 
 def test_alignment_forming_is_recorded_at_every_validation():
@@ -120,7 +120,7 @@ def test_variants_train_with_the_coverage_loss():
     cfg = TrainConfig(max_steps=4, eval_every=2, batch_size=32, target_accuracy=None, coverage_loss=1.0)
     ckpt, result = train_on_task(task, TINY | {"coverage": True}, cfg, DATA)
     assert ckpt.model.cfg.coverage and ckpt.card.variant == "additive+coverage"
-    assert ckpt.card.train_config["coverage_loss"] == 1.0 and len(result.history.loss) == 4
+    assert ckpt.card.train_config.coverage_loss == 1.0 and len(result.history.loss) == 4
 
 
 @pytest.mark.parametrize(

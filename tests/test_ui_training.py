@@ -42,7 +42,7 @@ def test_three_families_train_together_each_with_its_own_options():
     assert train_panel.Settings(together="pair").decoders == ["vanilla", "attention"]
     assert train_panel.Settings(decoder="transformer").decoders == ["transformer"]
     from seq2seq.core import families
-    from seq2seq.training.trainer import TrainConfig
+    from seq2seq.core.card import TrainConfig
 
     options = settings.model_options("transformer")
     cfg = families.make_config(options.pop("decoder"), 8, strict=True, **options)

@@ -45,9 +45,9 @@ def test_card_matches_fresh_heldout_data(path):
     assert card.task == ckpt.task.name and card.decoder == ckpt.model.cfg.decoder
     assert card.train_config and card.train_seconds > 0 and card.steps > 0 and card.parameters > 0
     assert card.history.loss and card.history.valid and card.recipe == path.stem
-    claimed = card.metrics["exact_match"]
+    claimed = card.metrics.exact_match
     fresh = evaluate(ckpt.model, ckpt.tokenizer, heldout(ckpt, N, seed=4242), ckpt.task, full=False)
-    allowed = tolerance(claimed, card.metrics.get("n", 500))
+    allowed = tolerance(claimed, card.metrics.n or 500)
     assert abs(fresh["exact_match"] - claimed) <= allowed, (fresh["exact_match"], claimed, allowed)
 
 
@@ -58,7 +58,7 @@ def test_same_encoder_and_budget_within_each_pair():
         for field in ("cell", "emb_dim", "hidden", "layers", "bidirectional"):
             assert getattr(att.model.cfg, field) == getattr(van.model.cfg, field)
         budget = ("max_steps", "max_seconds", "batch_size", "lr")
-        assert [att.card.train_config[k] for k in budget] == [van.card.train_config[k] for k in budget]
+        assert [getattr(att.card.train_config, k) for k in budget] == [getattr(van.card.train_config, k) for k in budget]
         if att.card.stopped_because != "time" and van.card.stopped_because != "time":  # a time cap ends at any step
             assert att.card.steps == van.card.steps
         assert att.card.data == van.card.data
@@ -67,8 +67,8 @@ def test_same_encoder_and_budget_within_each_pair():
 def test_the_bottleneck_shows_on_reverse():
     """Bahdanau et al. 2015, Fig. 2 on a toy task: attention holds in every length bucket,
     the vanilla model with the same encoder and budget collapses on long inputs."""
-    att = checkpoint.load(CHECKPOINTS / "reverse-attention.safetensors").card.metrics["by_length"]
-    van = checkpoint.load(CHECKPOINTS / "reverse-vanilla.safetensors").card.metrics["by_length"]
+    att = checkpoint.load(CHECKPOINTS / "reverse-attention.safetensors").card.metrics.by_length
+    van = checkpoint.load(CHECKPOINTS / "reverse-vanilla.safetensors").card.metrics.by_length
     assert all(bucket["exact_match"] >= 0.95 for bucket in att.values())
     longest = list(van)[-3:]
     assert all(van[b]["exact_match"] <= 0.1 for b in longest)
@@ -78,7 +78,7 @@ def test_the_bottleneck_shows_on_reverse():
 @pytest.mark.parametrize("task", ["dates", "numbers"])
 def test_real_world_attention_models_are_accurate(task):
     card = checkpoint.load(CHECKPOINTS / f"{task}-attention.safetensors").card
-    assert card.metrics["exact_match"] >= 0.99
+    assert card.metrics.exact_match >= 0.99
 
 
 VARIANT_MODELS = {  # the attention variants of the lecture after the notes: name -> what its config must say
@@ -99,7 +99,7 @@ def test_variant_models_are_small_and_say_what_they_are(name):
         assert getattr(cfg, field) == value, field
     assert ckpt.card.variant == cfg.variant != cfg.score  # the card names the variant
     if cfg.coverage:
-        assert ckpt.card.train_config["coverage_loss"] > 0
+        assert ckpt.card.train_config.coverage_loss > 0
 
 
 def test_older_checkpoints_load_as_bahdanau_softmax():
@@ -120,4 +120,4 @@ def test_transformer_models_are_small_and_accurate(task):
     ckpt = checkpoint.load(path)
     assert ckpt.model.cfg.decoder == "transformer" and ckpt.card.decoder == "transformer"
     assert path.stat().st_size <= 1_000_000
-    assert ckpt.card.metrics["exact_match"] >= 0.9
+    assert ckpt.card.metrics.exact_match >= 0.9

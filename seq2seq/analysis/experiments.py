@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import torch
 
 from seq2seq.core import families
+from seq2seq.core.card import TrainConfig
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.core.model import ModelConfig, Seq2Seq
 from seq2seq.core.rnn import AttentionConfig, RNNConfig
@@ -24,7 +25,7 @@ from seq2seq.data.tokenizers import BOS, EOS, SPECIAL_TOKENS
 from seq2seq.errors import InputError
 from seq2seq.training import metrics
 from seq2seq.training.pipeline import heldout
-from seq2seq.training.trainer import TrainConfig, train_step
+from seq2seq.training.trainer import train_step
 
 
 def is_character_task(ckpt: Checkpoint) -> bool:

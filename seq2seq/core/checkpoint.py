@@ -26,8 +26,8 @@ from safetensors.torch import save as safetensors_bytes
 
 from seq2seq import limits
 from seq2seq.core import families
+from seq2seq.core.card import ModelCard
 from seq2seq.core.model import Seq2Seq
-from seq2seq.core.results import ModelCard
 from seq2seq.data.tasks import Task, task_from_dict
 from seq2seq.data.tokenizers import TENSOR_NAMES, Tokenizer, tokenizer_from_dict
 from seq2seq.errors import CheckpointError

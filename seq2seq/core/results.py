@@ -7,7 +7,7 @@ never needs torch.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -327,97 +327,3 @@ class TrainingHistory:
             probes=_rows(data.get("probes", []), "history.probes"),
             attention=_rows(data.get("attention", []), "history.attention", ("step",)),
         )
-
-
-@dataclass
-class ModelCard:
-    """What a checkpoint says about its model: where it came from, how it was trained and how
-    good it is. Written by ``pipeline.train_on_task`` (every trained model: CLI, zoo, Train
-    page) and validated once by ``checkpoint.load``; everything else reads these attributes.
-    The model's architecture is not here: it is ``ckpt.model.cfg`` (``cfg.decoder`` says
-    vanilla or attention — the card's ``decoder`` is a copy for people reading the JSON).
-    """
-
-    task: str | None = None  # the task's name ("reverse"); None: unknown origin
-    task_description: str = ""  # in English
-    decoder: str | None = None  # copy of cfg.decoder
-    score: str | None = None  # copy of cfg.score (attention models)
-    variant: str | None = None  # copy of cfg.variant (attention models, e.g. "luong+general"); older cards: none
-    tokenizer: dict = field(default_factory=dict)  # kind, vocab_size, options (the vocabulary is not here)
-    parameters: int = 0  # trainable weights
-    train_config: dict = field(default_factory=dict)  # training.TrainConfig as a dict
-    data: dict = field(default_factory=dict)  # pipeline.DataConfig + n_train_used, n_valid_used
-    source_chars: tuple[int, int] | None = None  # shortest and longest training input, in characters
-    source_tokens: tuple[int, int] | None = None  # the same in tokens
-    train_seconds: float = 0.0
-    steps: int = 0  # optimizer steps
-    stopped_because: str = ""  # "target" | "time" | "steps" | "callback"
-    metrics: dict = field(default_factory=dict)  # final held-out scores: exact_match, bleu, aer, by_length, n …
-    history: TrainingHistory = field(default_factory=TrainingHistory)
-    created: str = ""  # local time, "YYYY-MM-DD HH:MM:SS"
-    machine: str = ""  # where it was trained
-    recipe: str | None = None  # the zoo recipe that built it (shipped models)
-    uploaded_as: str | None = None  # the file name it was uploaded under (session models)
-    extra: dict = field(default_factory=dict)  # keys a newer version wrote: kept, written back unchanged
-
-    @property
-    def exact_match(self) -> float | None:
-        """Held-out exact match in [0, 1], None when the card has none."""
-        value = self.metrics.get("exact_match")
-        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-    def to_dict(self) -> dict:
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("history", "extra")}
-        out["source_chars"] = list(self.source_chars) if self.source_chars else None
-        out["source_tokens"] = list(self.source_tokens) if self.source_tokens else None
-        out["history"] = self.history.to_dict()
-        for key in ("recipe", "uploaded_as", "variant"):  # absent rather than null, as cards were written before
-            if out[key] is None:
-                del out[key]
-        return self.extra | out
-
-    @classmethod
-    def from_dict(cls, data: dict) -> ModelCard:
-        """Rebuild from JSON (any card this app ever wrote: missing keys take their defaults);
-        ValueError naming the field when one has the wrong type."""
-        if not isinstance(data, dict):
-            raise ValueError("the card must be an object")
-        known = {f.name for f in fields(cls)} - {"extra"}
-        card = cls(extra={k: v for k, v in data.items() if k not in known})
-        for name, kinds in _CARD_TYPES.items():
-            if data.get(name) is None:
-                continue
-            value = data[name]
-            if not isinstance(value, kinds) or isinstance(value, bool):
-                raise ValueError(f"card field '{name}' has the wrong type ({type(value).__name__})")
-            setattr(card, name, value)
-        for name in ("source_chars", "source_tokens"):
-            span = data.get(name)
-            if span is None:
-                continue
-            if not isinstance(span, list) or len(span) != 2 or not all(isinstance(x, int) for x in span):
-                raise ValueError(f"card field '{name}' must be [shortest, longest]")
-            setattr(card, name, (span[0], span[1]))
-        card.history = TrainingHistory.from_dict(data.get("history") or {})
-        return card
-
-
-_CARD_TYPES = {  # JSON type of each plain card field (None allowed everywhere: the default stays)
-    "task": str,
-    "task_description": str,
-    "decoder": str,
-    "score": str,
-    "variant": str,
-    "tokenizer": dict,
-    "parameters": int,
-    "train_config": dict,
-    "data": dict,
-    "train_seconds": int | float,
-    "steps": int,
-    "stopped_because": str,
-    "metrics": dict,
-    "created": str,
-    "machine": str,
-    "recipe": str,
-    "uploaded_as": str,
-}

@@ -11,42 +11,21 @@ import platform
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 
 import torch
 
 from seq2seq.core import families
+from seq2seq.core.card import DataConfig, DataUsed, ModelCard, Scores, TokenizerCard, TokenizerConfig, TrainConfig
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.core.model import count_parameters
-from seq2seq.core.results import ModelCard
 from seq2seq.data.tasks import Example, PairsTask, Task, generate, split
 from seq2seq.data.tokenizers import Tokenizer, TokenizerPair, build_tokenizer
 from seq2seq.errors import InputError
 from seq2seq.runtime import default_device
-from seq2seq.training.trainer import TrainConfig, TrainEvent, TrainResult, evaluate, train
+from seq2seq.training.trainer import TrainEvent, TrainResult, evaluate, train
 
 N_PROBES = 3  # fixed held-out pairs whose attention is recorded at every validation
-
-
-@dataclass
-class DataConfig:
-    n_train: int = 20_000  # generated training pairs (an epoch)
-    n_valid: int = 500  # held-out pairs for validation during training
-    seed: int = 0  # seeds the data; the held-out set excludes every training source
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class TokenizerConfig:
-    kind: str | None = None  # char | word | sentencepiece; None = the task's natural unit
-    vocab_size: int = 200  # sentencepiece only
-    model_type: str = "unigram"  # sentencepiece only: unigram | bpe
-    min_count: int = 1  # char and word units seen fewer times in training read as <unk> (smaller models)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def prepare_data(
@@ -91,16 +70,15 @@ def make_tokenizer(task: Task, train_set: Sequence[Example], options: TokenizerC
     return build_tokenizer(kind, texts, options.vocab_size, options.model_type, options.min_count)
 
 
-def card_tokenizer(tokenizer: Tokenizer) -> dict:
+def card_tokenizer(tokenizer: Tokenizer) -> TokenizerCard:
     """The tokenizer as a model card shows it: its kind and size, the vocabulary left out (it
     lives in the checkpoint's tokenizer metadata); a pair, each side so."""
     if tokenizer.source is not tokenizer:
-        return {
-            "kind": tokenizer.kind,
-            "source": card_tokenizer(tokenizer.source),
-            "target": card_tokenizer(tokenizer.target),
-        }
-    return {k: v for k, v in tokenizer.to_dict().items() if k != "units"} | {"vocab_size": tokenizer.vocab_size}
+        return TokenizerCard(
+            kind=tokenizer.kind, source=card_tokenizer(tokenizer.source), target=card_tokenizer(tokenizer.target)
+        )
+    options = {k: v for k, v in tokenizer.to_dict().items() if k not in ("units", "kind", "vocab_size")}
+    return TokenizerCard(kind=tokenizer.kind, vocab_size=tokenizer.vocab_size, options=options)
 
 
 def train_on_task(
@@ -145,14 +123,14 @@ def train_on_task(
         # the vocabulary itself lives in the tokenizer metadata
         tokenizer=card_tokenizer(tokenizer),
         parameters=count_parameters(model),
-        train_config=train_cfg.to_dict(),
-        data=data_cfg.to_dict() | {"n_train_used": len(train_set), "n_valid_used": len(valid_set)},
+        train_config=replace(train_cfg),
+        data=DataUsed(**data_cfg.to_dict(), n_train_used=len(train_set), n_valid_used=len(valid_set)),
         source_chars=(min(chars), max(chars)),
         source_tokens=(min(lengths), max(lengths)),
         train_seconds=round(result.seconds, 2),
         steps=result.steps,
         stopped_because=result.stopped_because,
-        metrics=final,
+        metrics=Scores.from_dict(final),
         history=result.history,
         created=time.strftime("%Y-%m-%d %H:%M:%S"),
         machine=f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
@@ -170,6 +148,6 @@ def heldout(ckpt: Checkpoint, n: int, seed: int) -> list[Example]:
         raise InputError("this model was trained on your own pairs: evaluate it with --pairs FILE")
     data = ckpt.card.data
     exclude: set[str] = set()
-    if "n_train" in data and "seed" in data:
-        exclude = {ex.source for ex in generate(task, int(data["n_train"]), int(data["seed"]))}
+    if data is not None:
+        exclude = {ex.source for ex in generate(task, data.n_train, data.seed)}
     return generate(task, n, seed, exclude=exclude)

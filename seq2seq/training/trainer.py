@@ -13,11 +13,12 @@ import random
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
+from seq2seq.core.card import TrainConfig
 from seq2seq.core.model import Seq2Seq, eval_mode
 from seq2seq.core.results import TrainingHistory
 from seq2seq.core.search import beam_batch, max_output_len, score_targets, translate
@@ -26,29 +27,6 @@ from seq2seq.data.tasks import Example, Task
 from seq2seq.data.tokenizers import PAD, Tokenizer, in_units
 from seq2seq.runtime import limit_threads
 from seq2seq.training import metrics
-
-
-@dataclass
-class TrainConfig:
-    batch_size: int = 128  # examples per step
-    lr: float = 2e-3  # Adam learning rate
-    clip: float = 1.0  # max gradient norm
-    lr_decay: bool = False  # decay the learning rate linearly to 0 over max_steps (settles the weights)
-    teacher_forcing: float = 1.0  # probability of feeding the true y_{t-1}
-    max_steps: int = 100_000  # hard cap on optimizer steps
-    max_seconds: float = 60.0  # wall-clock budget
-    target_accuracy: float | None = 0.99  # stop when held-out exact match reaches it (None = never)
-    eval_every: int = 50  # optimizer steps between held-out evaluations
-    seed: int = 0  # seeds weights, batch order and teacher-forcing coin flips
-    threads: int | None = None  # intra-op threads while training (None = leave as is)
-    bucket_pool: int = 0  # 0 = mix lengths in a batch; k = batches of similar length from pools of k batches
-    coverage_loss: float = 0.0  # λ: penalise attending again where cov_t = Σ past α is already high (0 = off)
-    # halve the learning rate after this many validations in a row without a new best exact match
-    # (0 = off): settles the weights without knowing how long the run will be, unlike lr_decay
-    lr_plateau: int = 0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass

@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from seq2seq.core import checkpoint
+from seq2seq.core.card import DataConfig, TokenizerConfig, TrainConfig
 from seq2seq.data.tasks import make_task
-from seq2seq.training.pipeline import DataConfig, TokenizerConfig, train_on_task
-from seq2seq.training.trainer import TrainConfig, print_progress
+from seq2seq.training.pipeline import train_on_task
+
+# The encoder every zoo model shares: a bidirectional GRU, 64 units per direction.
+from seq2seq.training.trainer import print_progress
 
 # The encoder every zoo model shares: a bidirectional GRU, 64 units per direction.
 ENCODER = {"cell": "gru", "emb_dim": 32, "hidden": 64, "layers": 1, "bidirectional": True}
@@ -146,12 +149,12 @@ def write_index(folder: Path) -> Path:
         ckpt = checkpoint.load(path)
         card, cfg = ckpt.card, ckpt.model.cfg
         m = card.metrics
-        buckets = " / ".join(f"{b['exact_match'] * 100:.0f}" for b in m.get("by_length", {}).values())
+        buckets = " / ".join(f"{b['exact_match'] * 100:.0f}" for b in m.by_length.values())
         decoder = cfg.family.summary(cfg)
-        aer = f"{m['aer']:.2f}" if "aer" in m else "–"
+        aer = "–" if m.aer is None else f"{m.aer:.2f}"
         rows.append(
-            f"| `{path.stem}` | {card.task} | {decoder} | {m.get('exact_match', 0) * 100:.1f} % | "
-            f"{m.get('bleu', 0):.1f} | {aer} | {buckets} | "
+            f"| `{path.stem}` | {card.task} | {decoder} | {(m.exact_match or 0) * 100:.1f} % | "
+            f"{m.bleu or 0:.1f} | {aer} | {buckets} | "
             f"{card.steps} steps, {card.train_seconds:.0f} s | {path.stat().st_size / 1e6:.2f} MB |"
         )
     index = folder / "README.md"

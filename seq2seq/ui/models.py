@@ -132,9 +132,9 @@ def overview() -> list[dict]:
                 t("home.col_model"): name,
                 t("home.col_task"): ckpt.card.task or "—",
                 t("home.col_decoder"): decoder_name(cfg),
-                t("home.col_exact"): metrics.get("exact_match"),
-                "BLEU": metrics.get("bleu"),
-                "AER": metrics.get("aer"),
+                t("home.col_exact"): metrics.exact_match,
+                "BLEU": metrics.bleu,
+                "AER": metrics.aer,
             }
         )
     return rows

@@ -44,7 +44,7 @@ def training_examples(ckpt, pairs: tuple[bytes, str] | None = None, n: int = N_I
     if pairs is not None:
         return read_pairs(*pairs).examples[:n]
     data = ckpt.card.data
-    return generate(ckpt.task, min(n, int(data.get("n_train", n))), int(data.get("seed", 0)))
+    return generate(ckpt.task, n if data is None else min(n, data.n_train), 0 if data is None else data.seed)
 
 
 def space(name: str, pairs: tuple[bytes, str] | None = None) -> StateSpace:

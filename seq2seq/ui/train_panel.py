@@ -12,6 +12,7 @@ import streamlit as st
 from seq2seq import figures, limits
 from seq2seq.core import checkpoint, families
 from seq2seq.core.attention import NORMS, SCORES
+from seq2seq.core.card import DataConfig, TokenizerConfig, TrainConfig
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.core.results import TrainingHistory
 from seq2seq.core.rnn import MAX_WINDOW, PLACEMENTS
@@ -20,8 +21,7 @@ from seq2seq.data.tasks import Example, Task, make_task
 from seq2seq.data.tokenizers import EOS, SPECIAL_TOKENS
 from seq2seq.errors import CheckpointError, InputError
 from seq2seq.training.jobs import RunSpec, TrainingJob
-from seq2seq.training.pipeline import DataConfig, TokenizerConfig, make_tokenizer, prepare_data
-from seq2seq.training.trainer import TrainConfig
+from seq2seq.training.pipeline import make_tokenizer, prepare_data
 from seq2seq.ui import charts, lang, models
 from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape
