@@ -11,7 +11,7 @@ from seq2seq import figures, limits
 from seq2seq.core.search import beam_search, trace
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, examples, frame, lang, models, sidebar
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 from seq2seq.ui.text import (
     md_escape,
     md_marked,
@@ -88,7 +88,7 @@ try:
     tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=width, length_alpha=float(alpha))
     greedy = trace(ckpt.model, ckpt.tokenizer, source)
 except InputError as exc:
-    st.error(str(exc))
+    st.error(say(exc))
     st.stop()
 warn_unknown(greedy.unknown)
 note_length(ckpt, source)
@@ -192,7 +192,7 @@ if other and not presenting and st.toggle(t("beam.side_by_side", other=other), k
     try:
         other_tree = beam_search(other_ckpt.model, other_ckpt.tokenizer, source, width, float(alpha))
     except InputError as exc:
-        st.error(f"{other}: {exc}")
+        st.error(f"{other}: {say(exc)}")
     else:
         st.markdown(f"**{other}**: {md_escape(other_tree.nbest[0].text if other_tree.nbest else '')}")
         charts.show(figures.beam_tree(other_tree, show_pruned=show_pruned, look=look), "other_tree", f"{other}-beam")

@@ -10,7 +10,7 @@ from seq2seq.analysis.experiments import compatible
 from seq2seq.core.search import trace
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, frame, lang, models, sidebar
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 from seq2seq.ui.text import md_marked, note_length, require_input, warn_unknown
 
 frame.ensure()
@@ -70,7 +70,7 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
         try:
             result = trace(ckpt.model, ckpt.tokenizer, source)
         except InputError as exc:
-            st.error(str(exc))
+            st.error(say(exc))
             continue
         warn_unknown(result.unknown)
         note_length(ckpt, source)

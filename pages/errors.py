@@ -10,7 +10,7 @@ from seq2seq import figures
 from seq2seq.analysis import mistakes
 from seq2seq.errors import InputError, Seq2SeqError
 from seq2seq.ui import charts, error_table, frame, lang, sidebar
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 
 frame.ensure()
 
@@ -42,7 +42,7 @@ else:
 try:
     result = error_table.analyze(name, inputs, 0 if pairs else n, pairs)
 except (InputError, Seq2SeqError) as exc:
-    st.error(str(exc))
+    st.error(say(exc))
     st.stop()
 
 wrong = sum(not r.correct for r in result.rows)

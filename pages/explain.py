@@ -11,7 +11,7 @@ from seq2seq import figures
 from seq2seq.analysis import attribution
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, explain, frame, lang, sidebar, stepper
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 from seq2seq.ui.text import md_escape, md_token, require_input, warn_unknown
 
 frame.ensure()
@@ -49,7 +49,7 @@ ig_steps = col_steps.select_slider(
 try:
     res = explain.attributions(ckpt, source, ig_steps)
 except InputError as exc:
-    st.error(str(exc))
+    st.error(say(exc))
     st.stop()
 warn_unknown(tokenizer.source.unknown(source), guess=True)
 
@@ -158,7 +158,7 @@ if summary is None:
                 summary = explain.summary(ckpt.name)
                 button.empty()
             except InputError as exc:
-                st.error(str(exc))
+                st.error(say(exc))
 if summary is not None:
     left, right = st.columns([3, 2])
     with left:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from seq2seq.errors import InputError
 from seq2seq.ui import examples, frame, lang, models, sidebar, stepper
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 from seq2seq.ui.lecture import SECTIONS, STEPPED, Slide
 from seq2seq.ui.text import require_input, warn_unknown
 
@@ -54,7 +54,7 @@ source = require_input(source, task)
 try:
     result = models.trace(ckpt, source)  # kept per session: a step does not decode again
 except InputError as exc:
-    st.error(str(exc))
+    st.error(say(exc))
     st.stop()
 warn_unknown(result.unknown, guess=True)
 if section is None or section in STEPPED:  # a slide without steps shows no step buttons

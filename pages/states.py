@@ -11,7 +11,7 @@ from seq2seq import figures
 from seq2seq.analysis import states
 from seq2seq.errors import InputError, Seq2SeqError
 from seq2seq.ui import charts, error_table, frame, lang, models, sidebar, state_view, stepper
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 from seq2seq.ui.text import require_input, step_summary, warn_unknown
 
 frame.ensure()
@@ -55,7 +55,7 @@ try:
     space = state_view.space(name, pairs)
     index = state_view.index(name, pairs)
 except (InputError, Seq2SeqError, ValueError) as exc:
-    st.error(str(exc))
+    st.error(say(exc))
     st.stop()
 warn_unknown(result.unknown, guess=True)
 

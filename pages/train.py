@@ -11,7 +11,7 @@ from seq2seq.data.tasks import BUILT_IN, TASKS, make_task
 from seq2seq.errors import InputError
 from seq2seq.training.jobs import TrainingJob
 from seq2seq.ui import charts, frame, lang, models, train_panel
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 from seq2seq.ui.text import md_escape
 
 frame.ensure()
@@ -75,7 +75,7 @@ if st.session_state.pop("train_requested", False):
         try:
             job = train_panel.start(task, settings, pairs, kept)
         except InputError as exc:
-            st.error(str(exc))
+            st.error(say(exc))
             st.stop()
 
 if job is None:
@@ -106,8 +106,9 @@ def live() -> None:
             t("train.done", state=t(f"train.state.{job.state}"), message=": " + job.message if job.message else "")
         )
     labels = [spec.label for spec in job.specs]  # the decoders
-    histories = {label: job.history(label) for label in labels}
-    colours = {label: families.get(label).colour for label in labels}
+    shown = {label: lang.decoder_label(label) for label in labels}  # the legends, in the reader's language
+    histories = {shown[label]: job.history(label) for label in labels}
+    colours = {shown[label]: families.get(label).colour for label in labels}
     # presentation mode: the curves and the probe side by side, all on the screen with the stop button
     h1, h2, h3 = st.columns(3) if presenting else (*st.columns(2), st.container())
     fitted = look.fit(lang.SCREEN_HEIGHT - 420 if presenting else None)
@@ -173,7 +174,7 @@ for label, ckpt in job.results.items():
             try:
                 st.success(t("train.saved", file=train_panel.save_to_models(ckpt, wanted).name))
             except InputError as exc:
-                st.error(str(exc))
+                st.error(say(exc))
 
 attention = next((r for r in reversed(job.results.values()) if r.card.history.replayable), None)
 if attention is not None and attention.card.history.replayable:

@@ -12,7 +12,7 @@ from seq2seq.core.search import score_targets
 from seq2seq.data.tokenizers import in_units, visible_token
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, downloads, frame, heads, lang, models, player, sidebar, stepper, whatif
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 from seq2seq.ui.text import (
     md_escape,
     md_marked,
@@ -53,7 +53,7 @@ try:
     result = models.trace(ckpt, source, forced)
 except InputError as exc:
     if not forced:
-        st.error(str(exc))
+        st.error(say(exc))
         st.stop()
     st.warning(t("translate.whatif_not_applied", error=exc))
     whatif.undo()
@@ -166,7 +166,7 @@ if why_not.open:
             try:
                 (scored,) = score_targets(ckpt.model, tokenizer, [source], [typed])
             except InputError as exc:
-                st.error(str(exc))
+                st.error(say(exc))
             else:
                 warn_unknown(tokenizer.source.unknown(typed))
                 st.markdown(

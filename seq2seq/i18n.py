@@ -17,6 +17,84 @@ LANGS = {"en": "English", "zh": "中文"}
 DEFAULT = "en"
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # --- library errors a user can meet (seq2seq.errors: Seq2SeqError.of(key); the English is the CLI's line) ---
+    "error.empty_input": ("the input is empty: type something to translate", "输入为空：请输入要翻译的内容"),
+    "error.too_many_tokens": (
+        "the input has {n} tokens; this model accepts at most {limit}",
+        "输入有 {n} 个词元；这个模型最多接受 {limit} 个",
+    ),
+    "error.force_token": (
+        "cannot force token id {token_id}: the vocabulary has {size} tokens",
+        "无法强制词元编号 {token_id}：词表只有 {size} 个词元",
+    ),
+    "error.force_step": (
+        "cannot force step {step}: decoding ended after {n} steps",
+        "无法强制第 {step} 步：解码在第 {n} 步就结束了",
+    ),
+    "error.target_too_long": (
+        "the target has more than {limit} tokens, more than this model can produce",
+        "目标超过 {limit} 个词元，超出这个模型能生成的长度",
+    ),
+    "error.beam_width": (
+        "beam width must be between 1 and the vocabulary size ({size})",
+        "束宽必须在 1 到词表大小（{size}）之间",
+    ),
+    "error.no_pair_file": ("no such pair file: {path}", "找不到句对文件：{path}"),
+    "error.bad_utf16": (
+        "{name} starts with a UTF-16 byte-order mark but is not valid UTF-16",
+        "{name} 以 UTF-16 字节序标记开头，但不是有效的 UTF-16",
+    ),
+    "error.binary_pairs": (
+        "{name} looks binary (a NUL byte on line {line}); expected a text file of pairs",
+        "{name} 看起来是二进制文件（第 {line} 行有 NUL 字节）；需要的是句对文本文件",
+    ),
+    "error.not_utf8": (
+        "{name}, line {line}, column {column}: byte 0x{byte} is not UTF-8; save the file as UTF-8 (e.g. it may be Latin-1)",
+        "{name} 第 {line} 行第 {column} 列：字节 0x{byte} 不是 UTF-8；请把文件另存为 UTF-8（它可能是 Latin-1）",
+    ),
+    "error.pairs_too_big": (
+        "{name} is {mb} MB; pair files are at most {top} MB",
+        "{name} 有 {mb} MB；句对文件最大 {top} MB",
+    ),
+    "error.pairs_empty": ("{name} is empty", "{name} 是空文件"),
+    "error.too_many_pairs": (
+        "{name} has more than {top} pairs; use a sample of at most that many",
+        "{name} 超过 {top} 个句对；请最多取这么多作为样本",
+    ),
+    "error.two_pairs": (
+        "a pair file needs at least 2 pairs (one to train on, one to check on)",
+        "句对文件至少需要 2 个句对（一个用于训练，一个用于检验）",
+    ),
+    "error.queue_full": (
+        "{n} trainings are already waiting on this server; try again in a minute",
+        "这台服务器上已有 {n} 个训练在排队；请一分钟后再试",
+    ),
+    "error.checkpoint_too_big": (
+        "{name} is {mb} MB; checkpoints are at most {top} MB",
+        "{name} 有 {mb} MB；模型文件最大 {top} MB",
+    ),
+    "error.no_checkpoint": ("no such checkpoint file: {path}", "找不到模型文件：{path}"),
+    "error.not_ours": (
+        "{name} is a safetensors file but not an Attention Lab checkpoint",
+        "{name} 是 safetensors 文件，但不是 Attention Lab 的模型",
+    ),
+    "error.newer_format": (
+        "{name} has checkpoint format version {version}; this app reads up to {ours} (update the app)",
+        "{name} 的模型格式版本是 {version}；本应用最多读取版本 {ours}（请更新应用）",
+    ),
+    "error.pickle": (
+        "{name} is a pickle / torch.save file; only .safetensors checkpoints are loaded"
+        " (a pickle can run code when loaded, so it is never opened)",
+        "{name} 是 pickle / torch.save 文件；只加载 .safetensors 模型（pickle 加载时可能执行代码，所以从不打开）",
+    ),
+    "error.unreadable": (
+        "{name} is not a readable safetensors file ({detail})",
+        "{name} 不是可读取的 safetensors 文件（{detail}）",
+    ),
+    "error.not_finite": ("weight {key} contains NaN or infinite values", "权重 {key} 含有 NaN 或无穷大"),
+    # an error without a 中文 wording of its own: said in 中文, its English detail quoted
+    "error.checkpoint_other": ("{detail}", "这个模型文件无法使用（原文：{detail}）"),
+    "error.input_other": ("{detail}", "无法处理这个输入（原文：{detail}）"),
     # --- navigation and the shared sidebar --------------------------------------------------
     "nav.home": ("Home", "首页"),
     "nav.lecture": ("Lecture", "课堂讲解"),

@@ -5,6 +5,8 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from seq2seq.core import families
+
 from .apptest import open_page, texts
 
 
@@ -90,6 +92,12 @@ def test_train_page_trains_all_three_families_with_one_budget():
     assert (cfg.decoder, cfg.d_model, cfg.heads) == ("transformer", 16, 4)
     live = next(c for c in at.get("plotly_chart") if c.key == "live_loss")
     assert len(json.loads(live.proto.spec)["data"]) >= 3  # a curve per family
+    at.session_state["lang"] = "zh"  # the legends follow the reader's language: no English name left
+    at.run()
+    live = next(c for c in at.get("plotly_chart") if c.key == "live_loss")
+    legends = {trace.get("name") for trace in json.loads(live.proto.spec)["data"]} - {None}
+    families_zh = {families.get(name).label("zh") for name in ("vanilla", "attention", "transformer")}
+    assert families_zh <= legends and not legends & {"vanilla", "attention", "transformer"}, legends
 
 
 def test_train_page_explains_an_impossible_variant():

@@ -40,6 +40,12 @@ def test_query_parameters_fill_the_page():
     assert "t = 3" in texts(at)
 
 
+@pytest.mark.parametrize(("linked", "lands"), [("999", 8), ("0", 1), ("-3", 1), ("two", 1)])
+def test_a_step_outside_the_decode_in_the_link_is_clamped(linked, lands):
+    at = open_translate(model="reverse-attention", src="lecture", step=linked)  # "erutcel</s>": 8 steps
+    assert at.slider(key="step").value == lands and f"t = {lands}" in texts(at)
+
+
 def test_moving_the_step_updates_the_view():
     at = open_translate(src="lecture")
     at.slider(key="step").set_value(5).run()
@@ -186,3 +192,8 @@ def test_an_output_that_is_no_date_is_named():
     assert any("not a date that exists" in w.value for w in at.warning)
     at = open_translate(model="dates-attention", src="hello")  # 2077-07-07: a date, but not of its years
     assert any("outside the years" in w.value for w in at.warning)
+
+
+def test_an_input_too_long_for_the_model_is_refused_in_the_readers_language():
+    at = open_translate(model="reverse-attention", src="a" * 800, lang="zh")  # the model reads at most 199
+    assert [e.value for e in at.error] == ["输入有 800 个词元；这个模型最多接受 199 个"]

@@ -140,7 +140,7 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
 
 
 @pytest.mark.parametrize(
-    ("model", "src", "width"), [("reverse-attention", "lecture", 5), ("translate-attention", None, 16)]
+    ("model", "src", "width"), [("reverse-attention", "lecture", 5), ("translate-transformer", None, 16)]
 )
 def test_beam_tree_fits_the_screen_with_labels_that_never_pile_up(projector, app_url, output_dir, model, src, width):
     page = projector
@@ -161,4 +161,11 @@ def test_beam_tree_fits_the_screen_with_labels_that_never_pile_up(projector, app
     for i, a in enumerate(boxes):  # no two labels overlap (1 px of antialiasing allowed)
         for b in boxes[i + 1 :]:
             assert a[2] - 1 <= b[0] or b[2] - 1 <= a[0] or a[3] - 1 <= b[1] or b[3] - 1 <= a[1], (a, b)
+    markers = page.locator(".st-key-tree .scatterlayer .points path").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert len(markers) >= len(boxes)
+    for a in boxes:  # nor does a label cover a marker (every tree of every shipped model: tests/test_figures.py)
+        for m in markers:
+            assert a[2] - 1 <= m[0] or m[2] - 1 <= a[0] or a[3] - 1 <= m[1] or m[3] - 1 <= a[1], (a, m)
     page.screenshot(path=str(output_dir / f"projector-beam-{width}.png"))

@@ -9,7 +9,10 @@ import plotly.io as pio
 import pytest
 
 from seq2seq import figures
+from seq2seq.core import checkpoint
 from seq2seq.core.results import Candidate, DecodeTrace, TraceStep
+
+from .conftest import CHECKPOINTS
 
 
 def make_trace(decoder: str, source="banana", output="ananab") -> DecodeTrace:
@@ -562,3 +565,49 @@ def test_state_paths_show_c_for_vanilla_and_the_growth_path_when_asked():
     assert set(re.findall(r"[A-Za-z]{3,}", shown)) <= {"PCA"}  # no English in 中文 mode
     mean = figures.state_paths(replace(traj, c_is_mean=True), show_c=True)
     assert any(d.name == "c = mean of the h<sub>i</sub>" for d in mean.data)
+
+
+# --- the beam tree's labels: never on a marker or another label; the winning path always labelled --
+
+
+def _drawn_boxes(fig):
+    """Every marker's box and every drawn label's box (px; labels by node id), from the figure as
+    sent: its height, margins and explicit axis ranges, at the narrowest plot width the tree is
+    planned for. (The selected node's label is drawn by its ring, a trace of its own.)"""
+    layout = fig.layout
+    (x0, x1), (y0, y1) = layout.xaxis.range, layout.yaxis.range  # y reversed: y0 > y1
+    plot_h = layout.height - layout.margin.t - layout.margin.b
+    markers, labels, texts = [], {}, {}
+    for trace in (tr for tr in fig.data if tr.mode == "markers+text"):
+        px = [(x - x0) / (x1 - x0) * figures.LABEL_ROOM_PX for x in trace.x]
+        py = [(y - y1) / (y0 - y1) * plot_h for y in trace.y]
+        sizes = trace.marker.size if isinstance(trace.marker.size, tuple) else [trace.marker.size] * len(px)
+        positions = trace.textposition if isinstance(trace.textposition, tuple) else [trace.textposition] * len(px)
+        font = trace.textfont.size
+        for k, (x, y, m, text, node) in enumerate(zip(px, py, sizes, trace.text, trace.customdata, strict=True)):
+            markers.append((x - m / 2, y - m / 2, x + m / 2, y + m / 2))
+            if text:
+                labels[node] = figures.label_box(x, y, m / 2, (figures.text_width(text, font), font), positions[k])
+                texts[node] = text
+    return markers, labels, texts
+
+
+@pytest.mark.parametrize("width", [5, 16])
+def test_beam_labels_never_cover_a_marker_or_a_label_on_every_shipped_model(width):
+    from seq2seq.core.search import beam_search
+
+    for path in checkpoint.list_checkpoints(CHECKPOINTS):
+        ckpt = checkpoint.load(path)
+        tree = beam_search(ckpt.model, ckpt.tokenizer, ckpt.task.demo(), width=width)
+        winner = next(n for n in tree.nodes if n.status == "winner")
+        fig = figures.beam_tree(tree, selected=winner.id)  # as the page opens: the winner selected, ringed
+        markers, labels, texts = _drawn_boxes(fig)
+        for node, box in labels.items():
+            hits = [m for m in markers if figures.overlaps(box, m)]  # its own marker too
+            hits += [other for j, other in labels.items() if j != node and figures.overlaps(box, other)]
+            assert not hits, (path.stem, width, texts[node], hits)
+        drawn = set(labels)
+        path_ids = {n.id for n in tree.path(winner.id)} - {0}
+        assert path_ids <= drawn, (path.stem, width, path_ids - drawn)  # the winning path and its score, always
+        finished = {n.id for n in tree.nodes if n.status == "finished"}
+        assert len(finished & drawn) >= 0.5 * len(finished), (path.stem, width)  # half or more (the rest: hover)

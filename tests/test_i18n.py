@@ -83,6 +83,8 @@ def used_keys() -> set[str]:
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 if name in ("t", "text") and isinstance(node.args[0].value, str):
                     keys.add(node.args[0].value)
+                if name == "of" and isinstance(node.args[0].value, str):  # Seq2SeqError.of("key"): "error.key"
+                    keys.add(f"error.{node.args[0].value}")
     return keys
 
 
@@ -101,3 +103,15 @@ def test_unknown_language_falls_back_to_english():
     assert i18n.text("nav.home", "fr") == i18n.text("nav.home", "en") == "Home"
     assert i18n.text("nav.home", "zh") == "首页"
     assert i18n.text("fig.topk.title", "zh", k=5, t=3) == "y<sub>3</sub> 的前 5 个候选"
+
+
+def test_a_library_error_is_said_in_the_readers_language_and_keeps_its_words_across_processes():
+    import pickle
+
+    from seq2seq.errors import CheckpointError, InputError
+
+    exc = pickle.loads(pickle.dumps(InputError.of("too_many_tokens", n=800, limit=199)))
+    assert str(exc) == "the input has 800 tokens; this model accepts at most 199"  # the CLI's line
+    assert (exc.key, exc.params) == ("too_many_tokens", {"n": 800, "limit": 199})
+    assert i18n.text(f"error.{exc.key}", "zh", **exc.params) == "输入有 800 个词元；这个模型最多接受 199 个"
+    assert isinstance(pickle.loads(pickle.dumps(CheckpointError("x"))), CheckpointError)

@@ -58,7 +58,9 @@ def test_same_encoder_and_budget_within_each_pair():
         for field in ("cell", "emb_dim", "hidden", "layers", "bidirectional"):
             assert getattr(att.model.cfg, field) == getattr(van.model.cfg, field)
         budget = ("max_steps", "max_seconds", "batch_size", "lr")
-        assert [getattr(att.card.train_config, k) for k in budget] == [getattr(van.card.train_config, k) for k in budget]
+        assert [getattr(att.card.train_config, k) for k in budget] == [
+            getattr(van.card.train_config, k) for k in budget
+        ]
         if att.card.stopped_because != "time" and van.card.stopped_because != "time":  # a time cap ends at any step
             assert att.card.steps == van.card.steps
         assert att.card.data == van.card.data

@@ -83,7 +83,7 @@ def to_bytes(ckpt: Checkpoint, half: bool = False) -> bytes:
 def _refuse_oversize(name: str, size: int) -> None:
     if size > limits.MAX_CHECKPOINT_BYTES:
         top = limits.MAX_CHECKPOINT_BYTES // 2**20
-        raise CheckpointError(f"{name} is {size / 2**20:.0f} MB; checkpoints are at most {top} MB")
+        raise CheckpointError.of("checkpoint_too_big", name=name, mb=f"{size / 2**20:.0f}", top=top)
 
 
 def load_bytes(data: bytes, name: str = "upload") -> Checkpoint:
@@ -131,19 +131,16 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
     """Load and validate a checkpoint; any problem raises ``CheckpointError``."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"no such checkpoint file: {path}")
+        raise CheckpointError.of("no_checkpoint", path=str(path))
     _refuse_oversize(path.name, path.stat().st_size)
     try:
         with safe_open(str(path), framework="pt", device="cpu") as f:
             metadata = f.metadata() or {}
             if metadata.get("format") != FORMAT:
-                raise CheckpointError(f"{path.name} is a safetensors file but not an Attention Lab checkpoint")
+                raise CheckpointError.of("not_ours", name=path.name)
             version = metadata.get("format_version", "")
             if not version.isdigit() or int(version) > FORMAT_VERSION:
-                raise CheckpointError(
-                    f"{path.name} has checkpoint format version {version!r}; this app reads up to {FORMAT_VERSION}"
-                    " (update the app)"
-                )
+                raise CheckpointError.of("newer_format", name=path.name, version=repr(version), ours=FORMAT_VERSION)
             cfg = families.config_from_dict(_json_field(metadata, "config"))
             tokenizer_tensors = {}
             for name in (k for k in f.keys() if k in TENSOR_NAMES):
@@ -184,16 +181,13 @@ def load(path: str | os.PathLike, device: torch.device | str = "cpu") -> Checkpo
         raise
     except (SafetensorError, OSError, ValueError, RuntimeError, UnicodeDecodeError) as exc:
         if _looks_like_pickle(path):
-            raise CheckpointError(
-                f"{path.name} is a pickle / torch.save file; only .safetensors checkpoints are loaded"
-                " (a pickle can run code when loaded, so it is never opened)"
-            ) from None
-        raise CheckpointError(f"{path.name} is not a readable safetensors file ({first_line(exc)})") from None
+            raise CheckpointError.of("pickle", name=path.name) from None
+        raise CheckpointError.of("unreadable", name=path.name, detail=first_line(exc)) from None
     for key, tensor in state.items():
         if not tensor.is_floating_point():
             raise CheckpointError(f"weight {key} is not a floating-point tensor")
         if not torch.isfinite(tensor).all():
-            raise CheckpointError(f"weight {key} contains NaN or infinite values")
+            raise CheckpointError.of("not_finite", key=key)
     model.load_state_dict(state, strict=True)
     model.to(device).eval()
     return Checkpoint(model, tokenizer, task, card, path)

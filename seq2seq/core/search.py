@@ -31,10 +31,10 @@ def check_sources(sources: Sequence[str], model: Seq2Seq, tokenizer: Tokenizer) 
     """Refuse inputs the model cannot take, with a message a user can act on."""
     for text in sources:
         if not text.strip():
-            raise InputError("the input is empty: type something to translate")
+            raise InputError.of("empty_input")
         n = len(tokenizer.source.tokenize(text)) + 1  # + </s>
         if n > model.cfg.max_src_len:
-            raise InputError(f"the input has {n - 1} tokens; this model accepts at most {model.cfg.max_src_len - 1}")
+            raise InputError.of("too_many_tokens", n=n - 1, limit=model.cfg.max_src_len - 1)
 
 
 @dataclass
@@ -122,7 +122,7 @@ def trace(
     forced = dict(forced or {})
     for token_id in forced.values():
         if not 0 <= int(token_id) < model.cfg.vocab_size:
-            raise InputError(f"cannot force token id {token_id}: the vocabulary has {model.cfg.vocab_size} tokens")
+            raise InputError.of("force_token", token_id=token_id, size=model.cfg.vocab_size)
     batch = source_batch([source], tokenizer).to(model.device)  # src (1, S)
     steps: list[TraceStep] = []
     out_ids: list[int] = []
@@ -156,7 +156,7 @@ def trace(
             if token_id == EOS:
                 break
     if forced:
-        raise InputError(f"cannot force step {min(forced)}: decoding ended after {len(steps)} steps")
+        raise InputError.of("force_step", step=min(forced), n=len(steps))
     return DecodeTrace(
         source=source,
         source_tokens=[*tokenizer.source.tokenize(source), "</s>"],
@@ -183,7 +183,7 @@ def score_targets(
     limit = max_output_len(model.cfg.max_src_len, model)
     for target in targets:
         if len(tokenizer.target.tokenize(target)) + 1 > limit:
-            raise InputError(f"the target has more than {limit - 1} tokens, more than this model can produce")
+            raise InputError.of("target_too_long", limit=limit - 1)
     out: list[ForcedScore] = []
     with eval_mode(model):
         for start in range(0, len(sources), batch_size):
@@ -237,7 +237,7 @@ def beam_search(
     """
     check_sources([source], model, tokenizer)
     if not 1 <= width <= model.cfg.vocab_size:
-        raise InputError(f"beam width must be between 1 and the vocabulary size ({model.cfg.vocab_size})")
+        raise InputError.of("beam_width", size=model.cfg.vocab_size)
     batch = source_batch([source], tokenizer).to(model.device)  # src (1, S)
     max_len = max_len or max_output_len(int(batch.src_len[0]), model)
     tree = BeamTree(source, [*tokenizer.source.tokenize(source), "</s>"], model.cfg.decoder, width, length_alpha)
@@ -332,7 +332,7 @@ class BeamBatchResult:
 
 def check_width(width: int, model: Seq2Seq) -> None:
     if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= model.cfg.vocab_size:
-        raise InputError(f"beam width must be between 1 and the vocabulary size ({model.cfg.vocab_size})")
+        raise InputError.of("beam_width", size=model.cfg.vocab_size)
 
 
 @torch.no_grad()

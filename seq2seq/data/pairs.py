@@ -41,7 +41,7 @@ def load_pairs(path: str | os.PathLike) -> PairsFile:
     """Read a pair file from disk (size checked before reading)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"no such pair file: {path}")
+        raise InputError.of("no_pair_file", path=str(path))
     _refuse_oversize(path.name, path.stat().st_size)
     return read_pairs(path.read_bytes(), path.name)
 
@@ -51,25 +51,22 @@ def _decode(data: bytes, name: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError(f"{name} starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+            raise InputError.of("bad_utf16", name=name) from None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise InputError(f"{name} looks binary (a NUL byte on line {line}); expected a text file of pairs")
+        raise InputError.of("binary_pairs", name=name, line=line)
     try:
         return data.decode("utf-8-sig")  # drops a UTF-8 BOM
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            f"{name}, line {line}, column {column}: byte 0x{data[exc.start]:02x} is not UTF-8; "
-            "save the file as UTF-8 (e.g. it may be Latin-1)"
-        ) from None
+        raise InputError.of("not_utf8", name=name, line=line, column=column, byte=f"{data[exc.start]:02x}") from None
 
 
 def _refuse_oversize(name: str, size: int) -> None:
     if size > limits.MAX_PAIR_FILE_BYTES:
         top = limits.MAX_PAIR_FILE_BYTES // 2**20
-        raise InputError(f"{name} is {size / 2**20:.1f} MB; pair files are at most {top} MB")
+        raise InputError.of("pairs_too_big", name=name, mb=f"{size / 2**20:.1f}", top=top)
 
 
 def read_pairs(data: bytes, name: str = "pairs") -> PairsFile:
@@ -77,7 +74,7 @@ def read_pairs(data: bytes, name: str = "pairs") -> PairsFile:
     _refuse_oversize(name, len(data))
     text = _decode(data, name)
     if not text.strip():
-        raise InputError(f"{name} is empty")
+        raise InputError.of("pairs_empty", name=name)
     lines = text.splitlines()
     tab_separated = any("\t" in line for line in lines[:1000])
     if tab_separated:
@@ -113,9 +110,7 @@ def read_pairs(data: bytes, name: str = "pairs") -> PairsFile:
             else:
                 result.examples.append(Example(source, target))
                 if len(result.examples) > limits.MAX_PAIR_ROWS:
-                    raise InputError(
-                        f"{name} has more than {limits.MAX_PAIR_ROWS:,} pairs; use a sample of at most that many"
-                    )
+                    raise InputError.of("too_many_pairs", name=name, top=f"{limits.MAX_PAIR_ROWS:,}")
     except csv.Error as exc:
         raise InputError(f"{name}, line {rows.line_num}: {exc}") from None
     if result.skipped > limits.MAX_PAIR_NOTES:

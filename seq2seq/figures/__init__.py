@@ -38,7 +38,7 @@ from seq2seq.figures.attributions import (
     faithfulness_scatter,
     row_normalised,
 )
-from seq2seq.figures.beam import LABEL_ROOM_PX, beam_tree, place_labels, tree_layout
+from seq2seq.figures.beam import LABEL_ROOM_PX, beam_tree, label_box, overlaps, place_labels, tree_layout
 from seq2seq.figures.curves import (
     LINE_COLOURS,
     alignment_curves,
@@ -147,8 +147,10 @@ __all__ = [
     "fit_ticks",
     "head_label",
     "heads_grid",
+    "label_box",
     "length_curve",
     "offline_html",
+    "overlaps",
     "p_text",
     "place_labels",
     "qkv_heatmaps",

@@ -91,7 +91,7 @@ class TrainingJob:
     def start(self) -> None:
         with _queue_lock:
             if len(_waiting) >= limits.MAX_QUEUE:
-                raise InputError(f"{len(_waiting)} trainings are already waiting on this server; try again in a minute")
+                raise InputError.of("queue_full", n=len(_waiting))
             _waiting.append(self)
         self.state = "queued"
         self._thread = threading.Thread(target=self._main, name="training", daemon=True)

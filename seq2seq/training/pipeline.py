@@ -47,7 +47,7 @@ def prepare_data(
     if valid_pairs:
         return pairs, list(valid_pairs)
     if len(pairs) < 2:
-        raise InputError("a pair file needs at least 2 pairs (one to train on, one to check on)")
+        raise InputError.of("two_pairs")
     random.Random(data_cfg.seed).shuffle(pairs)
     n_valid = max(1, min(data_cfg.n_valid, len(pairs) // 5))
     return pairs[n_valid:], pairs[:n_valid]

@@ -36,7 +36,7 @@ def show(fig: go.Figure, key: str, filename: str, on_select: Callable[[], None] 
         selection_mode="points",
         config={
             "displaylogo": False,
-            "scrollZoom": on_select is not None,
+            "scrollZoom": False,  # the wheel scrolls the page (a lecturer scrolling past a chart); zoom: toolbar
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
         },
     )

@@ -10,7 +10,7 @@ from seq2seq.analysis import attribution
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.errors import InputError
 from seq2seq.ui import models
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 
 MAX_KEPT = 4  # attributions / interventions kept per session
 N_SUMMARY = 100  # held-out inputs of the "over n inputs" button
@@ -95,7 +95,7 @@ def run_edit(ckpt: Checkpoint, source: str, owner: tuple) -> None:
     try:
         edited = attribution.edit_alpha(ckpt.model, ckpt.tokenizer, source, step, weights)
     except InputError as exc:
-        edited = str(exc)
+        edited = say(exc)
     st.session_state[EDIT_KEY] = (owner, edited)
 
 
@@ -242,7 +242,7 @@ def zoo_view(ckpt: Checkpoint) -> None:
         try:
             summaries = zoo_summaries(names, compute_now=True)
         except InputError as exc:
-            st.error(str(exc))
+            st.error(say(exc))
     if summaries is not None:
         st.dataframe(zoo_rows(summaries), hide_index=True, width="stretch")
         said = zoo_sentence(summaries)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from seq2seq import figures, i18n
 from seq2seq.core import families
+from seq2seq.errors import CheckpointError, Seq2SeqError
 
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
@@ -70,8 +71,24 @@ def presenting() -> bool:
 
 
 def t(key: str, **values) -> str:
-    """``key`` of seq2seq/i18n.py in the reader's language."""
+    """``key`` of seq2seq/i18n.py in the reader's language (an error among ``values`` is said in
+    it too: ``say``)."""
+    values = {k: say(v) if isinstance(v, BaseException) else v for k, v in values.items()}
     return i18n.text(key, current(), **values)
+
+
+def say(exc: BaseException) -> str:
+    """An error as the reader's language says it: a library error made with a key
+    (``Seq2SeqError.of``) in its own words; in 中文, any other library error in a 中文 sentence
+    that quotes its English; anything else as its message."""
+    key = getattr(exc, "key", None)
+    if key is not None and f"error.{key}" in i18n.STRINGS:
+        return i18n.text(f"error.{key}", current(), **exc.params)
+    if current() == "en" or not isinstance(exc, Seq2SeqError):
+        return str(exc)
+    if isinstance(exc, CheckpointError):
+        return i18n.text("error.checkpoint_other", current(), detail=str(exc))
+    return i18n.text("error.input_other", current(), detail=str(exc))
 
 
 def score_name(score: str) -> str:

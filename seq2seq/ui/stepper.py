@@ -40,7 +40,9 @@ def controls(n_steps: int, play: bool = True) -> int:
 
     A step in the link beyond this output is clamped to its last step.
     """
-    if st.session_state.get(KEY, 1) > n_steps:
+    if KEY not in st.session_state:  # the link's step, clamped (the slider would drop an out-of-range one)
+        st.session_state[KEY] = current(n_steps)
+    elif st.session_state[KEY] > n_steps:
         st.session_state[KEY] = n_steps
 
     def move(delta: int) -> None:

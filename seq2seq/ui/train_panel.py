@@ -23,7 +23,7 @@ from seq2seq.errors import CheckpointError, InputError
 from seq2seq.training.jobs import RunSpec, TrainingJob
 from seq2seq.training.pipeline import make_tokenizer, prepare_data
 from seq2seq.ui import charts, lang, models
-from seq2seq.ui.lang import t
+from seq2seq.ui.lang import say, t
 from seq2seq.ui.text import md_escape
 
 EMB_DIM = 32  # token embeddings of browser-trained models (not a setting: the states matter more)
@@ -230,7 +230,7 @@ def pairs_upload() -> tuple[Task, list[Example]]:
     try:
         loaded = read_pairs(upload.getvalue(), upload.name)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(say(exc))
         st.stop()
     if len(loaded.examples) > limits.MAX_TRAIN_PAIRS:
         st.warning(t("train.first_pairs", limit=limits.MAX_TRAIN_PAIRS, n=len(loaded.examples)))
