@@ -11,7 +11,7 @@ import streamlit as st
 from seq2seq.errors import InputError
 from seq2seq.ui import examples, frame, lang, models, sidebar, stepper
 from seq2seq.ui.lang import say, t
-from seq2seq.ui.lecture import SECTIONS, STEPPED, Slide
+from seq2seq.ui.lecture import SECTIONS, STEPPED, Slide, scroll_to_linked_section
 from seq2seq.ui.text import require_input, warn_unknown
 
 frame.ensure()
@@ -36,9 +36,10 @@ examples.apply_pending(ckpt)  # §4's "try this" search, before the input it fil
 if presenting:  # one section per slide: the input, the section and its buttons in one row
     c_src, c_sec, c_prev, c_next = st.columns([3, 3.2, 1.6, 1.6], vertical_alignment="bottom")
     source = c_src.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
-    section = c_sec.segmented_control(
-        t("lecture.section"), NAMES, key="section", bind="query-params", required=True, default=NAMES[0]
-    )
+    section = c_sec.segmented_control(  # a default only before the buttons set one (else Streamlit warns)
+        t("lecture.section"), NAMES, key="section", bind="query-params", required=True,
+        default=None if "section" in st.session_state else NAMES[0],
+    )  # fmt: skip
     i = NAMES.index(section)
     c_prev.button(t("lecture.prev_section"), key="prev_section", on_click=go, args=(-1,), disabled=i == 0,
                   width="stretch", shortcut="PageUp", help=t("lecture.prev_section_help"))  # fmt: skip
@@ -50,6 +51,7 @@ else:
     source = st.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")
     section = None
     shown = list(NAMES)
+    scroll_to_linked_section(NAMES)  # ?section=6 on the whole lecture: open at §6
 source = require_input(source, task)
 try:
     result = models.trace(ckpt, source)  # kept per session: a step does not decode again

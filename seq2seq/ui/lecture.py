@@ -500,3 +500,32 @@ SECTIONS: dict[str, Callable[[Slide], None]] = {
     "7": explanation,
     "8": transformer,  # after the notes
 }
+
+
+_SCROLLED = "_lecture_scrolled_to"  # the ?section= this session has already scrolled to
+
+
+def scroll_to_linked_section(names: tuple[str, ...]) -> None:
+    """The whole lecture opened from a link with ``?section=N`` (a slide's link, outside
+    presentation mode): the browser scrolls to §N once, when its header is drawn; reruns after
+    that leave the reader's scrolling alone."""
+    wanted = st.query_params.get("section")
+    if wanted not in names or st.session_state.get(_SCROLLED) == wanted:
+        return
+    st.session_state[_SCROLLED] = wanted
+    st.sidebar.html(  # the sidebar: the element takes no room in the page
+        f"""<script>
+        (() => {{
+          const since = performance.now();
+          const look = () => {{
+            const doc = window.parent.document;
+            const header = [...doc.querySelectorAll('[data-testid="stMain"] h2')]
+              .find(h => h.textContent.trim().startsWith("{int(wanted)} ·"));
+            if (header) header.scrollIntoView({{ block: "start" }});
+            else if (performance.now() - since < 20000) requestAnimationFrame(look);
+          }};
+          look();
+        }})();
+        </script>""",
+        unsafe_allow_javascript=True,
+    )

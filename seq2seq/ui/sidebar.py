@@ -30,7 +30,8 @@ def render() -> None:
         st.selectbox(
             t("sidebar.checkpoint"),
             names,
-            index=names.index(PREFERRED) if PREFERRED in names else 0,
+            # a default only while nothing set one ("Use it" after training does: else Streamlit warns)
+            index=names.index(PREFERRED) if PREFERRED in names and MODEL_KEY not in st.session_state else 0,
             key=MODEL_KEY,
             bind="query-params",
             help=t("sidebar.checkpoint_help"),
