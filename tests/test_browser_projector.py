@@ -98,6 +98,11 @@ def test_every_lecture_section_fits_one_screen(projector, app_url, output_dir):
             wait_idle(page)
             assert decoder_state(page, 2) != before
             assert "present=1" in page.url
+        elif section == "3":  # its table zoomed to the prose's size (Streamlit draws tables at 14 px on a canvas)
+            table = page.locator('[data-testid="stDataFrame"]').first
+            table.wait_for()
+            zoom = table.evaluate("e => getComputedStyle(e.closest('[data-testid=\"stElementContainer\"]')).zoom")
+            assert float(zoom) == pytest.approx(1.45), zoom
         elif section == "6":
             assert NUMBER.search(latex_line(page, "c_{2}"))  # the context the model used at step 2, drawn
         elif section == "8":  # the second of §8's three tabs fits too (the third: tests/test_browser_lecture.py)

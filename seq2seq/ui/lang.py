@@ -18,6 +18,9 @@ from seq2seq.errors import CheckpointError, Seq2SeqError
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
 PRESENT_SCALE = 1.3  # fonts and figures in presentation mode
+# Tables are drawn on a canvas at a fixed 14 px that the larger root font does not reach: zoomed,
+# their digits stand as tall as the prose beside them.
+PRESENT_TABLE_ZOOM = 1.45
 SCREEN_HEIGHT = 1080  # a projector's screen: presentation mode lays out the figure and its control inside it
 # Streamlit sizes everything in rem, so a larger root font enlarges text, widgets and spacing alike.
 # On a projector every pixel of height counts: less padding above the page, a smaller page title.
@@ -26,6 +29,8 @@ html {{ font-size: {16 * PRESENT_SCALE:.0f}px; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.4rem; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] h1 {{ font-size: 1.9rem; padding: 0 0 0.3rem 0; }}
 [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.45rem; padding: 0.2rem 0; }}
+[data-testid="stElementContainer"]:has([data-testid="stDataFrame"]) {{
+  zoom: {PRESENT_TABLE_ZOOM}; width: calc(100% / {PRESENT_TABLE_ZOOM}) !important; }}
 </style>"""
 
 

@@ -131,7 +131,7 @@ def training(slide: Slide) -> None:
     # opened at the first mistake: its row highlighted, and the rows before it (all right) cut to
     # TABLE_BEFORE when the mistake would sit below the table's visible rows
     wrong = both.first_mistake
-    visible = 5 if slide.presenting else TABLE_ROWS  # a slide keeps the whole section on one screen
+    visible = 4 if slide.presenting else TABLE_ROWS  # a slide keeps the whole section on one screen
     start = 0 if wrong is None or wrong < visible - 2 else wrong - TABLE_BEFORE
     table = pd.DataFrame(rows[start:])
     notes = [t("lecture.s3_first_mistake", t=wrong + 1)] if wrong is not None else []
@@ -143,8 +143,8 @@ def training(slide: Slide) -> None:
             lambda row: ["background-color: rgba(220, 38, 38, 0.18)" if row.name == wrong - start else ""] * len(row),
             axis=1,
         ).format({t("lecture.s3_col_p"): "{:.4f}", t("lecture.s3_col_loss"): "{:.3f}"})
-    rem = lang.PRESENT_SCALE if slide.presenting else 1.0  # rows are sized in rem: larger when presenting
-    shown_rows = min(len(rows) - start, visible)
+    rem = lang.PRESENT_SCALE if slide.presenting else 1.0  # rows are sized in rem: taller when presenting
+    shown_rows = min(len(rows) - start, visible)  # (and a slide zooms the table besides: lang.PRESENT_CSS)
     st.dataframe(table, hide_index=True, width="stretch", height=int(35 * rem * (shown_rows + 1)) + 3)
 
 
