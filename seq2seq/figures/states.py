@@ -99,7 +99,9 @@ def state_paths(
             data.append(trace(panel, xyz[step - 1 : step], mode="markers", hoverinfo="skip", marker=ring))
         if sym == "h" and growth is not None and growth.points:
             lengths = list(growth.lengths)
-            every = max(1, len(lengths) // 6)
+            # 2-D: about six lengths labelled; 3-D (the c of long inputs crowd together and the view
+            # turns): the shortest and the longest only, the rest on hover
+            every = max(1, len(lengths) // 6) if dims == 2 else max(1, len(lengths) - 1)
             shown = [str(n) if i % every == 0 or i == len(lengths) - 1 else "" for i, n in enumerate(lengths)]
             data.append(trace(
                 panel, coords(growth.points), mode="lines+markers+text", text=shown, textposition="bottom center",
@@ -128,7 +130,8 @@ def state_paths(
     if dims == 3:
         axis = {"showticklabels": False, "title": {"font": {"size": look.size(FONT_SIZE - 2)}}}
         scene = {f"{n}axis": axis | {"title": {"text": f"PC {i + 1}"}} for i, n in enumerate(names)}
-        scene |= {"camera": {"eye": {"x": 1.35, "y": 1.35, "z": 0.75}}, "aspectmode": "cube"}
+        # the eye far enough that the labels and the ring at a cube's corners stay inside the panel
+        scene |= {"camera": {"eye": {"x": 1.6, "y": 1.6, "z": 0.9}}, "aspectmode": "cube"}
         layout = _layout(look.t("fig.states.title"), height + 160, look=look, width=width, top=90,
                          scene=scene | {"domain": {"x": [0, 0.48], "y": [0, 1]}},
                          scene2=scene | {"domain": {"x": [0.52, 1], "y": [0, 1]}}, annotations=annotations,
