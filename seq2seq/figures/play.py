@@ -17,6 +17,7 @@ from seq2seq.figures.look import (
     TITLE_SIZE,
     WIDE,
     Look,
+    _fit_margins,
     _template,
     figure,
     p_text,
@@ -54,6 +55,20 @@ def _panel_layout(fig: dict, n: int, box: tuple[float, float, float, float], siz
     return out
 
 
+def _square_cells(fig: dict, box: tuple) -> tuple:
+    """A heatmap panel's box narrowed (or shortened) so that its cells are square: the squares
+    that draw them (``_heat_as_squares``) then tile it without stripes between the columns."""
+    heat = next((tr for tr in fig["data"] if tr.get("type") == "heatmap"), None)
+    if heat is None:
+        return box
+    rows, cols = np.asarray(heat["z"]).shape
+    x0, x1, y0, y1 = box
+    m = fig["layout"]["margin"]
+    wide, tall = x1 - x0 - m["l"] - m["r"], y1 - y0 - m["t"] - m["b"]
+    cell = min(wide / max(cols, 1), tall / max(rows, 1))
+    return (x0, x1 - (wide - cols * cell), y0, y1 - (tall - rows * cell))
+
+
 def _heat_as_squares(heat: dict, layout: dict, box: tuple, size: tuple[float, float]) -> dict:
     """A heatmap trace of a ``decode_animation`` panel, drawn as a scatter of coloured squares,
     one per cell, its colour bar beside the panel. Streamlit's Plotly.js (4.2) removed a
@@ -73,7 +88,7 @@ def _heat_as_squares(heat: dict, layout: dict, box: tuple, size: tuple[float, fl
     return {
         "type": "scatter", "mode": "markers", "x": [i for _ in range(rows) for i in range(cols)],
         "y": [t for t in range(rows) for _ in range(cols)],
-        "marker": {"symbol": "square", "size": max(cell - 2, 3), "color": z.ravel().tolist(),
+        "marker": {"symbol": "square", "size": max(cell, 3), "color": z.ravel().tolist(),
                    "colorscale": heat["colorscale"], "cmin": heat.get("zmin", 0.0), "cmax": heat.get("zmax", 1.0),
                    "colorbar": colorbar, "line": {"width": 0}},
         "customdata": [c for row in custom for c in row] if custom is not None else None,
@@ -86,6 +101,9 @@ def _panels(figs: list[dict], boxes: list, size: tuple[float, float]) -> tuple[l
     data, layout = [], {"annotations": [], "shapes": []}
     for n, (fig, box) in enumerate(zip(figs, boxes, strict=True), start=1):
         suffix = "" if n == 1 else str(n)
+        if "margin" in fig["layout"]:  # as figure() would fit them: room for the labels and the colour bar
+            fig = fig | {"layout": fig["layout"] | {"margin": _fit_margins(fig["data"], fig["layout"])}}
+        box = _square_cells(fig, box)
         traces = []
         for trace in fig["data"]:
             trace = trace | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
