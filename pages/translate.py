@@ -75,8 +75,8 @@ with col_out:
         st.markdown(
             md_marked(shown, tokenizer.target.tokenize(reference.target), lang.current(), tokenizer.target.kind)
         )
-    else:
-        st.html(text_html(result.output, "output"))
+    else:  # as a reader writes it ("taxi?", not the tokens "taxi ?"); the figures keep the tokens
+        st.html(text_html(task.detokenize_target(result.output) if task is not None else result.output, "output"))
 with col_check:
     if reference is not None:
         verdict = t("translate.correct") if result.output == reference.target else t("translate.wrong")

@@ -13,7 +13,7 @@ from seq2seq.core import checkpoint
 from seq2seq.data.tasks import make_task
 from seq2seq.training.trainer import evaluate
 
-from .apptest import open_page, texts
+from .apptest import app, boxes, open_page, texts
 from .clitest import cli
 from .conftest import CHECKPOINTS
 
@@ -75,3 +75,35 @@ def test_every_page_works_on_the_en_zh_model_in_chinese(page):
     shown = texts(at)
     assert HANZI.search(shown)
     assert "Traceback" not in shown
+
+
+# --- issue 28 §6: every page on real sentences -------------------------------------------------
+
+
+def test_chinese_mode_opens_translate_on_the_en_zh_model_with_an_everyday_test_sentence():
+    at = open_page("pages/translate.py", lang="zh")  # no ?model=: the language chooses
+    assert at.session_state["model"] == "en-zh-attention"
+    source = at.text_input(key="src").value
+    assert source == make_task("en-zh").demo() and source in make_task("en-zh").test_sources()
+    assert HANZI.search(boxes(at, "output")[0])
+    assert open_page("pages/translate.py", lang="zh", model="reverse-attention").session_state["model"] == (
+        "reverse-attention"
+    )  # a link's model wins
+
+
+def test_switching_to_chinese_switches_the_default_model_until_the_reader_picks_one():
+    at = app()
+    at.run()
+    assert at.session_state["model"] == "reverse-attention"
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert at.session_state["model"] == "en-zh-attention"
+    at.sidebar.selectbox(key="model").select("zh-en-attention").run()
+    at.segmented_control(key="lang").set_value("en").run()
+    assert at.session_state["model"] == "zh-en-attention"  # picked: the language no longer decides
+
+
+def test_translate_shows_an_english_output_as_a_reader_writes_it():
+    task = make_task("zh-en")
+    at = open_page("pages/translate.py", model="zh-en-attention", src=task.demo())
+    (output,) = boxes(at, "output")
+    assert re.search(r"[a-z]", output) and not re.search(r" [?.!,]", output), output  # "taxi?", not "taxi ?"
