@@ -1456,6 +1456,32 @@ STRINGS: dict[str, tuple[str, str]] = {
         "其中 {train:,} 个用于训练，{test:,} 个测试句子的两种语言都不出现在训练集中；测试句子的每一个译文都算作参考译文。"
         "中文逐字读入；英语按词输出，转为小写、标点单独分开。语序不同的地方对齐会交叉。",
     ),
+    # --- issue 28 §6: real sentences on every page (Beam's "try this", Compare, Errors, AER) ---
+    "examples.beam_bleu_found": (
+        "Found among {n} test sentences: on **{source}** beam search (width {k}) scores sentence BLEU **{b:.1f}** "
+        "against its {refs} reference(s), greedy only **{g:.1f}** (sacrebleu, {tokenize} tokenisation).",
+        "在 {n} 个测试句子中找到：对 **{source}**，束搜索（束宽 {k}）的句子级 BLEU 为 **{b:.1f}**，"
+        "贪心解码只有 **{g:.1f}**（对照其 {refs} 个参考译文；sacrebleu，{tokenize} 分词）。",
+    ),
+    "examples.beam_bleu_this_one": (
+        "This sentence makes the point: beam search (width {k}) scores sentence BLEU **{b:.1f}** against its {refs} "
+        "reference(s), greedy only **{g:.1f}** (sacrebleu, {tokenize} tokenisation).",
+        "这个句子正说明问题：对照其 {refs} 个参考译文，束搜索（束宽 {k}）的句子级 BLEU 为 **{b:.1f}**，"
+        "贪心解码只有 **{g:.1f}**（sacrebleu，{tokenize} 分词）。",
+    ),
+    "examples.beam_bleu_credit": (
+        "A sentence of the test split, never trained on. Source: {credit} (Tatoeba, CC BY 2.0 FR)",
+        "测试集中的句子，从未用于训练。出处：{credit}（Tatoeba，CC BY 2.0 FR）",
+    ),
+    "examples.beam_bleu_none": (
+        "Among {n} test sentences there is none where beam search (width {k}) scores a higher sentence BLEU than "
+        "greedy decoding.",
+        "在 {n} 个测试句子中，没有一个让束搜索（束宽 {k}）的句子级 BLEU 高于贪心解码。",
+    ),
+    "beam.sentence_bleu": (
+        "sentence BLEU {bleu:.1f} against the {refs} reference(s)",
+        "对照 {refs} 个参考译文的句子级 BLEU：{bleu:.1f}",
+    ),
 }
 
 

@@ -107,3 +107,27 @@ def test_translate_shows_an_english_output_as_a_reader_writes_it():
     at = open_page("pages/translate.py", model="zh-en-attention", src=task.demo())
     (output,) = boxes(at, "output")
     assert re.search(r"[a-z]", output) and not re.search(r" [?.!,]", output), output  # "taxi?", not "taxi ?"
+
+
+def test_beam_try_this_finds_a_test_sentence_where_the_beam_beats_greedy_by_sentence_bleu():
+    at = open_page("pages/beam.py", model="en-zh-attention")
+    at.button(key="beam_example_find").click().run()  # searches the test split once per model (cached)
+    assert not at.exception, at.exception
+    src = at.text_input(key="src").value
+    task = make_task("en-zh")
+    assert src in task.test_sources()  # never trained on
+    shown = texts(at)
+    found = re.search(r"sentence BLEU \*\*([\d.]+)\*\*.*greedy only \*\*([\d.]+)\*\*.*zh tokenisation", shown)
+    assert found and float(found.group(1)) > float(found.group(2)), shown
+    assert "tatoeba.org" in shown  # the sentence's credit under the input
+    # each column's sentence BLEU against all the references, the beam's the higher
+    greedy_bleu, beam_bleu = (float(x) for x in re.findall(r"sentence BLEU ([\d.]+) against the", shown)[:2])
+    assert beam_bleu > greedy_bleu
+    from sacrebleu.metrics import BLEU
+
+    beam_text = boxes(at, "output")[1]
+    expected = BLEU(tokenize="zh", effective_order=True).sentence_score(beam_text, task.references(src)).score
+    assert beam_bleu == pytest.approx(expected, abs=0.05)
+    at.text_input(key="src").set_value(task.demo()).run()  # elsewhere: the offer, its credit on hover
+    button = at.button(key="beam_example_try")
+    assert "Tatoeba" in button.help and src in button.label

@@ -243,10 +243,18 @@ class BeamExample:
     beam_correct: bool
     width: int
     in_range: bool  # as long as the training inputs
+    # A real corpus (``find_beam_bleu_example``): sentence BLEU (0-100) of each output against
+    # every reference of the source, on the text as a reader writes it, and sacrebleu's tokenisation.
+    greedy_bleu: float | None = None
+    beam_bleu: float | None = None
+    bleu_tokenize: str | None = None
 
     @property
     def fixes_greedy(self) -> bool:
-        """The example the lecture wants: greedy is wrong and the beam is right."""
+        """The example the lecture wants: greedy is wrong and the beam is right (a real sentence:
+        the beam's output scores a higher sentence BLEU against the references)."""
+        if self.greedy_bleu is not None and self.beam_bleu is not None:
+            return self.beam_bleu > self.greedy_bleu
         return self.beam_correct and not self.greedy_correct
 
 
@@ -322,6 +330,8 @@ def find_beam_example(
     probability. Order of preference: beam right and greedy wrong inside the range, then
     outside it, then any likelier beam output inside, then outside.
     """
+    if ckpt.task is not None and ckpt.task.has_splits:  # a real corpus: scored against its references
+        return find_beam_bleu_example(ckpt, width, n=min(n, CORPUS_BEAM_SENTENCES), seed=seed)
     inside = [ex for ex in _generated(ckpt, n, seed) if in_range(ckpt, ex.source)]
     beams, found = _beam_wins(ckpt, inside, width, max_beams)
     tried = len(inside)
@@ -335,6 +345,49 @@ def find_beam_example(
         if outside is not None and (found is None or outside.fixes_greedy):
             found = outside
     return BeamSearchFinding(tried, beams, found)
+
+
+CORPUS_BEAM_SENTENCES = 80  # test sentences a corpus search decodes with greedy and the beam (~2 s idle)
+
+
+def find_beam_bleu_example(ckpt: Checkpoint, width: int = 5, n: int = CORPUS_BEAM_SENTENCES, seed: int = 0
+                           ) -> BeamSearchFinding:  # fmt: skip
+    """A task of a real corpus (``Task.has_splits``): among ``n`` sentences of its test split
+    (a seeded sample, as long as the training inputs), the one where beam search of ``width``
+    (no length penalty) beats greedy decoding by the most sentence BLEU against every reference
+    of the source (``metrics.sentence_bleu``: sacrebleu's zh tokenisation for a Chinese target,
+    13a for English; both outputs detokenised, as a reader sees them); ties go to the shorter
+    sentence. Exact match says nothing here: a real sentence has many right translations."""
+    task, model, tokenizer = ckpt.task, ckpt.model, ckpt.tokenizer
+    limit = model.cfg.max_src_len - 1
+    examples = [
+        ex for ex in task.heldout_data(n, seed)
+        if in_range(ckpt, ex.source) and len(tokenizer.source.tokenize(ex.source)) <= limit
+    ]  # fmt: skip
+    greedy_outputs = translate(model, tokenizer, [ex.source for ex in examples]) if examples else []
+    best: BeamExample | None = None
+    for ex, greedy_output in zip(examples, greedy_outputs, strict=True):
+        tree = beam_search(model, tokenizer, ex.source, width=width)
+        if not tree.nbest or tree.nbest[0].text == greedy_output:
+            continue
+        top = tree.nbest[0]
+        refs = [task.detokenize_target(r) for r in task.references(ex.source)]
+        g_bleu = metrics.sentence_bleu(task.detokenize_target(greedy_output), refs)
+        b_bleu = metrics.sentence_bleu(task.detokenize_target(top.text), refs)
+        if b_bleu <= g_bleu:
+            continue
+        margin = (b_bleu - g_bleu, -len(ex.source))  # the bigger gain, then the shorter sentence
+        if best is not None and margin <= (best.beam_bleu - best.greedy_bleu, -len(best.source)):
+            continue
+        greedy_run = trace(model, tokenizer, ex.source)  # the log p the page shows beside the BLEU
+        best = BeamExample(
+            source=ex.source, target=ex.target, greedy=greedy_output, beam=top.text,
+            greedy_logp=greedy_run.log_prob, beam_logp=top.score,
+            greedy_correct=greedy_output in task.references(ex.source),
+            beam_correct=top.text in task.references(ex.source), width=width, in_range=True,
+            greedy_bleu=g_bleu, beam_bleu=b_bleu, bleu_tokenize=metrics.bleu_tokenize(refs),
+        )  # fmt: skip
+    return BeamSearchFinding(len(examples), len(examples), best)
 
 
 # --- the notes' second limitation, measured: a training step's time against sequence length ------
