@@ -97,14 +97,18 @@ st.subheader(t("compare.bottleneck"))
 on_curve = [left_name, right_name]
 if st.toggle(t("compare.all_families"), key="families", bind="query-params", help=t("compare.all_families_help")):
     on_curve = models.all_families(on_curve)
-curves = models.length_curves(on_curve)
 colours = models.colours(on_curve)
-charts.show(
-    figures.length_curve(curves, left.card.source_chars, look, width=figures.WIDE, colours=colours),
-    "length_curve",
-    "length-curve",
-)
-st.caption(t("compare.curve_caption", n=models.N_CURVE))
+if task is not None and task.has_splits:  # real sentences: BLEU and chrF by length, exact match is ~0
+    scores = models.score_curves(on_curve)
+    fig = figures.score_curve(scores, task.source_unit, look, width=figures.WIDE, colours=colours)
+    charts.show(fig, "length_curve", "score-curve")
+    n_test = sum(row["n"] for row in next(iter(scores.values())))
+    st.caption(t("compare.score_caption", n=n_test, k=len(next(iter(scores.values())))))
+else:
+    curves = models.length_curves(on_curve)
+    fig = figures.length_curve(curves, left.card.source_chars, look, width=figures.WIDE, colours=colours)
+    charts.show(fig, "length_curve", "length-curve")
+    st.caption(t("compare.curve_caption", n=models.N_CURVE))
 
 if lang.presenting():  # the training histories are a detail for another day
     st.stop()
@@ -115,7 +119,9 @@ with h1:
     charts.show(figures.training_curves(histories, "loss", look, colours=colours), "loss_curves", "training-loss")
 with h2:
     charts.show(
-        figures.training_curves(histories, "exact_match", look, colours=colours),
+        figures.training_curves(
+            histories, "bleu" if task is not None and task.has_splits else "exact_match", look, colours=colours
+        ),
         "accuracy_curves",
         "training-accuracy",
     )

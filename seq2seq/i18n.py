@@ -1478,6 +1478,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "greedy decoding.",
         "在 {n} 个测试句子中，没有一个让束搜索（束宽 {k}）的句子级 BLEU 高于贪心解码。",
     ),
+    "fig.score_length.title": (
+        "BLEU and chrF vs source length on the test split: the fixed-vector bottleneck",
+        "测试集上 BLEU 和 chrF 与源句长度：固定向量的瓶颈",
+    ),
+    "fig.score_length.x_word": (
+        "source length (words; a punctuation mark counts as one)",
+        "源句长度（词数，标点计为一个）",
+    ),
+    "fig.score_length.x_char": ("source length (characters)", "源句长度（字）"),
+    "fig.score_length.y": ("score (0–100; BLEU solid, chrF dotted)", "得分（0–100；实线 BLEU，虚线 chrF）"),
+    "fig.score_length.hover": (
+        "length %{{x}}: {metric} %{{y:.1f}} on %{{customdata}} sentences",
+        "长度 %{{x}}：%{{customdata}} 个句子上 {metric} 为 %{{y:.1f}}",
+    ),
+    "compare.score_caption": (
+        "Greedy outputs of both models on all {n} test sentences, in {k} length buckets of about equally many "
+        "sentences; scored against every reference of a source (sacrebleu; Chinese with zh tokenisation). Exact "
+        "match, the toy tasks' measure, is near 0 at every length on real text. The gap between the lines that "
+        "grows with length is the fixed c's bottleneck.",
+        "两个模型对全部 {n} 个测试句子的贪心解码输出，按长度分成 {k} 组（每组句子数大致相同），对照每个源句的所有参考译文评分"
+        "（sacrebleu；中文用 zh 分词）。玩具任务用的完全匹配率在真实文本上各长度都接近 0。两线之间随长度扩大的差距，就是固定向量 c 的瓶颈。",
+    ),
     "beam.sentence_bleu": (
         "sentence BLEU {bleu:.1f} against the {refs} reference(s)",
         "对照 {refs} 个参考译文的句子级 BLEU：{bleu:.1f}",

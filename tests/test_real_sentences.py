@@ -131,3 +131,17 @@ def test_beam_try_this_finds_a_test_sentence_where_the_beam_beats_greedy_by_sent
     at.text_input(key="src").set_value(task.demo()).run()  # elsewhere: the offer, its credit on hover
     button = at.button(key="beam_example_try")
     assert "Tatoeba" in button.help and src in button.label
+
+
+def test_compare_draws_the_bottleneck_as_bleu_and_chrf_by_length_on_the_test_split_in_both_languages():
+    at = open_page("pages/compare.py", left="en-zh-vanilla", right="en-zh-attention", lang="zh")
+    (chart,) = (c for c in at.get("plotly_chart") if c.proto.id and "length_curve" in c.proto.id)
+    spec = json.loads(chart.proto.spec)
+    names = [trace["name"] for trace in spec["data"]]
+    assert names == [f"{m} · {s}" for m in ("en-zh-vanilla", "en-zh-attention") for s in ("BLEU", "chrF")]
+    assert spec["layout"]["xaxis"]["title"]["text"] == "源句长度（词数，标点计为一个）"
+    assert "得分" in spec["layout"]["yaxis"]["title"]["text"]
+    vanilla, attention = (trace["y"] for trace in spec["data"][::2])  # BLEU of each, bucket by bucket
+    assert len(vanilla) == 5 and attention[-1] > vanilla[-1]  # the longest fifth: attention ahead
+    assert sum(spec["data"][0]["customdata"]) == len(make_task("en-zh").test_sources())  # the whole test split
+    assert "完全匹配" in texts(at)  # the caption says why not exact match

@@ -78,6 +78,48 @@ def accuracy_by_length(
     ]
 
 
+SCORE_BUCKETS = 5  # source-length buckets of a real corpus's test split, about equally full
+
+
+def scores_by_length(
+    ckpt: Checkpoint,
+    n_buckets: int = SCORE_BUCKETS,
+    progress: Callable[[float], None] | None = None,
+    batch_size: int = 250,
+) -> list[dict]:
+    """The bottleneck on real sentences (a task with its own split, ``Task.has_splits``): BLEU
+    and chrF of greedy outputs against every reference, per source-length bucket of the whole
+    test split — [{"bucket": "2-6", "lo": 2, "hi": 6, "bleu", "chrf", "n"}, ...], lengths in the
+    source's units (words of English, characters of Chinese; ``metrics.source_length``).
+
+    The buckets hold about equally many sentences (``metrics.quantile_buckets`` over the test
+    split's lengths, the same for every model of the task), so the longest bucket is scored on
+    as many sentences as the shortest: equal-width buckets leave the long tail a sentence or
+    two. Outputs and references are detokenised (as a reader writes them) and BLEU is tokenised
+    by the target's script, as ``evaluate`` does. Exact match would read ~0 at every length."""
+    task = ckpt.task
+    if task is None or not task.has_splits:
+        raise InputError("BLEU and chrF by length need a task of a real corpus with references")
+    sources = task.test_sources()
+    outputs: list[str] = []
+    for i in range(0, len(sources), batch_size):
+        outputs += translate(ckpt.model, ckpt.tokenizer, sources[i : i + batch_size])
+        if progress is not None:
+            progress(min(1.0, (i + batch_size) / len(sources)))
+    refs = [[task.detokenize_target(r) for r in task.references(s)] for s in sources]
+    lengths = [metrics.source_length(s, task.source_unit) for s in sources]
+    buckets = metrics.quantile_buckets(lengths, n_buckets)
+    scored = metrics.scores_by_length(
+        sources, [task.detokenize_target(o) for o in outputs], refs, unit=task.source_unit, buckets=buckets
+    )
+    return [
+        {"bucket": label, "lo": lo, "hi": hi, "bleu": row["bleu"], "chrf": row["chrf"], "n": row["n"]}
+        for (lo, hi), (label, row) in zip(
+            [(lo, hi) for lo, hi in buckets if any(lo <= n <= hi for n in lengths)], scored.items(), strict=True
+        )
+    ]
+
+
 def compatible(a: Checkpoint, b: Checkpoint) -> str | None:
     """Why two checkpoints cannot be compared on the same inputs, or None if they can."""
     if (a.card.task, getattr(a.task, "name", None)) != (b.card.task, getattr(b.task, "name", None)):
@@ -176,8 +218,11 @@ def _generated(ckpt: Checkpoint, n: int, seed: int, lengths: list[int] | None = 
     task = ckpt.task
     if task is None or not task.generative:
         return []
-    rng = random.Random(seed)
-    drawn = [task.sample(rng, length=lengths[i]) if lengths else task.sample(rng) for i in range(n)]
+    if task.has_splits and not lengths:  # a real corpus: sentences of its test split, never trained on
+        drawn = task.heldout_data(n, seed)
+    else:
+        rng = random.Random(seed)
+        drawn = [task.sample(rng, length=lengths[i]) if lengths else task.sample(rng) for i in range(n)]
     unique = list({ex.source: ex for ex in drawn}.values())
     limit = ckpt.model.cfg.max_src_len - 1  # what ``search.check_sources`` accepts
     return [ex for ex in unique if ex.source.strip() and len(ckpt.tokenizer.source.tokenize(ex.source)) <= limit]
@@ -195,7 +240,10 @@ def first_mistake(output_tokens: list[str], target_tokens: list[str]) -> int | N
 def _shortest_error(ckpt: Checkpoint, examples: list[Example]) -> tuple[str, str, str] | None:
     """(source, target, greedy output) of the shortest example the model gets wrong, or None."""
     outputs = translate(ckpt.model, ckpt.tokenizer, [ex.source for ex in examples]) if examples else []
-    wrong = [(ex.source, ex.target, out) for ex, out in zip(examples, outputs, strict=True) if out != ex.target]
+    task = ckpt.task
+    corpus = task is not None and task.has_splits  # a real sentence: any of its translations is right
+    right = [(task.references(ex.source) or [ex.target]) if corpus else [ex.target] for ex in examples]
+    wrong = [(ex.source, ex.target, out) for ex, out, ok in zip(examples, outputs, right, strict=True) if out not in ok]
     return min(wrong, key=lambda found: len(found[0]), default=None)
 
 

@@ -291,6 +291,22 @@ def length_curves(names: list[str], n: int = N_CURVE) -> dict[str, list[dict]]:
     return curves
 
 
+def score_curves(names: list[str]) -> dict[str, list[dict]]:
+    """``experiments.scores_by_length`` of each model (a real corpus's test split: BLEU and chrF
+    by source length), computed once per model (``per_model``), one progress bar while they compute."""
+    bar = st.progress(0.0, text=t("common.measuring_length"))
+    curves = {
+        name: per_model(
+            name,
+            ("score_curve", experiments.SCORE_BUCKETS),
+            lambda ckpt, i=i: experiments.scores_by_length(ckpt, progress=lambda f: bar.progress((i + f) / len(names))),
+        )
+        for i, name in enumerate(names)
+    }
+    bar.empty()
+    return curves
+
+
 MAX_TRACES = 4  # per session
 
 
