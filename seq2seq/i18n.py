@@ -1500,6 +1500,36 @@ STRINGS: dict[str, tuple[str, str]] = {
         "两个模型对全部 {n} 个测试句子的贪心解码输出，按长度分成 {k} 组（每组句子数大致相同），对照每个源句的所有参考译文评分"
         "（sacrebleu；中文用 zh 分词）。玩具任务用的完全匹配率在真实文本上各长度都接近 0。两线之间随长度扩大的差距，就是固定向量 c 的瓶颈。",
     ),
+    "aer.no_gold": ("no gold alignments", "无标准对齐"),
+    "errors.rule_exact": (
+        "Right = the output equals the task's answer exactly.",
+        "“正确”= 输出与任务的答案完全一致。",
+    ),
+    "errors.rule_chrf": (
+        "Right = **sentence chrF ≥ {threshold:.0f}** against every reference translation of the source (sacrebleu, "
+        "on the text as a reader writes it): a real sentence has many right translations, and exact match is near "
+        "0. The chrF column gives each score.",
+        "“正确”= 对照源句的所有参考译文，**句子级 chrF ≥ {threshold:.0f}**（sacrebleu，按读者看到的文本计算）："
+        "真实句子有许多正确译法，完全一致的比例接近 0。chrF 一列给出每句的得分。",
+    ),
+    "errors.no_gold": (
+        "No AER: no gold word alignments exist for these pairs.",
+        "没有对齐错误率（AER）：这些句对没有标准词对齐（no gold alignments）。",
+    ),
+    "errors.col.chrf": ("chrF", "chrF 得分"),
+    "errors.help.chrf": (
+        "sentence chrF (0–100) of the output against every reference of the source: what decides right or wrong here",
+        "输出对照源句所有参考译文的句子级 chrF（0–100）：这里据此判断对错",
+    ),
+    "translate.no_gold": (
+        "No AER here: no gold word alignments exist for real sentence pairs.",
+        "此处没有对齐错误率（AER）：真实句对没有标准词对齐。",
+    ),
+    "home.aer_help": (
+        "Alignment error rate of the argmax-α alignment against the task's gold alignment (lower is better); real "
+        "sentence pairs have no gold alignments.",
+        "argmax-α 对齐相对任务标准对齐的对齐错误率（越低越好）；真实句对没有标准对齐。",
+    ),
     "beam.sentence_bleu": (
         "sentence BLEU {bleu:.1f} against the {refs} reference(s)",
         "对照 {refs} 个参考译文的句子级 BLEU：{bleu:.1f}",

@@ -145,3 +145,26 @@ def test_compare_draws_the_bottleneck_as_bleu_and_chrf_by_length_on_the_test_spl
     assert len(vanilla) == 5 and attention[-1] > vanilla[-1]  # the longest fifth: attention ahead
     assert sum(spec["data"][0]["customdata"]) == len(make_task("en-zh").test_sources())  # the whole test split
     assert "完全匹配" in texts(at)  # the caption says why not exact match
+
+
+def test_errors_judges_a_real_sentence_by_sentence_chrf_against_its_references_and_says_so():
+    at = open_page("pages/errors.py", model="en-zh-attention", n="100", show="right")
+    shown = texts(at)
+    assert "sentence chrF ≥ 50" in shown and "no gold word alignments" in shown
+    (table,) = [d for d in at.dataframe if "chrf" in d.value.columns]
+    rows = table.value
+    assert len(rows) and (rows["chrf"] >= 50).all() and (rows["correct"] == "✅").all()
+    assert "aer" not in rows.columns
+    zh = open_page("pages/errors.py", model="en-zh-attention", n="100", lang="zh")
+    assert "句子级 chrF ≥ 50" in texts(zh) and "标准词对齐" in texts(zh)
+    toy = open_page("pages/errors.py", model="reverse-attention", n="100")
+    assert "equals the task's answer exactly" in texts(toy) and "no gold" not in texts(toy)
+
+
+def test_home_says_no_gold_alignments_instead_of_a_blank_aer():
+    for lang, words in (("en", "no gold alignments"), ("zh", "无标准对齐")):
+        at = open_page("pages/home.py", lang=lang)
+        (table,) = at.dataframe
+        rows = table.value.set_index(table.value.columns[0])
+        assert rows.loc["en-zh-attention", "AER"] == words and rows.loc["zh-en-attention", "AER"] == words
+        assert rows.loc["reverse-attention", "AER"] not in (None, "", words)  # a toy task's number

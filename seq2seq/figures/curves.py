@@ -102,10 +102,11 @@ def score_curve(
                 "line": {"color": colour, "width": 3, "dash": dash}, "marker": {"size": 7},
                 "hovertemplate": f"{label}<br>" + look.t("fig.score_length.hover", metric=shown) + "<extra></extra>",
             })  # fmt: skip
+    x_title = look.t("fig.score_length.x_word") if unit == "word" else look.t("fig.score_length.x_char")
     layout = _layout(
         look.t("fig.score_length.title"),
         height,
-        xaxis={"title": {"text": look.t(f"fig.score_length.x_{unit}")}, "type": "category"},
+        xaxis={"title": {"text": x_title}, "type": "category"},
         yaxis={"title": {"text": look.t("fig.score_length.y")}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.25},
         look=look,

@@ -74,8 +74,10 @@ def offer_beam_example(ckpt: Checkpoint, source: str, width_key: str | None = No
         return
     example = finding.example
     if example is None:
-        corpus = ckpt.task.has_splits
-        st.caption(t("examples.beam_bleu_none" if corpus else "examples.beam_none", n=finding.tried, k=BEAM_WIDTH))
+        if ckpt.task.has_splits:
+            st.caption(t("examples.beam_bleu_none", n=finding.tried, k=BEAM_WIDTH))
+        else:
+            st.caption(t("examples.beam_none", n=finding.tried, k=BEAM_WIDTH))
         return
     if example.beam_bleu is not None:  # a real sentence: scored against its references, not right or wrong
         _offer_bleu(ckpt, finding, source, width_key)

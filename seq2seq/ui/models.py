@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from seq2seq.analysis import experiments
+from seq2seq.analysis import experiments, mistakes
 from seq2seq.core import checkpoint, families, search
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.errors import CheckpointError
@@ -134,10 +134,20 @@ def overview() -> list[dict]:
                 t("home.col_decoder"): decoder_name(cfg),
                 t("home.col_exact"): metrics.exact_match,
                 "BLEU": metrics.bleu,
-                "AER": metrics.aer,
+                "AER": _aer_cell(ckpt),
             }
         )
     return rows
+
+
+def _aer_cell(ckpt: Checkpoint) -> str:
+    """The Home table's AER: the card's number, "no gold alignments" where the task has none
+    (real sentence pairs), "—" where the model has no α to align with."""
+    if ckpt.card.metrics.aer is not None:
+        return f"{ckpt.card.metrics.aer:.2f}"
+    if ckpt.task is not None and not mistakes.has_gold_alignments(ckpt):
+        return t("aer.no_gold")
+    return "—"
 
 
 def readers_of(ckpt: Checkpoint) -> Iterator[tuple[str, Checkpoint]]:

@@ -170,6 +170,22 @@ def step_summary(trace, step: int, lang: str | None = None) -> str:
                 p=p_text(chosen.prob), forced=forced, so_far=so_far)  # fmt: skip
 
 
+def show_decoded(result, ckpt, reference=None) -> None:
+    """Translate's output box: what-if tokens in purple (``output_html``), else against a known
+    right answer (``reference``) with wrong tokens in red, else as a reader writes it ("taxi?",
+    not the tokens "taxi ?": ``task.detokenize_target``; the figures keep the tokens)."""
+    import streamlit as st
+
+    task, target = ckpt.task, ckpt.tokenizer.target
+    if result.forced_steps:  # the forced tokens and those after them in purple, as in every figure
+        st.html(output_html(result))
+    elif reference is not None:  # wrong tokens in red, as on Compare
+        shown = [token for token in result.output_tokens if token != "</s>"]
+        st.markdown(md_marked(shown, target.tokenize(reference.target), current(), target.kind))
+    else:
+        st.html(text_html(task.detokenize_target(result.output) if task is not None else result.output, "output"))
+
+
 def show_output(col, label: str, output: str, tokens: list[str], ckpt, source: str, reference=None) -> None:
     """One decoded output in ``col`` under ``label`` (Beam's greedy and beam columns): against a
     known right answer (``reference``, an Example) with wrong tokens in red and a verdict; for a
