@@ -168,3 +168,14 @@ def test_home_says_no_gold_alignments_instead_of_a_blank_aer():
         rows = table.value.set_index(table.value.columns[0])
         assert rows.loc["en-zh-attention", "AER"] == words and rows.loc["zh-en-attention", "AER"] == words
         assert rows.loc["reverse-attention", "AER"] not in (None, "", words)  # a toy task's number
+
+
+def test_states_nearest_steps_are_the_models_real_training_pairs_with_their_credit():
+    at = open_page("pages/states.py", model="en-zh-attention", lang="zh")
+    (table,) = [h.proto.body for h in at.get("html") if 'class="neighbours"' in h.proto.body]
+    rows = re.findall(r'<tr title="([^"]*)"><td>[\d.-]+</td><td>(.*?)</td>', table)
+    assert len(rows) == 5 and all("tatoeba.org" in credit for credit, _ in rows)
+    test = set(make_task("en-zh").test_sources())
+    for _, cell in rows:  # the English source, tokens joined by spaces, the attended one marked
+        source = re.sub(r"<[^>]+>", "", cell).replace("&#x27;", "'").replace("&quot;", '"')
+        assert source not in test
