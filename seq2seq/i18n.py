@@ -1530,6 +1530,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "sentence pairs have no gold alignments.",
         "argmax-α 对齐相对任务标准对齐的对齐错误率（越低越好）；真实句对没有标准对齐。",
     ),
+    "model.quality_bleu": (" · test BLEU {bleu:.1f}", " · 测试集 BLEU {bleu:.1f}"),
     "beam.sentence_bleu": (
         "sentence BLEU {bleu:.1f} against the {refs} reference(s)",
         "对照 {refs} 个参考译文的句子级 BLEU：{bleu:.1f}",

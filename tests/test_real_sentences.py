@@ -86,6 +86,7 @@ def test_chinese_mode_opens_translate_on_the_en_zh_model_with_an_everyday_test_s
     source = at.text_input(key="src").value
     assert source == make_task("en-zh").demo() and source in make_task("en-zh").test_sources()
     assert HANZI.search(boxes(at, "output")[0])
+    assert "真实句对没有标准词对齐" in texts(at) and "测试集 BLEU 27.4" in texts(at)  # no AER; the sidebar's BLEU
     assert open_page("pages/translate.py", lang="zh", model="reverse-attention").session_state["model"] == (
         "reverse-attention"
     )  # a link's model wins

@@ -94,8 +94,11 @@ def describe(ckpt: Checkpoint) -> str:
     task = ckpt.card.task or "custom"
     if ckpt.task is not None and ckpt.task.character_task:
         task += f" {ckpt.task.min_len}–{ckpt.task.max_len}"
-    em = ckpt.card.exact_match
-    quality = t("model.quality", em=em) if em is not None else ""
+    em, bleu = ckpt.card.exact_match, ckpt.card.metrics.bleu
+    if ckpt.task is not None and ckpt.task.has_splits and bleu is not None:  # real text: exact match is ~0
+        quality = t("model.quality_bleu", bleu=bleu)
+    else:
+        quality = t("model.quality", em=em) if em is not None else ""
     return t(
         "model.describe",
         task=task,
