@@ -38,7 +38,11 @@ def test_translate_and_compare_in_chinese_open_on_the_en_zh_models(projector, ap
     """中文 without a model in the link: Translate opens on English → 中文 and an everyday test
     sentence, its output as written; Compare draws the bottleneck as BLEU / chrF by length."""
     page = projector
-    page.goto(f"{app_url}/translate?lang=zh")
+    page.goto(f"{app_url}/translate")  # English: the toy model; the language switch brings the class's pair
+    wait_idle(page)
+    page.locator(".st-key-lang button", has_text="中文").first.click()
+    page.wait_for_url(re.compile(r"lang=zh.*model=en-zh-attention|model=en-zh-attention.*lang=zh"))
+    page.goto(f"{app_url}/translate?lang=zh")  # and a fresh visit in 中文
     wait_idle(page)
     assert_no_exception(page)
     charts_drawn(page, "heatmap")
