@@ -1516,6 +1516,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No AER: no gold word alignments exist for these pairs.",
         "没有对齐错误率（AER）：这些句对没有标准词对齐（no gold alignments）。",
     ),
+    "errors.col.reference": ("a reference", "参考译文之一"),
+    "errors.help.reference": (
+        "the first of the source's reference translations; the output is scored against all of them",
+        "源句的第一个参考译文；输出对照它的所有参考译文评分",
+    ),
     "errors.col.chrf": ("chrF", "chrF 得分"),
     "errors.help.chrf": (
         "sentence chrF (0–100) of the output against every reference of the source: what decides right or wrong here",

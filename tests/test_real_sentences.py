@@ -85,6 +85,7 @@ def test_chinese_mode_opens_translate_on_the_en_zh_model_with_an_everyday_test_s
     assert at.session_state["model"] == "en-zh-attention"
     source = at.text_input(key="src").value
     assert source == make_task("en-zh").demo() and source in make_task("en-zh").test_sources()
+    assert make_task("zh-en").demo() in make_task("zh-en").test_sources()  # a default the other way too
     assert HANZI.search(boxes(at, "output")[0])
     assert "真实句对没有标准词对齐" in texts(at) and "测试集 BLEU 27.4" in texts(at)  # no AER; the sidebar's BLEU
     assert open_page("pages/translate.py", lang="zh", model="reverse-attention").session_state["model"] == (
@@ -180,3 +181,11 @@ def test_states_nearest_steps_are_the_models_real_training_pairs_with_their_cred
     for _, cell in rows:  # the English source, tokens joined by spaces, the attended one marked
         source = re.sub(r"<[^>]+>", "", cell).replace("&#x27;", "'").replace("&quot;", '"')
         assert source not in test
+
+
+def test_lecture_runs_every_section_on_a_real_sentence_and_section_6_shows_its_alpha():
+    at = open_page("pages/lecture.py", model="en-zh-attention", src="Where is the station?", present="1", section="6")
+    shown = texts(at)
+    assert "**1.0000**" in shown and "where is the station ?" in shown  # Σ_i α_{t,i} = 1 over the real words
+    assert re.search(r"\$x_\{\d\}\$ = \*\*(where|is|the|station|\?)\*\*", shown), shown  # α's largest, a real word
+    assert {"lecture_energies", "lecture_flow"} <= {c.key for c in at.get("plotly_chart")}  # e_{t,i}, the picture

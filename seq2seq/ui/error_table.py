@@ -94,7 +94,10 @@ def column_config(result: ErrorAnalysis) -> dict:
         "correct": st.column_config.TextColumn(t("errors.col.correct"), width="small"),
     }
     formats = {"log_prob": "%.3f", "entropy": "%.3f", "coverage_deficit": "%d", "aer": "%.2f", "length": "%d"}
-    if result.rows and result.rows[0].chrf is not None:
+    if result.rows and result.rows[0].chrf is not None:  # a real sentence: one of its translations, not "the answer"
+        config["target"] = st.column_config.TextColumn(
+            t("errors.col.reference"), width="medium", help=t("errors.help.reference")
+        )
         config["chrf"] = number(t("errors.col.chrf"), format="%.1f", help=t("errors.help.chrf"))
     for name in result.available():
         config[name] = number(t(f"errors.col.{name}"), format=formats[name], help=t(f"errors.help.{name}"))
