@@ -11,7 +11,7 @@ from seq2seq.core.search import trace
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, frame, lang, models, sidebar
 from seq2seq.ui.lang import say, t
-from seq2seq.ui.text import md_marked, note_length, require_input, warn_unknown
+from seq2seq.ui.text import md_escape, md_marked, note_length, require_input, warn_unknown
 
 frame.ensure()
 
@@ -76,7 +76,10 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
         note_length(ckpt, source)
         ref_tokens = ckpt.tokenizer.target.tokenize(reference.target) if reference else None
         shown = [tok for tok in result.output_tokens if tok != "</s>"]
-        st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current(), ckpt.tokenizer.target.kind))
+        if reference is None and task is not None and task.has_splits:  # as a reader writes it, as on Translate
+            st.markdown(t("compare.output") + md_escape(task.detokenize_target(result.output)))
+        else:
+            st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current(), ckpt.tokenizer.target.kind))
         if reference is not None:
             st.markdown(t("compare.correct") if result.output == reference.target else t("compare.wrong"))
         charts.show(
