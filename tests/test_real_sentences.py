@@ -102,6 +102,12 @@ def test_switching_to_chinese_switches_the_default_model_until_the_reader_picks_
     at.sidebar.selectbox(key="model").select("zh-en-attention").run()
     at.segmented_control(key="lang").set_value("en").run()
     assert at.session_state["model"] == "zh-en-attention"  # picked: the language no longer decides
+    at = app()
+    at.run()
+    at.session_state["model"] = "reverse-vanilla"  # set by a page, as Train's "use this model" does
+    at.run()
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert at.session_state["model"] == "reverse-vanilla"
 
 
 def test_translate_shows_an_english_output_as_a_reader_writes_it():

@@ -15,6 +15,7 @@ MODEL_KEY = "model"  # also the query parameter: ?model=<checkpoint file stem>
 # pair, English -> 中文 on real sentences. A link's ?model= and a reader's pick always win.
 PREFERRED = {"en": "reverse-attention", "zh": "en-zh-attention"}
 _PICKED = "_model_picked"  # the reader (or the link) chose the model: the language no longer does
+_DEFAULT_SET = "_model_default_set"  # the default last put into the picker (anything else there was chosen)
 
 
 def default_model(names: list[str]) -> str:
@@ -47,8 +48,11 @@ def render() -> None:
             st.session_state["_model_link_seen"] = True
             if st.query_params.get(MODEL_KEY) in names:
                 st.session_state[_PICKED] = True
-        if not st.session_state.get(_PICKED) or st.session_state.get(MODEL_KEY) not in names:
-            st.session_state[MODEL_KEY] = default_model(names)  # follows the language switch until a pick
+        shown, set_by_us = st.session_state.get(MODEL_KEY), st.session_state.get(_DEFAULT_SET)
+        if shown in names and set_by_us is not None and shown != set_by_us:
+            st.session_state[_PICKED] = True  # set by a page (Train's "use this model") or a link followed
+        if not st.session_state.get(_PICKED) or shown not in names:
+            st.session_state[MODEL_KEY] = st.session_state[_DEFAULT_SET] = default_model(names)  # follows the language
         st.selectbox(
             t("sidebar.checkpoint"),
             names,
