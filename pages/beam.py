@@ -12,16 +12,7 @@ from seq2seq.core.search import beam_search, trace
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, examples, frame, lang, models, sidebar
 from seq2seq.ui.lang import say, t
-from seq2seq.ui.text import (
-    md_escape,
-    md_marked,
-    md_token,
-    note_length,
-    require_input,
-    show_answer,
-    text_html,
-    warn_unknown,
-)
+from seq2seq.ui.text import md_escape, md_token, note_length, require_input, show_answer, show_output, warn_unknown
 
 frame.ensure()
 MAX_WIDTH = limits.MAX_BEAM_WIDTH
@@ -94,23 +85,16 @@ warn_unknown(greedy.unknown)
 note_length(ckpt, source)
 
 best = tree.nbest[0] if tree.nbest else None
-# the right answer where the task knows it, as on Translate: wrong tokens in red, a verdict under each
+# the right answer where the task knows it, as on Translate: wrong tokens in red, a verdict under each;
+# a real sentence: each output's sentence BLEU against all its references
 reference = ckpt.task.reference(source) if ckpt.task is not None and not greedy.unknown else None
-ref_tokens = ckpt.tokenizer.target.tokenize(reference.target) if reference is not None else None
 differs = best is not None and best.text != greedy.output
 for col, label, text, tokens in (
     (c3, t("beam.greedy_output"), greedy.output, greedy.output_tokens),
     (c4, t("beam.beam_output", k=width) + (t("beam.differs") if differs else ""), best.text if best else "",
      best.tokens if best else []),
 ):  # fmt: skip
-    col.markdown(label)
-    if reference is None:
-        col.html(text_html(text, "output"))
-        continue
-    col.markdown(
-        md_marked([tok for tok in tokens if tok != "</s>"], ref_tokens, lang.current(), ckpt.tokenizer.target.kind)
-    )
-    col.markdown(t("compare.correct") if text == reference.target else t("compare.wrong"))
+    show_output(col, label, text, tokens, ckpt, source, reference)
 if reference is not None:
     with c5:
         st.markdown(t("translate.correct_answer"))

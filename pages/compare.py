@@ -11,7 +11,7 @@ from seq2seq.core.search import trace
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, frame, lang, models, sidebar
 from seq2seq.ui.lang import say, t
-from seq2seq.ui.text import md_marked, note_length, require_input, warn_unknown
+from seq2seq.ui.text import md_escape, md_marked, note_length, require_input, warn_unknown
 
 frame.ensure()
 
@@ -76,7 +76,10 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
         note_length(ckpt, source)
         ref_tokens = ckpt.tokenizer.target.tokenize(reference.target) if reference else None
         shown = [tok for tok in result.output_tokens if tok != "</s>"]
-        st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current(), ckpt.tokenizer.target.kind))
+        if reference is None and task is not None and task.has_splits:  # as a reader writes it, as on Translate
+            st.markdown(t("compare.output") + md_escape(task.detokenize_target(result.output)))
+        else:
+            st.markdown(t("compare.output") + md_marked(shown, ref_tokens, lang.current(), ckpt.tokenizer.target.kind))
         if reference is not None:
             st.markdown(t("compare.correct") if result.output == reference.target else t("compare.wrong"))
         charts.show(
@@ -97,25 +100,31 @@ st.subheader(t("compare.bottleneck"))
 on_curve = [left_name, right_name]
 if st.toggle(t("compare.all_families"), key="families", bind="query-params", help=t("compare.all_families_help")):
     on_curve = models.all_families(on_curve)
-curves = models.length_curves(on_curve)
 colours = models.colours(on_curve)
-charts.show(
-    figures.length_curve(curves, left.card.source_chars, look, width=figures.WIDE, colours=colours),
-    "length_curve",
-    "length-curve",
-)
-st.caption(t("compare.curve_caption", n=models.N_CURVE))
+if task is not None and task.has_splits:  # real sentences: BLEU and chrF by length, exact match is ~0
+    scores = models.score_curves(on_curve)
+    fig = figures.score_curve(scores, task.source_unit, look, width=figures.WIDE, colours=colours)
+    charts.show(fig, "length_curve", "score-curve")
+    n_test = sum(row["n"] for row in next(iter(scores.values())))
+    st.caption(t("compare.score_caption", n=n_test, k=len(next(iter(scores.values())))))
+else:
+    curves = models.length_curves(on_curve)
+    fig = figures.length_curve(curves, left.card.source_chars, look, width=figures.WIDE, colours=colours)
+    charts.show(fig, "length_curve", "length-curve")
+    st.caption(t("compare.curve_caption", n=models.N_CURVE))
 
 if lang.presenting():  # the training histories are a detail for another day
     st.stop()
 st.subheader(t("compare.learned"))
 h1, h2 = st.columns(2)
 histories = {left_name: left.card.history} | {right_name: right.card.history}
+# real sentences: held-out BLEU where the histories have it (exact match is ~0 on real text)
+with_bleu = any("bleu" in row for history in histories.values() for row in history.valid)
 with h1:
     charts.show(figures.training_curves(histories, "loss", look, colours=colours), "loss_curves", "training-loss")
 with h2:
     charts.show(
-        figures.training_curves(histories, "exact_match", look, colours=colours),
+        figures.training_curves(histories, "bleu" if with_bleu else "exact_match", look, colours=colours),
         "accuracy_curves",
         "training-accuracy",
     )

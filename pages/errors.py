@@ -47,6 +47,12 @@ except (InputError, Seq2SeqError) as exc:
 
 wrong = sum(not r.correct for r in result.rows)
 st.markdown(t("errors.summary", wrong=wrong, n=len(result.rows), rate=result.error_rate))
+# what "right" means here, and why there is no AER where the task has no gold alignments
+rule = t("errors.rule_chrf", threshold=mistakes.RIGHT_CHRF) if mistakes.scored_by_references(ckpt) else t(
+    "errors.rule_exact")  # fmt: skip
+if ckpt.model.cfg.family.alpha and not mistakes.has_gold_alignments(ckpt):
+    rule += " " + t("errors.no_gold")
+st.caption(rule)
 if not ckpt.model.cfg.family.imposable_alpha:
     st.info(t("errors.heads") if ckpt.model.cfg.family.heads else t("errors.vanilla"))
 

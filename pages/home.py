@@ -31,6 +31,6 @@ st.dataframe(
     column_config={
         t("home.col_exact"): st.column_config.NumberColumn(format="percent"),
         "BLEU": st.column_config.NumberColumn(format="%.1f"),
-        "AER": st.column_config.NumberColumn(format="%.2f"),
+        "AER": st.column_config.TextColumn(help=t("home.aer_help")),
     },
 )

@@ -80,7 +80,7 @@ def step_view(step: int) -> None:
     st.subheader(t("states.nearest", t=step))
     k = st.columns([1, 3])[0].select_slider(t("states.k"), [3, 5, 10, 20], value=5, key="k", bind="query-params")
     found = index.nearest(result.steps[step - 1].state, k=k)
-    st.html(state_view.neighbours_html(found))
+    st.html(state_view.neighbours_html(found, task))
     st.caption(t("states.nearest_caption") if cfg.family.alpha else t("states.nearest_caption_vanilla"))
 
 

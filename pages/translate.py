@@ -13,17 +13,7 @@ from seq2seq.data.tokenizers import in_units, visible_token
 from seq2seq.errors import InputError
 from seq2seq.ui import charts, downloads, frame, heads, lang, models, player, sidebar, stepper, whatif
 from seq2seq.ui.lang import say, t
-from seq2seq.ui.text import (
-    md_escape,
-    md_marked,
-    note_length,
-    output_html,
-    require_input,
-    show_answer,
-    step_summary,
-    text_html,
-    warn_unknown,
-)
+from seq2seq.ui.text import md_escape, note_length, require_input, show_answer, show_decoded, step_summary, warn_unknown
 
 frame.ensure()
 
@@ -68,15 +58,7 @@ with col_out:
         t("translate.output") + (t("translate.output_whatif") if result.forced_steps else ""),
         help=t("translate.whatif_legend") if result.forced_steps else None,  # a tooltip: the row stays one row
     )
-    if result.forced_steps:  # the forced tokens and those after them in purple, as in every figure
-        st.html(output_html(result))
-    elif reference is not None:  # wrong tokens in red, as on Compare
-        shown = [token for token in result.output_tokens if token != "</s>"]
-        st.markdown(
-            md_marked(shown, tokenizer.target.tokenize(reference.target), lang.current(), tokenizer.target.kind)
-        )
-    else:
-        st.html(text_html(result.output, "output"))
+    show_decoded(result, ckpt, reference)
 with col_check:
     if reference is not None:
         verdict = t("translate.correct") if result.output == reference.target else t("translate.wrong")
@@ -113,6 +95,8 @@ def step_view(step: int) -> None:
             charts.show(heatmap, "heatmap", f"{name}-heatmap")
             if aer is not None:
                 st.caption(t("translate.aer", aer=aer) + ("" if outline else t("translate.aer_no_outline")))
+            elif task is not None and task.has_splits and not presenting:
+                st.caption(t("translate.no_gold"))
         with right:
             half = look.fit(room // 2 if room else None)
             charts.show(figures.attention_flow(result, step, half), "flow", f"{name}-flow-step{step}")

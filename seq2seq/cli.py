@@ -197,7 +197,7 @@ def build_parser() -> Parser:
         type=Path,
         metavar="FILE.jsonl",
         help="also write one JSON line per example: source, target, output, correct, log_prob,"
-        " entropy, coverage_deficit, aer, length (see seq2seq/analysis/mistakes.py)",
+        " entropy, coverage_deficit, aer, length, chrf (see seq2seq/analysis/mistakes.py)",
     )
 
     tr = sub.add_parser("translate", help="decode one input with a checkpoint")

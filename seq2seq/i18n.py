@@ -1456,6 +1456,90 @@ STRINGS: dict[str, tuple[str, str]] = {
         "其中 {train:,} 个用于训练，{test:,} 个测试句子的两种语言都不出现在训练集中；测试句子的每一个译文都算作参考译文。"
         "中文逐字读入；英语按词输出，转为小写、标点单独分开。语序不同的地方对齐会交叉。",
     ),
+    # --- issue 28 §6: real sentences on every page (Beam's "try this", Compare, Errors, AER) ---
+    "examples.beam_bleu_found": (
+        "Found among {n} test sentences: on **{source}** beam search (width {k}) scores sentence BLEU **{b:.1f}** "
+        "against its {refs} reference(s), greedy only **{g:.1f}** (sacrebleu, {tokenize} tokenisation).",
+        "在 {n} 个测试句子中找到：对 **{source}**，束搜索（束宽 {k}）的句子级 BLEU 为 **{b:.1f}**，"
+        "贪心解码只有 **{g:.1f}**（对照其 {refs} 个参考译文；sacrebleu，{tokenize} 分词）。",
+    ),
+    "examples.beam_bleu_this_one": (
+        "This sentence makes the point: beam search (width {k}) scores sentence BLEU **{b:.1f}** against its {refs} "
+        "reference(s), greedy only **{g:.1f}** (sacrebleu, {tokenize} tokenisation).",
+        "这个句子正说明问题：对照其 {refs} 个参考译文，束搜索（束宽 {k}）的句子级 BLEU 为 **{b:.1f}**，"
+        "贪心解码只有 **{g:.1f}**（sacrebleu，{tokenize} 分词）。",
+    ),
+    "examples.beam_bleu_credit": (
+        "A sentence of the test split, never trained on. Source: {credit} (Tatoeba, CC BY 2.0 FR)",
+        "测试集中的句子，从未用于训练。出处：{credit}（Tatoeba，CC BY 2.0 FR）",
+    ),
+    "examples.beam_bleu_none": (
+        "Among {n} test sentences there is none where beam search (width {k}) scores a higher sentence BLEU than "
+        "greedy decoding.",
+        "在 {n} 个测试句子中，没有一个让束搜索（束宽 {k}）的句子级 BLEU 高于贪心解码。",
+    ),
+    "fig.score_length.title": (
+        "BLEU and chrF vs source length on the test split: the fixed-vector bottleneck",
+        "测试集上 BLEU 和 chrF 与源句长度：固定向量的瓶颈",
+    ),
+    "fig.score_length.x_word": (
+        "source length (words; a punctuation mark counts as one)",
+        "源句长度（词数，标点计为一个）",
+    ),
+    "fig.score_length.x_char": ("source length (characters)", "源句长度（字）"),
+    "fig.score_length.y": ("score (0–100; BLEU solid, chrF dotted)", "得分（0–100；实线 BLEU，虚线 chrF）"),
+    "fig.score_length.hover": (
+        "length %{{x}}: {metric} %{{y:.1f}} on %{{customdata}} sentences",
+        "长度 %{{x}}：%{{customdata}} 个句子上 {metric} 为 %{{y:.1f}}",
+    ),
+    "compare.score_caption": (
+        "Greedy outputs of both models on all {n} test sentences, in {k} length buckets of about equally many "
+        "sentences; scored against every reference of a source (sacrebleu; Chinese with zh tokenisation). Exact "
+        "match, the toy tasks' measure, is near 0 at every length on real text. The gap between the lines that "
+        "grows with length is the fixed c's bottleneck.",
+        "两个模型对全部 {n} 个测试句子的贪心解码输出，按长度分成 {k} 组（每组句子数大致相同），对照每个源句的所有参考译文评分"
+        "（sacrebleu；中文用 zh 分词）。玩具任务用的完全匹配率在真实文本上各长度都接近 0。两线之间随长度扩大的差距，就是固定向量 c 的瓶颈。",
+    ),
+    "aer.no_gold": ("no gold alignments", "无标准对齐"),
+    "errors.rule_exact": (
+        "Right = the output equals the task's answer exactly.",
+        "“正确”= 输出与任务的答案完全一致。",
+    ),
+    "errors.rule_chrf": (
+        "Right = **sentence chrF ≥ {threshold:.0f}** against every reference translation of the source (sacrebleu, "
+        "on the text as a reader writes it): a real sentence has many right translations, and exact match is near "
+        "0. The chrF column gives each score.",
+        "“正确”= 对照源句的所有参考译文，**句子级 chrF ≥ {threshold:.0f}**（sacrebleu，按读者看到的文本计算）："
+        "真实句子有许多正确译法，完全一致的比例接近 0。chrF 一列给出每句的得分。",
+    ),
+    "errors.no_gold": (
+        "No AER: no gold word alignments exist for these pairs.",
+        "没有对齐错误率（AER）：这些句对没有标准词对齐（no gold alignments）。",
+    ),
+    "errors.col.reference": ("a reference", "参考译文之一"),
+    "errors.help.reference": (
+        "the first of the source's reference translations; the output is scored against all of them",
+        "源句的第一个参考译文；输出对照它的所有参考译文评分",
+    ),
+    "errors.col.chrf": ("chrF", "chrF 得分"),
+    "errors.help.chrf": (
+        "sentence chrF (0–100) of the output against every reference of the source: what decides right or wrong here",
+        "输出对照源句所有参考译文的句子级 chrF（0–100）：这里据此判断对错",
+    ),
+    "translate.no_gold": (
+        "No AER here: no gold word alignments exist for real sentence pairs.",
+        "此处没有对齐错误率（AER）：真实句对没有标准词对齐。",
+    ),
+    "home.aer_help": (
+        "Alignment error rate of the argmax-α alignment against the task's gold alignment (lower is better); real "
+        "sentence pairs have no gold alignments.",
+        "argmax-α 对齐相对任务标准对齐的对齐错误率（越低越好）；真实句对没有标准对齐。",
+    ),
+    "model.quality_bleu": (" · test BLEU {bleu:.1f}", " · 测试集 BLEU {bleu:.1f}"),
+    "beam.sentence_bleu": (
+        "sentence BLEU {bleu:.1f} against the {refs} reference(s)",
+        "对照 {refs} 个参考译文的句子级 BLEU：{bleu:.1f}",
+    ),
 }
 
 

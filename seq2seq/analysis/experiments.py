@@ -78,6 +78,48 @@ def accuracy_by_length(
     ]
 
 
+SCORE_BUCKETS = 5  # source-length buckets of a real corpus's test split, about equally full
+
+
+def scores_by_length(
+    ckpt: Checkpoint,
+    n_buckets: int = SCORE_BUCKETS,
+    progress: Callable[[float], None] | None = None,
+    batch_size: int = 250,
+) -> list[dict]:
+    """The bottleneck on real sentences (a task with its own split, ``Task.has_splits``): BLEU
+    and chrF of greedy outputs against every reference, per source-length bucket of the whole
+    test split — [{"bucket": "2-6", "lo": 2, "hi": 6, "bleu", "chrf", "n"}, ...], lengths in the
+    source's units (words of English, characters of Chinese; ``metrics.source_length``).
+
+    The buckets hold about equally many sentences (``metrics.quantile_buckets`` over the test
+    split's lengths, the same for every model of the task), so the longest bucket is scored on
+    as many sentences as the shortest: equal-width buckets leave the long tail a sentence or
+    two. Outputs and references are detokenised (as a reader writes them) and BLEU is tokenised
+    by the target's script, as ``evaluate`` does. Exact match would read ~0 at every length."""
+    task = ckpt.task
+    if task is None or not task.has_splits:
+        raise InputError("BLEU and chrF by length need a task of a real corpus with references")
+    sources = task.test_sources()
+    outputs: list[str] = []
+    for i in range(0, len(sources), batch_size):
+        outputs += translate(ckpt.model, ckpt.tokenizer, sources[i : i + batch_size])
+        if progress is not None:
+            progress(min(1.0, (i + batch_size) / len(sources)))
+    refs = [[task.detokenize_target(r) for r in task.references(s)] for s in sources]
+    lengths = [metrics.source_length(s, task.source_unit) for s in sources]
+    buckets = metrics.quantile_buckets(lengths, n_buckets)
+    scored = metrics.scores_by_length(
+        sources, [task.detokenize_target(o) for o in outputs], refs, unit=task.source_unit, buckets=buckets
+    )
+    return [
+        {"bucket": label, "lo": lo, "hi": hi, "bleu": row["bleu"], "chrf": row["chrf"], "n": row["n"]}
+        for (lo, hi), (label, row) in zip(
+            [(lo, hi) for lo, hi in buckets if any(lo <= n <= hi for n in lengths)], scored.items(), strict=True
+        )
+    ]
+
+
 def compatible(a: Checkpoint, b: Checkpoint) -> str | None:
     """Why two checkpoints cannot be compared on the same inputs, or None if they can."""
     if (a.card.task, getattr(a.task, "name", None)) != (b.card.task, getattr(b.task, "name", None)):
@@ -176,8 +218,11 @@ def _generated(ckpt: Checkpoint, n: int, seed: int, lengths: list[int] | None = 
     task = ckpt.task
     if task is None or not task.generative:
         return []
-    rng = random.Random(seed)
-    drawn = [task.sample(rng, length=lengths[i]) if lengths else task.sample(rng) for i in range(n)]
+    if task.has_splits and not lengths:  # a real corpus: sentences of its test split, never trained on
+        drawn = task.heldout_data(n, seed)
+    else:
+        rng = random.Random(seed)
+        drawn = [task.sample(rng, length=lengths[i]) if lengths else task.sample(rng) for i in range(n)]
     unique = list({ex.source: ex for ex in drawn}.values())
     limit = ckpt.model.cfg.max_src_len - 1  # what ``search.check_sources`` accepts
     return [ex for ex in unique if ex.source.strip() and len(ckpt.tokenizer.source.tokenize(ex.source)) <= limit]
@@ -195,7 +240,10 @@ def first_mistake(output_tokens: list[str], target_tokens: list[str]) -> int | N
 def _shortest_error(ckpt: Checkpoint, examples: list[Example]) -> tuple[str, str, str] | None:
     """(source, target, greedy output) of the shortest example the model gets wrong, or None."""
     outputs = translate(ckpt.model, ckpt.tokenizer, [ex.source for ex in examples]) if examples else []
-    wrong = [(ex.source, ex.target, out) for ex, out in zip(examples, outputs, strict=True) if out != ex.target]
+    task = ckpt.task
+    corpus = task is not None and task.has_splits  # a real sentence: any of its translations is right
+    right = [(task.references(ex.source) or [ex.target]) if corpus else [ex.target] for ex in examples]
+    wrong = [(ex.source, ex.target, out) for ex, out, ok in zip(examples, outputs, right, strict=True) if out not in ok]
     return min(wrong, key=lambda found: len(found[0]), default=None)
 
 
@@ -243,10 +291,18 @@ class BeamExample:
     beam_correct: bool
     width: int
     in_range: bool  # as long as the training inputs
+    # A real corpus (``find_beam_bleu_example``): sentence BLEU (0-100) of each output against
+    # every reference of the source, on the text as a reader writes it, and sacrebleu's tokenisation.
+    greedy_bleu: float | None = None
+    beam_bleu: float | None = None
+    bleu_tokenize: str | None = None
 
     @property
     def fixes_greedy(self) -> bool:
-        """The example the lecture wants: greedy is wrong and the beam is right."""
+        """The example the lecture wants: greedy is wrong and the beam is right (a real sentence:
+        the beam's output scores a higher sentence BLEU against the references)."""
+        if self.greedy_bleu is not None and self.beam_bleu is not None:
+            return self.beam_bleu > self.greedy_bleu
         return self.beam_correct and not self.greedy_correct
 
 
@@ -322,6 +378,8 @@ def find_beam_example(
     probability. Order of preference: beam right and greedy wrong inside the range, then
     outside it, then any likelier beam output inside, then outside.
     """
+    if ckpt.task is not None and ckpt.task.has_splits:  # a real corpus: scored against its references
+        return find_beam_bleu_example(ckpt, width, n=min(n, CORPUS_BEAM_SENTENCES), seed=seed)
     inside = [ex for ex in _generated(ckpt, n, seed) if in_range(ckpt, ex.source)]
     beams, found = _beam_wins(ckpt, inside, width, max_beams)
     tried = len(inside)
@@ -335,6 +393,49 @@ def find_beam_example(
         if outside is not None and (found is None or outside.fixes_greedy):
             found = outside
     return BeamSearchFinding(tried, beams, found)
+
+
+CORPUS_BEAM_SENTENCES = 80  # test sentences a corpus search decodes with greedy and the beam (~2 s idle)
+
+
+def find_beam_bleu_example(ckpt: Checkpoint, width: int = 5, n: int = CORPUS_BEAM_SENTENCES, seed: int = 0
+                           ) -> BeamSearchFinding:  # fmt: skip
+    """A task of a real corpus (``Task.has_splits``): among ``n`` sentences of its test split
+    (a seeded sample, as long as the training inputs), the one where beam search of ``width``
+    (no length penalty) beats greedy decoding by the most sentence BLEU against every reference
+    of the source (``metrics.sentence_bleu``: sacrebleu's zh tokenisation for a Chinese target,
+    13a for English; both outputs detokenised, as a reader sees them); ties go to the shorter
+    sentence. Exact match says nothing here: a real sentence has many right translations."""
+    task, model, tokenizer = ckpt.task, ckpt.model, ckpt.tokenizer
+    limit = model.cfg.max_src_len - 1
+    examples = [
+        ex for ex in task.heldout_data(n, seed)
+        if in_range(ckpt, ex.source) and len(tokenizer.source.tokenize(ex.source)) <= limit
+    ]  # fmt: skip
+    greedy_outputs = translate(model, tokenizer, [ex.source for ex in examples]) if examples else []
+    best: BeamExample | None = None
+    for ex, greedy_output in zip(examples, greedy_outputs, strict=True):
+        tree = beam_search(model, tokenizer, ex.source, width=width)
+        if not tree.nbest or tree.nbest[0].text == greedy_output:
+            continue
+        top = tree.nbest[0]
+        refs = [task.detokenize_target(r) for r in task.references(ex.source)]
+        g_bleu = metrics.sentence_bleu(task.detokenize_target(greedy_output), refs)
+        b_bleu = metrics.sentence_bleu(task.detokenize_target(top.text), refs)
+        if b_bleu <= g_bleu:
+            continue
+        margin = (b_bleu - g_bleu, -len(ex.source))  # the bigger gain, then the shorter sentence
+        if best is not None and margin <= (best.beam_bleu - best.greedy_bleu, -len(best.source)):
+            continue
+        greedy_run = trace(model, tokenizer, ex.source)  # the log p the page shows beside the BLEU
+        best = BeamExample(
+            source=ex.source, target=ex.target, greedy=greedy_output, beam=top.text,
+            greedy_logp=greedy_run.log_prob, beam_logp=top.score,
+            greedy_correct=greedy_output in task.references(ex.source),
+            beam_correct=top.text in task.references(ex.source), width=width, in_range=True,
+            greedy_bleu=g_bleu, beam_bleu=b_bleu, bleu_tokenize=metrics.bleu_tokenize(refs),
+        )  # fmt: skip
+    return BeamSearchFinding(len(examples), len(examples), best)
 
 
 # --- the notes' second limitation, measured: a training step's time against sequence length ------

@@ -3,7 +3,9 @@
 ``analyze`` decodes a list of pairs greedily (batched, one pass that also records the
 log-probability of each chosen token and α_t) and returns one ``ErrorRow`` per pair:
 
-    correct            the output equals the target
+    correct            the output equals the target; for a real sentence (a task with its own
+                       split, ``Task.has_splits``) its sentence chrF against every reference of
+                       the source is at least ``RIGHT_CHRF`` (exact match is ~0 on real text)
     log_prob           log p(y | x) of the model's own output, Σ_t log p(y_t | y_<t, x)
     entropy            mean over the output's steps of H(α_t) (nats): 0 = one source token per
                        step, log S = attention spread evenly (``metrics.attention_entropy``)
@@ -12,6 +14,8 @@ log-probability of each chosen token and α_t) and returns one ``ErrorRow`` per 
     aer                alignment error rate of the argmax-α alignment of the output against
                        the task's gold alignment of the right answer (None without gold)
     length             source length in the model's tokens (</s> left out)
+    chrf               a real sentence: sentence chrF (0-100) of the output against every
+                       reference, both detokenised as a reader writes them (None elsewhere)
 
 The three attention fields are None for a vanilla decoder. The question the rows answer —
 *does the attention tell in advance which inputs fail?* — is ``predictive_power``: the AUC of
@@ -38,6 +42,9 @@ from seq2seq.training.pipeline import heldout
 
 # The measured fields, and which way points to trouble: +1 = a higher value is more suspicious.
 RISK = {"log_prob": -1, "entropy": 1, "coverage_deficit": 1, "aer": 1, "length": 1}
+# A real sentence is "right" when its sentence chrF against all its references reaches this: on
+# the shipped en-zh-attention model 12.8 % of the 942 test sentences do (exact match: 6.4 %).
+RIGHT_CHRF = 50.0
 
 
 @dataclass
@@ -53,6 +60,7 @@ class ErrorRow:
     coverage_deficit: int | None
     aer: float | None
     length: int
+    chrf: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -110,6 +118,19 @@ def inputs_for(ckpt: Checkpoint, kind: str, n: int, seed: int) -> list[Example]:
     return length_sweep_examples(ckpt, lengths, max(1, n // len(lengths)), seed)
 
 
+def scored_by_references(ckpt: Checkpoint) -> bool:
+    """Whether ``analyze`` judges this model's outputs by sentence chrF against references (a
+    real corpus) rather than by exact match."""
+    return ckpt.task is not None and ckpt.task.has_splits
+
+
+def has_gold_alignments(ckpt: Checkpoint) -> bool:
+    """Whether the task gives gold word alignments in the model's units (so an AER exists):
+    the toy tasks do, real sentence pairs do not."""
+    task = ckpt.task
+    return task is not None and task.alignment_unit is not None and in_units(ckpt.tokenizer, task.alignment_unit)
+
+
 def _gold(ckpt: Checkpoint, example: Example) -> set[tuple[int, int]] | None:
     """The gold alignment of ``example``'s right answer in the tokenizer's units, or None."""
     task = ckpt.task
@@ -133,7 +154,8 @@ def analyze(
     Inputs are decoded in batches of ``batch_size`` sorted by length (a batch runs as long as
     its longest output); ``progress`` gets the fraction done after each batch.
     """
-    model, tokenizer = ckpt.model, ckpt.tokenizer
+    model, tokenizer, task = ckpt.model, ckpt.tokenizer, ckpt.task
+    by_refs = scored_by_references(ckpt)
     lengths = [len(tokenizer.source.tokenize(ex.source)) for ex in examples]
     order = sorted(range(len(examples)), key=lambda i: lengths[i])
     rows: list[ErrorRow | None] = [None] * len(examples)
@@ -154,16 +176,21 @@ def analyze(
                     n_out = len(ids) - (1 if decoded.finished[j] else 0)  # output tokens, </s> left out
                     links = metrics.alignment_links(alpha, n_out, n_src)
                     aer = metrics.alignment_error_rate([links], [gold])
+            chrf = None
+            if by_refs:
+                refs = [task.detokenize_target(r) for r in task.references(ex.source) or [ex.target]]
+                chrf = metrics.sentence_chrf(task.detokenize_target(output), refs)
             rows[i] = ErrorRow(
                 source=ex.source,
                 target=ex.target,
                 output=output,
-                correct=output == ex.target,
+                correct=chrf >= RIGHT_CHRF if chrf is not None else output == ex.target,
                 log_prob=float(sum(decoded.log_probs[j])),
                 entropy=entropy,
                 coverage_deficit=coverage,
                 aer=aer,
                 length=lengths[i],
+                chrf=chrf,
             )
         if progress is not None:
             progress(min(1.0, (start + len(chunk)) / len(order)))

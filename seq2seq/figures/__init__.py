@@ -45,6 +45,7 @@ from seq2seq.figures.curves import (
     bin_label,
     error_rate_bars,
     length_curve,
+    score_curve,
     step_time_chart,
     training_curves,
 )
@@ -156,6 +157,7 @@ __all__ = [
     "qkv_heatmaps",
     "row_layout",
     "row_normalised",
+    "score_curve",
     "state_paths",
     "step_time_chart",
     "target_probabilities",

@@ -75,6 +75,46 @@ def length_curve(
     return figure(data, layout)
 
 
+def score_curve(
+    curves: dict[str, list[dict]],
+    unit: str = "word",
+    look: Look = PLAIN,
+    height: int = 420,
+    width: int = HALF,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """BLEU (solid) and chrF (dotted) against source length on real sentences, one colour per
+    model (Bahdanau et al. 2015, Fig. 2, where exact match would be ~0 at every length).
+
+    :param curves: model name -> [{"bucket", "bleu", "chrf", "n"}] (``analysis.scores_by_length``),
+        buckets in order of length, the same for every model
+    :param unit: the source's unit ("word" | "char"), for the x axis
+    :param colours: model name -> its line's colour (its family's)
+    """
+    data = []
+    for (name, rows), colour in zip(curves.items(), _colours(curves, colours), strict=True):
+        label = html.escape(name)
+        for metric, dash in (("bleu", "solid"), ("chrf", "dot")):
+            shown = "BLEU" if metric == "bleu" else "chrF"
+            data.append({
+                "type": "scatter", "mode": "lines+markers", "name": f"{label} · {shown}",
+                "x": [r["bucket"] for r in rows], "y": [r[metric] for r in rows], "customdata": [r["n"] for r in rows],
+                "line": {"color": colour, "width": 3, "dash": dash}, "marker": {"size": 7},
+                "hovertemplate": f"{label}<br>" + look.t("fig.score_length.hover", metric=shown) + "<extra></extra>",
+            })  # fmt: skip
+    x_title = look.t("fig.score_length.x_word") if unit == "word" else look.t("fig.score_length.x_char")
+    layout = _layout(
+        look.t("fig.score_length.title"),
+        height,
+        xaxis={"title": {"text": x_title}, "type": "category"},
+        yaxis={"title": {"text": look.t("fig.score_length.y")}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.25},
+        look=look,
+        width=width,
+    )
+    return figure(data, layout)
+
+
 def bin_label(lo: float, hi: float, whole: bool) -> str:
     """ "3", "3…5" or "−0.41…−0.2": a bin of ``mistakes.error_rate_by`` as a tick label
     (a true minus sign, so a range of negative numbers does not read as a row of dashes)."""

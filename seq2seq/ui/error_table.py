@@ -75,7 +75,8 @@ def table(result: ErrorAnalysis, model: str, show: str, sort: str) -> pd.DataFra
     (``RISK``'s direction), a link to Translate first, the fields the rows lack left out."""
     rows = [r for r in result.rows if show == "all" or r.correct == (show == "right")]
     rows.sort(key=lambda r: -RISK[sort] * getattr(r, sort))
-    fields = ["source", "target", "output", "correct", *result.available()]
+    scored = result.rows and result.rows[0].chrf is not None  # real sentences: the score that judged them
+    fields = ["source", "target", "output", "correct", *(["chrf"] if scored else []), *result.available()]
     frame = pd.DataFrame([{f: getattr(r, f) for f in fields} for r in rows], columns=fields)
     frame.insert(0, "open", [translate_link(model, r.source) for r in rows])
     frame["correct"] = frame["correct"].map({True: "✅", False: "❌"})
@@ -93,6 +94,11 @@ def column_config(result: ErrorAnalysis) -> dict:
         "correct": st.column_config.TextColumn(t("errors.col.correct"), width="small"),
     }
     formats = {"log_prob": "%.3f", "entropy": "%.3f", "coverage_deficit": "%d", "aer": "%.2f", "length": "%d"}
+    if result.rows and result.rows[0].chrf is not None:  # a real sentence: one of its translations, not "the answer"
+        config["target"] = st.column_config.TextColumn(
+            t("errors.col.reference"), width="medium", help=t("errors.help.reference")
+        )
+        config["chrf"] = number(t("errors.col.chrf"), format="%.1f", help=t("errors.help.chrf"))
     for name in result.available():
         config[name] = number(t(f"errors.col.{name}"), format=formats[name], help=t(f"errors.help.{name}"))
     return config

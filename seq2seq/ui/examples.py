@@ -25,6 +25,12 @@ def _search(ckpt: Checkpoint) -> experiments.BeamSearchFinding:
     return experiments.find_beam_example(ckpt, width=BEAM_WIDTH, n=BEAM_INPUTS)
 
 
+def _candidates(ckpt: Checkpoint) -> int:
+    """How many inputs the search looks at: a real corpus's test sentences are fewer (each one beamed)."""
+    corpus = ckpt.task is not None and ckpt.task.has_splits
+    return experiments.CORPUS_BEAM_SENTENCES if corpus else BEAM_INPUTS
+
+
 def beam_finding(name: str, compute: bool) -> experiments.BeamSearchFinding | None:
     """The search's result for model ``name``; None when it has not run and ``compute`` is False."""
     return models.per_model(name, ("beam_example", BEAM_WIDTH, BEAM_INPUTS), _search, compute_now=compute)
@@ -46,7 +52,7 @@ def apply_pending(ckpt: Checkpoint, width_key: str | None = None) -> None:
     spinner; cached after the first time) and put its input into the page."""
     if not st.session_state.pop(_PENDING, False):
         return
-    with st.spinner(t("examples.beam_searching", n=BEAM_INPUTS, k=BEAM_WIDTH)):
+    with st.spinner(t("examples.beam_searching", n=_candidates(ckpt), k=BEAM_WIDTH)):
         finding = beam_finding(ckpt.name, compute=True)
     if finding.example is not None:
         _use(finding.example, width_key)
@@ -63,12 +69,18 @@ def offer_beam_example(ckpt: Checkpoint, source: str, width_key: str | None = No
             t("examples.beam_find", k=BEAM_WIDTH),
             key="beam_example_find",
             on_click=_ask,
-            help=t("examples.beam_find_help", n=BEAM_INPUTS),
+            help=t("examples.beam_find_help", n=_candidates(ckpt)),
         )
         return
     example = finding.example
     if example is None:
-        st.caption(t("examples.beam_none", n=finding.tried, k=BEAM_WIDTH))
+        if ckpt.task.has_splits:
+            st.caption(t("examples.beam_bleu_none", n=finding.tried, k=BEAM_WIDTH))
+        else:
+            st.caption(t("examples.beam_none", n=finding.tried, k=BEAM_WIDTH))
+        return
+    if example.beam_bleu is not None:  # a real sentence: scored against its references, not right or wrong
+        _offer_bleu(ckpt, finding, source, width_key)
         return
     verdict = t("examples.beam_fixes") if example.fixes_greedy else t("examples.beam_likelier")
     if not example.in_range:
@@ -85,3 +97,25 @@ def offer_beam_example(ckpt: Checkpoint, source: str, width_key: str | None = No
         help=verdict,
     )
     st.caption(t("examples.beam_found", n=finding.tried, verdict=verdict, **numbers))
+
+
+def _offer_bleu(ckpt: Checkpoint, finding: experiments.BeamSearchFinding, source: str, width_key: str | None) -> None:
+    """The offer on a real corpus: the test sentence where the beam's output scores the higher
+    sentence BLEU against every reference, both scores in the caption, the sentence's Tatoeba
+    credit on the button's hover (and under the input once it is in: ``text.require_input``)."""
+    example = finding.example
+    numbers = dict(
+        source=md_escape(example.source), k=example.width, g=example.greedy_bleu, b=example.beam_bleu,
+        tokenize=example.bleu_tokenize, refs=len(ckpt.task.references(example.source)),
+    )  # fmt: skip
+    if source == example.source:
+        st.caption(t("examples.beam_bleu_this_one", **numbers))
+        return
+    st.button(
+        t("examples.beam_try", source=example.source),
+        key="beam_example_try",
+        on_click=_use,
+        args=(example, width_key),
+        help=t("examples.beam_bleu_credit", credit=ckpt.task.credit(example.source) or "Tatoeba"),
+    )
+    st.caption(t("examples.beam_bleu_found", n=finding.tried, **numbers))

@@ -183,9 +183,14 @@ def bottleneck(slide: Slide) -> None:
         st.caption(t("lecture.s5_none"))
         return
     pair = models.vanilla_first([ckpt.name, other])  # as on Compare
-    figure = figures.length_curve(
-        models.length_curves(pair), ckpt.card.source_chars, slide.look, height=330, colours=models.colours(pair)
-    )
+    if task.has_splits:  # real sentences: BLEU and chrF by length on the test split (exact match is ~0)
+        figure = figures.score_curve(
+            models.score_curves(pair), task.source_unit, slide.look, height=330, colours=models.colours(pair)
+        )
+    else:
+        figure = figures.length_curve(
+            models.length_curves(pair), ckpt.card.source_chars, slide.look, height=330, colours=models.colours(pair)
+        )
     left, _ = st.columns([3, 1]) if not slide.presenting else (st.container(), None)
     with left:
         charts.show(figure, "lecture_length", "length-curve")

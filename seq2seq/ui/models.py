@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from seq2seq.analysis import experiments
+from seq2seq.analysis import experiments, mistakes
 from seq2seq.core import checkpoint, families, search
 from seq2seq.core.checkpoint import Checkpoint
 from seq2seq.errors import CheckpointError
@@ -94,8 +94,11 @@ def describe(ckpt: Checkpoint) -> str:
     task = ckpt.card.task or "custom"
     if ckpt.task is not None and ckpt.task.character_task:
         task += f" {ckpt.task.min_len}–{ckpt.task.max_len}"
-    em = ckpt.card.exact_match
-    quality = t("model.quality", em=em) if em is not None else ""
+    em, bleu = ckpt.card.exact_match, ckpt.card.metrics.bleu
+    if ckpt.task is not None and ckpt.task.has_splits and bleu is not None:  # real text: exact match is ~0
+        quality = t("model.quality_bleu", bleu=bleu)
+    else:
+        quality = t("model.quality", em=em) if em is not None else ""
     return t(
         "model.describe",
         task=task,
@@ -134,10 +137,20 @@ def overview() -> list[dict]:
                 t("home.col_decoder"): decoder_name(cfg),
                 t("home.col_exact"): metrics.exact_match,
                 "BLEU": metrics.bleu,
-                "AER": metrics.aer,
+                "AER": _aer_cell(ckpt),
             }
         )
     return rows
+
+
+def _aer_cell(ckpt: Checkpoint) -> str:
+    """The Home table's AER: the card's number, "no gold alignments" where the task has none
+    (real sentence pairs), "—" where the model has no α to align with."""
+    if ckpt.card.metrics.aer is not None:
+        return f"{ckpt.card.metrics.aer:.2f}"
+    if ckpt.task is not None and not mistakes.has_gold_alignments(ckpt):
+        return t("aer.no_gold")
+    return "—"
 
 
 def readers_of(ckpt: Checkpoint) -> Iterator[tuple[str, Checkpoint]]:
@@ -286,6 +299,22 @@ def length_curves(names: list[str], n: int = N_CURVE) -> dict[str, list[dict]]:
     bar = st.progress(0.0, text=t("common.measuring_length"))
     curves = {
         name: length_curve(name, n, lambda f, i=i: bar.progress((i + f) / len(names))) for i, name in enumerate(names)
+    }
+    bar.empty()
+    return curves
+
+
+def score_curves(names: list[str]) -> dict[str, list[dict]]:
+    """``experiments.scores_by_length`` of each model (a real corpus's test split: BLEU and chrF
+    by source length), computed once per model (``per_model``), one progress bar while they compute."""
+    bar = st.progress(0.0, text=t("common.measuring_length"))
+    curves = {
+        name: per_model(
+            name,
+            ("score_curve", experiments.SCORE_BUCKETS),
+            lambda ckpt, i=i: experiments.scores_by_length(ckpt, progress=lambda f: bar.progress((i + f) / len(names))),
+        )
+        for i, name in enumerate(names)
     }
     bar.empty()
     return curves

@@ -11,7 +11,24 @@ from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape
 
 MODEL_KEY = "model"  # also the query parameter: ?model=<checkpoint file stem>
-PREFERRED = "reverse-attention"  # the default model when it exists
+# The default model by the reader's language, when it exists: in 中文 the class's own language
+# pair, English -> 中文 on real sentences. A link's ?model= and a reader's pick always win.
+PREFERRED = {"en": "reverse-attention", "zh": "en-zh-attention"}
+_PICKED = "_model_picked"  # the reader (or the link) chose the model: the language no longer does
+_DEFAULT_SET = "_model_default_set"  # the default last put into the picker (anything else there was chosen)
+
+
+def default_model(names: list[str]) -> str:
+    """The model a reader who has not picked one sees: the language's preferred, else English's, else the first."""
+    for name in (PREFERRED.get(lang.current()), PREFERRED["en"]):
+        if name in names:
+            return name
+    return names[0]
+
+
+def _picked(key: str) -> None:
+    st.session_state[_PICKED] = True
+    forget_missing(key)
 
 
 def render() -> None:
@@ -27,15 +44,22 @@ def render() -> None:
             st.error(t("sidebar.no_checkpoints", folder=models.CHECKPOINT_DIR))
             return
         note_missing(MODEL_KEY, names)
+        if "_model_link_seen" not in st.session_state:  # a link's ?model= is the reader's pick
+            st.session_state["_model_link_seen"] = True
+            if st.query_params.get(MODEL_KEY) in names:
+                st.session_state[_PICKED] = True
+        shown, set_by_us = st.session_state.get(MODEL_KEY), st.session_state.get(_DEFAULT_SET)
+        if shown in names and set_by_us is not None and shown != set_by_us:
+            st.session_state[_PICKED] = True  # set by a page (Train's "use this model") or a link followed
+        if not st.session_state.get(_PICKED) or shown not in names:
+            st.session_state[MODEL_KEY] = st.session_state[_DEFAULT_SET] = default_model(names)  # follows the language
         st.selectbox(
             t("sidebar.checkpoint"),
             names,
-            # a default only while nothing set one ("Use it" after training does: else Streamlit warns)
-            index=names.index(PREFERRED) if PREFERRED in names and MODEL_KEY not in st.session_state else 0,
             key=MODEL_KEY,
             bind="query-params",
             help=t("sidebar.checkpoint_help"),
-            on_change=forget_missing,
+            on_change=_picked,
             args=(MODEL_KEY,),
         )
         ckpt, problem = current_model()

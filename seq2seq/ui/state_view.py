@@ -38,13 +38,18 @@ def _digest(pairs: tuple[bytes, str] | None) -> str | None:
 
 
 def training_examples(ckpt, pairs: tuple[bytes, str] | None = None, n: int = N_INDEX) -> list[Example]:
-    """The first ``n`` pairs the model trained on: regenerated from the card's task and seed
-    (``tasks.generate`` is deterministic, so its first n are the training set's first n), or
-    those of an uploaded pair file."""
+    """``n`` pairs the model trained on: a real corpus's training split as the card's seed cut it
+    (``Task.training_data``), ``n`` of them spread evenly over it (it runs shortest first, so every
+    length is there, each pair once); a generated task's first ``n``, regenerated from the card's
+    task and seed (``tasks.generate`` is deterministic, so its first n are the training set's
+    first n); or those of an uploaded pair file."""
     if pairs is not None:
         return read_pairs(*pairs).examples[:n]
-    data = ckpt.card.data
-    return generate(ckpt.task, n if data is None else min(n, data.n_train), 0 if data is None else data.seed)
+    data, task = ckpt.card.data, ckpt.task
+    if task.has_splits:
+        trained, _ = task.training_data(10**9 if data is None else data.n_train, 0, 0 if data is None else data.seed)
+        return [trained[i * len(trained) // n] for i in range(n)] if len(trained) > n else trained
+    return generate(task, n if data is None else min(n, data.n_train), 0 if data is None else data.seed)
 
 
 def space(name: str, pairs: tuple[bytes, str] | None = None) -> StateSpace:
@@ -90,17 +95,21 @@ def _tokens(tokens: list[str], marked: int | None, style: str) -> str:
     return " ".join(shown)
 
 
-def neighbours_html(found: list[states.Neighbour]) -> str:
+def neighbours_html(found: list[states.Neighbour], task=None) -> str:
     """The neighbours as a table: similarity, the source with the position the step attended to
-    most on a blue ground (argmax α), the target with the step's token in red."""
+    most on a blue ground (argmax α), the target with the step's token in red; a corpus
+    sentence's Tatoeba credit on the row's hover (``task.credit``)."""
     heads = (t("states.col_sim"), t("states.col_source"), t("states.col_target"))
     head = "".join(f'<th style="width:{w}">{h}</th>' for h, w in zip(heads, ("12%", "44%", "44%"), strict=True))
     rows = []
     for n in found:
         source = _tokens(n.source_tokens, n.position, f"background:{ALIGNED};font-weight:700;padding:0 2px")
         target = _tokens(n.target_tokens, n.step - 1, f"color:{HIGHLIGHT};font-weight:700")
+        credit = task.credit(n.source) if task is not None else None
+        hover = f' title="{html.escape(credit + " · CC BY 2.0 FR")}"' if credit else ""
         rows.append(
-            f"<tr><td>{n.similarity:.3f}</td><td>{source}</td><td>{target} <small>(t = {n.step})</small></td></tr>"
+            f"<tr{hover}><td>{n.similarity:.3f}</td><td>{source}</td>"
+            f"<td>{target} <small>(t = {n.step})</small></td></tr>"
         )
     return (
         '<table class="neighbours" style="width:100%;border-collapse:collapse;font-size:1.05rem;'

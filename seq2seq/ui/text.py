@@ -168,3 +168,42 @@ def step_summary(trace, step: int, lang: str | None = None) -> str:
         forced = text("translate.after_note", lang) if mark == "after" else ""
     return text("translate.step_summary", lang, t=step, n=len(trace.steps), token=md_token(chosen.token),
                 p=p_text(chosen.prob), forced=forced, so_far=so_far)  # fmt: skip
+
+
+def show_decoded(result, ckpt, reference=None) -> None:
+    """Translate's output box: what-if tokens in purple (``output_html``), else against a known
+    right answer (``reference``) with wrong tokens in red, else as a reader writes it ("taxi?",
+    not the tokens "taxi ?": ``task.detokenize_target``; the figures keep the tokens)."""
+    import streamlit as st
+
+    task, target = ckpt.task, ckpt.tokenizer.target
+    if result.forced_steps:  # the forced tokens and those after them in purple, as in every figure
+        st.html(output_html(result))
+    elif reference is not None:  # wrong tokens in red, as on Compare
+        shown = [token for token in result.output_tokens if token != "</s>"]
+        st.markdown(md_marked(shown, target.tokenize(reference.target), current(), target.kind))
+    else:
+        st.html(text_html(task.detokenize_target(result.output) if task is not None else result.output, "output"))
+
+
+def show_output(col, label: str, output: str, tokens: list[str], ckpt, source: str, reference=None) -> None:
+    """One decoded output in ``col`` under ``label`` (Beam's greedy and beam columns): against a
+    known right answer (``reference``, an Example) with wrong tokens in red and a verdict; for a
+    real sentence (``task.references``) as a reader writes it with its sentence BLEU against
+    every reference; else as it is."""
+    from seq2seq.training.metrics import sentence_bleu
+    from seq2seq.ui.lang import t
+
+    col.markdown(label)
+    task = ckpt.task
+    if reference is not None:
+        ref_tokens = ckpt.tokenizer.target.tokenize(reference.target)
+        shown = [tok for tok in tokens if tok != "</s>"]
+        col.markdown(md_marked(shown, ref_tokens, current(), ckpt.tokenizer.target.kind))
+        col.markdown(t("compare.correct") if output == reference.target else t("compare.wrong"))
+        return
+    col.html(text_html(task.detokenize_target(output) if task is not None else output, "output"))
+    refs = [task.detokenize_target(r) for r in task.references(source)] if task is not None and task.has_splits else []
+    if refs:
+        bleu = sentence_bleu(task.detokenize_target(output), refs)
+        col.caption(t("beam.sentence_bleu", bleu=bleu, refs=len(refs)))
