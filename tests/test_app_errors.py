@@ -57,3 +57,11 @@ def test_errors_page_of_a_task_without_lengths_and_when_nothing_is_wrong():
     assert predictors is None and len(rows) == 100
     assert "aer" not in rows.columns and "entropy" in rows.columns  # no gold alignment for dates
     assert "nothing to predict" in texts(at)
+
+
+def test_the_page_opens_on_inputs_the_model_gets_wrong():
+    """A toy model gets nearly every held-out input right ("nothing to predict"): the page opens
+    on longer inputs, where there are mistakes to predict."""
+    at = open_page("pages/errors.py", model="reverse-attention", n="100")
+    assert at.session_state["errors_inputs"] == "longer"
+    assert at.get("plotly_chart") and "nothing to predict" not in texts(at).lower()

@@ -10,7 +10,19 @@ import numpy as np
 import plotly.graph_objects as go
 
 from seq2seq.core.results import TrainingHistory
-from seq2seq.figures.look import CHOSEN, HALF, HIGHLIGHT, NARROW, OTHER, PLAIN, Look, _layout, figure
+from seq2seq.figures.look import (
+    CHOSEN,
+    FONT_SIZE,
+    HALF,
+    HIGHLIGHT,
+    NARROW,
+    OTHER,
+    PLAIN,
+    Look,
+    _layout,
+    figure,
+    text_width,
+)
 
 LINE_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#ff7f0e")  # for a second line of one colour, or none given
 
@@ -147,7 +159,12 @@ def error_rate_bars(
     axis_name = look.t(f"fig.errors.{field}")
     if max(map(len, labels), default=0) > 6:  # long ranges: one number a line, so the labels never collide
         labels = [label.replace("…", "…<br>") for label in labels]
-    ticks = {"tickmode": "array", "tickvals": list(range(len(bins))), "ticktext": labels, "tickangle": 0}
+    # a label wider than its bar's slot (−0.0047 at a third of the page): slanted, so none runs into the next
+    slot = (look.size(width) - 100) / max(len(bins), 1)
+    font = look.size(FONT_SIZE)
+    widest = max((text_width(line, font) for label in labels for line in label.split("<br>")), default=0)
+    ticks = {"tickmode": "array", "tickvals": list(range(len(bins))), "ticktext": labels,
+             "tickangle": 0 if widest <= slot - 6 else -35}  # fmt: skip
     mean = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100 * overall, "y1": 100 * overall,
             "line": {"color": "#555", "width": 2, "dash": "dash"}}  # fmt: skip
     layout = _layout(
