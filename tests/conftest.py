@@ -175,6 +175,7 @@ def stepped(model, batch) -> list:
 # --- one run for every test: the browser tests in one xdist worker, the rest beside them ----------
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into the test ids
 def pytest_collection_modifyitems(config, items):
     """Under ``--dist loadgroup`` (``make test``): every browser test in one group, so they run in
     one worker, in order, sharing one server and one Chromium; every other file a group of its own
