@@ -68,14 +68,15 @@ test-packages:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else $(MAKE) --no-print-directory chromium nginx; fi
 
-# The tests in one run of WORKERS xdist processes (make test): the browser tests are one group
-# (tests/conftest.py) that one worker runs first and in order, sharing one streamlit server and one
-# Chromium; the other workers take the remaining files one at a time (as --dist loadfile) around it,
-# filling the cores while the browser tests wait on the server and Chromium. On a 2-core machine 3
-# workers keep both cores busy. make test-fast leaves the browser tests out (2 workers).
-WORKERS ?= 3
-PYTEST_ALL := $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
-PYTEST_FAST := $(BIN)/python -m pytest -m "not browser" -n 2 --dist loadfile
+# The tests in two pytest runs at once. The browser tests run in one process (one streamlit server
+# and one Chromium shared by all of them, tests/conftest.py), its output kept in a log printed at
+# the end; beside it, everything else runs in WORKERS xdist processes, a test file per worker at a
+# time: the browser tests spend much of their time waiting on the server and Chromium, and the
+# other runs fill the cores meanwhile. `make test` fails if either run fails.
+WORKERS ?= 2
+PYTEST_FAST := $(BIN)/python -m pytest -m "not browser" -n $(WORKERS) --dist loadfile
+PYTEST_BROWSER := $(BIN)/python -m pytest -m browser
+BROWSER_LOG := tests/output/browser-run.log
 
 test-fast: $(BIN)/.installed-dev nginx
 	$(BIN)/ruff check .
@@ -85,7 +86,11 @@ test-fast: $(BIN)/.installed-dev nginx
 test: $(BIN)/.installed-dev test-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(PYTEST_ALL)
+	@mkdir -p tests/output
+	$(PYTEST_BROWSER) > $(BROWSER_LOG) 2>&1 & browser=$$!; \
+	  $(PYTEST_FAST); fast=$$?; wait $$browser; browser=$$?; \
+	  echo "--- the browser tests (run beside the others; $(BROWSER_LOG)) ---"; cat $(BROWSER_LOG); \
+	  echo "make test: not browser exit $$fast, browser exit $$browser"; test $$fast -eq 0 && test $$browser -eq 0
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .

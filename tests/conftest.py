@@ -170,18 +170,3 @@ def stepped(model, batch) -> list:
         steps.append(model.decode_step(batch.tgt_in[:, t], state, enc))
         state = steps[-1].state
     return steps
-
-
-# --- one run for every test: the browser tests in one xdist worker, the rest beside them ----------
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into the test ids
-def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup`` (``make test``): every browser test in one group, so they run in
-    one worker, in order, sharing one server and one Chromium; every other file a group of its own
-    (as ``--dist loadfile``: a file's module fixtures are built once). The browser group goes
-    first: it is the longest, and the other workers fill the cores around it."""
-    for item in items:
-        browser = item.get_closest_marker("browser") is not None
-        item.add_marker(pytest.mark.xdist_group("browser" if browser else item.path.name))
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)  # stable: file order kept
