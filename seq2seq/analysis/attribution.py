@@ -133,6 +133,7 @@ class Attributions:
     agreement: dict[str, Agreement] = field(default_factory=dict)  # method -> vs α (attention only)
     gold: list[tuple[int, int]] | None = None  # gold (t, i) links when y is the task's answer
     aer: dict[str, float] = field(default_factory=dict)  # method -> AER of its argmax (with gold)
+    heads: list | None = None  # multi-head models: cross-attention [layer][head][t][i], teacher forced along y
 
     @property
     def methods(self) -> list[str]:
@@ -156,6 +157,70 @@ class Attributions:
         out = asdict(self)
         out["attention"] = self.scores.get("alpha")
         return out
+
+
+@dataclass
+class HeadAgreement:
+    """One cross-attention head (or a layer's average of its heads) against one attribution method,
+    over the steps where the method is trusted (``Attributions.trusted``)."""
+
+    layer: int  # 1-based
+    head: int | None  # 1-based; None: the average of the layer's heads
+    method: str
+    tau: float | None  # mean Kendall τ_b(head's weights, importance) over the steps
+    top1: float | None  # share of steps where both rank the same x_i first
+    aer: float | None  # AER of the head's argmax against the gold alignment (tasks that have one)
+    steps: int  # steps covered
+
+
+def heads_agreement(result: Attributions) -> list[HeadAgreement]:
+    """Every cross-attention head of every layer, and each layer's average, against every
+    attribution method of ``result`` (a multi-head model's, ``result.heads`` filled); [] otherwise."""
+    if result.heads is None:
+        return []
+    weights = np.asarray(result.heads, dtype=float)  # (L, H, T, S)
+    n_layers, n_heads, n_t, n_s = weights.shape
+    out = []
+    for method in result.methods:
+        if method == "alpha":
+            continue
+        keep = np.asarray(result.trusted(method), dtype=bool)
+        imp = importance(method, result.matrix(method))[keep]
+        gold = {(t, i) for t, i in result.gold or () if keep[t]}
+        for layer in range(n_layers):
+            for head in [*range(n_heads), None]:
+                w = (weights[layer].mean(0) if head is None else weights[layer, head])[keep]
+                tau = _nanmean(kendall_tau_rows(w, imp).tolist()) if len(w) else None
+                top1 = float(np.mean(w.argmax(1) == imp.argmax(1))) if len(w) else None
+                aer = None
+                if result.gold is not None and len(w):
+                    rows = np.flatnonzero(keep)
+                    links = {(int(rows[t]), i) for t, i in metrics.alignment_links(w, len(w), n_s - 1)
+                             if rows[t] < n_t - 1}  # fmt: skip
+                    aer = metrics.alignment_error_rate([links], [gold])
+                out.append(HeadAgreement(layer + 1, None if head is None else head + 1, method, tau, top1, aer,
+                                         int(keep.sum())))  # fmt: skip
+    return out
+
+
+def best_head(rows: Sequence[HeadAgreement], method: str) -> HeadAgreement | None:
+    """The single head (not an average) that agrees best with ``method``: highest τ, then top-1."""
+    mine = [h for h in rows if h.method == method and h.head is not None and h.tau is not None]
+    return max(mine, key=lambda h: (h.tau, h.top1 or 0.0), default=None)
+
+
+@torch.no_grad()
+def _cross_heads(model: Seq2Seq, src_ids: Sequence[list[int]], targets: Sequence[list[int]]) -> list[np.ndarray]:
+    """Per input (L, H, T, S): every layer's and head's cross-attention, teacher forced along y."""
+    src, src_len, tgt_in, _ = _padded(src_ids, targets, model.device)
+    enc, state = model.encode(src, src_len)
+    rows = []
+    for t in range(tgt_in.size(1)):
+        out = model.decode_step(tgt_in[:, t], state, enc)
+        rows.append(out.heads)  # (B, L, H, S)
+        state = out.state
+    heads = torch.stack(rows, 3).double().cpu().numpy()  # (B, L, H, T, S)
+    return [heads[b, :, :, : len(y), : len(s)] for b, (s, y) in enumerate(zip(src_ids, targets, strict=True))]
 
 
 @dataclass
@@ -573,6 +638,10 @@ def _attribute_many(
                 ig_rows[key] = [values[span] for span in spans]
         if "occlusion" in methods:
             scores["occlusion"] = _occlusion(model, src_ids, targets, logp)
+    heads = None
+    if model.cfg.family.heads:
+        with eval_mode(model):
+            heads = _cross_heads(model, src_ids, targets)
     results = []
     for b, source in enumerate(sources):
         result = Attributions(
@@ -590,6 +659,7 @@ def _attribute_many(
             ig_delta=ig_rows["delta"][b].tolist() if ig_rows else [],
             ig_converged=[bool(c) for c in ig_rows["converged"][b]] if ig_rows else [],
             ig_evaluations=[int(n) for n in ig_rows["evaluations"][b]] if ig_rows else [],
+            heads=None if heads is None else heads[b].tolist(),
         )
         assert all(np.asarray(v).shape == (n_t[b], n_s[b]) for v in result.scores.values())
         _agree(result)
@@ -1099,11 +1169,15 @@ __all__ = [
     "Attributions",
     "EditedDecode",
     "FaithfulnessSummary",
+    "HeadAgreement",
     "Interventions",
     "StepIntervention",
     "attribute",
+    "best_head",
     "edit_alpha",
     "erase",
+    "heads_agreement",
+    "integrated_gradients",
     "intervene",
     "kendall_tau",
     "summarize",
