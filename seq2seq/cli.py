@@ -527,7 +527,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print("  ".join(line))
     print(f"source: {src}")
     for method, agreement in result.agreement.items():
-        print(f"τ(α, {method}) = {_number(agreement.mean_tau)}, top-1 agreement {agreement.top1_rate:.0%}"
+        top1 = _number(agreement.top1_rate, "{:.0%}")
+        print(f"τ(α, {method}) = {_number(agreement.mean_tau)}, top-1 agreement {top1}"
               f" (over {agreement.steps} of {agreement.of} steps)")  # fmt: skip
     for h in heads or []:
         print(f"layer {h.layer} {'average' if h.head is None else f'head {h.head}'} vs {h.method}:"

@@ -106,7 +106,7 @@ class Agreement:
     tau: list[float | None]  # Kendall τ_b per step (None where a row is constant or not trusted)
     top1: list[bool | None]  # argmax α_t == argmax importance_t (None where the step is not trusted)
     mean_tau: float | None  # over the steps covered
-    top1_rate: float
+    top1_rate: float | None  # None: no step covered
     steps: int = 0  # steps covered: integrated gradients leave out the steps that did not converge
     of: int = 0  # steps in all
 
@@ -719,7 +719,7 @@ def _agree(result: Attributions) -> None:
             tau=[None if math.isnan(x) or not k else x for x, k in zip(taus, keep, strict=True)],
             top1=[hit if k else None for hit, k in zip(top1, keep, strict=True)],
             mean_tau=_nanmean([x for x, k in zip(taus, keep, strict=True) if k]),
-            top1_rate=float(np.mean(kept_top1)) if kept_top1 else 0.0,
+            top1_rate=float(np.mean(kept_top1)) if kept_top1 else None,
             steps=sum(keep),
             of=len(keep),
         )
