@@ -232,7 +232,8 @@ def build_parser() -> Parser:
     ex.add_argument(
         "--ig-max-steps", type=int_between(1, limits.MAX_IG_STEPS), default=None,
         help="at most this many integration steps for an output step whose integrated gradients do not add up"
-        f" (default {attribution.IG_MAX_STEPS}; set it to --ig-steps for no refinement); a step still off is"
+        f" (default {attribution.IG_MAX_STEPS} for TEXT, {attribution.SUMMARY_IG_MAX_STEPS} with --n; set it to"
+        " --ig-steps for no refinement); a step still off is"
         " flagged (ig_converged) and left out of the agreement",
     )  # fmt: skip
     ex.add_argument(
@@ -430,7 +431,7 @@ def _number(value: float | None, fmt: str = "{:.2f}") -> str:
 
 def _ig_max(args: argparse.Namespace, steps: int) -> int:
     if args.ig_max_steps is None:
-        return max(steps, attribution.IG_MAX_STEPS)
+        return max(steps, attribution.IG_MAX_STEPS if args.n is None else attribution.SUMMARY_IG_MAX_STEPS)
     if args.ig_max_steps < steps:
         raise InputError(f"--ig-max-steps ({args.ig_max_steps}) is below --ig-steps ({steps})")
     return args.ig_max_steps

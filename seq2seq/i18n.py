@@ -1169,8 +1169,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "每行起始的积分步数；积分梯度加不上的行会自动加密，最多到 {max_steps} 步。",
     ),
     "explain.heads_head": (
-        "**Which head attends where the output depends?** Each cross-attention head (and each layer's average) "
-        "against {method}",
+        "**Which head attends where the output depends?** Each cross-attention head (and the average of each "
+        "layer's heads) against {method}",
         "**哪个注意力头看向输出所依赖的地方？** 每个交叉注意力头（及每层的平均）与{method}的比较",
     ),
     "explain.col_head": ("head", "注意力头"),

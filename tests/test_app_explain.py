@@ -36,9 +36,11 @@ def test_explain_shows_alpha_beside_an_attribution_and_intervenes(lang):
 
 
 def test_explain_sets_the_tasks_shipped_models_side_by_side(monkeypatch):
+    from seq2seq.analysis import attribution
     from seq2seq.ui import explain
 
     monkeypatch.setattr(explain, "N_ZOO", 3)  # the page measures 30 inputs per model; the table's shape is the same
+    monkeypatch.setattr(attribution, "SUMMARY_IG_MAX_STEPS", 16)  # no refinement: reverse-coverage's take a minute
     at = open_explain(model="reverse-attention-scaled-dot", src="abc")
     assert not any(d for d in at.dataframe if "AER IG" in d.value.columns)  # nothing measured until asked
     at.button(key="zoo_run").click().run()

@@ -351,13 +351,15 @@ def test_explain_a_vanilla_model_has_no_attention_but_attributions():
 
 
 def test_explain_over_held_out_inputs():
-    proc = cli("explain", ATTENTION, "--n", "6", "--ig-steps", "8", "--json")
+    proc = cli("explain", ATTENTION, "--n", "6", "--ig-steps", "8", "--ig-max-steps", "8", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["n_inputs"] == 6 and data["n_steps"] > 6
     assert 0 <= data["permute_flip_rate"] <= 1 and 0 <= data["erase_max_flip_rate"] <= 1
-    text = cli("explain", ATTENTION, "--n", "3", "--ig-steps", "8").stdout
+    assert 0 <= data["ig_converged_steps"] < data["n_steps"]  # 8 steps, no refinement: some do not add up
+    text = cli("explain", ATTENTION, "--n", "3", "--ig-steps", "8", "--ig-max-steps", "8").stdout
     assert "3 held-out inputs" in text and "y_t flips when α_t is permuted" in text
+    assert "integrated gradients add up" in text and "their agreement covers only those" in text
 
 
 def test_explain_adversarial_attention_keeps_p_within_epsilon():
