@@ -123,7 +123,7 @@ def test_editing_alpha_by_hand_decodes_on_from_that_step(attention_ckpt):
 def test_summary_over_held_out_inputs_reports_progress():
     ckpt = checkpoint.load(CHECKPOINTS / "reverse-attention-scaled-dot.safetensors")
     seen = []
-    summary = A.summarize(ckpt, n=3, draws=3, ig_steps=4, progress=seen.append, chunk=1)
+    summary = A.summarize(ckpt, n=3, draws=3, ig_steps=4, ig_max_steps=4, progress=seen.append, chunk=1)
     assert seen == pytest.approx([1 / 3, 2 / 3, 1.0])  # after each batch of inputs (here one input each)
     assert summary.n_inputs == 3 and summary.n_steps > 3
     assert 0.0 <= summary.permute_flip_rate <= 1.0
@@ -158,9 +158,9 @@ def test_inputs_batched_together_get_the_numbers_they_get_alone(name):
     model, tok = ckpt.model, ckpt.tokenizer
     for group in (["attention", "attentive", "lecturing"], ["ab", "attention", "encoderdecoder"]):  # one length, mixed
         targets = [A._target_ids(model, tok, s, None) for s in group]
-        together = A._attribute_many(model, tok, group, targets, A.METHODS, 8, False, ckpt.task)
+        together = A._attribute_many(model, tok, group, targets, A.METHODS, 8, False, ckpt.task, 8)
         for source, res in zip(group, together, strict=True):
-            alone = A.attribute(model, tok, source, ig_steps=8, task=ckpt.task)
+            alone = A.attribute(model, tok, source, ig_steps=8, ig_max_steps=8, task=ckpt.task)
             _assert_close(alone.to_dict(), res.to_dict())
     sources = group
     if model.cfg.decoder == "attention":
@@ -168,8 +168,8 @@ def test_inputs_batched_together_get_the_numbers_they_get_alone(name):
         together = A._intervene_many(model, tok, sources, targets, 4, seeds)
         for source, seed, res in zip(sources, seeds, together, strict=True):
             _assert_close(A.intervene(model, tok, source, draws=4, seed=seed).to_dict(), res.to_dict())
-    batched = A.summarize(ckpt, n=6, draws=3, ig_steps=4, chunk=4)
-    one_by_one = A.summarize(ckpt, n=6, draws=3, ig_steps=4, chunk=1)
+    batched = A.summarize(ckpt, n=6, draws=3, ig_steps=4, ig_max_steps=4, chunk=4)
+    one_by_one = A.summarize(ckpt, n=6, draws=3, ig_steps=4, ig_max_steps=4, chunk=1)
     _assert_close(one_by_one.to_dict(), batched.to_dict())
     assert batched.n_inputs == 6 and batched.n_steps > 6
 
@@ -179,8 +179,8 @@ def test_the_summary_in_worker_processes_is_the_summary_in_this_one(monkeypatch)
     if the pool breaks, the batches it did not finish are measured here."""
     ckpt = checkpoint.load(CHECKPOINTS / "reverse-attention.safetensors")
     seen = []
-    here = A.summarize(ckpt, n=8, draws=3, ig_steps=4, chunk=2, n_workers=1)
-    there = A.summarize(ckpt, n=8, draws=3, ig_steps=4, chunk=2, n_workers=2, progress=seen.append)
+    here = A.summarize(ckpt, n=8, draws=3, ig_steps=4, ig_max_steps=4, chunk=2, n_workers=1)
+    there = A.summarize(ckpt, n=8, draws=3, ig_steps=4, ig_max_steps=4, chunk=2, n_workers=2, progress=seen.append)
     _assert_close(here.to_dict(), there.to_dict())
     assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 4
 
@@ -193,7 +193,9 @@ def test_the_summary_in_worker_processes_is_the_summary_in_this_one(monkeypatch)
         raise A.workers.BrokenProcessPool("a worker died")
 
     monkeypatch.setattr(A.workers, "run_unordered", breaks_after_one)
-    _assert_close(here.to_dict(), A.summarize(ckpt, n=8, draws=3, ig_steps=4, chunk=2, n_workers=2).to_dict())
+    _assert_close(
+        here.to_dict(), A.summarize(ckpt, n=8, draws=3, ig_steps=4, ig_max_steps=4, chunk=2, n_workers=2).to_dict()
+    )
 
 
 def test_jensen_shannon_is_zero_for_equal_and_one_for_disjoint_rows():
