@@ -7,8 +7,14 @@ forced), every output step t gets a score per source token x_i from each method:
     saliency    ‖∂ log p(y_t) / ∂ emb(x_i)‖₂              gradient norm
     grad-input  ∂ log p(y_t) / ∂ emb(x_i) · emb(x_i)      gradient × input
     ig          integrated gradients of log p(y_t) over the source embeddings, from the
-                <pad> embedding (Sundararajan et al. 2017); Σ_i IG_i ≈ f(x) − f(baseline),
-                and the gap is reported as the completeness error
+                <pad> embedding (= the zero vector; Sundararajan et al. 2017); Σ_i IG_i =
+                f(x) − f(baseline) up to the quadrature's error, reported per step as the
+                completeness error. The path is integrated in adaptive segments
+                (``integrated_gradients``) until the error is within max(0.05 nats, 5 %) or the
+                step has used IG_MAX_STEPS gradient evaluations; a step still off is flagged
+                (``ig_converged``) and left out of integrated gradients' agreement and AER.
+                Measured on the shipped models: docs/explanation.md (reverse-coverage,
+                -general and -local keep 14-42 % of their steps flagged)
     occlusion   log p(y_t | x) − log p(y_t | x with x_i → <unk>)  (leave one out)
 
 The gradient methods are Captum's (``LayerGradientXActivation`` on ``model.source_embedding``,
@@ -22,7 +28,9 @@ renormalised) against a random one erased, and α edited by hand with decoding c
 from there. They use ``Seq2Seq.decode_step(..., alpha=...)``.
 
 Agreement between α and a method is measured on importance = |score| for the gradient
-methods (a token matters whichever way it pushes) and the signed drop for occlusion.
+methods (a token matters whichever way it pushes) and the signed drop for occlusion. A
+multi-head model (the Transformer) has no single α: ``heads_agreement`` compares each of its
+cross-attention heads, and each layer's average, with every method instead.
 """
 
 from __future__ import annotations
