@@ -1180,8 +1180,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.head_name": ("layer {layer}, head {head}", "第 {layer} 层，第 {head} 头"),
     "explain.head_average": ("layer {layer}, average", "第 {layer} 层，平均"),
     "explain.best_head": (
-        "Best-agreeing head with {method}: **{name}** (τ {tau:.2f}); its map is on the left.",
-        "与{method}最一致的头：**{name}**（τ {tau:.2f}），左边是它的注意力图。",
+        "Best-agreeing head with {method}: **{name}** (τ {tau:.2f}); its map is above, on the left.",
+        "与{method}最一致的头：**{name}**（τ {tau:.2f}），上方左边是它的注意力图。",
     ),
     "fig.attr_heatmap.not_converged": (
         "integrated gradients do not add up at this step: not to be trusted",
