@@ -160,7 +160,7 @@ if heads:  # the heads × measure table, under the maps (the maps and the step c
 
 # --- over many held-out inputs -----------------------------------------------------------------------
 st.subheader(t("explain.summary_head", n=explain.N_SUMMARY))
-st.caption(t("explain.summary_ig", steps=attribution.SUMMARY_IG_STEPS, max_steps=attribution.IG_MAX_STEPS))
+st.caption(t("explain.summary_ig", steps=attribution.SUMMARY_IG_STEPS, max_steps=attribution.SUMMARY_IG_MAX_STEPS))
 summary = explain.summary(ckpt.name, compute_now=False)
 if summary is None:
     if task is None or not task.generative:

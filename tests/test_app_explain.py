@@ -40,7 +40,8 @@ def test_explain_sets_the_tasks_shipped_models_side_by_side(monkeypatch):
     from seq2seq.ui import explain
 
     monkeypatch.setattr(explain, "N_ZOO", 3)  # the page measures 30 inputs per model; the table's shape is the same
-    monkeypatch.setattr(attribution, "SUMMARY_IG_MAX_STEPS", 16)  # no refinement: reverse-coverage's take a minute
+    monkeypatch.setattr(attribution, "SUMMARY_IG_STEPS", 8)  # the table's shape, not its numbers: 8 steps, no
+    monkeypatch.setattr(attribution, "SUMMARY_IG_MAX_STEPS", 8)  # refinement (reverse-coverage's take a minute)
     at = open_explain(model="reverse-attention-scaled-dot", src="abc")
     assert not any(d for d in at.dataframe if "AER IG" in d.value.columns)  # nothing measured until asked
     at.button(key="zoo_run").click().run()
@@ -55,9 +56,11 @@ def test_explain_sets_the_tasks_shipped_models_side_by_side(monkeypatch):
 
 
 def test_explain_measures_over_held_out_inputs_on_click(monkeypatch):
+    from seq2seq.analysis import attribution
     from seq2seq.ui import explain
 
     monkeypatch.setattr(explain, "N_SUMMARY", 4)
+    monkeypatch.setattr(attribution, "SUMMARY_IG_MAX_STEPS", attribution.SUMMARY_IG_STEPS)  # no refinement
     at = open_explain(model="reverse-attention", src="abc")
     at.button(key="summary_run").click().run()  # a callback keeps the click through the page's first rerun
     assert not at.exception, at.exception

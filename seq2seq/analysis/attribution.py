@@ -1068,7 +1068,7 @@ def summarize(
     n: int = 100,
     seed: int = 4242,
     draws: int = 10,
-    ig_steps: int = SUMMARY_IG_STEPS,
+    ig_steps: int | None = None,
     progress: Callable[[float], None] | None = None,
     ig_max_steps: int | None = None,
     chunk: int = CHUNK,
@@ -1081,9 +1081,9 @@ def summarize(
     one batch per attribution method and one for every intervention (``_attribute_many``,
     ``_intervene_many``); input k's random draws come from ``seed + k`` whatever the chunk, so
     the numbers are those of ``attribute`` and ``intervene`` one input at a time.
-    Integrated gradients start at ``ig_steps`` and refine a step up to ``ig_max_steps`` (default
-    SUMMARY_IG_MAX_STEPS); the steps where they still do not add up are left out of their numbers
-    and counted (``ig_converged_steps``).
+    Integrated gradients start at ``ig_steps`` (default SUMMARY_IG_STEPS) and refine a step up to
+    ``ig_max_steps`` (default SUMMARY_IG_MAX_STEPS); the steps where they still do not add up are
+    left out of their numbers and counted (``ig_converged_steps``).
     The batches, longest inputs first, go to ``n_workers`` processes of one thread each
     (default ``summary_workers()``; 1: this process; always 1 for a model on a GPU), which
     measure the same numbers (to float rounding). ``progress`` gets the fraction done after
@@ -1091,6 +1091,7 @@ def summarize(
     """
     from seq2seq.training.pipeline import heldout
 
+    ig_steps = SUMMARY_IG_STEPS if ig_steps is None else ig_steps  # read when called (tests lower them)
     ig_max_steps = max(ig_steps, SUMMARY_IG_MAX_STEPS if ig_max_steps is None else ig_max_steps)
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
