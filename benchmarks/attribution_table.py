@@ -111,6 +111,7 @@ def speed() -> dict:
         seconds = time.perf_counter() - start
         out[name] = {
             "one_input_seconds": round(seconds, 2),
+            "load": round(os.getloadavg()[0], 2),  # a shared 2-core server: the load moves every figure
             "ig_converged": f"{sum(res.ig_converged)} of {len(res.ig_converged)}",
             "ig_evaluations_mean": round(sum(res.ig_evaluations) / len(res.ig_evaluations), 1),
         }
@@ -125,6 +126,7 @@ def speed() -> dict:
     out["aggregate_100"] = {
         "model": name,
         "seconds": round(seconds, 1),
+        "load": round(os.getloadavg()[0], 2),
         "workers": attribution.summary_workers(),
         "ig_converged": f"{s.ig_converged_steps} of {s.n_steps}",
     }
