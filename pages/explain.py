@@ -43,7 +43,7 @@ method = col_method.selectbox(
 st.query_params["method"] = method
 ig_steps = col_steps.select_slider(
     t("explain.ig_steps"), [8, 16, 32, 64, 128, 256], value=attribution.IG_STEPS, key="ig_steps",
-    help=t("explain.ig_steps_help"),
+    help=t("explain.ig_steps_start_help", max_steps=attribution.IG_MAX_STEPS),
 )  # fmt: skip
 
 try:
@@ -53,7 +53,6 @@ except InputError as exc:
     st.stop()
 warn_unknown(tokenizer.source.unknown(source), guess=True)
 
-worst = max((abs(x) for x in res.ig_completeness), default=0.0)
 st.markdown(t("explain.output", output=md_escape(res.output), n=len(res.output_tokens)))
 
 left, right = st.columns([3, 2])
@@ -63,10 +62,16 @@ with left:
         st.dataframe(explain.agreement_rows(res), hide_index=True, width="stretch")
 with right:
     st.markdown(t("explain.reading"))
-    st.caption(t("explain.completeness", error=worst, steps=ig_steps))
-if not has_alpha:  # what the family has instead: heads (the Transformer), or one fixed c (vanilla)
-    cfg = ckpt.model.cfg
-    st.info(t("explain.heads_info", n=cfg.layers * cfg.heads) if cfg.family.heads else t("explain.vanilla_info"))
+n_bad = len(res.ig_converged) - sum(res.ig_converged)
+if n_bad:  # a sentence a student reads before the table: which rows not to trust, and that they are left out
+    st.warning(t("explain.ig_not_converged", bad=n_bad, n=len(res.ig_converged), max_steps=res.ig_max_steps))
+elif res.ig_converged:
+    st.caption(t("explain.ig_converged_all", k=sum(res.ig_converged), n=len(res.ig_converged), steps=ig_steps,
+                 max_steps=res.ig_max_steps))  # fmt: skip
+heads = attribution.heads_agreement(res)  # a multi-head model's heads against every attribution ([] otherwise)
+best = attribution.best_head(heads, method)
+if not has_alpha and not heads:  # what the family has instead: one fixed c (vanilla)
+    st.info(t("explain.vanilla_info"))
 
 name = f"{ckpt.name}-{charts.slug(source)}"
 n_steps = len(res.output_tokens)
@@ -80,6 +85,10 @@ def step_view(step: int) -> None:
     if has_alpha:
         with a:
             charts.show(figures.attribution_heatmap(res, "alpha", step, look, WIDTH), "heat_alpha", f"{name}-alpha")
+    elif best is not None:  # a Transformer: the head that agrees best with the method, beside it
+        with a:
+            figure = figures.head_heatmap(res, best.layer, best.head, step, look, WIDTH)
+            charts.show(figure, "heat_head", f"{name}-L{best.layer}H{best.head}")
     else:
         a.info(t("explain.no_alpha_heads") if ckpt.model.cfg.family.heads else t("explain.no_alpha"))
     with b:
@@ -142,9 +151,16 @@ def edit_view(step: int, alpha: list[float]) -> None:
 
 stepper.section(n_steps, step_view)
 
+if heads:  # the heads × measure table, under the maps (the maps and the step control stay on one screen)
+    st.markdown(t("explain.heads_head", method=t(f"explain.method.{method}")))
+    if best is not None:
+        st.markdown(t("explain.best_head", method=t(f"explain.method.{method}"), name=explain.head_label(best),
+                      tau=best.tau))  # fmt: skip
+    st.dataframe(explain.head_rows(heads, method), hide_index=True, width="stretch")
+
 # --- over many held-out inputs -----------------------------------------------------------------------
 st.subheader(t("explain.summary_head", n=explain.N_SUMMARY))
-st.caption(t("explain.summary_steps", steps=attribution.SUMMARY_IG_STEPS))
+st.caption(t("explain.summary_ig", steps=attribution.SUMMARY_IG_STEPS, max_steps=attribution.SUMMARY_IG_MAX_STEPS))
 summary = explain.summary(ckpt.name, compute_now=False)
 if summary is None:
     if task is None or not task.generative:

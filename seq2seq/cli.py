@@ -230,6 +230,13 @@ def build_parser() -> Parser:
         f"{attribution.IG_STEPS} for TEXT, {attribution.SUMMARY_IG_STEPS} with --n)",
     )  # fmt: skip
     ex.add_argument(
+        "--ig-max-steps", type=int_between(1, limits.MAX_IG_STEPS), default=None,
+        help="at most this many integration steps for an output step whose integrated gradients do not add up"
+        f" (default {attribution.IG_MAX_STEPS} for TEXT, {attribution.SUMMARY_IG_MAX_STEPS} with --n; set it to"
+        " --ig-steps for no refinement); a step still off is"
+        " flagged (ig_converged) and left out of the agreement",
+    )  # fmt: skip
+    ex.add_argument(
         "--n", type=int_between(1, limits.MAX_EXPLAIN_INPUTS), help="aggregate over this many held-out inputs"
     )
     ex.add_argument("--seed", type=int, default=4242, help="the held-out inputs' seed (with --n)")
@@ -422,6 +429,14 @@ def _number(value: float | None, fmt: str = "{:.2f}") -> str:
     return "–" if value is None else fmt.format(value)
 
 
+def _ig_max(args: argparse.Namespace, steps: int) -> int:
+    if args.ig_max_steps is None:
+        return max(steps, attribution.IG_MAX_STEPS if args.n is None else attribution.SUMMARY_IG_MAX_STEPS)
+    if args.ig_max_steps < steps:
+        raise InputError(f"--ig-max-steps ({args.ig_max_steps}) is below --ig-steps ({steps})")
+    return args.ig_max_steps
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     if (args.text is None) == (args.n is None):
         raise InputError("give either TEXT (one input) or --n N (held-out inputs), not both or neither")
@@ -437,7 +452,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise InputError(f"{args.path.name} has no single α per step (a {ckpt.model.cfg.decoder} model)")
     if args.n is not None:
         steps = attribution.SUMMARY_IG_STEPS if args.ig_steps is None else args.ig_steps
-        summary = attribution.summarize(ckpt, n=args.n, seed=args.seed, ig_steps=steps)
+        summary = attribution.summarize(
+            ckpt, n=args.n, seed=args.seed, ig_steps=steps, ig_max_steps=_ig_max(args, steps)
+        )
         if args.json:
             print(json.dumps(summary.to_dict()))
             return 0
@@ -451,7 +468,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
                   f" made uniform: {_number(summary.uniform_flip_rate, '{:.0%}')}; erasing the most attended"
                   f" token: {_number(summary.erase_max_flip_rate, '{:.0%}')}, a random one:"
                   f" {_number(summary.erase_random_flip_rate, '{:.0%}')}")  # fmt: skip
-        print(f"largest integrated-gradients completeness error: {summary.ig_completeness_max:.3g}")
+        print(f"integrated gradients add up (within max(0.05 nats, 5 %)) at {summary.ig_converged_steps} of"
+              f" {summary.n_steps} steps; their agreement covers only those; largest completeness error"
+              f" {summary.ig_completeness_max:.3g}")  # fmt: skip
         return 0
     # α always, where there is one: every other method is compared with it
     if args.adversarial is not None and not has_alpha:
@@ -465,7 +484,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         methods=methods,
         ig_steps=attribution.IG_STEPS if args.ig_steps is None else args.ig_steps,
         task=ckpt.task,
+        ig_max_steps=_ig_max(args, attribution.IG_STEPS if args.ig_steps is None else args.ig_steps),
     )
+    heads = attribution.heads_agreement(result) if result.heads is not None else None
     adversarial = None
     if args.adversarial is not None:
         adversarial = attribution.adversarial(
@@ -485,8 +506,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
             "agreement": {m: asdict(a) for m, a in result.agreement.items()},
             "aer": result.aer,
             "ig_steps": result.ig_steps,
+            "ig_max_steps": result.ig_max_steps,
             "ig_completeness": result.ig_completeness,
+            "ig_converged": result.ig_converged,
+            "ig_evaluations": result.ig_evaluations,
         }
+        if heads is not None:
+            out["heads"] = [asdict(h) for h in heads]
         if adversarial is not None:
             out["adversarial"] = {"epsilon": args.adversarial, "steps": [asdict(step) for step in adversarial]}
         print(json.dumps(out, ensure_ascii=False))
@@ -502,13 +528,21 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print("  ".join(line))
     print(f"source: {src}")
     for method, agreement in result.agreement.items():
-        print(f"τ(α, {method}) = {_number(agreement.mean_tau)}, top-1 agreement {agreement.top1_rate:.0%}")
+        top1 = _number(agreement.top1_rate, "{:.0%}")
+        print(f"τ(α, {method}) = {_number(agreement.mean_tau)}, top-1 agreement {top1}"
+              f" (over {agreement.steps} of {agreement.of} steps)")  # fmt: skip
+    for h in heads or []:
+        print(f"layer {h.layer} {'average' if h.head is None else f'head {h.head}'} vs {h.method}:"
+              f" τ = {_number(h.tau)}, top-1 {_number(h.top1, '{:.0%}')}, AER {_number(h.aer)}"
+              f" (over {h.steps} steps)")  # fmt: skip
     for step in adversarial or []:
         print(f"adversarial α̃_{step.step}: JSD(α̃, α) = {step.jsd:.2f}, TVD of p(y_t) {step.tvd:.3f}"
               f" (≤ {args.adversarial:g}), y_t = {visible_token(step.token_after)}")  # fmt: skip
     if "ig" in result.methods:
         worst = max((abs(e) for e in result.ig_completeness), default=0.0)
-        print(f"integrated gradients, {result.ig_steps} steps: largest completeness error {worst:.3g}")
+        print(f"integrated gradients, {result.ig_steps}-{result.ig_max_steps} steps: they add up at"
+              f" {sum(result.ig_converged)} of {len(result.ig_converged)} output steps (largest completeness"
+              f" error {worst:.3g})")  # fmt: skip
     return 0
 
 

@@ -1117,10 +1117,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.method.ig": ("integrated gradients", "积分梯度"),
     "explain.method.occlusion": ("occlusion (⟨unk⟩)", "遮挡（⟨unk⟩）"),
     "explain.ig_steps": ("Integrated-gradient steps", "积分梯度步数"),
-    "explain.ig_steps_help": (
-        "More steps: a more exact integral (smaller completeness error), slower.",
-        "步数越多，积分越精确（完备性误差越小），但越慢。",
-    ),
     "explain.output": (
         "Output y = `{output}` ({n} steps, </s> included), the model's own greedy decode.",
         "输出 y = `{output}`（共 {n} 步，含 </s>），即模型自己的贪心解码。",
@@ -1139,25 +1135,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "τ = 1：该方法对源词元的排序与 α 相同；0：毫无关系。Top-1：两者把同一个 x_i 排在第一位的比例。"
         "AER：每种方法取 argmax 得到的对齐相对任务标准对齐的错误率（输出正确时）。梯度方法按 |分数| 比较。",
     ),
-    "explain.completeness": (
-        "Integrated gradients, {steps} steps: largest completeness error |Σ_i IG_t,i − "
-        "(log p(y_t|x) − log p(y_t|⟨pad⟩…))| = {error:.3g}. Large: raise the steps.",
-        "积分梯度，{steps} 步：最大完备性误差 |Σ_i IG_t,i − "
-        "(log p(y_t|x) − log p(y_t|⟨pad⟩…))| = {error:.3g}。偏大时请增加步数。",
-    ),
     "explain.vanilla_info": (
         "This vanilla decoder has no α: it reads one fixed c. The attributions show that it still reads its "
         "input somewhere — which x_i each y_t depends on.",
         "这个普通解码器没有 α：它只读取一个固定的 c。归因表明它仍然在读取输入——每个 y_t 依赖哪些 x_i。",
     ),
     "explain.no_alpha": ("No α: a vanilla decoder.", "没有 α：普通解码器。"),
-    "explain.heads_info": (
-        "A Transformer has no single α: each of its {n} cross-attention heads weighs the source in its own way "
-        "(Translate and Lecture §8 show them one by one); the average of the last layer's heads builds no context "
-        "by itself, so here only the attributions say which x_i each y_t depends on.",
-        "Transformer 没有单一的 α：它的 {n} 个交叉注意力头各自以自己的方式给源句加权（逐步解码页和课堂讲解 §8 "
-        "逐个展示它们）；最后一层各头的平均本身并不构成上下文，因此这里只由归因说明每个 y_t 依赖哪些 x_i。",
-    ),
     "explain.no_alpha_heads": (
         "No single α: each of the Transformer's heads has its own.",
         "没有单一的 α：Transformer 的每个注意力头各有自己的权重。",
@@ -1231,13 +1214,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "explain.summary_head": ("Over {n} held-out inputs", "在 {n} 个留出输入上"),
     "explain.summary_run": ("Measure over {n} inputs", "在 {n} 个输入上测量"),
-    "explain.summary_steps": (
-        "Each input on the model's own output, integrated gradients with {steps} steps (the single input above uses "
-        "the steps chosen there; 16 would move mean τ by at most 0.01 and top-1 by at most 5 points on the shipped "
-        "models).",
-        "每个输入都用模型自己的输出，积分梯度 {steps} 步（上面的单个输入用那里所选的步数；在自带模型上改用 16 步，"
-        "平均 τ 最多变 0.01，首位一致最多变 5 个百分点）。",
-    ),
     "explain.summary_no_task": (
         "This model's task does not generate held-out inputs.",
         "该模型的任务无法生成留出输入。",
@@ -1251,6 +1227,54 @@ STRINGS: dict[str, tuple[str, str]] = {
         "（TVD 中位数 {tvd:.2f}）；均匀 α_t 改变 **{uniform:.0%}** 的步。删去最受关注的 "
         "x_i 改变 **{emax:.0%}**，随机删去一个改变 **{erand:.0%}**。",
     ),
+    # --- issue 31: integrated gradients that add up or say they don't; Transformer heads ---------------
+    "explain.ig_converged_all": (
+        "Integrated gradients add up at every step ({k} of {n}): Σ_i IG_t,i = log p(y_t|x) − log p(y_t|⟨pad⟩…) "
+        "within max(0.05 nats, 5 %) ({steps}–{max_steps} steps per row, more where a row needed them).",
+        "积分梯度在每一步都加得上（{k}/{n}）：Σ_i IG_t,i 与 log p(y_t|x) − log p(y_t|⟨pad⟩…) 之差不超过 "
+        "max(0.05 nats, 5 %)（每行 {steps}–{max_steps} 步，需要时自动加密）。",
+    ),
+    "explain.ig_not_converged": (
+        "⚠ At {bad} of {n} steps the integrated gradients do not add up to the change in log p(y_t) even with "
+        "{max_steps} steps, so those rows (hatched) cannot be trusted and are left out of the agreement numbers.",
+        "⚠ 有 {bad}/{n} 步的积分梯度即使用 {max_steps} 步也加不到 log p(y_t) 的变化量，这些行（画斜线）"
+        "不可信，已从一致性数值中剔除。",
+    ),
+    "explain.col_steps": ("steps covered", "覆盖的步数"),
+    "explain.steps_of": ("{k} of {n}", "{k}/{n}"),
+    "explain.ig_steps_start_help": (
+        "Steps every row starts with; a row whose integrated gradients do not add up gets more, up to {max_steps}.",
+        "每行起始的积分步数；积分梯度加不上的行会自动加密，最多到 {max_steps} 步。",
+    ),
+    "explain.heads_head": (
+        "**Which head attends where the output depends?** Each cross-attention head (and the average of each "
+        "layer's heads) against {method}",
+        "**哪个注意力头看向输出所依赖的地方？** 每个交叉注意力头（及每层的平均）与{method}的比较",
+    ),
+    "explain.col_head": ("head", "注意力头"),
+    "explain.col_tau_method": ("mean Kendall τ", "平均 Kendall τ"),
+    "explain.col_top1_method": ("same top token", "最重要词元相同"),
+    "explain.col_aer_head": ("AER of the head", "该头的 AER"),
+    "explain.head_name": ("layer {layer}, head {head}", "第 {layer} 层，第 {head} 头"),
+    "explain.head_average": ("layer {layer}, average", "第 {layer} 层，平均"),
+    "explain.best_head": (
+        "Best-agreeing head with {method}: **{name}** (τ {tau:.2f}); its map is above, on the left.",
+        "与{method}最一致的头：**{name}**（τ {tau:.2f}），上方左边是它的注意力图。",
+    ),
+    "fig.attr_heatmap.not_converged": (
+        "integrated gradients do not add up at this step: not to be trusted",
+        "这一步的积分梯度加不上：不可信",
+    ),
+    "fig.head_map.title": ("Cross-attention of {which}", "{which}的交叉注意力"),
+    "fig.head_map.one": ("layer {layer}, head {head}", "第 {layer} 层第 {head} 头"),
+    "fig.head_map.average": ("layer {layer} (average of its heads)", "第 {layer} 层（各头平均）"),
+    "explain.summary_ig": (
+        "Each input on the model's own output; integrated gradients start with {steps} steps per row and refine a row "
+        "up to {max_steps}; their numbers cover only the steps where they add up.",
+        "每个输入都用模型自己的输出；积分梯度每行从 {steps} 步开始，需要时加密到 {max_steps} 步；"
+        "它们的数值只覆盖加得上的那些步。",
+    ),
+    # --- end of issue 31's block -------------------------------------------------------------------------
     "fig.attr_heatmap.title": (
         "{method} (row t = y<sub>t</sub>, column i = x<sub>i</sub>)",
         "{method}（第 t 行 = y<sub>t</sub>，第 i 列 = x<sub>i</sub>）",

@@ -1,6 +1,8 @@
 """The Explain page in streamlit.testing: α beside an attribution, α set by hand, the shipped
 models side by side, the measure over held-out inputs, models without α."""
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -34,9 +36,12 @@ def test_explain_shows_alpha_beside_an_attribution_and_intervenes(lang):
 
 
 def test_explain_sets_the_tasks_shipped_models_side_by_side(monkeypatch):
+    from seq2seq.analysis import attribution
     from seq2seq.ui import explain
 
     monkeypatch.setattr(explain, "N_ZOO", 3)  # the page measures 30 inputs per model; the table's shape is the same
+    monkeypatch.setattr(attribution, "SUMMARY_IG_STEPS", 8)  # the table's shape, not its numbers: 8 steps, no
+    monkeypatch.setattr(attribution, "SUMMARY_IG_MAX_STEPS", 8)  # refinement (reverse-coverage's take a minute)
     at = open_explain(model="reverse-attention-scaled-dot", src="abc")
     assert not any(d for d in at.dataframe if "AER IG" in d.value.columns)  # nothing measured until asked
     at.button(key="zoo_run").click().run()
@@ -51,9 +56,11 @@ def test_explain_sets_the_tasks_shipped_models_side_by_side(monkeypatch):
 
 
 def test_explain_measures_over_held_out_inputs_on_click(monkeypatch):
+    from seq2seq.analysis import attribution
     from seq2seq.ui import explain
 
     monkeypatch.setattr(explain, "N_SUMMARY", 4)
+    monkeypatch.setattr(attribution, "SUMMARY_IG_MAX_STEPS", attribution.SUMMARY_IG_STEPS)  # no refinement
     at = open_explain(model="reverse-attention", src="abc")
     at.button(key="summary_run").click().run()  # a callback keeps the click through the page's first rerun
     assert not at.exception, at.exception
@@ -67,7 +74,10 @@ def test_explain_works_for_a_model_without_alpha(model):
     charts = {c.key for c in at.get("plotly_chart")}
     assert "heat_alpha" not in charts and {"heat_method", "attr_bars"} <= charts
     assert not [s for s in at.slider if s.key.startswith("edit-")]
-    assert "没有 α" in texts(at) or "没有单一的 α" in texts(at)  # vanilla: none; a Transformer: one per head
+    if model == "reverse-vanilla":
+        assert "没有 α" in texts(at)
+    else:  # a Transformer: one α per head, the best-agreeing head's map beside the attribution
+        assert "heat_head" in charts and "注意力头" in texts(at)
     assert "adversarial" not in charts  # nothing to make adversarial
     lecture = open_page("pages/lecture.py", present="1", model=model, src="abc", section="7", lang="zh")
     assert {"lecture_attr_bars"} <= {c.key for c in lecture.get("plotly_chart")}  # attributions still
@@ -89,3 +99,31 @@ def test_a_transformer_is_never_called_vanilla(lang):
         "这个普通解码器",
     )
     assert not [wrong for wrong in said_of_it if wrong in lecture]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_steps_whose_integrated_gradients_do_not_add_up_are_hatched_and_said(monkeypatch, lang):
+    from seq2seq.analysis import attribution
+
+    monkeypatch.setattr(attribution, "IG_MAX_STEPS", 8)  # no refinement: the page's 32 steps leave rows off
+    at = open_explain(model="reverse-attention", src="attention", step="3", method="ig", lang=lang)
+    assert not at.exception, at.exception
+    said = texts(at)
+    assert ("do not add up" in said) if lang == "en" else ("不可信" in said)
+    figure = json.loads(next(c for c in at.get("plotly_chart") if c.key == "heat_method").proto.spec)
+    flagged = [a["y"] for a in figure["layout"]["annotations"] if a["text"] == "⚠"]  # one ⚠ per hatched row
+    hatches = [s for s in figure["layout"]["shapes"] if s["type"] == "path"]
+    assert flagged and len(hatches) == len(flagged)
+    table = at.dataframe[0].value
+    covered = table[table.columns[-1]].tolist()  # steps covered: IG fewer than 10, the others all
+    assert covered[0] == ("10 of 10" if lang == "en" else "10/10") and covered[3] != covered[0]
+
+
+def test_a_transformer_shows_its_heads_against_the_attribution():
+    at = open_explain(model="reverse-transformer", src="abc", step="2", method="occlusion")
+    assert not at.exception, at.exception
+    assert {"heat_head", "heat_method"} <= {c.key for c in at.get("plotly_chart")}
+    heads = next(d.value for d in at.dataframe if "head" in d.value.columns)
+    assert "layer 1, head 1" in heads["head"].tolist() and "layer 2, average" in heads["head"].tolist()
+    assert {"mean Kendall τ", "same top token", "AER of the head"} <= set(heads.columns)
+    assert "Best-agreeing head with occlusion" in texts(at)

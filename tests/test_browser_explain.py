@@ -57,3 +57,39 @@ def test_measure_over_held_out_inputs_in_worker_processes(page, app_url, output_
     assert page.get_by_role("button", name="Measure over 100 inputs").count() == 0  # done: the button is gone
     page.locator(".st-key-faithfulness").scroll_into_view_if_needed()
     page.screenshot(path=str(output_dir / "explain-measured.png"))
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "do not add up"), ("zh", "不可信")])
+def test_rows_whose_integrated_gradients_do_not_add_up_are_hatched(page, app_url, output_dir, lang, said):
+    """reverse-coverage's integrated gradients cannot be integrated at some steps (docs/explanation.md):
+    the sentence says so above the maps, and the map marks those rows."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/explain?model=reverse-coverage&src=attention&step=3&method=ig&lang={lang}")
+    wait_idle(page)
+    page.locator(".st-key-heat_method .js-plotly-plot").wait_for(state="attached", timeout=60_000)
+    assert_no_exception(page)
+    warning = page.locator('[data-testid="stAlert"]', has_text=said).first
+    warning.wait_for()
+    assert page.locator(".st-key-heat_method .js-plotly-plot text", has_text="⚠").count() >= 1
+    page.locator(".st-key-heat_method").scroll_into_view_if_needed()
+    page.screenshot(path=str(output_dir / f"explain-ig-flagged-{lang}.png"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_transformer_shows_its_best_head_beside_the_attribution(page, app_url, output_dir, lang):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/explain?model=reverse-transformer&src=attention&step=3&method=occlusion&lang={lang}")
+    wait_idle(page)
+    for chart in ("heat_head", "heat_method"):
+        page.locator(f".st-key-{chart} .js-plotly-plot").wait_for(state="attached")
+    assert_no_exception(page)
+    head, method = (page.locator(f".st-key-{k} .js-plotly-plot").bounding_box() for k in ("heat_head", "heat_method"))
+    assert abs(head["y"] - method["y"]) < 2 and head["x"] + head["width"] <= method["x"] + 1
+    # on the projector, the step control and the maps on one screen
+    page.locator(".st-key-heat_head").scroll_into_view_if_needed()
+    step = page.locator(".st-key-step").bounding_box()
+    head = page.locator(".st-key-heat_head .js-plotly-plot").bounding_box()
+    assert head["y"] + head["height"] - step["y"] <= 1080
+    page.screenshot(path=str(output_dir / f"explain-transformer-{lang}.png"))
+    page.locator('[data-testid="stDataFrame"]').last.scroll_into_view_if_needed()
+    page.screenshot(path=str(output_dir / f"explain-transformer-heads-{lang}.png"))

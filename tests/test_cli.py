@@ -305,6 +305,35 @@ def test_explain_json_has_attention_beside_every_attribution():
     assert set(data["agreement"]) == set(data["attributions"])  # each compared with α
     assert all(-1 <= tau <= 1 for a in data["agreement"].values() for tau in a["tau"] if tau is not None)
     assert len(data["ig_completeness"]) == steps and data["ig_steps"] == 32
+    # one flag per step: does Σ_i IG_t,i add up to f(x) − f(x′) within max(0.05 nats, 5 %)?
+    assert len(data["ig_converged"]) == steps and all(isinstance(c, bool) for c in data["ig_converged"])
+    assert data["ig_max_steps"] == 512 and len(data["ig_evaluations"]) == steps
+    assert data["agreement"]["ig"]["steps"] == sum(data["ig_converged"]) and data["agreement"]["ig"]["of"] == steps
+    assert "heads" not in data  # one α, no heads
+
+
+def test_explain_json_flags_integrated_gradients_with_too_few_steps():
+    data = json.loads(
+        cli("explain", ATTENTION, "attention", "--json", "--ig-steps", "16", "--ig-max-steps", "16").stdout
+    )
+    flagged = [t for t, ok in enumerate(data["ig_converged"]) if not ok]
+    assert flagged and data["agreement"]["ig"]["steps"] == 10 - len(flagged)
+    assert all(data["agreement"]["ig"]["tau"][t] is None for t in flagged)
+    proc = cli("explain", ATTENTION, "abc", "--ig-steps", "64", "--ig-max-steps", "32")
+    assert_one_line_error(proc)
+
+
+def test_explain_json_on_a_transformer_compares_every_head():
+    proc = cli("explain", str(CHECKPOINTS / "reverse-transformer.safetensors"), "abc", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    cfg = checkpoint.load(CHECKPOINTS / "reverse-transformer.safetensors").model.cfg
+    heads = data["heads"]
+    assert {h["method"] for h in heads} == {"saliency", "grad-input", "ig", "occlusion"}
+    assert len(heads) == 4 * cfg.layers * (cfg.heads + 1)  # each head, and each layer's average (head null)
+    assert set(heads[0]) == {"layer", "head", "method", "tau", "top1", "aer", "steps"}
+    assert {h["head"] for h in heads} == {*range(1, cfg.heads + 1), None}
+    assert all(h["aer"] is not None for h in heads)  # reverse has gold alignments
 
 
 def test_explain_a_given_target_and_one_method_as_text():
@@ -323,13 +352,15 @@ def test_explain_a_vanilla_model_has_no_attention_but_attributions():
 
 
 def test_explain_over_held_out_inputs():
-    proc = cli("explain", ATTENTION, "--n", "6", "--ig-steps", "8", "--json")
+    proc = cli("explain", ATTENTION, "--n", "6", "--ig-steps", "8", "--ig-max-steps", "8", "--json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["n_inputs"] == 6 and data["n_steps"] > 6
     assert 0 <= data["permute_flip_rate"] <= 1 and 0 <= data["erase_max_flip_rate"] <= 1
-    text = cli("explain", ATTENTION, "--n", "3", "--ig-steps", "8").stdout
+    assert 0 <= data["ig_converged_steps"] < data["n_steps"]  # 8 steps, no refinement: some do not add up
+    text = cli("explain", ATTENTION, "--n", "3", "--ig-steps", "8", "--ig-max-steps", "8").stdout
     assert "3 held-out inputs" in text and "y_t flips when α_t is permuted" in text
+    assert "integrated gradients add up" in text and "their agreement covers only those" in text
 
 
 def test_explain_adversarial_attention_keeps_p_within_epsilon():

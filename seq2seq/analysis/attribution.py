@@ -7,8 +7,14 @@ forced), every output step t gets a score per source token x_i from each method:
     saliency    ‖∂ log p(y_t) / ∂ emb(x_i)‖₂              gradient norm
     grad-input  ∂ log p(y_t) / ∂ emb(x_i) · emb(x_i)      gradient × input
     ig          integrated gradients of log p(y_t) over the source embeddings, from the
-                <pad> embedding (Sundararajan et al. 2017); Σ_i IG_i ≈ f(x) − f(baseline),
-                and the gap is reported as the completeness error
+                <pad> embedding (= the zero vector; Sundararajan et al. 2017); Σ_i IG_i =
+                f(x) − f(baseline) up to the quadrature's error, reported per step as the
+                completeness error. The path is integrated in adaptive segments
+                (``integrated_gradients``) until the error is within max(0.05 nats, 5 %) or the
+                step has used IG_MAX_STEPS gradient evaluations; a step still off is flagged
+                (``ig_converged``) and left out of integrated gradients' agreement and AER.
+                Measured on the shipped models: docs/explanation.md (reverse-coverage,
+                -general and -local keep 14-42 % of their steps flagged)
     occlusion   log p(y_t | x) − log p(y_t | x with x_i → <unk>)  (leave one out)
 
 The gradient methods are Captum's (``LayerGradientXActivation`` on ``model.source_embedding``,
@@ -22,7 +28,9 @@ renormalised) against a random one erased, and α edited by hand with decoding c
 from there. They use ``Seq2Seq.decode_step(..., alpha=...)``.
 
 Agreement between α and a method is measured on importance = |score| for the gradient
-methods (a token matters whichever way it pushes) and the signed drop for occlusion.
+methods (a token matters whichever way it pushes) and the signed drop for occlusion. A
+multi-head model (the Transformer) has no single α: ``heads_agreement`` compares each of its
+cross-attention heads, and each layer's average, with every method instead.
 """
 
 from __future__ import annotations
@@ -48,13 +56,20 @@ from seq2seq.training import metrics
 
 METHODS = ("alpha", "saliency", "grad-input", "ig", "occlusion")
 GRADIENT_METHODS = ("saliency", "grad-input", "ig")
-IG_STEPS = 32  # integration steps (Gauss-Legendre); not enough for every model: reverse-attention was 8.7 nats
-# from completeness at 32 on one input (2026-12-07, docs/explanation.md)
-# ``summarize``'s (the aggregate over held-out inputs): 8 steps instead of 16 halve its time; over 50
-# inputs of every shipped model mean τ(α, IG) moved by at most 0.011, top-1 by at most 2.4 points and
-# the AER of IG by at most 0.032 (except reverse-attention-general: top-1 5 points, AER 0.06); the
-# largest completeness error grows (docs/explanation.md)
-SUMMARY_IG_STEPS = 8
+# Integrated gradients, adaptive (``integrated_gradients``): the path from the baseline to x is cut into
+# segments, each integrated with IG_POINTS Gauss-Legendre points by Captum; a step whose sum misses
+# the tolerance has its worst segments halved until it meets it or has used IG_MAX_STEPS gradient
+# evaluations. Measured on the shipped models in docs/explanation.md (benchmarks/attribution_table.py).
+IG_STEPS = 32  # gradient evaluations per output step to start with (the page's default)
+IG_MAX_STEPS = 512  # ... and at most, per output step, while its sum misses the tolerance
+IG_POINTS = 8  # Gauss-Legendre points per segment of the path
+IG_ABS_TOL = 0.05  # nats: |Σ_i IG_{t,i} − (f(x) − f(x′))| ≤ max(IG_ABS_TOL, IG_REL_TOL · |f(x) − f(x′)|)
+IG_REL_TOL = 0.05
+# ``summarize``'s (the aggregate over held-out inputs): start lower, refine as far. A lower cap is cheaper but
+# leaves more steps out (100 inputs of reverse-attention, 2 cores: 64 -> 70 s, IG adds up at 70 % of the
+# steps; 512 -> 95 s at a higher load, 100 %; docs/explanation.md)
+SUMMARY_IG_STEPS = 16
+SUMMARY_IG_MAX_STEPS = IG_MAX_STEPS
 
 
 # --- agreement ------------------------------------------------------------------------------------
@@ -99,10 +114,12 @@ def _nanmean(values: Sequence[float]) -> float | None:
 class Agreement:
     """α against one attribution method, per step and overall."""
 
-    tau: list[float | None]  # Kendall τ_b per step (None where a row is constant)
-    top1: list[bool]  # argmax α_t == argmax importance_t
-    mean_tau: float | None
-    top1_rate: float
+    tau: list[float | None]  # Kendall τ_b per step (None where a row is constant or not trusted)
+    top1: list[bool | None]  # argmax α_t == argmax importance_t (None where the step is not trusted)
+    mean_tau: float | None  # over the steps covered
+    top1_rate: float | None  # None: no step covered
+    steps: int = 0  # steps covered: integrated gradients leave out the steps that did not converge
+    of: int = 0  # steps in all
 
 
 @dataclass
@@ -118,16 +135,27 @@ class Attributions:
     teacher_forced: bool  # a given target (True) or the model's own greedy output (False)
     probs: list[float]  # p(y_t | y_<t, x)
     scores: dict[str, list[list[float]]]
-    ig_steps: int
+    ig_steps: int  # integrated gradients' gradient evaluations per step to start with ...
+    ig_max_steps: int  # ... and at most (``integrated_gradients``)
     ig_completeness: list[float]  # per step: Σ_i IG_{t,i} − (log p(y_t|x) − log p(y_t|baseline))
     ig_delta: list[float]  # per step: log p(y_t|x) − log p(y_t|baseline), for scale
+    ig_converged: list[bool] = field(default_factory=list)  # per step: |completeness| within ``ig_tolerance``
+    ig_evaluations: list[int] = field(default_factory=list)  # per step: gradient evaluations spent
     agreement: dict[str, Agreement] = field(default_factory=dict)  # method -> vs α (attention only)
     gold: list[tuple[int, int]] | None = None  # gold (t, i) links when y is the task's answer
     aer: dict[str, float] = field(default_factory=dict)  # method -> AER of its argmax (with gold)
+    heads: list | None = None  # multi-head models: cross-attention [layer][head][t][i], teacher forced along y
 
     @property
     def methods(self) -> list[str]:
         return [m for m in METHODS if m in self.scores]
+
+    def trusted(self, method: str) -> list[bool]:
+        """Per step: may ``method``'s row be compared? False only for integrated gradients at a
+        step whose sum missed the tolerance (``ig_converged``)."""
+        if method == "ig" and self.ig_converged:
+            return list(self.ig_converged)
+        return [True] * len(self.output_tokens)
 
     def matrix(self, method: str) -> np.ndarray:
         return np.asarray(self.scores[method], dtype=float)
@@ -140,6 +168,70 @@ class Attributions:
         out = asdict(self)
         out["attention"] = self.scores.get("alpha")
         return out
+
+
+@dataclass
+class HeadAgreement:
+    """One cross-attention head (or a layer's average of its heads) against one attribution method,
+    over the steps where the method is trusted (``Attributions.trusted``)."""
+
+    layer: int  # 1-based
+    head: int | None  # 1-based; None: the average of the layer's heads
+    method: str
+    tau: float | None  # mean Kendall τ_b(head's weights, importance) over the steps
+    top1: float | None  # share of steps where both rank the same x_i first
+    aer: float | None  # AER of the head's argmax against the gold alignment (tasks that have one)
+    steps: int  # steps covered
+
+
+def heads_agreement(result: Attributions) -> list[HeadAgreement]:
+    """Every cross-attention head of every layer, and each layer's average, against every
+    attribution method of ``result`` (a multi-head model's, ``result.heads`` filled); [] otherwise."""
+    if result.heads is None:
+        return []
+    weights = np.asarray(result.heads, dtype=float)  # (L, H, T, S)
+    n_layers, n_heads, n_t, n_s = weights.shape
+    out = []
+    for method in result.methods:
+        if method == "alpha":
+            continue
+        keep = np.asarray(result.trusted(method), dtype=bool)
+        imp = importance(method, result.matrix(method))[keep]
+        gold = {(t, i) for t, i in result.gold or () if keep[t]}
+        for layer in range(n_layers):
+            for head in [*range(n_heads), None]:
+                w = (weights[layer].mean(0) if head is None else weights[layer, head])[keep]
+                tau = _nanmean(kendall_tau_rows(w, imp).tolist()) if len(w) else None
+                top1 = float(np.mean(w.argmax(1) == imp.argmax(1))) if len(w) else None
+                aer = None
+                if result.gold is not None and len(w):
+                    rows = np.flatnonzero(keep)
+                    links = {(int(rows[t]), i) for t, i in metrics.alignment_links(w, len(w), n_s - 1)
+                             if rows[t] < n_t - 1}  # fmt: skip
+                    aer = metrics.alignment_error_rate([links], [gold])
+                out.append(HeadAgreement(layer + 1, None if head is None else head + 1, method, tau, top1, aer,
+                                         int(keep.sum())))  # fmt: skip
+    return out
+
+
+def best_head(rows: Sequence[HeadAgreement], method: str) -> HeadAgreement | None:
+    """The single head (not an average) that agrees best with ``method``: highest τ, then top-1."""
+    mine = [h for h in rows if h.method == method and h.head is not None and h.tau is not None]
+    return max(mine, key=lambda h: (h.tau, h.top1 or 0.0), default=None)
+
+
+@torch.no_grad()
+def _cross_heads(model: Seq2Seq, src_ids: Sequence[list[int]], targets: Sequence[list[int]]) -> list[np.ndarray]:
+    """Per input (L, H, T, S): every layer's and head's cross-attention, teacher forced along y."""
+    src, src_len, tgt_in, _ = _padded(src_ids, targets, model.device)
+    enc, state = model.encode(src, src_len)
+    rows = []
+    for t in range(tgt_in.size(1)):
+        out = model.decode_step(tgt_in[:, t], state, enc)
+        rows.append(out.heads)  # (B, L, H, S)
+        state = out.state
+    heads = torch.stack(rows, 3).double().cpu().numpy()  # (B, L, H, T, S)
+    return [heads[b, :, :, : len(y), : len(s)] for b, (s, y) in enumerate(zip(src_ids, targets, strict=True))]
 
 
 @dataclass
@@ -236,6 +328,7 @@ class FaithfulnessSummary:
     erase_max_flip_rate: float | None
     erase_random_flip_rate: float | None
     ig_completeness_max: float  # max |completeness error| over every step
+    ig_converged_steps: int = 0  # steps whose integrated gradients add up (the IG numbers cover only these)
     points: list[tuple[float, float]] = field(default_factory=list)  # (max α_t, median permuted TVD) per step
 
     def to_dict(self) -> dict:
@@ -348,6 +441,126 @@ def _first_state_rows(state: DecoderState, k: int) -> DecoderState:
     return tuple(s[:, :k] for s in state) if isinstance(state, tuple) else state[:, :k]
 
 
+# --- integrated gradients that add up, or say they don't ------------------------------------------
+
+
+def ig_tolerance(gap) -> np.ndarray:
+    """The completeness error a step may have: max(IG_ABS_TOL nats, IG_REL_TOL · |f(x) − f(x′)|)."""
+    return np.maximum(IG_ABS_TOL, IG_REL_TOL * np.abs(np.asarray(gap, dtype=float)))
+
+
+@dataclass
+class PathIntegral:
+    """``integrated_gradients``' answer, one entry per row (output step)."""
+
+    attributions: torch.Tensor  # (R, S): Σ over the vector's dimensions of IG_i
+    error: np.ndarray  # (R,) Σ_i IG_i − (f(x) − f(x′)): the completeness error
+    gap: np.ndarray  # (R,) f(x) − f(x′)
+    converged: np.ndarray  # (R,) bool: |error| ≤ ig_tolerance(gap)
+    evaluations: np.ndarray  # (R,) gradient evaluations spent
+
+
+_MIN_SEGMENT = 2.0**-10  # a segment is not halved below this share of the path
+
+
+def _with_vectors(layer: torch.nn.Module, vectors: torch.Tensor, forward, *args) -> torch.Tensor:
+    """``forward(*args)`` with ``layer``'s output (the source vectors) replaced by ``vectors``."""
+    hook = layer.register_forward_hook(lambda _m, _i, _out: vectors)
+    try:
+        return forward(*args)
+    finally:
+        hook.remove()
+
+
+def integrated_gradients(
+    f: Callable[..., torch.Tensor],
+    x: torch.Tensor,
+    x_base: torch.Tensor,
+    args: tuple,
+    steps: int = IG_STEPS,
+    max_steps: int = IG_MAX_STEPS,
+) -> PathIntegral:
+    """Integrated gradients of ``f(vectors, *args)`` (R,) from ``x_base`` to ``x`` (R, S, E), each
+    row on its own, adaptive: the straight path is cut into ``steps // IG_POINTS`` segments and
+    Captum's ``IntegratedGradients`` (Gauss-Legendre, IG_POINTS points) integrates each one; IG over
+    the path is the sum of IG over its segments, and each segment's own completeness error
+    |Σ IG_seg − (f(end) − f(start))| is measured, not guessed. While a row misses the tolerance
+    (``ig_tolerance``), its segments whose error is over their share of it are halved (the worst
+    first), as long as the row has spent at most ``max_steps`` gradient evaluations.
+
+    Why segments: on the attention RNNs log p(y_t) changes sharply in a narrow part of the path
+    (the attention switching over); Gauss-Legendre over the whole path puts few points there,
+    and doubling the steps everywhere spends them where nothing happens.
+    """
+    from captum.attr import IntegratedGradients
+
+    points = max(1, min(IG_POINTS, steps))
+    n_seg = max(1, steps // points)
+    rows_n = x.size(0)
+    span_all = x - x_base
+    with torch.no_grad():
+        f_x, f_base = f(x, *args).double().cpu().tolist(), f(x_base, *args).double().cpu().tolist()
+    gap = np.asarray(f_x) - np.asarray(f_base)
+    tol = ig_tolerance(gap)
+    on_path: dict[tuple[int, float], float] = {}  # (row, α) -> f(x′ + α (x − x′)), each point computed once
+    for r in range(rows_n):
+        on_path[(r, 0.0)], on_path[(r, 1.0)] = f_base[r], f_x[r]
+
+    def evaluate(wanted: list[tuple[int, float]]) -> None:
+        """f at the path points not yet known, in one batch."""
+        new = [p for p in dict.fromkeys(wanted) if p not in on_path]
+        if not new:
+            return
+        index = torch.tensor([r for r, _ in new], device=x.device)
+        alpha = torch.tensor([a for _, a in new], dtype=x.dtype, device=x.device).view(-1, 1, 1)
+        with torch.no_grad():
+            found = f(x_base.index_select(0, index) + alpha * span_all.index_select(0, index),
+                      *(arg.index_select(0, index) for arg in args))  # fmt: skip
+        for p, value in zip(new, found.double().cpu().tolist(), strict=True):
+            on_path[p] = value
+
+    evaluations = np.zeros(rows_n, dtype=int)
+    # every segment: (row, start, end) -> (its IG summed over E (S,), its signed completeness error)
+    segments: dict[tuple[int, float, float], tuple[torch.Tensor, float]] = {}
+    pending = [(r, j / n_seg, (j + 1) / n_seg) for r in range(rows_n) for j in range(n_seg)]
+    ig = IntegratedGradients(f)
+    while pending:
+        index = torch.tensor([r for r, _, _ in pending], device=x.device)
+        start = torch.tensor([a for _, a, _ in pending], dtype=x.dtype, device=x.device).view(-1, 1, 1)
+        end = torch.tensor([b for _, _, b in pending], dtype=x.dtype, device=x.device).view(-1, 1, 1)
+        base, span = x_base.index_select(0, index), span_all.index_select(0, index)
+        lo, hi = base + start * span, base + end * span
+        sub = tuple(arg.index_select(0, index) for arg in args)
+        found = ig.attribute(hi, baselines=lo, additional_forward_args=sub, n_steps=points, method="gausslegendre")
+        evaluate([(r, a) for r, a, _ in pending] + [(r, b) for r, _, b in pending])
+        summed = found.detach().sum(2)  # (N, S)
+        sums = summed.sum(1).double().cpu().tolist()
+        for k, (r, a, b) in enumerate(pending):
+            segments[(r, a, b)] = (summed[k], sums[k] - (on_path[(r, b)] - on_path[(r, a)]))
+            evaluations[r] += points
+        row_error = np.zeros(rows_n)
+        for (r, _, _), (_, err) in segments.items():
+            row_error[r] += err
+        pending = []
+        for r in np.flatnonzero(np.abs(row_error) > tol).tolist():
+            mine = sorted(((abs(err), seg) for seg, (_, err) in segments.items() if seg[0] == r), reverse=True)
+            for err, (_, a, b) in mine:
+                if err <= tol[r] * (b - a) or b - a <= _MIN_SEGMENT or evaluations[r] + 2 * points > max_steps:
+                    continue
+                del segments[(r, a, b)]
+                mid = 0.5 * (a + b)
+                pending += [(r, a, mid), (r, mid, b)]
+                evaluations[r] += 2 * points  # counted now, so the budget check sees them
+            # (the halves' evaluations are counted again when they run: undo the advance)
+        for r, _, _ in pending:
+            evaluations[r] -= points
+    total = torch.zeros(rows_n, x.size(1), dtype=x.dtype, device=x.device)
+    for (r, _, _), (summed_seg, _) in segments.items():
+        total[r] += summed_seg
+    error = total.sum(1).double().cpu().numpy() - gap
+    return PathIntegral(total, error, gap, np.abs(error) <= tol, evaluations)
+
+
 def attribute(
     model: Seq2Seq,
     tokenizer: Tokenizer,
@@ -356,11 +569,16 @@ def attribute(
     methods: Sequence[str] = METHODS,
     ig_steps: int = IG_STEPS,
     task=None,
+    ig_max_steps: int | None = None,
 ) -> Attributions:
     """Every method's per-step scores for ``source`` and ``target`` (None: the model's own output).
 
     ``task`` (optional): where it has gold alignments in the tokenizer's units and y is its
-    answer, the AER of each method's argmax is reported.
+    answer, the AER of each method's argmax is reported. Integrated gradients start with
+    ``ig_steps`` gradient evaluations per output step and refine a step that does not add up to
+    at most ``ig_max_steps`` (default: IG_MAX_STEPS, or ``ig_steps`` when that is larger;
+    ``integrated_gradients``); a step still off is flagged in ``ig_converged`` and left out of
+    integrated gradients' agreement and AER.
     """
     check_sources([source], model, tokenizer)
     unknown = [m for m in methods if m not in METHODS]
@@ -368,9 +586,14 @@ def attribute(
         raise InputError(f"unknown attribution method {unknown[0]!r}; choose from {', '.join(METHODS)}")
     if not 1 <= ig_steps <= limits.MAX_IG_STEPS:
         raise InputError(f"integrated gradients needs between 1 and {limits.MAX_IG_STEPS} steps")
+    ig_max_steps = max(ig_steps, IG_MAX_STEPS) if ig_max_steps is None else ig_max_steps
+    if not ig_steps <= ig_max_steps <= limits.MAX_IG_STEPS:
+        raise InputError(f"integrated gradients' most steps must lie between {ig_steps} and {limits.MAX_IG_STEPS}")
     with eval_mode(model):
         tgt_ids = _target_ids(model, tokenizer, source, target)
-    return _attribute_many(model, tokenizer, [source], [tgt_ids], methods, ig_steps, target is not None, task)[0]
+    return _attribute_many(
+        model, tokenizer, [source], [tgt_ids], methods, ig_steps, target is not None, task, ig_max_steps
+    )[0]
 
 
 def _attribute_many(
@@ -382,10 +605,11 @@ def _attribute_many(
     ig_steps: int,
     teacher_forced: bool,
     task=None,
+    ig_max_steps: int = IG_MAX_STEPS,
 ) -> list[Attributions]:
     """``attribute`` for a batch of inputs (sources checked, targets as ids ending in </s>): every
     method is one batched call over all steps of all inputs (padded; masks keep the padding out)."""
-    from captum.attr import IntegratedGradients, LayerGradientXActivation
+    from captum.attr import LayerGradientXActivation
 
     has_alpha = model.cfg.family.imposable_alpha
     methods = [m for m in methods if m != "alpha" or has_alpha]
@@ -402,8 +626,7 @@ def _attribute_many(
         return [array[span, :s] for span, s in zip(spans, n_s, strict=True)]
 
     scores: dict[str, list[np.ndarray]] = {}
-    completeness: list[np.ndarray] = [np.zeros(0)] * len(sources)
-    deltas = completeness
+    ig_rows: dict[str, list[np.ndarray]] = {}  # completeness, delta, converged, evaluations: per input, per step
     with eval_mode(model), _backward_in_eval(model), _inputs_only(model):
         src, *rest = _per_step_rows(src_ids, targets, device)
         layer = model.source_embedding
@@ -431,32 +654,23 @@ def _attribute_many(
             if "grad-input" in methods:
                 scores["grad-input"] = per_input((grads * seen[-1]).sum(2))
         if "ig" in methods:
-            baseline = torch.full_like(src, PAD)  # emb(<pad>) at every position, same length
+            baseline = torch.full_like(src, PAD)  # emb(<pad>) = 0 at every position, same length
             with torch.no_grad():
                 x, x_base = model.source_vectors(src), model.source_vectors(baseline)  # (R, S, E) each
-
-            def from_vectors(vectors: torch.Tensor, *args) -> torch.Tensor:
-                """log p(y_t) with the source vectors set to ``vectors`` (the layer's output replaced)."""
-                hook = layer.register_forward_hook(lambda _m, _i, _out: vectors)
-                try:
-                    return forward(*args)
-                finally:
-                    hook.remove()
-
-            # Captum's IntegratedGradients on the vectors themselves: the same integral as
-            # LayerIntegratedGradients on the layer, without its two passes that read the layer's
-            # output for x and for the baseline (~8 % of the time)
-            ig = IntegratedGradients(from_vectors).attribute(
-                x, baselines=x_base, additional_forward_args=(src, *rest), n_steps=ig_steps
-            )  # (R, S, E): (x_i − x'_i) · ∫ ∂ log p(y_t) / ∂x_i
-            scores["ig"] = per_input(ig.sum(2))
-            with torch.no_grad():
-                gap = torch.cat(logp) - from_vectors(x_base, baseline, *rest)  # f(x) − f(baseline) per row
-            delta = (ig.detach().sum((1, 2)) - gap).cpu().numpy()  # Captum's convergence delta, without its 2 forwards
-            completeness = [delta[span] for span in spans]
-            deltas = [gap.cpu().numpy()[span] for span in spans]
+            found = integrated_gradients(
+                lambda vectors, *args: _with_vectors(layer, vectors, forward, *args),
+                x, x_base, (src, *rest), ig_steps, max(ig_steps, ig_max_steps),
+            )  # fmt: skip
+            scores["ig"] = per_input(found.attributions)
+            for key, values in (("completeness", found.error), ("delta", found.gap),
+                                ("converged", found.converged), ("evaluations", found.evaluations)):  # fmt: skip
+                ig_rows[key] = [values[span] for span in spans]
         if "occlusion" in methods:
             scores["occlusion"] = _occlusion(model, src_ids, targets, logp)
+    heads = None
+    if model.cfg.family.heads:
+        with eval_mode(model):
+            heads = _cross_heads(model, src_ids, targets)
     results = []
     for b, source in enumerate(sources):
         result = Attributions(
@@ -469,8 +683,12 @@ def _attribute_many(
             probs=logp[b].exp().tolist(),
             scores={m: scores[m][b].tolist() for m in METHODS if m in scores},
             ig_steps=ig_steps,
-            ig_completeness=completeness[b].tolist(),
-            ig_delta=deltas[b].tolist(),
+            ig_max_steps=max(ig_steps, ig_max_steps) if "ig" in methods else 0,
+            ig_completeness=ig_rows["completeness"][b].tolist() if ig_rows else [],
+            ig_delta=ig_rows["delta"][b].tolist() if ig_rows else [],
+            ig_converged=[bool(c) for c in ig_rows["converged"][b]] if ig_rows else [],
+            ig_evaluations=[int(n) for n in ig_rows["evaluations"][b]] if ig_rows else [],
+            heads=None if heads is None else heads[b].tolist(),
         )
         assert all(np.asarray(v).shape == (n_t[b], n_s[b]) for v in result.scores.values())
         _agree(result)
@@ -478,10 +696,8 @@ def _attribute_many(
             reference = task.reference(source)
             if reference is not None and reference.alignment and reference.target == result.output:
                 result.gold = [tuple(link) for link in reference.alignment]
-                gold = set(result.gold)
                 for method in result.methods:
-                    links = metrics.alignment_links(importance(method, result.matrix(method)), n_t[b] - 1, n_s[b] - 1)
-                    result.aer[method] = metrics.alignment_error_rate([links], [gold])
+                    result.aer[method] = metrics.alignment_error_rate(*map(list, zip(_links(result, method))))
         results.append(result)
     return results
 
@@ -505,22 +721,36 @@ def _occlusion(
     return out
 
 
+def _links(result: Attributions, method: str) -> tuple[set, set]:
+    """(the argmax links of ``method``, the gold links) over the steps where ``method`` is trusted
+    (``Attributions.trusted``: integrated gradients leave out the steps that did not add up)."""
+    n_t, n_s = len(result.output_tokens), len(result.source_tokens)
+    keep = result.trusted(method)
+    links = metrics.alignment_links(importance(method, result.matrix(method)), n_t - 1, n_s - 1)
+    return {(t, i) for t, i in links if keep[t]}, {(t, i) for t, i in result.gold or () if keep[t]}
+
+
 def _agree(result: Attributions) -> None:
-    """Fill ``result.agreement``: α against every other method (attention decoders)."""
+    """Fill ``result.agreement``: α against every other method (attention decoders), over the
+    steps where the method is trusted (``Attributions.trusted``)."""
     if "alpha" not in result.scores:
         return
     alpha = result.matrix("alpha")
     for method in result.methods:
         if method == "alpha":
             continue
+        keep = result.trusted(method)
         imp = importance(method, result.matrix(method))
         taus = kendall_tau_rows(alpha, imp).tolist()
         top1 = (alpha.argmax(1) == imp.argmax(1)).tolist()
+        kept_top1 = [hit for hit, k in zip(top1, keep, strict=True) if k]
         result.agreement[method] = Agreement(
-            tau=[None if math.isnan(x) else x for x in taus],
-            top1=top1,
-            mean_tau=_nanmean(taus),
-            top1_rate=float(np.mean(top1)) if top1 else 0.0,
+            tau=[None if math.isnan(x) or not k else x for x, k in zip(taus, keep, strict=True)],
+            top1=[hit if k else None for hit, k in zip(top1, keep, strict=True)],
+            mean_tau=_nanmean([x for x, k in zip(taus, keep, strict=True) if k]),
+            top1_rate=float(np.mean(kept_top1)) if kept_top1 else None,
+            steps=sum(keep),
+            of=len(keep),
         )
 
 
@@ -811,13 +1041,21 @@ CHUNK = 8  # held-out inputs per batch in ``summarize``
 
 
 def _summary_batch(
-    model: Seq2Seq, tokenizer: Tokenizer, task, ks: list[int], sources: list[str], ig_steps: int, draws: int, seed: int
+    model: Seq2Seq,
+    tokenizer: Tokenizer,
+    task,
+    ks: list[int],
+    sources: list[str],
+    ig_steps: int,
+    draws: int,
+    seed: int,
+    ig_max_steps: int = IG_MAX_STEPS,
 ) -> tuple[list[int], list[Attributions], list[Interventions | None]]:
     """``summarize``'s unit of work: inputs ``ks`` (``sources``) decoded greedily, every attribution
     and, for attention decoders, every intervention (input k's random draws from ``seed + k``)."""
     with eval_mode(model):
         targets = _greedy_ids(model, tokenizer, sources)
-    attributed = _attribute_many(model, tokenizer, sources, targets, METHODS, ig_steps, False, task)
+    attributed = _attribute_many(model, tokenizer, sources, targets, METHODS, ig_steps, False, task, ig_max_steps)
     intervened: list[Interventions | None] = [None] * len(ks)
     if model.cfg.family.imposable_alpha:
         intervened = _intervene_many(model, tokenizer, sources, targets, draws, [seed + k for k in ks])
@@ -848,8 +1086,9 @@ def summarize(
     n: int = 100,
     seed: int = 4242,
     draws: int = 10,
-    ig_steps: int = SUMMARY_IG_STEPS,
+    ig_steps: int | None = None,
     progress: Callable[[float], None] | None = None,
+    ig_max_steps: int | None = None,
     chunk: int = CHUNK,
     n_workers: int | None = None,
 ) -> FaithfulnessSummary:
@@ -860,6 +1099,9 @@ def summarize(
     one batch per attribution method and one for every intervention (``_attribute_many``,
     ``_intervene_many``); input k's random draws come from ``seed + k`` whatever the chunk, so
     the numbers are those of ``attribute`` and ``intervene`` one input at a time.
+    Integrated gradients start at ``ig_steps`` (default SUMMARY_IG_STEPS) and refine a step up to
+    ``ig_max_steps`` (default SUMMARY_IG_MAX_STEPS); the steps where they still do not add up are
+    left out of their numbers and counted (``ig_converged_steps``).
     The batches, longest inputs first, go to ``n_workers`` processes of one thread each
     (default ``summary_workers()``; 1: this process; always 1 for a model on a GPU), which
     measure the same numbers (to float rounding). ``progress`` gets the fraction done after
@@ -867,6 +1109,8 @@ def summarize(
     """
     from seq2seq.training.pipeline import heldout
 
+    ig_steps = SUMMARY_IG_STEPS if ig_steps is None else ig_steps  # read when called (tests lower them)
+    ig_max_steps = max(ig_steps, SUMMARY_IG_MAX_STEPS if ig_max_steps is None else ig_max_steps)
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
     model, tokenizer = ckpt.model, ckpt.tokenizer
@@ -878,7 +1122,7 @@ def summarize(
             batches[-1].append(k)
         else:
             batches.append([k])
-    tasks = [(ks, [examples[k].source for k in ks], ig_steps, draws, seed) for ks in batches]
+    tasks = [(ks, [examples[k].source for k in ks], ig_steps, draws, seed, ig_max_steps) for ks in batches]
     for _, sources, *_ in tasks:
         check_sources(sources, model, tokenizer)  # a bad input fails here, not in a worker
     attributed: list[Attributions | None] = [None] * len(examples)
@@ -911,22 +1155,21 @@ def summarize(
     taus: dict[str, list[float]] = {}
     top1: dict[str, list[bool]] = {}
     predicted: dict[str, list[set]] = {}
-    gold: list[set] = []
+    gold: dict[str, list[set]] = {}  # per method: integrated gradients keep only their converged steps' links
     flips_perm, tvd_perm, flips_uni, flips_max, flips_rand = [], [], [], [], []
-    worst, points, n_steps = 0.0, [], 0
+    worst, points, n_steps, converged = 0.0, [], 0, 0
     for res, ivs in zip(attributed, intervened, strict=True):
         n_steps += len(res.output_tokens)
+        converged += sum(res.ig_converged)
         worst = max([worst, *(abs(x) for x in res.ig_completeness)])
         for method, agreement in res.agreement.items():
             taus.setdefault(method, []).extend(x for x in agreement.tau if x is not None)
-            top1.setdefault(method, []).extend(agreement.top1)
+            top1.setdefault(method, []).extend(x for x in agreement.top1 if x is not None)
         if res.gold is not None:
-            gold.append(set(res.gold))
             for method in res.methods:
-                links = metrics.alignment_links(
-                    importance(method, res.matrix(method)), len(res.output_tokens) - 1, len(res.source_tokens) - 1
-                )
+                links, gold_kept = _links(res, method)
                 predicted.setdefault(method, []).append(links)
+                gold.setdefault(method, []).append(gold_kept)
         for s in ivs.steps if ivs is not None else []:
             flips_perm += [tok != s.token for tok in s.permuted_tokens]
             tvd_perm += s.permuted_tvd
@@ -942,13 +1185,14 @@ def summarize(
         n_steps=n_steps,
         mean_tau={m: _nanmean(taus.get(m, [])) for m in methods if m != "alpha"},
         top1_rate={m: rate(top1.get(m, [])) for m in methods if m != "alpha"},
-        aer={m: metrics.alignment_error_rate(predicted[m], gold) for m in predicted},
+        aer={m: metrics.alignment_error_rate(predicted[m], gold[m]) for m in predicted},
         permute_flip_rate=rate(flips_perm),
         permute_tvd_median=float(np.median(tvd_perm)) if tvd_perm else None,
         uniform_flip_rate=rate(flips_uni),
         erase_max_flip_rate=rate(flips_max),
         erase_random_flip_rate=rate(flips_rand),
         ig_completeness_max=worst,
+        ig_converged_steps=converged,
         points=points,
     )
 
@@ -959,11 +1203,15 @@ __all__ = [
     "Attributions",
     "EditedDecode",
     "FaithfulnessSummary",
+    "HeadAgreement",
     "Interventions",
     "StepIntervention",
     "attribute",
+    "best_head",
     "edit_alpha",
     "erase",
+    "heads_agreement",
+    "integrated_gradients",
     "intervene",
     "kendall_tau",
     "summarize",

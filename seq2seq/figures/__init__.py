@@ -36,6 +36,8 @@ from seq2seq.figures.attributions import (
     attribution_bars,
     attribution_heatmap,
     faithfulness_scatter,
+    hatch_rows,
+    head_heatmap,
     row_normalised,
 )
 from seq2seq.figures.beam import LABEL_ROOM_PX, beam_tree, label_box, overlaps, place_labels, tree_layout
@@ -146,6 +148,8 @@ __all__ = [
     "faithfulness_scatter",
     "figure",
     "fit_ticks",
+    "hatch_rows",
+    "head_heatmap",
     "head_label",
     "heads_grid",
     "label_box",

@@ -36,7 +36,7 @@ def attribution_heatmap(
     α itself is drawn as it is. Gold links (when the output is the task's answer) dotted."""
     z = attributions.matrix(method) if method == "alpha" else row_normalised(attributions.importance(method))
     name = look.t(f"explain.method.{method}")
-    return alignment_heatmap(
+    fig = alignment_heatmap(
         z,
         attributions.source_tokens,
         attributions.output_tokens,
@@ -46,6 +46,56 @@ def attribution_heatmap(
         look=look.fit(max_height),
         width=width,
         label="α" if method == "alpha" else look.t("fig.attr_heatmap.label"),
+    )
+    trusted = attributions.trusted(method) if hasattr(attributions, "trusted") else []
+    hatch_rows(fig, [t for t, ok in enumerate(trusted) if not ok], len(attributions.source_tokens), look)
+    return fig
+
+
+HATCH = "#444444"  # the hatching over a row that is not to be trusted
+
+
+def hatch_rows(fig: go.Figure, rows: list[int], n_columns: int, look: Look = PLAIN) -> None:
+    """Hatch the heatmap rows ``rows`` (0-based, y = row index, x = column index) with diagonal
+    lines and put a ⚠ right of each: integrated gradients that do not add up at that step."""
+    for t in rows:
+        top, bottom = t - 0.5, t + 0.5
+        lines = []
+        x = -0.5 - 1.0
+        while x < n_columns - 0.5:
+            x0, x1 = max(x, -0.5), min(x + 1.0, n_columns - 0.5)  # a 45° line clipped to the row
+            lines.append(f"M {x0},{bottom - (x0 - x)} L {x1},{bottom - (x1 - x)}")
+            x += 0.5
+        fig.add_shape(type="path", path=" ".join(lines), line={"color": HATCH, "width": 1.5}, layer="above")
+        fig.add_shape(type="rect", x0=-0.5, x1=n_columns - 0.5, y0=top, y1=bottom,
+                      line={"color": HATCH, "width": 2, "dash": "dot"}, layer="above")  # fmt: skip
+        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=2, y=t, yref="y", text="⚠",
+                           showarrow=False, font={"size": look.size(16), "color": "#b00020"},
+                           hovertext=look.t("fig.attr_heatmap.not_converged"))  # fmt: skip
+
+
+def head_heatmap(
+    attributions, layer: int, head: int | None, step: int | None = None, look: Look = PLAIN, width: int = HALF
+) -> go.Figure:
+    """One cross-attention head of a multi-head model (``attributions.heads``, 1-based layer and
+    head; head None: the layer's average), on the attributions' axes."""
+    weights = np.asarray(attributions.heads, dtype=float)[layer - 1]
+    z = weights.mean(0) if head is None else weights[head - 1]
+    which = (
+        look.t("fig.head_map.average", layer=layer)
+        if head is None
+        else look.t("fig.head_map.one", layer=layer, head=head)
+    )
+    return alignment_heatmap(
+        z,
+        attributions.source_tokens,
+        attributions.output_tokens,
+        step,
+        set(map(tuple, attributions.gold or ())),
+        title=look.t("fig.head_map.title", which=which),
+        look=look,
+        width=width,
+        label="α",
     )
 
 

@@ -104,19 +104,43 @@ def _num(value: float | None, fmt: str = "{:.2f}") -> str:
 
 
 def agreement_rows(res: attribution.Attributions) -> list[dict]:
-    """One row per attribution method: mean τ(α, method), top-1 agreement with α, AER of its argmax."""
+    """One row per attribution method: mean τ(α, method), top-1 agreement with α, AER of its argmax,
+    and the steps they cover (integrated gradients: only the steps where they add up)."""
     rows = []
     for method in res.methods:
         agree = res.agreement.get(method)
+        kept = res.trusted(method)
         rows.append(
             {
                 t("explain.col_method"): t(f"explain.method.{method}"),
                 t("explain.col_tau"): "—" if method == "alpha" or agree is None else _num(agree.mean_tau),
                 t("explain.col_top1"): "—" if method == "alpha" or agree is None else _num(agree.top1_rate, "{:.0%}"),
                 "AER": _num(res.aer.get(method)),
+                t("explain.col_steps"): t("explain.steps_of", k=sum(kept), n=len(kept)),
             }
         )
     return rows
+
+
+def head_label(h: attribution.HeadAgreement) -> str:
+    if h.head is None:
+        return t("explain.head_average", layer=h.layer)
+    return t("explain.head_name", layer=h.layer, head=h.head)
+
+
+def head_rows(heads: list[attribution.HeadAgreement], method: str) -> list[dict]:
+    """The heads × measure table against ``method``: one row per head (and per layer's average)."""
+    return [
+        {
+            t("explain.col_head"): head_label(h),
+            t("explain.col_tau_method"): _num(h.tau),
+            t("explain.col_top1_method"): _num(h.top1, "{:.0%}"),
+            t("explain.col_aer_head"): _num(h.aer),
+            t("explain.col_steps"): str(h.steps),
+        }
+        for h in heads
+        if h.method == method
+    ]
 
 
 def summary_rows(s: attribution.FaithfulnessSummary) -> list[dict]:
@@ -130,6 +154,9 @@ def summary_rows(s: attribution.FaithfulnessSummary) -> list[dict]:
                 t("explain.col_tau"): _num(s.mean_tau.get(method)),
                 t("explain.col_top1"): _num(s.top1_rate.get(method), "{:.0%}"),
                 "AER": _num(s.aer.get(method)),
+                t("explain.col_steps"): t(
+                    "explain.steps_of", k=s.ig_converged_steps if method == "ig" else s.n_steps, n=s.n_steps
+                ),
             }
         )
     return rows

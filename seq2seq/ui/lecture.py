@@ -308,7 +308,8 @@ def explanation(slide: Slide) -> None:
             agree = res.agreement
             st.markdown(
                 t("lecture.s7_agree", n=len(res.output_tokens), tau_o=agree["occlusion"].mean_tau or 0.0,
-                  top_o=agree["occlusion"].top1_rate, tau_g=agree["ig"].mean_tau or 0.0, top_g=agree["ig"].top1_rate)
+                  top_o=agree["occlusion"].top1_rate, tau_g=agree["ig"].mean_tau or 0.0,
+                  top_g=agree["ig"].top1_rate or 0.0)
             )  # fmt: skip
             iv = explain.interventions(ckpt, slide.source).steps[step - 1]
             st.markdown(
