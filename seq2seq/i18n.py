@@ -160,10 +160,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Transformer 每一层都有多个头。除非在这里选择某个头（或某一层的平均），上面图中的 α 是最后一层各头的平均。",
     ),
     "heads.caption": (
-        "Each head computes softmax(QKᵀ/√d_k)V — the same weighted sum as the notes' c_t = Σ_i α_{{t,i}} h_i. "
+        "Each head computes softmax(QKᵀ/√dₖ)V — the same weighted sum as the notes' cₜ = Σ_i αₜ,ᵢ hᵢ. "
         "Left: what each output position reads of the output so far (the causal mask hides the future). "
         "Right: how the encoder mixes the source tokens with each other.",
-        "每个头计算 softmax(QKᵀ/√d_k)V —— 与讲义中 c_t = Σ_i α_{{t,i}} h_i 相同的加权和。"
+        "每个头计算 softmax(QKᵀ/√dₖ)V —— 与讲义中 cₜ = Σ_i αₜ,ᵢ hᵢ 相同的加权和。"
         "左：每个输出位置读取已生成输出的哪些部分（因果掩码遮住未来）。右：编码器如何让源词元相互混合。",
     ),
     "model.decoder_attention": ("attention ({score})", "注意力（{score}）"),
@@ -212,8 +212,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "common.step": ("Decoding step t", "解码步 t"),
     "common.step_help": (
-        "Step t emits y_t. Everything below shows step t.",
-        "第 t 步输出 y_t。下方所有内容都对应第 t 步。",
+        "Step t emits yₜ. Everything below shows step t.",
+        "第 t 步输出 yₜ。下方所有内容都对应第 t 步。",
     ),
     "common.prev": ("⏮ Previous step", "⏮ 上一步"),
     "common.next": ("Next step ⏭", "下一步 ⏭"),
@@ -427,8 +427,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "这一步 S = {S} 个权重中有 **{n}** 个非零（其余恰好为 0）。",
     ),
     "lecture.s6_window": (
-        " The window is centred at p_t = **{p:.2f}** with D = {d}.",
-        " 窗口以 p_t = **{p:.2f}** 为中心，D = {d}。",
+        " The window is centred at pₜ = **{p:.2f}** with D = {d}.",
+        " 窗口以 pₜ = **{p:.2f}** 为中心，D = {d}。",
     ),
     "lecture.s6_col_i": ("i", "i"),
     "lecture.s6_col_x": ("xᵢ", "xᵢ"),
@@ -511,9 +511,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "某一解码器层交叉注意力中的一个头：以数值显示它的查询、键和值。",
     ),
     "lecture.s8_equal": (
-        "The head's output, first {n} of its d_k = {d} numbers, three ways: the Transformer's formula, the notes' "
+        "The head's output, first {n} of its dₖ = {d} numbers, three ways: the Transformer's formula, the notes' "
         "weighted sum over the values, and the notes' $c_t = \\sum_i \\alpha_{{t,i}} h_i$ read through $W_V$:",
-        "这个头的输出（d_k = {d} 个数中的前 {n} 个），三种算法：Transformer 的公式、讲义中对值的加权和、"
+        "这个头的输出（dₖ = {d} 个数中的前 {n} 个），三种算法：Transformer 的公式、讲义中对值的加权和、"
         "以及讲义中的 $c_t = \\sum_i \\alpha_{{t,i}} h_i$ 经过 $W_V$：",
     ),
     "lecture.s8_same": (
@@ -746,9 +746,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compare.caption": (
         "The same input through two models. By default the vanilla and the attention model of one task: same "
         "encoder, same training budget — the only difference is whether the decoder reads one fixed c or a fresh "
-        "c_t at every step.",
+        "cₜ at every step.",
         "同一个输入送进两个模型。默认是同一任务的普通模型和注意力模型：编码器相同，训练预算相同 — "
-        "唯一的区别是解码器读取一个固定的 c，还是每一步都读取新的 c_t。",
+        "唯一的区别是解码器读取一个固定的 c，还是每一步都读取新的 cₜ。",
     ),
     "compare.left": ("Left model", "左侧模型"),
     "compare.right": ("Right model", "右侧模型"),
@@ -913,16 +913,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "errors.col.aer": ("AER", "对齐错误率"),
     "errors.col.length": ("length", "长度"),
     "errors.help.log_prob": (
-        "log-probability of the model's own output: Σ_t log p(y_t | y_<t, x)",
-        "模型自身输出的对数概率：Σ_t log p(y_t | y_<t, x)",
+        "log-probability of the model's own output: Σ_t log p(yₜ | y_<t, x)",
+        "模型自身输出的对数概率：Σ_t log p(yₜ | y_<t, x)",
     ),
     "errors.help.entropy": (
-        "mean entropy of α_t over the steps (nats): 0 = one source token per step, log S = spread evenly",
-        "各步 α_t 的平均熵（奈特）：0 = 每步只看一个源词元，log S = 均匀分散",
+        "mean entropy of αₜ over the steps (nats): 0 = one source token per step, log S = spread evenly",
+        "各步 αₜ 的平均熵（奈特）：0 = 每步只看一个源词元，log S = 均匀分散",
     ),
     "errors.help.coverage_deficit": (
-        "source tokens whose total attention Σ_t α_t,i is below 0.5: tokens the decoder hardly looked at",
-        "总注意力 Σ_t α_t,i 低于 0.5 的源词元个数：解码器几乎没看过的词元",
+        "source tokens whose total attention Σ_t αₜ,ᵢ is below 0.5: tokens the decoder hardly looked at",
+        "总注意力 Σ_t αₜ,ᵢ 低于 0.5 的源词元个数：解码器几乎没看过的词元",
     ),
     "errors.help.aer": (
         "alignment error rate of the argmax-α links against the task's gold alignment (empty without one)",
@@ -1099,12 +1099,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.title": ("Is attention an explanation?", "注意力是解释吗？"),
     "explain.intro": (
         "α says where the decoder looks. Does the output depend on what it looks at? Beside α: gradients of "
-        "log p(y_t) with respect to the source embeddings, integrated gradients, and occlusion (the drop in "
-        "log p(y_t) when x_i is replaced by ⟨unk⟩). Below: change α_t and watch "
-        "y_t (Jain & Wallace 2019; Wiegreffe & Pinter 2019; Serrano & Smith 2019).",
-        "α 说明解码器在看哪里。输出是否依赖于它所看的内容？与 α 并列：log p(y_t) 对源嵌入的梯度、"
-        "积分梯度，以及遮挡（把 x_i 换成 ⟨unk⟩ 时 log p(y_t) 的下降）。下方：改变 "
-        "α_t，观察 y_t（Jain & Wallace 2019；Wiegreffe & Pinter 2019；Serrano & Smith 2019）。",
+        "log p(yₜ) with respect to the source embeddings, integrated gradients, and occlusion (the drop in "
+        "log p(yₜ) when xᵢ is replaced by ⟨unk⟩). Below: change αₜ and watch "
+        "yₜ (Jain & Wallace 2019; Wiegreffe & Pinter 2019; Serrano & Smith 2019).",
+        "α 说明解码器在看哪里。输出是否依赖于它所看的内容？与 α 并列：log p(yₜ) 对源嵌入的梯度、"
+        "积分梯度，以及遮挡（把 xᵢ 换成 ⟨unk⟩ 时 log p(yₜ) 的下降）。下方：改变 "
+        "αₜ，观察 yₜ（Jain & Wallace 2019；Wiegreffe & Pinter 2019；Serrano & Smith 2019）。",
     ),
     "explain.method": ("Attribution beside α", "与 α 并列的归因方法"),
     "explain.method_help": (
@@ -1130,15 +1130,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.col_top1": ("same top token as α", "最重要词元与 α 相同"),
     "explain.reading": (
         "τ = 1: the method ranks the source tokens as α does; 0: no relation. Top-1: how often both put "
-        "the same x_i first. AER: the alignment error of each method's argmax against the task's "
+        "the same xᵢ first. AER: the alignment error of each method's argmax against the task's "
         "gold alignment (when the output is right). Gradient methods are compared by |score|.",
-        "τ = 1：该方法对源词元的排序与 α 相同；0：毫无关系。Top-1：两者把同一个 x_i 排在第一位的比例。"
+        "τ = 1：该方法对源词元的排序与 α 相同；0：毫无关系。Top-1：两者把同一个 xᵢ 排在第一位的比例。"
         "AER：每种方法取 argmax 得到的对齐相对任务标准对齐的错误率（输出正确时）。梯度方法按 |分数| 比较。",
     ),
     "explain.vanilla_info": (
         "This vanilla decoder has no α: it reads one fixed c. The attributions show that it still reads its "
-        "input somewhere — which x_i each y_t depends on.",
-        "这个普通解码器没有 α：它只读取一个固定的 c。归因表明它仍然在读取输入——每个 y_t 依赖哪些 x_i。",
+        "input somewhere — which xᵢ each yₜ depends on.",
+        "这个普通解码器没有 α：它只读取一个固定的 c。归因表明它仍然在读取输入——每个 yₜ 依赖哪些 xᵢ。",
     ),
     "explain.no_alpha": ("No α: a vanilla decoder.", "没有 α：普通解码器。"),
     "explain.no_alpha_heads": (
@@ -1146,42 +1146,42 @@ STRINGS: dict[str, tuple[str, str]] = {
         "没有单一的 α：Transformer 的每个注意力头各有自己的权重。",
     ),
     "explain.step": (
-        "Step t = {t} of {n}: y_t = {token}",
-        "第 t = {t} 步（共 {n} 步）：y_t = {token}",
+        "Step t = {t} of {n}: yₜ = {token}",
+        "第 t = {t} 步（共 {n} 步）：yₜ = {token}",
     ),
     "explain.interventions_head": ("Interventions at step t", "在第 t 步的干预"),
     "explain.interventions_caption": (
-        "α_t is replaced; the decoder's state before step t stays as it was. TVD: total variation "
-        "distance between the old and the new p(y_t) (0 = unchanged, 1 = disjoint).",
-        "替换 α_t，第 t 步之前的解码器状态保持不变。TVD：新旧 p(y_t) 之间的总变差距离（0 = 不变，1 = 完全不同）。",
+        "αₜ is replaced; the decoder's state before step t stays as it was. TVD: total variation "
+        "distance between the old and the new p(yₜ) (0 = unchanged, 1 = disjoint).",
+        "替换 αₜ，第 t 步之前的解码器状态保持不变。TVD：新旧 p(yₜ) 之间的总变差距离（0 = 不变，1 = 完全不同）。",
     ),
     "explain.adversarial": (
-        "**Adversarial attention** (Jain & Wallace): the α̃_t furthest from α_t that Adam found in 200 steps while "
-        "p(y_t) moved at most ε = {eps}: Jensen–Shannon divergence **{jsd:.2f}** (0 = the same, 1 = disjoint), "
-        "TVD {tvd:.3f}, y_t = **{y}** ({same}). A large JSD says another α would have done as well. Note that a "
+        "**Adversarial attention** (Jain & Wallace): the α̃_t furthest from αₜ that Adam found in 200 steps while "
+        "p(yₜ) moved at most ε = {eps}: Jensen–Shannon divergence **{jsd:.2f}** (0 = the same, 1 = disjoint), "
+        "TVD {tvd:.3f}, yₜ = **{y}** ({same}). A large JSD says another α would have done as well. Note that a "
         "repeated source token is an easy way out: α can move to its twin.",
-        "**对抗注意力**（Jain & Wallace）：Adam 在 200 步内找到的、离 α_t 最远、而 p(y_t) 变化不超过 ε = {eps} 的 α̃_t："
-        "Jensen–Shannon 散度 **{jsd:.2f}**（0 = 相同，1 = 完全不重叠），TVD {tvd:.3f}，y_t = **{y}**（{same}）。"
+        "**对抗注意力**（Jain & Wallace）：Adam 在 200 步内找到的、离 αₜ 最远、而 p(yₜ) 变化不超过 ε = {eps} 的 α̃_t："
+        "Jensen–Shannon 散度 **{jsd:.2f}**（0 = 相同，1 = 完全不重叠），TVD {tvd:.3f}，yₜ = **{y}**（{same}）。"
         "JSD 大说明换一个 α 也一样行。注意：源序列中重复的词元是条捷径，α 可以移到它的“孪生”词元上。",
     ),
-    "explain.col_intervention": ("intervention on α_t", "对 α_t 的干预"),
-    "explain.col_new_y": ("new y_t", "新的 y_t"),
-    "explain.col_tvd": ("TVD of p(y_t)", "p(y_t) 的 TVD"),
+    "explain.col_intervention": ("intervention on αₜ", "对 αₜ 的干预"),
+    "explain.col_new_y": ("new yₜ", "新的 yₜ"),
+    "explain.col_tvd": ("TVD of p(yₜ)", "p(yₜ) 的 TVD"),
     "explain.iv_permuted": (
-        "permuted at random ({n} draws): y_t flips in {flips}",
-        "随机置换（{n} 次）：y_t 改变 {flips} 次",
+        "permuted at random ({n} draws): yₜ flips in {flips}",
+        "随机置换（{n} 次）：yₜ 改变 {flips} 次",
     ),
-    "explain.iv_uniform": ("uniform (every x_i alike)", "均匀（所有 x_i 相同）"),
-    "explain.iv_erase_max": ("most attended x_i = “{x}” erased", "删去最受关注的 x_i = “{x}”"),
-    "explain.iv_erase_random": ("a random x_i = “{x}” erased", "随机删去 x_i = “{x}”"),
+    "explain.iv_uniform": ("uniform (every xᵢ alike)", "均匀（所有 xᵢ 相同）"),
+    "explain.iv_erase_max": ("most attended xᵢ = “{x}” erased", "删去最受关注的 xᵢ = “{x}”"),
+    "explain.iv_erase_random": ("a random xᵢ = “{x}” erased", "随机删去 xᵢ = “{x}”"),
     "explain.edit_head": (
-        "**Edit α_{t} by hand** (normalised to sum 1), then decode on from step {t}:",
-        "**手动编辑 α_{t}**（归一化为和为 1），然后从第 {t} 步继续解码：",
+        "**Edit αₜ by hand** (normalised to sum 1), then decode on from step {t}:",
+        "**手动编辑 αₜ**（归一化为和为 1），然后从第 {t} 步继续解码：",
     ),
     "explain.edit_run": ("Decode with this α", "用这个 α 解码"),
     "explain.edit_result": (
-        "Step {t}: y_t {before} → {after} (TVD {tvd:.3f}). Output: `{output}` (was `{original}`).",
-        "第 {t} 步：y_t {before} → {after}（TVD {tvd:.3f}）。输出：`{output}`（原为 `{original}`）。",
+        "Step {t}: yₜ {before} → {after} (TVD {tvd:.3f}). Output: `{output}` (was `{original}`).",
+        "第 {t} 步：yₜ {before} → {after}（TVD {tvd:.3f}）。输出：`{output}`（原为 `{original}`）。",
     ),
     "explain.edit_changed": (
         "The output changed: the decoder uses what α points at.",
@@ -1199,13 +1199,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.col_model": ("model", "模型"),
     "explain.col_variant": ("variant", "变体"),
     "explain.col_top1_ig": ("top-1 (α, IG)", "首位一致（α, IG）"),
-    "explain.col_perm_flips": ("permuted α flips y_t", "打乱 α 改变 y_t"),
+    "explain.col_perm_flips": ("permuted α flips yₜ", "打乱 α 改变 yₜ"),
     "explain.zoo_off": (
         "On **{name}** α is furthest from what the output depends on: its alignment error is **{a:.2f}**, "
-        "against **{b:.2f}** for the attributions' argmax — yet permuting its α flips y_t **{flips:.0%}** of the "
+        "against **{b:.2f}** for the attributions' argmax — yet permuting its α flips yₜ **{flips:.0%}** of the "
         "time. The model uses α, but α does not point at the token that matters.",
         "在 **{name}** 上，α 离输出真正依赖的地方最远：它的对齐错误率为 **{a:.2f}**，而归因取最大处只有 **{b:.2f}**"
-        "——但打乱它的 α 仍有 **{flips:.0%}** 的情况改变 y_t。模型在用 α，但 α 并不指向真正起作用的词元。",
+        "——但打乱它的 α 仍有 **{flips:.0%}** 的情况改变 yₜ。模型在用 α，但 α 并不指向真正起作用的词元。",
     ),
     "explain.zoo_agree": (
         "On all {k} models α's alignment is about as good as the attributions': here α points where the output "
@@ -1220,24 +1220,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "explain.measuring": ("Attributing and intervening on {n} inputs…", "正在对 {n} 个输入计算归因并干预…"),
     "explain.summary_flips": (
-        "{n} inputs, {steps} steps. A random permutation of α_t flips y_t in **{perm:.0%}** "
-        "of the draws (median TVD {tvd:.2f}); uniform α_t flips **{uniform:.0%}** of the steps. Erasing "
-        "the most attended x_i flips **{emax:.0%}**, a random one **{erand:.0%}**.",
-        "{n} 个输入，{steps} 步。随机置换 α_t 在 **{perm:.0%}** 的抽样中改变 y_t"
-        "（TVD 中位数 {tvd:.2f}）；均匀 α_t 改变 **{uniform:.0%}** 的步。删去最受关注的 "
-        "x_i 改变 **{emax:.0%}**，随机删去一个改变 **{erand:.0%}**。",
+        "{n} inputs, {steps} steps. A random permutation of αₜ flips yₜ in **{perm:.0%}** "
+        "of the draws (median TVD {tvd:.2f}); uniform αₜ flips **{uniform:.0%}** of the steps. Erasing "
+        "the most attended xᵢ flips **{emax:.0%}**, a random one **{erand:.0%}**.",
+        "{n} 个输入，{steps} 步。随机置换 αₜ 在 **{perm:.0%}** 的抽样中改变 yₜ"
+        "（TVD 中位数 {tvd:.2f}）；均匀 αₜ 改变 **{uniform:.0%}** 的步。删去最受关注的 "
+        "xᵢ 改变 **{emax:.0%}**，随机删去一个改变 **{erand:.0%}**。",
     ),
     # --- issue 31: integrated gradients that add up or say they don't; Transformer heads ---------------
     "explain.ig_converged_all": (
-        "Integrated gradients add up at every step ({k} of {n}): Σ_i IG_t,i = log p(y_t|x) − log p(y_t|⟨pad⟩…) "
+        "Integrated gradients add up at every step ({k} of {n}): Σ_i IGₜ,ᵢ = log p(yₜ|x) − log p(yₜ|⟨pad⟩…) "
         "within max(0.05 nats, 5 %) ({steps}–{max_steps} steps per row, more where a row needed them).",
-        "积分梯度在每一步都加得上（{k}/{n}）：Σ_i IG_t,i 与 log p(y_t|x) − log p(y_t|⟨pad⟩…) 之差不超过 "
+        "积分梯度在每一步都加得上（{k}/{n}）：Σ_i IGₜ,ᵢ 与 log p(yₜ|x) − log p(yₜ|⟨pad⟩…) 之差不超过 "
         "max(0.05 nats, 5 %)（每行 {steps}–{max_steps} 步，需要时自动加密）。",
     ),
     "explain.ig_not_converged": (
-        "⚠ At {bad} of {n} steps the integrated gradients do not add up to the change in log p(y_t) even with "
+        "⚠ At {bad} of {n} steps the integrated gradients do not add up to the change in log p(yₜ) even with "
         "{max_steps} steps, so those rows (hatched) cannot be trusted and are left out of the agreement numbers.",
-        "⚠ 有 {bad}/{n} 步的积分梯度即使用 {max_steps} 步也加不到 log p(y_t) 的变化量，这些行（画斜线）"
+        "⚠ 有 {bad}/{n} 步的积分梯度即使用 {max_steps} 步也加不到 log p(yₜ) 的变化量，这些行（画斜线）"
         "不可信，已从一致性数值中剔除。",
     ),
     "explain.col_steps": ("steps covered", "覆盖的步数"),
