@@ -11,7 +11,7 @@ import streamlit as st
 from seq2seq.errors import InputError
 from seq2seq.ui import examples, frame, lang, models, sidebar, stepper
 from seq2seq.ui.lang import say, t
-from seq2seq.ui.lecture import SECTIONS, STEPPED, Slide, scroll_to_linked_section
+from seq2seq.ui.lecture import S4_KEY, SECTIONS, STEPPED, Slide, scroll_to_linked_section
 from seq2seq.ui.text import require_input, warn_unknown
 
 frame.ensure()
@@ -32,7 +32,7 @@ def go(delta: int) -> None:
     st.session_state["section"] = NAMES[min(max(i + delta, 0), len(NAMES) - 1)]
 
 
-examples.apply_pending(ckpt)  # §4's "try this" search, before the input it fills
+examples.apply_pending(ckpt, src_key=S4_KEY)  # §4's "try this" search: its example is §4's alone
 if presenting:  # one section per slide: the input, the section and its buttons in one row
     c_src, c_sec, c_prev, c_next = st.columns([3, 3.2, 1.6, 1.6], vertical_alignment="bottom")
     source = c_src.text_input(t("common.input_x"), value=task.demo() if task else "", key="src", bind="query-params")

@@ -398,6 +398,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{pruned} candidates pruned.",
         "贪心：**{greedy}**（log p = {g_logp:.3f}）。束宽 {k} 的束搜索：**{beam}**（log p = {b_logp:.3f}）；剪掉了 {pruned} 个候选。",
     ),
+    "lecture.s4_example": (
+        "This section shows the example found, **{source}**; the other sections keep the lecture's input, **{lecture}**.",
+        "本节显示找到的例子 **{source}**；其他各节仍使用课堂的输入 **{lecture}**。",
+    ),
+    "lecture.s4_back": ("↩ The lecture's input", "↩ 回到课堂的输入"),
     "lecture.s4_link": ("Open the beam tree for this input", "打开此输入的束搜索树"),
     "lecture.s5": ("5 · The bottleneck", "5 · 瓶颈"),
     "lecture.s5_text": (

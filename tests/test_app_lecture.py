@@ -88,12 +88,21 @@ def test_lecture_picks_an_attention_variant_with_its_equation():
     assert picker.value == "luong+general" and "Luong 式, 一般（双线性）" in picker.options
 
 
-def test_lecture_beam_section_offers_the_example():
+def test_lecture_beam_section_offers_the_example_and_keeps_it_to_itself():
     at = open_page("pages/lecture.py", present="1", model="reverse-vanilla", section="4")
     keys = {b.key for b in at.button}  # "find" the first time in this process, then "try" (cached per model)
     at.button(key="beam_example_find" if "beam_example_find" in keys else "beam_example_try").click().run()
-    assert not at.exception and at.text_input(key="src").value != "attention"
+    found = at.session_state["s4_src"]
+    assert not at.exception and found != "attention" and at.text_input(key="src").value == "attention"
     assert "This input makes the point" in texts(at) and "Greedy is wrong, the beam is right." in texts(at)
+    assert "the other sections keep the lecture's input" in texts(at)
+    for _ in range(2):  # on to §6: the lecture's input ("attention", 10 steps with </s>), not §4's example
+        at.button(key="next_section").click().run()
+    assert at.slider(key="step").max == len("attention") + 1 and found not in texts(at)
+    at.button(key="prev_section").click().run()
+    at.button(key="prev_section").click().run()
+    at.button(key="s4_back").click().run()  # §4 back on the lecture's input
+    assert "s4_src" not in at.session_state and "the other sections keep" not in texts(at)
 
 
 def test_presentation_mode_from_the_link_shows_one_section():

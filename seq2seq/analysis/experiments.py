@@ -326,7 +326,7 @@ def _beam_wins(ckpt: Checkpoint, examples: list[Example], width: int, max_beams:
     wrong = [i for i, (ex, out) in enumerate(zip(examples, outputs, strict=True)) if out != ex.target]
     right = score_targets(model, tokenizer, [sources[i] for i in wrong], [examples[i].target for i in wrong])
     promising = [i for i, s in zip(wrong, right, strict=True) if s.log_prob > own[i].log_prob]
-    promising.sort(key=lambda i: own[i].log_prob)
+    promising.sort(key=lambda i: (len(sources[i]), own[i].log_prob))  # the shortest first: a class reads it
     rest = sorted(set(range(len(examples))) - set(promising), key=lambda i: min(own[i].probs, default=1.0))
     best: BeamExample | None = None
     beams = 0
@@ -368,15 +368,15 @@ def find_beam_example(
     ends with a higher log-probability than greedy decoding, preferring one where the beam
     is right and greedy wrong, and one as long as the training inputs.
 
-    First ``n`` inputs of the training distribution; unless one of them has the beam right
-    and greedy wrong, then (character tasks) ``n_longer`` longer ones, up to 1.5× the
-    longest training input, where greedy errs more often. Beam search costs ~10–30 ms per
+    First ``n`` inputs of the training distribution (a class reads those best: the shortest
+    promising ones first); only when none of them has a likelier beam output, then (character
+    tasks) ``n_longer`` longer ones, up to 1.5× the longest training input. Beam search costs ~10–30 ms per
     input of the range (more for longer ones), so it runs on at most ``max_beams``
     candidates of the range and half as many longer ones, the likeliest first: inputs
     greedy gets wrong although the model scores the right answer higher than its own output
     (teacher forced, batched), then those whose least certain greedy token had the lowest
-    probability. Order of preference: beam right and greedy wrong inside the range, then
-    outside it, then any likelier beam output inside, then outside.
+    probability. Order of preference: beam right and greedy wrong inside the range, then any
+    likelier beam output inside it, then (only then searched) outside it.
     """
     if ckpt.task is not None and ckpt.task.has_splits:  # a real corpus: scored against its references
         return find_beam_bleu_example(ckpt, width, n=min(n, CORPUS_BEAM_SENTENCES), seed=seed)
@@ -384,14 +384,15 @@ def find_beam_example(
     beams, found = _beam_wins(ckpt, inside, width, max_beams)
     tried = len(inside)
     chars = trained_range(ckpt)
-    if (found is None or not found.fixes_greedy) and is_character_task(ckpt) and chars is not None:
+    # longer inputs only when the training lengths have no example at all: a class reads a short
+    # input of the lengths it trained on more easily than a long one where greedy errs more
+    if found is None and is_character_task(ckpt) and chars is not None:
         lo, hi = chars[1] + 1, max(chars[1] + 1, int(1.5 * chars[1]))
         spread = [lo + (hi - lo) * i // max(1, n_longer - 1) for i in range(n_longer)]
         longer = _generated(ckpt, n_longer, seed, lengths=spread)
         more, outside = _beam_wins(ckpt, longer, width, max(1, max_beams // 2))  # long: slow beams
         tried, beams = tried + len(longer), beams + more
-        if outside is not None and (found is None or outside.fixes_greedy):
-            found = outside
+        found = outside
     return BeamSearchFinding(tried, beams, found)
 
 

@@ -36,8 +36,8 @@ def beam_finding(name: str, compute: bool) -> experiments.BeamSearchFinding | No
     return models.per_model(name, ("beam_example", BEAM_WIDTH, BEAM_INPUTS), _search, compute_now=compute)
 
 
-def _use(example: experiments.BeamExample, width_key: str | None) -> None:
-    st.session_state["src"] = example.source
+def _use(example: experiments.BeamExample, width_key: str | None, src_key: str = "src") -> None:
+    st.session_state[src_key] = example.source
     if width_key is not None:  # the Beam page: the width and length penalty the example was found with
         st.session_state[width_key] = example.width
         st.session_state["alpha"] = 0.0
@@ -47,18 +47,19 @@ def _ask() -> None:
     st.session_state[_PENDING] = True
 
 
-def apply_pending(ckpt: Checkpoint, width_key: str | None = None) -> None:
+def apply_pending(ckpt: Checkpoint, width_key: str | None = None, src_key: str = "src") -> None:
     """Call before the page's input widget: run the search the button asked for (with a
-    spinner; cached after the first time) and put its input into the page."""
+    spinner; cached after the first time) and put its input into session key ``src_key`` (the
+    page's input; Lecture §4: its own, so the rest of the lecture keeps its input)."""
     if not st.session_state.pop(_PENDING, False):
         return
     with st.spinner(t("examples.beam_searching", n=_candidates(ckpt), k=BEAM_WIDTH)):
         finding = beam_finding(ckpt.name, compute=True)
     if finding.example is not None:
-        _use(finding.example, width_key)
+        _use(finding.example, width_key, src_key)
 
 
-def offer_beam_example(ckpt: Checkpoint, source: str, width_key: str | None = None) -> None:
+def offer_beam_example(ckpt: Checkpoint, source: str, width_key: str | None = None, src_key: str = "src") -> None:
     """The "try this" offer: a button that searches, then the example found (one click puts
     it into the input), or a plain word that none was found."""
     if ckpt.task is None or not ckpt.task.generative:
@@ -80,7 +81,7 @@ def offer_beam_example(ckpt: Checkpoint, source: str, width_key: str | None = No
             st.caption(t("examples.beam_none", n=finding.tried, k=BEAM_WIDTH))
         return
     if example.beam_bleu is not None:  # a real sentence: scored against its references, not right or wrong
-        _offer_bleu(ckpt, finding, source, width_key)
+        _offer_bleu(ckpt, finding, source, width_key, src_key)
         return
     verdict = t("examples.beam_fixes") if example.fixes_greedy else t("examples.beam_likelier")
     if not example.in_range:
@@ -93,13 +94,15 @@ def offer_beam_example(ckpt: Checkpoint, source: str, width_key: str | None = No
         t("examples.beam_try", source=example.source),
         key="beam_example_try",
         on_click=_use,
-        args=(example, width_key),
+        args=(example, width_key, src_key),
         help=verdict,
     )
     st.caption(t("examples.beam_found", n=finding.tried, verdict=verdict, **numbers))
 
 
-def _offer_bleu(ckpt: Checkpoint, finding: experiments.BeamSearchFinding, source: str, width_key: str | None) -> None:
+def _offer_bleu(
+    ckpt: Checkpoint, finding: experiments.BeamSearchFinding, source: str, width_key: str | None, src_key: str
+) -> None:
     """The offer on a real corpus: the test sentence where the beam's output scores the higher
     sentence BLEU against every reference, both scores in the caption, the sentence's Tatoeba
     credit on the button's hover (and under the input once it is in: ``text.require_input``)."""
@@ -115,7 +118,7 @@ def _offer_bleu(ckpt: Checkpoint, finding: experiments.BeamSearchFinding, source
         t("examples.beam_try", source=example.source),
         key="beam_example_try",
         on_click=_use,
-        args=(example, width_key),
+        args=(example, width_key, src_key),
         help=t("examples.beam_bleu_credit", credit=ckpt.task.credit(example.source) or "Tatoeba"),
     )
     st.caption(t("examples.beam_bleu_found", n=finding.tried, **numbers))

@@ -32,6 +32,7 @@ from seq2seq.ui.lang import t
 from seq2seq.ui.text import md_escape, md_token
 
 BEAM = examples.BEAM_WIDTH  # the width the "try this" example was searched with
+S4_KEY = "s4_src"  # §4's own input: the "try this" example, shown in §4 only (the lecture keeps its input)
 N_ERRING = 200  # generated inputs searched for one the model gets wrong (§3)
 TABLE_ROWS = 10  # rows the §3 table shows without scrolling
 TABLE_BEFORE = 2  # rows kept above the first mistake when the table starts further down
@@ -153,8 +154,15 @@ def beam(slide: Slide) -> None:
     st.header(t("lecture.s4"))
     st.markdown(t("lecture.s4_text"))
     st.latex(r"\mathrm{score}(y_{1..t}) = \sum_{i=1}^{t} \log p(y_i \mid y_{<i}, x)")
-    ckpt, result = slide.ckpt, slide.result
-    tree = beam_search(ckpt.model, ckpt.tokenizer, slide.source, width=BEAM)
+    ckpt, source, result = slide.ckpt, slide.source, slide.result
+    found = st.session_state.get(S4_KEY)  # "try this" shows its example here, and only here
+    if found is not None and found != source:
+        result = models.trace(ckpt, found)
+        source = found
+        left, right = st.columns([5, 2], vertical_alignment="center")
+        left.caption(t("lecture.s4_example", source=md_escape(found), lecture=md_escape(slide.source)))
+        right.button(t("lecture.s4_back"), key="s4_back", on_click=st.session_state.pop, args=(S4_KEY, None))
+    tree = beam_search(ckpt.model, ckpt.tokenizer, source, width=BEAM)
     best = tree.nbest[0] if tree.nbest else None
     st.markdown(
         t(
@@ -163,12 +171,12 @@ def beam(slide: Slide) -> None:
             pruned=sum(n.status == "pruned" for n in tree.nodes),
         )
     )  # fmt: skip
-    examples.offer_beam_example(ckpt, slide.source)
+    examples.offer_beam_example(ckpt, source, src_key=S4_KEY)
     st.page_link(
         "pages/beam.py",
         label=t("lecture.s4_link"),
         icon="🌳",
-        query_params={"model": ckpt.name, "src": slide.source, "beam": str(BEAM)},  # lang, present: kept by the session
+        query_params={"model": ckpt.name, "src": source, "beam": str(BEAM)},  # lang, present: kept by the session
     )
 
 
