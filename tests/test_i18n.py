@@ -28,6 +28,7 @@ DYNAMIC = {
     "score.": SCORES,
     "positions.": POSITIONS,
     "compare.": ("left", "right"),
+    "examples.beam_": ("this_one", "found", "bleu_this_one", "bleu_found"),  # ui/examples.py's two offers
     "explain.method.": METHODS,
     # the error analysis's measured fields (mistakes.RISK), inputs and filters
     "errors.col.": ("source", "target", "output", "correct", *mistakes.RISK),

@@ -87,17 +87,8 @@ def offer_beam_example(ckpt: Checkpoint, source: str, width_key: str | None = No
     if not example.in_range:
         verdict += " " + t("examples.beam_longer")
     numbers = dict(source=md_escape(example.source), k=example.width, g=example.greedy_logp, b=example.beam_logp)
-    if source == example.source:
-        st.caption(t("examples.beam_this_one", verdict=verdict, **numbers))
-        return
-    st.button(
-        t("examples.beam_try", source=example.source),
-        key="beam_example_try",
-        on_click=_use,
-        args=(example, width_key, src_key),
-        help=verdict,
-    )
-    st.caption(t("examples.beam_found", n=finding.tried, verdict=verdict, **numbers))
+    _offer(example, source, ("examples.beam_this_one", "examples.beam_found"), numbers | {"verdict": verdict},
+           verdict, finding.tried, (width_key, src_key))  # fmt: skip
 
 
 def _offer_bleu(
@@ -111,14 +102,18 @@ def _offer_bleu(
         source=md_escape(example.source), k=example.width, g=example.greedy_bleu, b=example.beam_bleu,
         tokenize=example.bleu_tokenize, refs=len(ckpt.task.references(example.source)),
     )  # fmt: skip
+    credit = t("examples.beam_bleu_credit", credit=ckpt.task.credit(example.source) or "Tatoeba")
+    _offer(example, source, ("examples.beam_bleu_this_one", "examples.beam_bleu_found"), numbers, credit,
+           finding.tried, (width_key, src_key))  # fmt: skip
+
+
+def _offer(example, source: str, keys: tuple[str, str], numbers: dict, hover: str, tried: int, into: tuple) -> None:
+    """The example: a caption when it is already the input (``keys[0]``), else a button that
+    puts it there (``into``: the width key and the source key) and a caption (``keys[1]``)."""
+    this_one, found = keys
     if source == example.source:
-        st.caption(t("examples.beam_bleu_this_one", **numbers))
+        st.caption(t(this_one, **numbers))
         return
-    st.button(
-        t("examples.beam_try", source=example.source),
-        key="beam_example_try",
-        on_click=_use,
-        args=(example, width_key, src_key),
-        help=t("examples.beam_bleu_credit", credit=ckpt.task.credit(example.source) or "Tatoeba"),
-    )
-    st.caption(t("examples.beam_bleu_found", n=finding.tried, **numbers))
+    st.button(t("examples.beam_try", source=example.source), key="beam_example_try", on_click=_use,
+              args=(example, *into), help=hover)  # fmt: skip
+    st.caption(t(found, n=tried, **numbers))
