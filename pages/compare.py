@@ -84,7 +84,11 @@ for side, col, ckpt in zip(("left", "right"), cols, (left, right), strict=True):
             st.markdown(t("compare.correct") if result.output == reference.target else t("compare.wrong"))
         charts.show(
             figures.target_probabilities(
-                result.output_tokens, [s.prob for s in result.steps], look.t("fig.output_probs.title"), look
+                result.output_tokens,
+                [s.prob for s in result.steps],
+                look.t("fig.output_probs.title"),
+                look,
+                output=True,
             ),
             f"probs-{side}",
             f"{ckpt.name}-probs",

@@ -1327,6 +1327,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fig.flow.output_row": ("output y", "输出 y"),
     "fig.flow.source_row": ("source x", "源 x"),
     "fig.target_probs.title": ("p(y<sub>t</sub>) of your target", "你的目标中各词元的 p(y<sub>t</sub>)"),
+    "fig.p_sure": ("sure: p ≥ 0.5", "有把握：p ≥ 0.5"),
+    "fig.p_unsure": ("unsure: p < 0.5", "没把握：p < 0.5"),
     "fig.output_probs.title": ("p(y<sub>t</sub>) of each output token", "每个输出词元的 p(y<sub>t</sub>)"),
     "fig.target_alpha.title": ("α while reading your target", "读入你的目标时的 α"),
     "fig.node_alpha.title": ("α along this hypothesis", "沿此假设的 α"),

@@ -48,7 +48,7 @@ def test_lecture_in_chinese_steps_with_live_numbers(page, app_url, output_dir):
 
 def test_transformer_section_in_chinese_runs_its_timing_chart_on_one_projector_screen(projector, app_url, output_dir):
     """§8 on a projector in 中文 with the Transformer in the sidebar: its numbers, its tabs fitting the
-    screen, and the measurement run from its button (up to 45 s of CI time: once). (§8 in English,
+    screen, and the measurement run from its button (the test server's budget: 12 s). (§8 in English,
     and in 中文 with an RNN in the sidebar: the slide-by-slide walk in tests/test_browser_projector.py;
     its numbers: tests/test_app_lecture.py.)"""
     page = projector

@@ -150,7 +150,12 @@ def test_target_probabilities_and_csv():
     from seq2seq.core.results import alignment_csv
 
     fig = figures.target_probabilities(["a", "</s>"], [0.9, 0.2], "t")
-    assert list(fig.data[0].y) == [0.9, 0.2]
+    sure, unsure = fig.data  # one hue, two shades, a legend; no red (it means "wrong" on these pages)
+    assert (list(sure.x), list(sure.y), list(unsure.x), list(unsure.y)) == ([0], [0.9], [1], [0.2])
+    assert sure.showlegend is not False and {sure.name, unsure.name} == {"sure: p ≥ 0.5", "unsure: p < 0.5"}
+    assert figures.HIGHLIGHT not in (sure.marker.color, unsure.marker.color)
+    output = figures.target_probabilities(["a"], [0.9], "t", output=True)
+    assert output.layout.xaxis.title.text == "output y<sub>t</sub>"  # the model's output, not a target
     text = alignment_csv(["x", "</s>"], ["y", "</s>"], [[0.75, 0.25], [0.0, 1.0]])
     assert text.splitlines() == ["y \\ x,x,</s>", "y,0.750000,0.250000", "</s>,0.000000,1.000000"]
 
@@ -593,8 +598,13 @@ def _drawn_boxes(fig):
 
 
 @pytest.mark.parametrize("width", [5, 16])
-def test_beam_labels_never_cover_a_marker_or_a_label_on_every_shipped_model(width):
+def test_beam_labels_never_cover_a_marker_or_a_label_on_every_shipped_model(width, monkeypatch):
     from seq2seq.core.search import beam_search
+
+    # geometry only: built as the app builds it (Plotly's checks of ~3,000 points per tree, twice,
+    # would triple the test's time; the other beam figure tests keep them)
+    monkeypatch.setattr(figures.look, "plotly_figure", lambda data, layout, frames=None: go.Figure(
+        data=data, layout=layout, frames=frames, _validate=False))  # fmt: skip
 
     for path in checkpoint.list_checkpoints(CHECKPOINTS):
         ckpt = checkpoint.load(path)

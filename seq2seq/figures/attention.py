@@ -359,26 +359,33 @@ def context_strip(trace: DecodeTrace, current: int | None = None, look: Look = P
 
 
 def target_probabilities(
-    tokens: list[str], probs: list[float], title: str, look: Look = PLAIN, width: int = HALF
+    tokens: list[str], probs: list[float], title: str, look: Look = PLAIN, width: int = HALF, output: bool = False
 ) -> go.Figure:
-    """p(y_t | y_<t, x) of each token of a target scored with teacher forcing."""
-    bars = {
-        "type": "bar",
-        "x": list(range(len(tokens))),
-        "y": probs,
-        "marker": {"color": [CHOSEN if p >= 0.5 else HIGHLIGHT for p in probs]},
-        "text": [f"{p:.2f}" for p in probs],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "customdata": [display_token(t) for t in tokens],
-        "hovertemplate": "p(y<sub>t</sub> = %{customdata}) = %{y:.4f}<extra></extra>",
-    }
+    """p(y_t | y_<t, x) of each token: of a target scored with teacher forcing, or (``output``)
+    of the model's own output. One hue, two shades with a legend: a token the model was sure of
+    (p ≥ 0.5) dark, an unsure one light — never red, which means "wrong" on the same screens."""
+    x = list(range(len(tokens)))
+    bars = []
+    shades = ((look.t("fig.p_sure"), CHOSEN, True), (look.t("fig.p_unsure"), OTHER, False))
+    for name, colour, sure in shades:
+        at = [i for i in x if (probs[i] >= 0.5) == sure]
+        bars.append({
+            "type": "bar", "x": at, "y": [probs[i] for i in at], "name": name,
+            "marker": {"color": colour, "line": {"color": CHOSEN, "width": 1}},
+            "text": [f"{probs[i]:.2f}" for i in at], "textposition": "outside", "cliponaxis": False,
+            "customdata": [display_token(tokens[i]) for i in at],
+            "hovertemplate": "p(y<sub>t</sub> = %{customdata}) = %{y:.4f}<extra></extra>",
+        })  # fmt: skip
     layout = _layout(
         title,
         320,
-        xaxis=_token_axis(tokens, look.t("fig.target_yt"), room=width - 100, look=look),
+        xaxis=_token_axis(
+            tokens, look.t("fig.output_yt") if output else look.t("fig.target_yt"), room=width - 100, look=look
+        ),
         yaxis={"title": {"text": look.t("fig.probability")}, "range": [0, 1.15]},
         look=look,
         width=width,
+        barmode="overlay",
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
     )
-    return figure([bars], layout)
+    return figure(bars, layout)

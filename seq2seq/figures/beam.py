@@ -64,7 +64,7 @@ def overlaps(a: Box, b: Box) -> bool:
 class _Grid:
     """Boxes in a grid of ``cell`` px, so that a box is compared only with its neighbours."""
 
-    def __init__(self, cell: float = 80.0) -> None:
+    def __init__(self, cell: float = 40.0) -> None:
         self.cell, self.cells = cell, {}
 
     def _keys(self, box: Box):

@@ -278,7 +278,8 @@ def step_time_chart(
         height,
         xaxis={"title": {"text": look.t("fig.steps.x")}, "type": "log", "tickvals": planned,
                "range": [np.log10(planned[0] / 1.3), np.log10(planned[-1] * 1.3)]},
-        yaxis={"title": {"text": look.t("fig.steps.y")}, "type": "log"},
+        # ticks at 1, 10, 100 … ms only: Plotly's minor log ticks (2 … 9) pile up on a short range
+        yaxis={"title": {"text": look.t("fig.steps.y")}, "type": "log", "dtick": 1},
         legend={"orientation": "h", "y": -0.3},
         look=look,
         width=width,
