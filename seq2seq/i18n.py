@@ -1120,7 +1120,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "explain.method.saliency": ("saliency ‖∇‖", "显著性 ‖∇‖"),
     "explain.method.grad-input": ("gradient × input", "梯度 × 输入"),
     "explain.method.ig": ("integrated gradients", "积分梯度"),
-    "explain.method.occlusion": ("occlusion (⟨unk⟩)", "遮挡（⟨unk⟩）"),
+    "explain.method.occlusion": ("occlusion (xᵢ → unk)", "遮挡（xᵢ → unk）"),  # ⟨⟩ read as a second pair of ( )
     "explain.ig_steps": ("Integrated-gradient steps", "积分梯度步数"),
     "explain.output": (
         "Output y = `{output}` ({n} steps, </s> included), the model's own greedy decode.",
