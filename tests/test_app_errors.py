@@ -16,7 +16,9 @@ def errors_tables(at):
 def test_errors_page_lists_inputs_sorted_by_entropy_with_links_to_translate():
     at = open_page("pages/errors.py", model="reverse-attention", inputs="longer", n="100")
     predictors, rows = errors_tables(at)
-    assert len(rows) == 96 and {"entropy", "coverage_deficit", "aer", "length"} <= set(rows.columns)
+    assert len(rows) == 100 and {"entropy", "coverage_deficit", "aer", "length"} <= set(
+        rows.columns
+    )  # n=100: exactly 100 (1,000 used to give 960)
     assert list(rows["entropy"]) == sorted(rows["entropy"], reverse=True)  # most suspicious first
     assert set(rows["correct"]) == {"✅", "❌"}
     first = rows.iloc[0]
@@ -30,7 +32,7 @@ def test_errors_page_lists_inputs_sorted_by_entropy_with_links_to_translate():
 def test_errors_page_filters_and_sorts_from_the_link():
     at = open_page("pages/errors.py", model="reverse-attention", inputs="longer", n="100", show="wrong", sort="length")
     _, rows = errors_tables(at)
-    assert 0 < len(rows) < 96 and set(rows["correct"]) == {"❌"}
+    assert 0 < len(rows) < 100 and set(rows["correct"]) == {"❌"}
     assert list(rows["length"]) == sorted(rows["length"], reverse=True)
     assert at.query_params["show"] == "wrong" and at.query_params["sort"] == "length"
     at.segmented_control(key="errors_show").set_value("right").run()

@@ -106,7 +106,7 @@ INPUTS = ("heldout", "longer")  # what ``inputs_for`` can generate
 
 def inputs_for(ckpt: Checkpoint, kind: str, n: int, seed: int) -> list[Example]:
     """Inputs to analyse: "heldout" = ``n`` fresh inputs of the training distribution
-    (``pipeline.heldout``); "longer" (character tasks) = about ``n`` inputs spread evenly over
+    (``pipeline.heldout``); "longer" (character tasks) = ``n`` inputs spread evenly over
     every length from 1 to twice the longest training input, where the model starts to fail."""
     if kind == "heldout":
         return heldout(ckpt, n, seed)
@@ -115,7 +115,11 @@ def inputs_for(ckpt: Checkpoint, kind: str, n: int, seed: int) -> list[Example]:
     if not is_character_task(ckpt):
         raise InputError("only character tasks can generate inputs of a chosen length")
     lengths = list(range(1, 2 * ckpt.task.max_len + 1))
-    return length_sweep_examples(ckpt, lengths, max(1, n // len(lengths)), seed)
+    # exactly n (the page's slider says n): n // L of every length, the remainder one more each,
+    # spread evenly over the lengths (1,000 over 48 lengths used to be 960)
+    r, k = n % len(lengths), len(lengths)
+    counts = [n // k + ((i + 1) * r // k - i * r // k) for i in range(k)]
+    return length_sweep_examples(ckpt, [m for m, c in zip(lengths, counts, strict=True) for _ in range(c)], 1, seed)
 
 
 def scored_by_references(ckpt: Checkpoint) -> bool:
