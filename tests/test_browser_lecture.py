@@ -45,6 +45,18 @@ def test_lecture_in_chinese_steps_with_live_numbers(page, app_url, output_dir):
     assert "lang=zh" in page.url  # the language stays in the link
     page.screenshot(path=str(output_dir / "lecture-zh-step2.png"), full_page=True)
 
+    # a link to one section of the whole lecture (not presenting) opens scrolled to it, once
+    page.goto(f"{app_url}/lecture?lang=zh&model=reverse-attention&src=lecture&section=6")
+    header = page.get_by_role("heading", name=re.compile("6 · 注意力")).first
+    header.wait_for()
+    page.wait_for_function(
+        """() => { const h = [...document.querySelectorAll('[data-testid="stMain"] h2')]
+                     .find(e => e.textContent.trim().startsWith('6 ·'));
+                   return h && Math.abs(h.getBoundingClientRect().top) < 150; }"""
+    )
+    wait_idle(page)
+    assert abs(header.bounding_box()["y"]) < 150  # still there once the page is idle
+
 
 def test_transformer_section_in_chinese_runs_its_timing_chart_on_one_projector_screen(projector, app_url, output_dir):
     """§8 on a projector in 中文 with the Transformer in the sidebar: its numbers, its tabs fitting the
@@ -90,14 +102,3 @@ def test_transformer_section_in_chinese_runs_its_timing_chart_on_one_projector_s
     height = main_height(page)
     assert height <= SCREEN["height"] + 1, height  # the slide still fits the projector with the chart and its sentence
     page.screenshot(path=str(output_dir / "lecture-transformer-measured-zh.png"))
-    # a link to one section of the whole lecture (not presenting) opens scrolled to it, once
-    page.goto(f"{app_url}/lecture?lang=zh&model=reverse-attention&src=lecture&section=6")
-    header = page.get_by_role("heading", name=re.compile("6 · 注意力")).first
-    header.wait_for()
-    page.wait_for_function(
-        """() => { const h = [...document.querySelectorAll('[data-testid="stMain"] h2')]
-                     .find(e => e.textContent.trim().startsWith('6 ·'));
-                   return h && Math.abs(h.getBoundingClientRect().top) < 150; }"""
-    )
-    wait_idle(page)
-    assert abs(header.bounding_box()["y"]) < 150  # still there once the page is idle

@@ -530,13 +530,18 @@ def scroll_to_linked_section(names: tuple[str, ...]) -> None:
     st.sidebar.html(  # the sidebar: the element takes no room in the page
         f"""<script>
         (() => {{
-          const since = performance.now();
+          // keep §N at the top while the sections above it draw (their charts push it down), until
+          // the reader scrolls, clicks or types, or for 15 s
+          const doc = window.parent.document, since = performance.now();
+          let stop = false;
+          for (const kind of ["wheel", "touchstart", "keydown", "mousedown"])
+            doc.addEventListener(kind, () => {{ stop = true; }}, {{ once: true, capture: true }});
           const look = () => {{
-            const doc = window.parent.document;
+            if (stop || performance.now() - since > 15000) return;
             const header = [...doc.querySelectorAll('[data-testid="stMain"] h2')]
               .find(h => h.textContent.trim().startsWith("{int(wanted)} ·"));
-            if (header) header.scrollIntoView({{ block: "start" }});
-            else if (performance.now() - since < 20000) requestAnimationFrame(look);
+            if (header && Math.abs(header.getBoundingClientRect().top) > 2) header.scrollIntoView({{ block: "start" }});
+            requestAnimationFrame(look);
           }};
           look();
         }})();
